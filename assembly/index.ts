@@ -1,0 +1,5 @@
+// The wasm ABI of Dendrite: export list only (STYLE C1).
+export { heap_base } from "./memory";
+export * from "./gemm";
+export * from "./elementwise";
+export * from "./reduce";
