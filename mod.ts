@@ -1,0 +1,40 @@
+/**
+ * Dendrite: a deep-learning engine for Deno. Tensors live in WebAssembly memory and every
+ * multiply runs in AssemblyScript SIMD kernels shipped inside this module: importing it needs no
+ * build step and no permission flag.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * await dn.ready({ backend: "auto" });
+ * const a = dn.tensor([[1, 2], [3, 4]]);
+ * const c = dn.matmul(a, a, { transposeB: true });
+ * assert.deepEqual([...(await c.data())], [5, 11, 11, 25]);
+ * a.dispose();
+ * c.dispose();
+ * ```
+ *
+ * @module
+ */
+export { Tensor } from "./src/tensor.ts";
+export type { DType } from "./src/tensor.ts";
+export { BackendUnavailableError } from "./src/errors.ts";
+export { backend, ready } from "./src/backend/select.ts";
+export type { BackendInfo, BackendRequest, ReadyOptions } from "./src/backend/select.ts";
+export type { Activation, BackendName } from "./src/backend/backend.ts";
+export { memory } from "./src/memory.ts";
+export type { MemoryInfo } from "./src/memory.ts";
+export { setSeed } from "./src/random.ts";
+export { fill, ones, tensor, zeros } from "./src/ops/creation.ts";
+export type { NestedArray, TensorLike } from "./src/ops/creation.ts";
+export { randomNormal, randomUniform } from "./src/ops/random.ts";
+export type { RandomNormalOptions, RandomUniformOptions } from "./src/ops/random.ts";
+export { matmul } from "./src/ops/matmul.ts";
+export type { MatmulOptions } from "./src/ops/matmul.ts";
+export { add, div, mul, sub } from "./src/ops/arithmetic.ts";
+export { abs, exp, log, neg, relu, sigmoid, sqrt, square, tanh } from "./src/ops/unary.ts";
+export { argMax, max, mean, sum } from "./src/ops/reduce.ts";
+export type { ReduceOptions } from "./src/ops/reduce.ts";
+export { logSoftmax, softmax } from "./src/ops/softmax.ts";
+export { reshape, transpose } from "./src/ops/transform.ts";

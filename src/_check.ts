@@ -1,0 +1,107 @@
+/**
+ * Boundary checks shared by `src/ops/` and `src/layers/`: message builders in the house style
+ * (action first, then `:` and what came; values quoted) so every error names the function, the
+ * argument, what was expected and what came.
+ *
+ * @module
+ */
+import { Tensor } from "./tensor.ts";
+
+/** A shape as users write it: `[2, 3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** A value for a message: strings quoted, arrays and objects as JSON-ish text. */
+export function fmtValue(value: unknown): string {
+  if (typeof value === "string") return `"${value}"`;
+  if (Array.isArray(value)) return `[${value.map(fmtValue).join(", ")}]`;
+  if (value instanceof Tensor) return `a tensor of shape ${fmtShape(value.shape)}`;
+  if (value === null || typeof value !== "object") return String(value);
+  return value.constructor?.name ?? "an object";
+}
+
+/** Throws a TypeError unless `x` is a live Tensor. */
+export function checkTensor(x: unknown, arg: string, fn: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a Tensor: got ${fmtValue(x)}`,
+    );
+  }
+  if (x.isDisposed) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" is a disposed tensor of shape ${fmtShape(x.shape)}`,
+    );
+  }
+}
+
+/** Throws unless `x` has rank `rank`. */
+export function checkRank(x: Tensor, rank: number, arg: string, fn: string): void {
+  if (x.rank !== rank) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must have rank ${rank}: got rank ${x.rank} (shape ${
+        fmtShape(x.shape)
+      })`,
+    );
+  }
+}
+
+/** Throws unless `shape` is an array of non-negative integers; returns a copy. */
+export function checkShape(shape: unknown, arg: string, fn: string): number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be an array of dimensions: got ${
+        fmtValue(shape)
+      }`,
+    );
+  }
+  for (const d of shape) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "${arg}" must hold non-negative integers: got ${
+          fmtValue(shape)
+        }`,
+      );
+    }
+  }
+  return [...shape];
+}
+
+/** Throws a RangeError unless `value` is a finite number. */
+export function checkFinite(value: unknown, arg: string, fn: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a finite number: got ${fmtValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Normalises `axis` (negative counts from the end) for a tensor of rank `rank`. */
+export function checkAxis(axis: unknown, rank: number, arg: string, fn: string): number {
+  if (typeof axis !== "number" || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "${arg}" must be an integer in [${-rank}, ${rank}): got ${
+        fmtValue(axis)
+      }`,
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Throws unless `value` is one of `options`. */
+export function checkOneOf<T extends string>(
+  value: unknown,
+  options: readonly T[],
+  arg: string,
+  fn: string,
+): T {
+  if (!options.includes(value as T)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be one of ${
+        options.map((o) => `"${o}"`).join(", ")
+      }: got ${fmtValue(value)}`,
+    );
+  }
+  return value as T;
+}

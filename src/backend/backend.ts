@@ -1,0 +1,108 @@
+/**
+ * The primitive kernel set every backend implements (STYLE C6). Nothing here knows about tensors:
+ * arguments are storage handles, element counts and shapes already checked by `src/ops/`.
+ *
+ * @module
+ */
+
+/** Names of the backends. */
+export type BackendName = "wasm" | "threads" | "webgpu";
+
+/** Activation fused into a GEMM epilogue. */
+export type Activation = "linear" | "relu" | "sigmoid" | "tanh";
+
+/** Elementwise functions of one argument. */
+export type UnaryOp =
+  | "relu"
+  | "sigmoid"
+  | "tanh"
+  | "exp"
+  | "log"
+  | "neg"
+  | "sqrt"
+  | "square"
+  | "abs";
+
+/** Elementwise functions of two arguments (with broadcasting). */
+export type BinaryOp = "add" | "sub" | "mul" | "div";
+
+/** Reductions over one axis. */
+export type ReduceOp = "sum" | "max" | "argMax";
+
+/** Row-wise normalisations over the last axis. */
+export type SoftmaxOp = "softmax" | "logSoftmax";
+
+/** A region of backend memory holding float32 values; opaque above the backend. */
+export interface Storage {
+  /** Capacity in float32 elements. */
+  readonly size: number;
+}
+
+/** `c = act(op(a)·op(b) + beta·c + bias)`, row-major; op transposes when asked. */
+export interface GemmArgs {
+  a: Storage;
+  b: Storage;
+  c: Storage;
+  /** Rows of op(a) and of c. */
+  m: number;
+  /** Columns of op(b) and of c. */
+  n: number;
+  /** Columns of op(a), rows of op(b). */
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  /** Bias along n, or null. */
+  bias: Storage | null;
+  activation: Activation;
+  /** Multiplier of the previous c; 0 means c is not read. */
+  beta: number;
+}
+
+/**
+ * A broadcast binary operation reduced to at most four dimensions: `out` is contiguous with shape
+ * `dims`; `a` and `b` are read with element strides `aStrides` / `bStrides` (0 broadcasts).
+ */
+export interface BroadcastPlan {
+  dims: [number, number, number, number];
+  aStrides: [number, number, number, number];
+  bStrides: [number, number, number, number];
+}
+
+/** The primitive set. Sizes are in float32 elements. */
+export interface Backend {
+  readonly name: BackendName;
+  /** Allocates storage for `size` floats (contents unspecified). */
+  alloc(size: number): Storage;
+  /** Returns storage to the backend; it must not be used afterwards. */
+  free(storage: Storage): void;
+  /** Copies `values` into the start of `storage`. */
+  write(storage: Storage, values: Float32Array): void;
+  /** Copies the first `size` floats of `storage` out. */
+  read(storage: Storage, size: number): Promise<Float32Array>;
+  /** Synchronous read, on backends that can (the CPU ones). */
+  readSync(storage: Storage, size: number): Float32Array;
+  /** Copies `size` floats from `src` to `dst`. */
+  copy(src: Storage, dst: Storage, size: number): void;
+  /** Sets `size` floats of `y` to `value`. */
+  fill(y: Storage, value: number, size: number): void;
+  gemm(args: GemmArgs): void;
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void;
+  /** `y = x·scale + shift`. */
+  affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void;
+  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void;
+  /** x viewed as `[outer, len, inner]`, y as `[outer, inner]`; sums are multiplied by `scale`. */
+  reduce(
+    op: ReduceOp,
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    scale: number,
+  ): void;
+  softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void;
+  /** 2-D transpose of a `rows x cols` matrix. */
+  transpose(x: Storage, y: Storage, rows: number, cols: number): void;
+  /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
+  memoryBytes(): number;
+}

@@ -1,0 +1,191 @@
+/**
+ * The single-thread WebAssembly backend: one memory, one instance of the kernel module, and an
+ * allocator over the memory. Implements every primitive by calling a kernel export over the whole
+ * `[0, n)` range.
+ *
+ * @module
+ */
+import type {
+  Activation,
+  Backend,
+  BinaryOp,
+  BroadcastPlan,
+  GemmArgs,
+  ReduceOp,
+  SoftmaxOp,
+  Storage,
+  UnaryOp,
+} from "../backend.ts";
+import { Allocator } from "./allocator.ts";
+import {
+  createMemory,
+  instantiateKernels,
+  kernelModule,
+  type Kernels,
+  type KernelVariant,
+} from "./module.ts";
+
+/** A block of the wasm memory. */
+export class WasmStorage implements Storage {
+  /** Byte offset in the memory. */
+  readonly ptr: number;
+  readonly size: number;
+  constructor(ptr: number, size: number) {
+    this.ptr = ptr;
+    this.size = size;
+  }
+}
+
+const ACT_CODE: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+const UNARY_KERNEL: Record<UnaryOp, string> = {
+  relu: "f32_vrelu",
+  sigmoid: "f32_vsigmoid",
+  tanh: "f32_vtanh",
+  exp: "f32_vexp",
+  log: "f32_vlog",
+  neg: "f32_vneg",
+  sqrt: "f32_vsqrt",
+  square: "f32_vsquare",
+  abs: "f32_vabs",
+};
+
+function ptr(s: Storage): number {
+  return (s as WasmStorage).ptr;
+}
+
+/** Backend over one `WebAssembly.Memory` on the calling thread. */
+export class WasmBackend implements Backend {
+  readonly name = "wasm" as const;
+  /** Which kernel build runs: over a shared memory or a plain one. */
+  readonly variant: KernelVariant;
+  readonly memory: WebAssembly.Memory;
+  readonly #k: Kernels;
+  readonly #alloc: Allocator;
+  #scratch: WasmStorage | null = null;
+
+  /** Instantiates the kernels of `variant` over a new memory. */
+  constructor(variant: KernelVariant) {
+    this.variant = variant;
+    this.memory = createMemory(variant, 16);
+    this.#k = instantiateKernels(kernelModule(variant), this.memory);
+    this.#alloc = new Allocator(this.memory, this.#k.heap_base());
+  }
+
+  alloc(size: number): Storage {
+    return new WasmStorage(this.#alloc.alloc(Math.max(1, size) * 4), size);
+  }
+
+  free(storage: Storage): void {
+    this.#alloc.free(ptr(storage));
+  }
+
+  write(storage: Storage, values: Float32Array): void {
+    new Float32Array(this.memory.buffer, ptr(storage), values.length).set(values);
+  }
+
+  read(storage: Storage, size: number): Promise<Float32Array> {
+    return Promise.resolve(this.readSync(storage, size));
+  }
+
+  readSync(storage: Storage, size: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr(storage), size).slice();
+  }
+
+  copy(src: Storage, dst: Storage, size: number): void {
+    new Uint8Array(this.memory.buffer).copyWithin(ptr(dst), ptr(src), ptr(src) + size * 4);
+  }
+
+  fill(y: Storage, value: number, size: number): void {
+    this.#k.f32_fill(ptr(y), value, 0, size);
+  }
+
+  gemm(p: GemmArgs): void {
+    const { m, n, k } = p;
+    if (m === 0 || n === 0) return;
+    const panels = Math.ceil(n / 8);
+    const packed = this.#alloc.alloc(Math.max(1, k * panels * 8) * 4);
+    try {
+      this.#k.f32_gemm_pack_b(ptr(p.b), p.transB ? k : n, p.transB ? 1 : 0, k, n, packed, 0, panels);
+      this.#k.f32_gemm(
+        ptr(p.a),
+        p.transA ? m : k,
+        p.transA ? 1 : 0,
+        packed,
+        ptr(p.c),
+        n,
+        m,
+        n,
+        k,
+        0,
+        m,
+        0,
+        n,
+        p.bias ? ptr(p.bias) : 0,
+        ACT_CODE[p.activation],
+        p.beta,
+        this.#gemmScratch(m, k),
+      );
+    } finally {
+      this.#alloc.free(packed);
+    }
+  }
+
+  /** Scratch for A panels, kept between calls and grown when a larger GEMM needs more. */
+  #gemmScratch(m: number, k: number): number {
+    const floats = Math.ceil(this.#k.f32_gemm_scratch_bytes(m, k) / 4);
+    if (!this.#scratch || this.#scratch.size < floats) {
+      if (this.#scratch) this.free(this.#scratch);
+      this.#scratch = this.alloc(floats) as WasmStorage;
+    }
+    return this.#scratch.ptr;
+  }
+
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void {
+    this.#k[UNARY_KERNEL[op]](ptr(x), ptr(y), 0, size);
+  }
+
+  affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
+    this.#k.f32_vaffine(ptr(x), ptr(y), scale, shift, 0, size);
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void {
+    const { dims: d, aStrides: sa, bStrides: sb } = plan;
+    this.#k[`f32_v${op}_bcast`](
+      ptr(a),
+      ptr(b),
+      ptr(y),
+      ...d,
+      ...sa,
+      ...sb,
+      0,
+      d[0] * d[1] * d[2],
+    );
+  }
+
+  reduce(
+    op: ReduceOp,
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    scale: number,
+  ): void {
+    if (op === "sum") this.#k.f32_reduce_sum(ptr(x), ptr(y), outer, len, inner, scale, 0, outer);
+    else if (op === "max") this.#k.f32_reduce_max(ptr(x), ptr(y), outer, len, inner, 0, outer);
+    else this.#k.f32_reduce_argmax(ptr(x), ptr(y), outer, len, inner, 0, outer);
+  }
+
+  softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
+    const kernel = op === "softmax" ? "f32_softmax" : "f32_log_softmax";
+    this.#k[kernel](ptr(x), ptr(y), rows, cols, 0, rows);
+  }
+
+  transpose(x: Storage, y: Storage, rows: number, cols: number): void {
+    this.#k.f32_transpose(ptr(x), ptr(y), rows, cols, 0, rows);
+  }
+
+  memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Binary arithmetic with broadcasting: `add`, `sub`, `mul`, `div`.
+ *
+ * @module
+ */
+import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import type { BinaryOp } from "../backend/backend.ts";
+import { activeBackend } from "../backend/select.ts";
+import type { Tensor } from "../tensor.ts";
+import { broadcastPlan, broadcastShape } from "./_broadcast.ts";
+import { tensor } from "./creation.ts";
+import { output } from "./_output.ts";
+
+function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
+  const fn = op;
+  const [ta, ownA] = operand(a, "a", fn);
+  const [tb, ownB] = operand(b, "b", fn);
+  try {
+    const shape = broadcastShape(ta.shape, tb.shape, fn);
+    const plan = broadcastPlan(ta.shape, tb.shape, shape);
+    if (!plan) {
+      throw new RangeError(
+        `Cannot broadcast in ${fn}(): shapes of "a" ${fmtShape(ta.shape)} and "b" ${
+          fmtShape(tb.shape)
+        } must collapse to at most 4 alternating broadcast dimensions: got more`,
+      );
+    }
+    const y = output(shape);
+    if (y.size > 0) activeBackend().binary(op, ta.storage, tb.storage, y.storage, plan);
+    return y;
+  } finally {
+    if (ownA) ta.dispose();
+    if (ownB) tb.dispose();
+  }
+}
+
+function operand(x: Tensor | number, arg: string, fn: string): [Tensor, boolean] {
+  if (typeof x === "number") return [tensor(x), true];
+  if (typeof x !== "object") {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a Tensor or a number: got ${fmtValue(x)}`,
+    );
+  }
+  checkTensor(x, arg, fn);
+  return [x, false];
+}
+
+/**
+ * Elementwise `a + b`, broadcasting as NumPy does.
+ *
+ * @param a A tensor or a number.
+ * @param b A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws {TypeError} When an argument is not a live tensor or a number.
+ * @throws {RangeError} When the shapes cannot be broadcast together.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const y = dn.add(dn.tensor([[1, 2], [3, 4]]), dn.tensor([10, 20]));
+ * assert.deepEqual([...y.dataSync()], [11, 22, 13, 24]);
+ * ```
+ */
+export const add: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
+  binary("add", a, b);
+
+/**
+ * Elementwise `a - b`, broadcasting as NumPy does.
+ *
+ * @param a A tensor or a number.
+ * @param b A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws {TypeError} When an argument is not a live tensor or a number.
+ * @throws {RangeError} When the shapes cannot be broadcast together.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.sub(dn.tensor([5, 7]), 2).dataSync()], [3, 5]);
+ * ```
+ */
+export const sub: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
+  binary("sub", a, b);
+
+/**
+ * Elementwise `a * b`, broadcasting as NumPy does.
+ *
+ * @param a A tensor or a number.
+ * @param b A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws {TypeError} When an argument is not a live tensor or a number.
+ * @throws {RangeError} When the shapes cannot be broadcast together.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.mul(dn.tensor([[1], [2]]), dn.tensor([3, 4])).dataSync()], [3, 4, 6, 8]);
+ * ```
+ */
+export const mul: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
+  binary("mul", a, b);
+
+/**
+ * Elementwise `a / b`, broadcasting as NumPy does (IEEE division: `x / 0` is ±Infinity or NaN).
+ *
+ * @param a A tensor or a number.
+ * @param b A tensor or a number.
+ * @returns A new tensor of the broadcast shape.
+ * @throws {TypeError} When an argument is not a live tensor or a number.
+ * @throws {RangeError} When the shapes cannot be broadcast together.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.div(dn.tensor([1, 3]), 2).dataSync()], [0.5, 1.5]);
+ * ```
+ */
+export const div: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
+  binary("div", a, b);

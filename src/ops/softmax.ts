@@ -1,0 +1,55 @@
+/**
+ * Softmax and log-softmax over the last axis, stable for inputs of any magnitude.
+ *
+ * @module
+ */
+import { checkTensor } from "../_check.ts";
+import type { SoftmaxOp } from "../backend/backend.ts";
+import { activeBackend } from "../backend/select.ts";
+import type { Tensor } from "../tensor.ts";
+import { output } from "./_output.ts";
+
+function rows(op: SoftmaxOp, x: Tensor): Tensor {
+  checkTensor(x, "x", op);
+  if (x.rank === 0) {
+    throw new TypeError(`Cannot run ${op}(): argument "x" must have rank >= 1: got a scalar`);
+  }
+  const cols = x.shape[x.rank - 1];
+  const y = output(x.shape);
+  if (y.size > 0) activeBackend().softmax(op, x.storage, y.storage, x.size / cols, cols);
+  return y;
+}
+
+/**
+ * Softmax over the last axis: `exp(x - max) / sum(exp(x - max))` per row.
+ *
+ * @param x Rank >= 1; rows are along the last axis.
+ * @returns Probabilities of the same shape; each row sums to 1.
+ * @throws {TypeError} When `x` is not a live tensor of rank >= 1.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const p = dn.softmax(dn.tensor([[1000, 1000], [0, -1000]])).dataSync();
+ * assert.deepEqual([...p], [0.5, 0.5, 1, 0]);
+ * ```
+ */
+export const softmax: (x: Tensor) => Tensor = (x) => rows("softmax", x);
+
+/**
+ * Log of the softmax over the last axis: `x - max - log(sum(exp(x - max)))` per row.
+ *
+ * @param x Rank >= 1; rows are along the last axis.
+ * @returns Log-probabilities of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor of rank >= 1.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * const y = dn.logSoftmax(dn.tensor([0, 0])).dataSync();
+ * assert.ok(Math.abs(y[0] - Math.log(0.5)) < 1e-6);
+ * ```
+ */
+export const logSoftmax: (x: Tensor) => Tensor = (x) => rows("logSoftmax", x);

@@ -1,0 +1,161 @@
+/**
+ * Elementwise functions of one tensor: activations and math.
+ *
+ * @module
+ */
+import { checkTensor } from "../_check.ts";
+import type { UnaryOp } from "../backend/backend.ts";
+import { activeBackend } from "../backend/select.ts";
+import type { Tensor } from "../tensor.ts";
+import { output } from "./_output.ts";
+
+function unary(op: UnaryOp, x: Tensor): Tensor {
+  checkTensor(x, "x", op);
+  const y = output(x.shape);
+  if (y.size > 0) activeBackend().unary(op, x.storage, y.storage, x.size);
+  return y;
+}
+
+/**
+ * Rectified linear unit `max(x, 0)`; NaN stays NaN.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.relu(dn.tensor([-1, 0, 2])).dataSync()], [0, 0, 2]);
+ * ```
+ */
+export const relu: (x: Tensor) => Tensor = (x) => unary("relu", x);
+
+/**
+ * Logistic sigmoid `1 / (1 + exp(-x))`.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.sigmoid(dn.tensor([0])).dataSync()], [0.5]);
+ * ```
+ */
+export const sigmoid: (x: Tensor) => Tensor = (x) => unary("sigmoid", x);
+
+/**
+ * Hyperbolic tangent.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.tanh(dn.tensor([0])).dataSync()], [0]);
+ * ```
+ */
+export const tanh: (x: Tensor) => Tensor = (x) => unary("tanh", x);
+
+/**
+ * Natural exponential `e^x`.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.exp(dn.tensor([0])).dataSync()], [1]);
+ * ```
+ */
+export const exp: (x: Tensor) => Tensor = (x) => unary("exp", x);
+
+/**
+ * Natural logarithm; `log(0)` is -Infinity and negative inputs give NaN.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.log(dn.tensor([1])).dataSync()], [0]);
+ * ```
+ */
+export const log: (x: Tensor) => Tensor = (x) => unary("log", x);
+
+/**
+ * Negation `-x`.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.neg(dn.tensor([1, -2])).dataSync()], [-1, 2]);
+ * ```
+ */
+export const neg: (x: Tensor) => Tensor = (x) => unary("neg", x);
+
+/**
+ * Square root; negative inputs give NaN.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.sqrt(dn.tensor([4, 9])).dataSync()], [2, 3]);
+ * ```
+ */
+export const sqrt: (x: Tensor) => Tensor = (x) => unary("sqrt", x);
+
+/**
+ * Square `x * x`.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.square(dn.tensor([3, -2])).dataSync()], [9, 4]);
+ * ```
+ */
+export const square: (x: Tensor) => Tensor = (x) => unary("square", x);
+
+/**
+ * Absolute value.
+ *
+ * @param x Any shape.
+ * @returns A new tensor of the same shape.
+ * @throws {TypeError} When `x` is not a live tensor.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.abs(dn.tensor([-3, 2])).dataSync()], [3, 2]);
+ * ```
+ */
+export const abs: (x: Tensor) => Tensor = (x) => unary("abs", x);
