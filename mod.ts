@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * await dn.ready({ backend: "auto" });
  * const a = dn.tensor([[1, 2], [3, 4]]);

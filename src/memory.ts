@@ -23,7 +23,7 @@ export interface MemoryInfo {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const before = dn.memory().numTensors;
  * const t = dn.zeros([4]);

@@ -71,7 +71,7 @@ let global = new Random(0);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * dn.setSeed(42);
  * const a = dn.randomUniform([3]).dataSync();

@@ -52,7 +52,7 @@ function startWasm(reason: string): { backend: Backend; reason: string } {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const info = await dn.ready({ backend: "wasm" });
  * assert.equal(info.name, "wasm");
@@ -89,7 +89,7 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.equal(dn.backend().name, "wasm");
  * ```

@@ -93,10 +93,19 @@ function checkShape(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ * import {
+ *   type DecodedSafetensors,
+ *   decodeSafetensors,
+ *   type DecodeSafetensorsOptions,
+ *   encodeSafetensors,
+ *   type SafetensorsEntry,
+ * } from "./safetensors.ts";
  *
- * const bytes = encodeSafetensors([{ name: "w", shape: [2], data: new Float32Array([1, 2]) }]);
- * assert.deepEqual(decodeSafetensors(bytes).tensors.get("w")?.data, new Float32Array([1, 2]));
+ * const w: SafetensorsEntry = { name: "w", shape: [2, 1], data: new Float32Array([1, 2]) };
+ * const bytes = encodeSafetensors([w], { format: "pt" });
+ * const options: DecodeSafetensorsOptions = { maxHeaderBytes: 1024 };
+ * const out: DecodedSafetensors = decodeSafetensors(bytes, options);
+ * assert.deepEqual(out.tensors.get("w"), { shape: [2, 1], data: new Float32Array([1, 2]) });
  * ```
  */
 export function encodeSafetensors(
@@ -184,10 +193,19 @@ export function encodeSafetensors(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ * import {
+ *   type DecodedSafetensors,
+ *   decodeSafetensors,
+ *   type DecodeSafetensorsOptions,
+ *   encodeSafetensors,
+ *   type SafetensorsEntry,
+ * } from "./safetensors.ts";
  *
- * const bytes = encodeSafetensors([], { format: "pt" });
- * assert.deepEqual(decodeSafetensors(bytes).metadata, { format: "pt" });
+ * const none: SafetensorsEntry[] = [];
+ * const bytes = encodeSafetensors(none, { format: "pt" });
+ * const options: DecodeSafetensorsOptions = { maxHeaderBytes: 1024 };
+ * const out: DecodedSafetensors = decodeSafetensors(bytes, options);
+ * assert.deepEqual(out.metadata, { format: "pt" });
  * assert.throws(() => decodeSafetensors(bytes.subarray(0, 4)), RangeError);
  * ```
  */

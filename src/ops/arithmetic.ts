@@ -56,7 +56,7 @@ function operand(x: Tensor | number, arg: string, fn: string): [Tensor, boolean]
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const y = dn.add(dn.tensor([[1, 2], [3, 4]]), dn.tensor([10, 20]));
  * assert.deepEqual([...y.dataSync()], [11, 22, 13, 24]);
@@ -76,7 +76,7 @@ export const add: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.sub(dn.tensor([5, 7]), 2).dataSync()], [3, 5]);
  * ```
@@ -95,7 +95,7 @@ export const sub: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.mul(dn.tensor([[1], [2]]), dn.tensor([3, 4])).dataSync()], [3, 4, 6, 8]);
  * ```
@@ -114,7 +114,7 @@ export const mul: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.div(dn.tensor([1, 3]), 2).dataSync()], [0.5, 1.5]);
  * ```

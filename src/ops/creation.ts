@@ -54,7 +54,7 @@ function inferShape(values: unknown, fn: string): number[] {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const t = dn.tensor([[1, 2, 3], [4, 5, 6]]);
  * assert.deepEqual(t.shape, [2, 3]);
@@ -106,7 +106,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.fill([2], 7).dataSync()], [7, 7]);
  * ```
@@ -128,7 +128,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.zeros([3]).dataSync()], [0, 0, 0]);
  * ```
@@ -146,7 +146,7 @@ export function zeros(shape: readonly number[]): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.ones([2, 1]).dataSync()], [1, 1]);
  * ```

@@ -36,7 +36,7 @@ const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"]
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const a = dn.tensor([[1, 2], [3, 4]]);
  * const b = dn.tensor([[5, 6], [7, 8]]);
@@ -57,7 +57,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     throw new RangeError(
       `Cannot multiply matrices in ${fn}(): inner dimensions of "a" ${fmtShape(a.shape)}${
         transA ? " (transposed)" : ""
-      } and "b" ${fmtShape(b.shape)}${transB ? " (transposed)" : ""} must match: got ${ka} and ${kb}`,
+      } and "b" ${fmtShape(b.shape)}${
+        transB ? " (transposed)" : ""
+      } must match: got ${ka} and ${kb}`,
     );
   }
   const activation = checkOneOf(options.activation ?? "linear", ACTIVATIONS, "activation", fn);

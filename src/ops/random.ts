@@ -46,13 +46,16 @@ function seeded(values: Float32Array, shape: number[]): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const t = dn.randomUniform([100], { minval: -1, maxval: 1, seed: 7 });
  * assert.ok(t.dataSync().every((v) => v >= -1 && v < 1));
  * ```
  */
-export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  options: RandomUniformOptions = {},
+): Tensor {
   const fn = "randomUniform";
   const dims = checkShape(shape, "shape", fn);
   const lo = checkFinite(options.minval ?? 0, "minval", fn);
@@ -62,7 +65,9 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
       `Cannot run ${fn}(): argument "minval" must not exceed "maxval": got ${lo} > ${hi}`,
     );
   }
-  const rng = generator(options.seed === undefined ? undefined : checkFinite(options.seed, "seed", fn));
+  const rng = generator(
+    options.seed === undefined ? undefined : checkFinite(options.seed, "seed", fn),
+  );
   const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
   for (let i = 0; i < values.length; i++) {
     const v = Math.fround(lo + (hi - lo) * rng.next());
@@ -82,7 +87,7 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const t = dn.randomNormal([1000], { mean: 5, stdDev: 0.1, seed: 1 });
  * const mean = t.dataSync().reduce((a, b) => a + b) / 1000;
@@ -97,7 +102,9 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   if (std < 0) {
     throw new RangeError(`Cannot run ${fn}(): argument "stdDev" must be >= 0: got ${std}`);
   }
-  const rng = generator(options.seed === undefined ? undefined : checkFinite(options.seed, "seed", fn));
+  const rng = generator(
+    options.seed === undefined ? undefined : checkFinite(options.seed, "seed", fn),
+  );
   const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
   for (let i = 0; i < values.length; i++) values[i] = mean + std * rng.normal();
   return seeded(values, dims);

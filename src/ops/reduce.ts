@@ -82,7 +82,7 @@ function reduce(
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const x = dn.tensor([[1, 2, 3], [4, 5, 6]]);
  * assert.deepEqual([...dn.sum(x, 0).dataSync()], [5, 7, 9]);
@@ -105,7 +105,7 @@ export function sum(x: Tensor, axis?: number | number[], options: ReduceOptions 
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.mean(dn.tensor([[1, 2], [3, 4]]), 1).dataSync()], [1.5, 3.5]);
  * ```
@@ -126,7 +126,7 @@ export function mean(x: Tensor, axis?: number | number[], options: ReduceOptions
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.max(dn.tensor([[1, 5], [7, 2]]), -1).dataSync()], [5, 7]);
  * ```
@@ -146,7 +146,7 @@ export function max(x: Tensor, axis?: number | number[], options: ReduceOptions 
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.argMax(dn.tensor([[1, 5, 2], [9, 0, 9]]), 1).dataSync()], [1, 0]);
  * ```

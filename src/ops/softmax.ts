@@ -29,7 +29,7 @@ function rows(op: SoftmaxOp, x: Tensor): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const p = dn.softmax(dn.tensor([[1000, 1000], [0, -1000]])).dataSync();
  * assert.deepEqual([...p], [0.5, 0.5, 1, 0]);
@@ -46,7 +46,7 @@ export const softmax: (x: Tensor) => Tensor = (x) => rows("softmax", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const y = dn.logSoftmax(dn.tensor([0, 0])).dataSync();
  * assert.ok(Math.abs(y[0] - Math.log(0.5)) < 1e-6);

@@ -20,7 +20,7 @@ import { output } from "./_output.ts";
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual(dn.reshape(dn.zeros([2, 3]), [3, -1]).shape, [3, 2]);
  * ```
@@ -30,9 +30,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, "x", fn);
   if (!Array.isArray(shape)) {
     throw new TypeError(
-      `Cannot run ${fn}(): argument "shape" must be an array of dimensions: got ${
-        fmtValue(shape)
-      }`,
+      `Cannot run ${fn}(): argument "shape" must be an array of dimensions: got ${fmtValue(shape)}`,
     );
   }
   const dims = [...shape];
@@ -67,7 +65,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * const t = dn.transpose(dn.tensor([[1, 2, 3], [4, 5, 6]]));
  * assert.deepEqual(t.shape, [3, 2]);

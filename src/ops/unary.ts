@@ -25,7 +25,7 @@ function unary(op: UnaryOp, x: Tensor): Tensor {
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.relu(dn.tensor([-1, 0, 2])).dataSync()], [0, 0, 2]);
  * ```
@@ -41,7 +41,7 @@ export const relu: (x: Tensor) => Tensor = (x) => unary("relu", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.sigmoid(dn.tensor([0])).dataSync()], [0.5]);
  * ```
@@ -57,7 +57,7 @@ export const sigmoid: (x: Tensor) => Tensor = (x) => unary("sigmoid", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.tanh(dn.tensor([0])).dataSync()], [0]);
  * ```
@@ -73,7 +73,7 @@ export const tanh: (x: Tensor) => Tensor = (x) => unary("tanh", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.exp(dn.tensor([0])).dataSync()], [1]);
  * ```
@@ -89,7 +89,7 @@ export const exp: (x: Tensor) => Tensor = (x) => unary("exp", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.log(dn.tensor([1])).dataSync()], [0]);
  * ```
@@ -105,7 +105,7 @@ export const log: (x: Tensor) => Tensor = (x) => unary("log", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.neg(dn.tensor([1, -2])).dataSync()], [-1, 2]);
  * ```
@@ -121,7 +121,7 @@ export const neg: (x: Tensor) => Tensor = (x) => unary("neg", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.sqrt(dn.tensor([4, 9])).dataSync()], [2, 3]);
  * ```
@@ -137,7 +137,7 @@ export const sqrt: (x: Tensor) => Tensor = (x) => unary("sqrt", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.square(dn.tensor([3, -2])).dataSync()], [9, 4]);
  * ```
@@ -153,7 +153,7 @@ export const square: (x: Tensor) => Tensor = (x) => unary("square", x);
  *
  * @example
  * ```ts
- * import * as dn from "./mod.ts";
+ * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
  * assert.deepEqual([...dn.abs(dn.tensor([-3, 2])).dataSync()], [3, 2]);
  * ```

@@ -105,7 +105,16 @@ export class WasmBackend implements Backend {
     const panels = Math.ceil(n / 8);
     const packed = this.#alloc.alloc(Math.max(1, k * panels * 8) * 4);
     try {
-      this.#k.f32_gemm_pack_b(ptr(p.b), p.transB ? k : n, p.transB ? 1 : 0, k, n, packed, 0, panels);
+      this.#k.f32_gemm_pack_b(
+        ptr(p.b),
+        p.transB ? k : n,
+        p.transB ? 1 : 0,
+        k,
+        n,
+        packed,
+        0,
+        panels,
+      );
       this.#k.f32_gemm(
         ptr(p.a),
         p.transA ? m : k,
