@@ -93,18 +93,10 @@ function checkShape(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import {
- *   type DecodedSafetensors,
- *   decodeSafetensors,
- *   type DecodeSafetensorsOptions,
- *   encodeSafetensors,
- *   type SafetensorsEntry,
- * } from "./safetensors.ts";
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
  *
- * const w: SafetensorsEntry = { name: "w", shape: [2, 1], data: new Float32Array([1, 2]) };
- * const bytes = encodeSafetensors([w], { format: "pt" });
- * const options: DecodeSafetensorsOptions = { maxHeaderBytes: 1024 };
- * const out: DecodedSafetensors = decodeSafetensors(bytes, options);
+ * const bytes = encodeSafetensors([{ name: "w", shape: [2, 1], data: new Float32Array([1, 2]) }]);
+ * const out = decodeSafetensors(bytes);
  * assert.deepEqual(out.tensors.get("w"), { shape: [2, 1], data: new Float32Array([1, 2]) });
  * ```
  */
@@ -123,13 +115,9 @@ export function encodeSafetensors(
       throw new TypeError(`${ENCODE}: "metadata" must be an object: got ${typeName(metadata)}`);
     }
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== "string") {
-        throw new TypeError(
-          `${ENCODE}: "metadata" value of ${JSON.stringify(key)} must be a string: got ${
-            typeName(value)
-          }`,
-        );
-      }
+      if (typeof value === "string") continue;
+      const detail = `value of "${key}" must be a string: got ${typeName(value)}`;
+      throw new TypeError(`${ENCODE}: "metadata" ${detail}`);
     }
     parts.push(`"__metadata__":${JSON.stringify(metadata)}`);
   }
@@ -152,12 +140,8 @@ export function encodeSafetensors(
     }
     const count = product(shape);
     if (count !== t.data.length) {
-      throw fail(
-        RangeError,
-        `"${t.name}" "shape" ${
-          fmtShape(shape)
-        } must match "data": got ${count} and ${t.data.length} elements`,
-      );
+      const detail = `must match "data": got ${count} and ${t.data.length} elements`;
+      throw fail(RangeError, `"${t.name}" "shape" ${fmtShape(shape)} ${detail}`);
     }
     const info = { dtype: "F32", shape, data_offsets: [offset, offset + 4 * count] };
     parts.push(`${JSON.stringify(t.name)}:${JSON.stringify(info)}`);
@@ -193,19 +177,10 @@ export function encodeSafetensors(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import {
- *   type DecodedSafetensors,
- *   decodeSafetensors,
- *   type DecodeSafetensorsOptions,
- *   encodeSafetensors,
- *   type SafetensorsEntry,
- * } from "./safetensors.ts";
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
  *
- * const none: SafetensorsEntry[] = [];
- * const bytes = encodeSafetensors(none, { format: "pt" });
- * const options: DecodeSafetensorsOptions = { maxHeaderBytes: 1024 };
- * const out: DecodedSafetensors = decodeSafetensors(bytes, options);
- * assert.deepEqual(out.metadata, { format: "pt" });
+ * const bytes = encodeSafetensors([], { format: "pt" });
+ * assert.deepEqual(decodeSafetensors(bytes, { maxHeaderBytes: 1024 }).metadata, { format: "pt" });
  * assert.throws(() => decodeSafetensors(bytes.subarray(0, 4)), RangeError);
  * ```
  */
