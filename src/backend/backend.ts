@@ -23,8 +23,11 @@ export type UnaryOp =
   | "square"
   | "abs";
 
-/** Elementwise functions of two arguments (with broadcasting). */
-export type BinaryOp = "add" | "sub" | "mul" | "div";
+/** Unary ops with a fused derivative kernel: relu saves its input, sigmoid and tanh their output. */
+export type UnaryGradOp = "relu" | "sigmoid" | "tanh";
+
+/** Elementwise functions of two arguments (with broadcasting); `equal` gives 1 or 0. */
+export type BinaryOp = "add" | "sub" | "mul" | "div" | "equal";
 
 /** Reductions over one axis. */
 export type ReduceOp = "sum" | "max" | "argMax";
@@ -87,6 +90,8 @@ export interface Backend {
   fill(y: Storage, value: number, size: number): void;
   gemm(args: GemmArgs): void;
   unary(op: UnaryOp, x: Storage, y: Storage, size: number): void;
+  /** `dx = dy · f'`, from the input (relu) or the output (sigmoid, tanh) saved by the forward. */
+  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void;
   /** `y = x·scale + shift`. */
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void;
   binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void;
@@ -101,6 +106,15 @@ export interface Backend {
     scale: number,
   ): void;
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void;
+  /** Gradient of a softmax (`y` its output) or log-softmax (`y` its output) over rows. */
+  softmaxBackward(
+    op: SoftmaxOp,
+    dy: Storage,
+    y: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+  ): void;
   /** 2-D transpose of a `rows x cols` matrix. */
   transpose(x: Storage, y: Storage, rows: number, cols: number): void;
   /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */

@@ -10,6 +10,9 @@ import type { Tensor } from "../tensor.ts";
 import { broadcastPlan, broadcastShape } from "./_broadcast.ts";
 import { tensor } from "./creation.ts";
 import { output } from "./_output.ts";
+import { record } from "../autograd/tape.ts";
+import { sum } from "./reduce.ts";
+import { reshape } from "./transform.ts";
 
 function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
   const fn = op;
@@ -27,11 +30,39 @@ function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
     }
     const y = output(shape);
     if (y.size > 0) activeBackend().binary(op, ta.storage, tb.storage, y.storage, plan);
-    return y;
+    return record(y, [ta, tb], (dy, [sa, sb]) => {
+      const [ga, gb] = BACKWARD[op](dy, sa, sb);
+      return [ga && sumTo(ga, sa.shape), gb && sumTo(gb, sb.shape)];
+    }, [ta, tb]);
   } finally {
     if (ownA) ta.dispose();
     if (ownB) tb.dispose();
   }
+}
+
+/** Gradients of `a op b` before summing over broadcast axes; null where not needed. */
+const BACKWARD: Record<
+  BinaryOp,
+  (dy: Tensor, a: Tensor, b: Tensor) => [Tensor | null, Tensor | null]
+> = {
+  equal: () => [null, null],
+  add: (dy) => [dy, dy],
+  sub: (dy) => [dy, binary("mul", dy, -1)],
+  mul: (dy, a, b) => [binary("mul", dy, b), binary("mul", dy, a)],
+  div: (dy, a, b) => {
+    const da = binary("div", dy, b);
+    return [da, binary("mul", binary("div", da, b), binary("mul", a, -1))];
+  },
+};
+
+/** Sums `g` over the axes that broadcasting expanded, back to `shape`. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.rank - shape.length;
+  const axes = g.shape.map((_, i) => i).filter((i) =>
+    i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)
+  );
+  return reshape(sum(g, axes, { keepDims: true }), shape);
 }
 
 function operand(x: Tensor | number, arg: string, fn: string): [Tensor, boolean] {
@@ -121,3 +152,22 @@ export const mul: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  */
 export const div: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
   binary("div", a, b);
+
+/**
+ * Elementwise `a == b` as 1 or 0 (float32), broadcasting as NumPy does; not differentiable.
+ *
+ * @param a A tensor or a number.
+ * @param b A tensor or a number.
+ * @returns A new tensor of the broadcast shape holding 1 where equal, else 0 (NaN equals nothing).
+ * @throws {TypeError} When an argument is not a live tensor or a number.
+ * @throws {RangeError} When the shapes cannot be broadcast together.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([...dn.equal(dn.tensor([1, 2, 3]), 2).dataSync()], [0, 1, 0]);
+ * ```
+ */
+export const equal: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
+  binary("equal", a, b);

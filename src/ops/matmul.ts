@@ -8,6 +8,8 @@ import type { Activation } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { output } from "./_output.ts";
+import { record } from "../autograd/tape.ts";
+import { sum } from "./reduce.ts";
 
 /** Options of `matmul()`. */
 export interface MatmulOptions {
@@ -74,6 +76,33 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       );
     }
   }
+  const c = gemm(a, b, transA, transB, bias ?? null, activation);
+  const inputs = bias ? [a, b, bias] : [a, b];
+  return record(c, inputs, (dc, [a, b, c]) => {
+    const dz = activation === "linear" ? dc : activationGrad(activation, dc, c);
+    // op(a)·op(b) = z: d op(a) = dz·op(b)ᵀ and d op(b) = op(a)ᵀ·dz, transposed back where stored so.
+    const da = transA
+      ? gemm(b, dz, transB, true, null, "linear")
+      : gemm(dz, b, false, !transB, null, "linear");
+    const db = transB
+      ? gemm(dz, a, true, transA, null, "linear")
+      : gemm(a, dz, !transA, false, null, "linear");
+    return bias ? [da, db, sum(dz, 0)] : [da, db];
+  }, [a, b, c]);
+}
+
+/** The raw fused product on the active backend (no checks, no recording). */
+function gemm(
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+  bias: Tensor | null,
+  activation: Activation,
+): Tensor {
+  const m = transA ? a.shape[1] : a.shape[0];
+  const k = transA ? a.shape[0] : a.shape[1];
+  const n = transB ? b.shape[0] : b.shape[1];
   const c = output([m, n]);
   activeBackend().gemm({
     a: a.storage,
@@ -81,7 +110,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     c: c.storage,
     m,
     n,
-    k: ka,
+    k,
     transA,
     transB,
     bias: bias?.storage ?? null,
@@ -89,4 +118,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     beta: 0,
   });
   return c;
+}
+
+/** `dc · act'(z)` from the saved output `c = act(z)`. */
+function activationGrad(activation: Exclude<Activation, "linear">, dc: Tensor, c: Tensor): Tensor {
+  const dz = output(dc.shape);
+  if (dz.size > 0) {
+    activeBackend().unaryBackward(activation, dc.storage, c.storage, dz.storage, dc.size);
+  }
+  return dz;
 }

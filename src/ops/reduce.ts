@@ -6,8 +6,12 @@
 import { checkAxis, checkTensor, fmtValue } from "../_check.ts";
 import type { ReduceOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
-import { Tensor } from "../tensor.ts";
-import { output } from "./_output.ts";
+import type { Tensor } from "../tensor.ts";
+import { output, view } from "./_output.ts";
+import { record } from "../autograd/tape.ts";
+import { add, equal, mul } from "./arithmetic.ts";
+import { fill } from "./creation.ts";
+import { reshape } from "./transform.ts";
 
 /** Options of `sum()`, `mean()` and `max()`. */
 export interface ReduceOptions {
@@ -63,11 +67,20 @@ function reduce(
     if (current !== x) current.dispose();
     current = next;
   }
-  if (current === x) return Tensor.view(x, x.shape);
-  const shape = keepDims ? current.shape : x.shape.filter((_, i) => !axes.includes(i));
-  const result = Tensor.view(current, shape);
-  current.dispose();
-  return result;
+  const kept = current.shape;
+  const shape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+  const result = view(current, shape);
+  if (current !== x) current.dispose();
+  if (op === "argMax") return result;
+  return record(result, [x], (dy, saved) => {
+    // Spread dy back over the reduced axes; max sends it to every maximum (ties share it).
+    const spread = add(fill(x.shape, 0), reshape(dy, kept));
+    if (op === "sum") {
+      return [mean ? mul(spread, kept.reduce((a, d) => a * d, 1) / x.size) : spread];
+    }
+    const [input, maxima] = saved;
+    return [mul(spread, equal(input, reshape(maxima, kept)))];
+  }, op === "max" ? [x, result] : []);
 }
 
 /**

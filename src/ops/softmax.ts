@@ -8,16 +8,24 @@ import type { SoftmaxOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { output } from "./_output.ts";
+import { record } from "../autograd/tape.ts";
 
-function rows(op: SoftmaxOp, x: Tensor): Tensor {
+function normalize(op: SoftmaxOp, x: Tensor): Tensor {
   checkTensor(x, "x", op);
   if (x.rank === 0) {
     throw new TypeError(`Cannot run ${op}(): argument "x" must have rank >= 1: got a scalar`);
   }
   const cols = x.shape[x.rank - 1];
   const y = output(x.shape);
-  if (y.size > 0) activeBackend().softmax(op, x.storage, y.storage, x.size / cols, cols);
-  return y;
+  const rows = x.size / cols;
+  if (y.size > 0) activeBackend().softmax(op, x.storage, y.storage, rows, cols);
+  return record(y, [x], (dy, [y]) => {
+    const dx = output(dy.shape);
+    if (dx.size > 0) {
+      activeBackend().softmaxBackward(op, dy.storage, y.storage, dx.storage, rows, cols);
+    }
+    return [dx];
+  }, [y]);
 }
 
 /**
@@ -35,7 +43,7 @@ function rows(op: SoftmaxOp, x: Tensor): Tensor {
  * assert.deepEqual([...p], [0.5, 0.5, 1, 0]);
  * ```
  */
-export const softmax: (x: Tensor) => Tensor = (x) => rows("softmax", x);
+export const softmax: (x: Tensor) => Tensor = (x) => normalize("softmax", x);
 
 /**
  * Log of the softmax over the last axis: `x - max - log(sum(exp(x - max)))` per row.
@@ -52,4 +60,4 @@ export const softmax: (x: Tensor) => Tensor = (x) => rows("softmax", x);
  * assert.ok(Math.abs(y[0] - Math.log(0.5)) < 1e-6);
  * ```
  */
-export const logSoftmax: (x: Tensor) => Tensor = (x) => rows("logSoftmax", x);
+export const logSoftmax: (x: Tensor) => Tensor = (x) => normalize("logSoftmax", x);

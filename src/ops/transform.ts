@@ -5,8 +5,9 @@
  */
 import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
-import { Tensor } from "../tensor.ts";
-import { output } from "./_output.ts";
+import type { Tensor } from "../tensor.ts";
+import { output, view } from "./_output.ts";
+import { record } from "../autograd/tape.ts";
 
 /**
  * The same values under a new shape; one dimension may be `-1` and is inferred. The result
@@ -53,7 +54,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       }: got ${size}`,
     );
   }
-  return Tensor.view(x, dims);
+  return record(view(x, dims), [x], (dy) => [reshape(dy, x.shape)]);
 }
 
 /**
@@ -84,5 +85,5 @@ export function transpose(x: Tensor): Tensor {
   const [rows, cols] = x.shape;
   const y = output([cols, rows]);
   if (y.size > 0) activeBackend().transpose(x.storage, y.storage, rows, cols);
-  return y;
+  return record(y, [x], (dy) => [transpose(dy)]);
 }

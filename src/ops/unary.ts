@@ -4,16 +4,49 @@
  * @module
  */
 import { checkTensor } from "../_check.ts";
-import type { UnaryOp } from "../backend/backend.ts";
+import { record } from "../autograd/tape.ts";
+import type { UnaryGradOp, UnaryOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
+import { div, mul, sub } from "./arithmetic.ts";
 import { output } from "./_output.ts";
 
-function unary(op: UnaryOp, x: Tensor): Tensor {
+function forward(op: UnaryOp, x: Tensor): Tensor {
   checkTensor(x, "x", op);
   const y = output(x.shape);
   if (y.size > 0) activeBackend().unary(op, x.storage, y.storage, x.size);
   return y;
+}
+
+/** `dy · f'` by the fused derivative kernel, from the saved input (relu) or output. */
+function fused(op: UnaryGradOp, dy: Tensor, saved: Tensor): Tensor {
+  const dx = output(dy.shape);
+  if (dx.size > 0) {
+    activeBackend().unaryBackward(op, dy.storage, saved.storage, dx.storage, dy.size);
+  }
+  return dx;
+}
+
+/** Each op's derivative and whether it needs the input (`x`) or the output (`y`). */
+const BACKWARD: Record<UnaryOp, { save: "x" | "y"; dx: (dy: Tensor, s: Tensor) => Tensor }> = {
+  relu: { save: "x", dx: (dy, x) => fused("relu", dy, x) },
+  sigmoid: { save: "y", dx: (dy, y) => fused("sigmoid", dy, y) },
+  tanh: { save: "y", dx: (dy, y) => fused("tanh", dy, y) },
+  exp: { save: "y", dx: (dy, y) => mul(dy, y) },
+  log: { save: "x", dx: (dy, x) => div(dy, x) },
+  neg: { save: "x", dx: (dy) => forward("neg", dy) },
+  sqrt: { save: "y", dx: (dy, y) => div(dy, mul(y, 2)) },
+  square: { save: "x", dx: (dy, x) => mul(dy, mul(x, 2)) },
+  abs: {
+    save: "x",
+    dx: (dy, x) => sub(fused("relu", dy, x), fused("relu", dy, forward("neg", x))),
+  },
+};
+
+function unary(op: UnaryOp, x: Tensor): Tensor {
+  const y = forward(op, x);
+  const { save, dx } = BACKWARD[op];
+  return record(y, [x], (dy, [s]) => [dx(dy, s)], [save === "x" ? x : y]);
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
   ReduceOp,
   SoftmaxOp,
   Storage,
+  UnaryGradOp,
   UnaryOp,
 } from "../backend.ts";
 import { Allocator } from "./allocator.ts";
@@ -153,6 +154,10 @@ export class WasmBackend implements Backend {
     this.#k[UNARY_KERNEL[op]](ptr(x), ptr(y), 0, size);
   }
 
+  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void {
+    this.#k[`f32_v${op}_bwd`](ptr(dy), ptr(saved), ptr(dx), 0, size);
+  }
+
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
     this.#k.f32_vaffine(ptr(x), ptr(y), scale, shift, 0, size);
   }
@@ -188,6 +193,18 @@ export class WasmBackend implements Backend {
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
     const kernel = op === "softmax" ? "f32_softmax" : "f32_log_softmax";
     this.#k[kernel](ptr(x), ptr(y), rows, cols, 0, rows);
+  }
+
+  softmaxBackward(
+    op: SoftmaxOp,
+    dy: Storage,
+    y: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+  ): void {
+    const kernel = op === "softmax" ? "f32_softmax_bwd" : "f32_log_softmax_bwd";
+    this.#k[kernel](ptr(dy), ptr(y), ptr(dx), rows, cols, 0, rows);
   }
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {

@@ -1,0 +1,89 @@
+/**
+ * Scopes for intermediate tensors (ARCHITECTURE principle 3): `tidy(fn)` disposes every tensor
+ * created while `fn` runs, except the ones it returns and the ones passed to `keep()`.
+ *
+ * @module
+ */
+import { Tensor } from "./tensor.ts";
+
+const scopes: Set<Tensor>[] = [];
+
+/** Registers a tensor made by an op with the innermost scope (ops call this; users do not). */
+export function track<T extends Tensor>(t: T): T {
+  scopes[scopes.length - 1]?.add(t);
+  return t;
+}
+
+/**
+ * Keeps a tensor alive past the end of the enclosing `tidy()`.
+ *
+ * @param t A tensor created inside a `tidy()` callback.
+ * @returns `t`.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * let kept!: dn.Tensor;
+ * dn.tidy(() => {
+ *   kept = dn.keep(dn.ones([2]));
+ * });
+ * assert.equal(kept.isDisposed, false);
+ * ```
+ */
+export function keep<T extends Tensor>(t: T): T {
+  for (const scope of scopes) scope.delete(t);
+  return t;
+}
+
+/** What a `tidy()` callback may return: tensors kept, anything else passed through. */
+type Kept = Tensor | readonly Kept[] | { readonly [key: string]: Kept } | void | number | string;
+
+function collect(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) { for (const v of value) collect(v, into); }
+  else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) collect(v, into);
+  }
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created, except those it returns (alone, in an array
+ * or in an object) and those passed to `keep()`. Scopes nest.
+ *
+ * @param fn A synchronous function.
+ * @returns What `fn` returned.
+ * @throws {TypeError} When `fn` returns a promise: tensors of an async callback cannot be scoped.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const before = dn.memory().numTensors;
+ * const y = dn.tidy(() => dn.sum(dn.square(dn.tensor([1, 2, 3]))));
+ * assert.deepEqual([...y.dataSync()], [14]);
+ * assert.equal(dn.memory().numTensors, before + 1);
+ * ```
+ */
+export function tidy<T extends Kept>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) {
+    throw new TypeError(
+      'Cannot run tidy(): argument "fn" must be synchronous: got an async function',
+    );
+  }
+  const kept = new Set<Tensor>();
+  collect(result, kept);
+  for (const t of scope) {
+    if (kept.has(t)) track(t);
+    else t.dispose();
+  }
+  return result;
+}
