@@ -3,3 +3,5 @@ export { heap_base } from "./memory";
 export * from "./gemm";
 export * from "./elementwise";
 export * from "./reduce";
+export * from "./transpose";
+export * from "./optim";

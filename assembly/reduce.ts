@@ -1,3 +1,361 @@
-/** Reductions (placeholder). */
+/**
+ * f32 reductions and softmax.
+ *
+ * Layout: x is viewed as [outer, len, inner] (row-major, contiguous), y is [outer, inner]; the
+ * softmax family works on [rows, cols] rows. Pointers are byte offsets, sizes in elements.
+ * Work range: [begin, end) over outer (reductions) or rows (softmax); each output's summation order
+ * depends only on its own row, so a threaded split is bitwise equal to one call.
+ * Preconditions (asserted in the debug build): 0 <= begin <= end <= outer/rows; len >= 1 for
+ * max/argmax (len == 0 gives a sum of 0); inner >= 1; cols >= 1. y must not overlap x, except that
+ * the softmax family may run in place (y == x, dx == dy).
+ *
+ * Summation order: inner == 1 sums a contiguous row in two f32x4 accumulators (8 lanes, folded to
+ * one, then the 4-wide step, (l0 + l1) + (l2 + l3), then the tail in order); inner > 1 sums the len
+ * slices in order, vectorised across inner. The error is within the recursive-summation bound
+ * (len - 1)·2^-24·sum|x|.
+ *
+ * NaN: sum and max propagate NaN (wasm max is NaN-propagating); argmax treats NaN as the largest
+ * value, so it returns the index of the first NaN if there is one (as numpy does), else of the first
+ * maximum. softmax is max-subtracted (exp(x - max) <= 1), so rows with entries of ±1e3 give no NaN or
+ * Inf; a row containing NaN or +inf, or a row of only -inf, gives NaN.
+ *
+ * Tested against tests/_reference/reduce.ts (float64 loops) by tests/kernels/reduce_test.ts.
+ */
+import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log } from "./simd";
+
+// @ts-ignore: decorator
+@inline const SUM = 0;
+// @ts-ignore: decorator
+@inline const MAX = 1;
+
+// @ts-ignore: decorator
+@inline function combine(op: i32, a: v128, b: v128): v128 {
+  return op == SUM ? f32x4.add(a, b) : f32x4.max(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function combine1(op: i32, a: f32, b: f32): f32 {
+  return op == SUM ? a + b : max(a, b);
+}
+
+// Sum or max of n >= 1 contiguous floats (n == 0: the sum 0 or the max -inf).
+// @ts-ignore: decorator
+@inline function reduceRow(op: i32, x: usize, n: i32): f32 {
+  const identity: f32 = op == SUM ? 0 : -Infinity;
+  let acc0 = f32x4.splat(identity);
+  let acc1 = acc0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = <usize>i << 2;
+    acc0 = combine(op, acc0, v128.load(x + p));
+    acc1 = combine(op, acc1, v128.load(x + p, 16));
+  }
+  acc0 = combine(op, acc0, acc1);
+  if (i + 4 <= n) {
+    acc0 = combine(op, acc0, v128.load(x + (<usize>i << 2)));
+    i += 4;
+  }
+  let s = op == SUM ? f32x4_hsum(acc0) : f32x4_hmax(acc0);
+  for (; i < n; i++) s = combine1(op, s, load<f32>(x + (<usize>i << 2)));
+  return s;
+}
+
+// y[i] = y[i] op x[i], i in [0, n).
+// @ts-ignore: decorator
+@inline function accumulateRow(op: i32, x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = <usize>i << 2;
+    const y0 = combine(op, v128.load(y + p), v128.load(x + p));
+    const y1 = combine(op, v128.load(y + p, 16), v128.load(x + p, 16));
+    v128.store(y + p, y0);
+    v128.store(y + p, y1, 16);
+  }
+  if (i + 4 <= n) {
+    const p = <usize>i << 2;
+    v128.store(y + p, combine(op, v128.load(y + p), v128.load(x + p)));
+    i += 4;
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2;
+    store<f32>(y + p, combine1(op, load<f32>(y + p), load<f32>(x + p)));
+  }
+}
+
+// y[i] = x[i] · s, i in [0, n) (x may equal y).
+// @ts-ignore: decorator
+@inline function scaleRow(x: usize, y: usize, s: f32, n: i32): void {
+  const vs = f32x4.splat(s);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = <usize>i << 2;
+    const v0 = f32x4.mul(v128.load(x + p), vs);
+    const v1 = f32x4.mul(v128.load(x + p, 16), vs);
+    v128.store(y + p, v0);
+    v128.store(y + p, v1, 16);
+  }
+  if (i + 4 <= n) {
+    const p = <usize>i << 2;
+    v128.store(y + p, f32x4.mul(v128.load(x + p), vs));
+    i += 4;
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2;
+    store<f32>(y + p, load<f32>(x + p) * s);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function reduceLoop(op: i32, x: usize, y: usize, outer: i32, len: i32, inner: i32, scale: f32, begin: i32, end: i32): void {
+  assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
+  assert(inner >= 1 && len >= (op == SUM ? 0 : 1), "need inner >= 1 and len >= 1 (len >= 0 for sum)");
+  const slice = <usize>len * <usize>inner << 2;
+  for (let o = begin; o < end; o++) {
+    const xo = x + <usize>o * slice;
+    const yo = y + (<usize>o * <usize>inner << 2);
+    if (inner == 1) {
+      const s = reduceRow(op, xo, len);
+      store<f32>(yo, op == SUM ? s * scale : s);
+      continue;
+    }
+    if (len == 0) {
+      for (let i = 0; i < inner; i++) store<f32>(yo + (<usize>i << 2), 0);
+      continue;
+    }
+    // The first slice is copied (x·1 is exact), then the others are combined in order.
+    scaleRow(xo, yo, 1, inner);
+    for (let j = 1; j < len; j++) accumulateRow(op, xo + (<usize>j * <usize>inner << 2), yo, inner);
+    if (op == SUM) scaleRow(yo, yo, scale, inner);
+  }
+}
+
+/** y[o, i] = scale · sum_j x[o, j, i], outer rows [begin, end) (scale = 1/len gives the mean). */
 export function f32_reduce_sum(x: usize, y: usize, outer: i32, len: i32, inner: i32, scale: f32, begin: i32, end: i32): void {
+  reduceLoop(SUM, x, y, outer, len, inner, scale, begin, end);
+}
+
+/** y[o, i] = max_j x[o, j, i] (NaN propagates), outer rows [begin, end). */
+export function f32_reduce_max(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  reduceLoop(MAX, x, y, outer, len, inner, 1, begin, end);
+}
+
+/** y[o, i] = the first j maximising x[o, j, i] as f32 (first NaN wins), outer rows [begin, end). */
+export function f32_reduce_argmax(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
+  assert(inner >= 1 && len >= 1, "need inner >= 1 and len >= 1");
+  const slice = <usize>len * <usize>inner << 2;
+  const rowBytes = <usize>inner << 2;
+  for (let o = begin; o < end; o++) {
+    const xo = x + <usize>o * slice;
+    const yo = y + (<usize>o * <usize>inner << 2);
+    let i = 0;
+    // Four inner positions at a time: lanes take j where x > best, or x is the first NaN.
+    for (; i + 4 <= inner; i += 4) {
+      const p = <usize>i << 2;
+      let best = v128.load(xo + p);
+      let bestJ = i32x4.splat(0);
+      for (let j = 1; j < len; j++) {
+        const v = v128.load(xo + <usize>j * rowBytes + p);
+        const take = v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+        best = v128.bitselect(v, best, take);
+        bestJ = v128.bitselect(i32x4.splat(j), bestJ, take);
+      }
+      v128.store(yo + p, f32x4.convert_i32x4_s(bestJ));
+    }
+    for (; i < inner; i++) {
+      const p = <usize>i << 2;
+      let best = load<f32>(xo + p);
+      let bestJ = 0;
+      for (let j = 1; j < len; j++) {
+        const v = load<f32>(xo + <usize>j * rowBytes + p);
+        if (v > best || (v != v && best == best)) {
+          best = v;
+          bestJ = j;
+        }
+      }
+      store<f32>(yo + p, <f32>bestJ);
+    }
+  }
+}
+
+// Writes e^(x[i] - m) to y (unless y == 0) and returns their sum, in reduceRow's order.
+// @ts-ignore: decorator
+@inline function expSumRow(x: usize, y: usize, m: f32, n: i32): f32 {
+  const vm = f32x4.splat(m);
+  let acc0 = f32x4.splat(0);
+  let acc1 = acc0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = <usize>i << 2;
+    const e0 = f32x4_exp(f32x4.sub(v128.load(x + p), vm));
+    const e1 = f32x4_exp(f32x4.sub(v128.load(x + p, 16), vm));
+    if (y) {
+      v128.store(y + p, e0);
+      v128.store(y + p, e1, 16);
+    }
+    acc0 = f32x4.add(acc0, e0);
+    acc1 = f32x4.add(acc1, e1);
+  }
+  acc0 = f32x4.add(acc0, acc1);
+  if (i + 4 <= n) {
+    const p = <usize>i << 2;
+    const e0 = f32x4_exp(f32x4.sub(v128.load(x + p), vm));
+    if (y) v128.store(y + p, e0);
+    acc0 = f32x4.add(acc0, e0);
+    i += 4;
+  }
+  let s = f32x4_hsum(acc0);
+  for (; i < n; i++) {
+    const p = <usize>i << 2;
+    const e = f32x4.extract_lane(f32x4_exp(f32x4.splat(load<f32>(x + p) - m)), 0);
+    if (y) store<f32>(y + p, e);
+    s += e;
+  }
+  return s;
+}
+
+// Sum of a[i]·b[i] over a row, in reduceRow's order.
+// @ts-ignore: decorator
+@inline function dotRow(a: usize, b: usize, n: i32): f32 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = acc0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = <usize>i << 2;
+    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + p), v128.load(b + p)));
+    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + p, 16), v128.load(b + p, 16)));
+  }
+  acc0 = f32x4.add(acc0, acc1);
+  if (i + 4 <= n) {
+    const p = <usize>i << 2;
+    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + p), v128.load(b + p)));
+    i += 4;
+  }
+  let s = f32x4_hsum(acc0);
+  for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * load<f32>(b + (<usize>i << 2));
+  return s;
+}
+
+// @ts-ignore: decorator
+@inline function checkRows(rows: i32, cols: i32, begin: i32, end: i32): void {
+  assert(begin >= 0 && begin <= end && end <= rows, "need 0 <= begin <= end <= rows");
+  assert(cols >= 1, "need cols >= 1");
+}
+
+/** y = e^(x - max) / sum(e^(x - max)) per row of cols, rows [begin, end); y may equal x. */
+export function f32_softmax(x: usize, y: usize, rows: i32, cols: i32, begin: i32, end: i32): void {
+  checkRows(rows, cols, begin, end);
+  for (let r = begin; r < end; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    const m = reduceRow(MAX, x + off, cols);
+    const s = expSumRow(x + off, y + off, m, cols);
+    // Division, not multiplication by 1/s: one rounding.
+    const vs = f32x4.splat(s);
+    const yr = y + off;
+    let i = 0;
+    for (; i + 8 <= cols; i += 8) {
+      const p = <usize>i << 2;
+      const v0 = f32x4.div(v128.load(yr + p), vs);
+      const v1 = f32x4.div(v128.load(yr + p, 16), vs);
+      v128.store(yr + p, v0);
+      v128.store(yr + p, v1, 16);
+    }
+    if (i + 4 <= cols) {
+      v128.store(yr + (<usize>i << 2), f32x4.div(v128.load(yr + (<usize>i << 2)), vs));
+      i += 4;
+    }
+    for (; i < cols; i++) store<f32>(yr + (<usize>i << 2), load<f32>(yr + (<usize>i << 2)) / s);
+  }
+}
+
+/** y = (x - max) - log(sum(e^(x - max))) per row of cols, rows [begin, end); y may equal x. */
+export function f32_log_softmax(x: usize, y: usize, rows: i32, cols: i32, begin: i32, end: i32): void {
+  checkRows(rows, cols, begin, end);
+  for (let r = begin; r < end; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    const xr = x + off;
+    const yr = y + off;
+    const m = reduceRow(MAX, xr, cols);
+    const ls = f32x4.extract_lane(f32x4_log(f32x4.splat(expSumRow(xr, 0, m, cols))), 0);
+    const vm = f32x4.splat(m);
+    const vl = f32x4.splat(ls);
+    let i = 0;
+    for (; i + 8 <= cols; i += 8) {
+      const p = <usize>i << 2;
+      const v0 = f32x4.sub(f32x4.sub(v128.load(xr + p), vm), vl);
+      const v1 = f32x4.sub(f32x4.sub(v128.load(xr + p, 16), vm), vl);
+      v128.store(yr + p, v0);
+      v128.store(yr + p, v1, 16);
+    }
+    if (i + 4 <= cols) {
+      const p = <usize>i << 2;
+      v128.store(yr + p, f32x4.sub(f32x4.sub(v128.load(xr + p), vm), vl));
+      i += 4;
+    }
+    for (; i < cols; i++) {
+      const p = <usize>i << 2;
+      store<f32>(yr + p, (load<f32>(xr + p) - m) - ls);
+    }
+  }
+}
+
+/** dx = y·(dy - sum(dy·y)) per row, y = softmax output, rows [begin, end); dx may equal dy. */
+export function f32_softmax_bwd(dy: usize, y: usize, dx: usize, rows: i32, cols: i32, begin: i32, end: i32): void {
+  checkRows(rows, cols, begin, end);
+  for (let r = begin; r < end; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    const gr = dy + off;
+    const yr = y + off;
+    const xr = dx + off;
+    const s = dotRow(gr, yr, cols);
+    const vs = f32x4.splat(s);
+    let i = 0;
+    for (; i + 8 <= cols; i += 8) {
+      const p = <usize>i << 2;
+      const v0 = f32x4.mul(v128.load(yr + p), f32x4.sub(v128.load(gr + p), vs));
+      const v1 = f32x4.mul(v128.load(yr + p, 16), f32x4.sub(v128.load(gr + p, 16), vs));
+      v128.store(xr + p, v0);
+      v128.store(xr + p, v1, 16);
+    }
+    if (i + 4 <= cols) {
+      const p = <usize>i << 2;
+      v128.store(xr + p, f32x4.mul(v128.load(yr + p), f32x4.sub(v128.load(gr + p), vs)));
+      i += 4;
+    }
+    for (; i < cols; i++) {
+      const p = <usize>i << 2;
+      store<f32>(xr + p, load<f32>(yr + p) * (load<f32>(gr + p) - s));
+    }
+  }
+}
+
+/** dx = dy - e^y·sum(dy) per row, y = log-softmax output, rows [begin, end); dx may equal dy. */
+export function f32_log_softmax_bwd(dy: usize, y: usize, dx: usize, rows: i32, cols: i32, begin: i32, end: i32): void {
+  checkRows(rows, cols, begin, end);
+  for (let r = begin; r < end; r++) {
+    const off = <usize>r * <usize>cols << 2;
+    const gr = dy + off;
+    const yr = y + off;
+    const xr = dx + off;
+    const s = reduceRow(SUM, gr, cols);
+    const vs = f32x4.splat(s);
+    let i = 0;
+    for (; i + 8 <= cols; i += 8) {
+      const p = <usize>i << 2;
+      const v0 = f32x4.sub(v128.load(gr + p), f32x4.mul(f32x4_exp(v128.load(yr + p)), vs));
+      const v1 = f32x4.sub(v128.load(gr + p, 16), f32x4.mul(f32x4_exp(v128.load(yr + p, 16)), vs));
+      v128.store(xr + p, v0);
+      v128.store(xr + p, v1, 16);
+    }
+    if (i + 4 <= cols) {
+      const p = <usize>i << 2;
+      v128.store(xr + p, f32x4.sub(v128.load(gr + p), f32x4.mul(f32x4_exp(v128.load(yr + p)), vs)));
+      i += 4;
+    }
+    for (; i < cols; i++) {
+      const p = <usize>i << 2;
+      const e = f32x4.extract_lane(f32x4_exp(f32x4.splat(load<f32>(yr + p))), 0);
+      store<f32>(xr + p, load<f32>(gr + p) - e * s);
+    }
+  }
 }

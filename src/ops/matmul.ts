@@ -53,7 +53,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   checkRank(a, 2, "a", fn);
   checkRank(b, 2, "b", fn);
   const transA = options.transposeA ?? false, transB = options.transposeB ?? false;
-  const [m, ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const ka = transA ? a.shape[0] : a.shape[1];
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (ka !== kb) {
     throw new RangeError(
