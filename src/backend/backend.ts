@@ -71,6 +71,40 @@ export interface BroadcastPlan {
   bStrides: [number, number, number, number];
 }
 
+/** One in-place optimizer update of `w` from gradient `g` (Keras semantics). */
+export type OptimizerStep =
+  | {
+    op: "sgd";
+    w: Storage;
+    g: Storage;
+    /** Velocity; null when momentum is 0. */
+    v: Storage | null;
+    lr: number;
+    momentum: number;
+    nesterov: boolean;
+  }
+  | {
+    op: "adam";
+    w: Storage;
+    g: Storage;
+    m: Storage;
+    v: Storage;
+    /** Learning rate with the bias correction folded in: `lr·√(1-β2ᵗ)/(1-β1ᵗ)`. */
+    lrT: number;
+    beta1: number;
+    beta2: number;
+    epsilon: number;
+  }
+  | {
+    op: "rmsprop";
+    w: Storage;
+    g: Storage;
+    ms: Storage;
+    lr: number;
+    rho: number;
+    epsilon: number;
+  };
+
 /** The primitive set. Sizes are in float32 elements. */
 export interface Backend {
   readonly name: BackendName;
@@ -84,8 +118,8 @@ export interface Backend {
   read(storage: Storage, size: number): Promise<Float32Array>;
   /** Synchronous read, on backends that can (the CPU ones). */
   readSync(storage: Storage, size: number): Float32Array;
-  /** Copies `size` floats from `src` to `dst`. */
-  copy(src: Storage, dst: Storage, size: number): void;
+  /** Copies `size` floats from `src` (from element `srcOffset`) to `dst` (from `dstOffset`). */
+  copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void;
   /** Sets `size` floats of `y` to `value`. */
   fill(y: Storage, value: number, size: number): void;
   gemm(args: GemmArgs): void;
@@ -115,6 +149,14 @@ export interface Backend {
     rows: number,
     cols: number,
   ): void;
+  /** Updates the weights `w` (and the optimizer state) in place. */
+  optimizerStep(step: OptimizerStep, size: number): void;
+  /** `y = min(max(x, lo), hi)`; NaN stays NaN. */
+  clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void;
+  /** `y += a·x`. */
+  axpy(x: Storage, y: Storage, size: number, a: number): void;
+  /** Sum of squares of `x`, accumulated in float64 in a fixed order. */
+  sumSquares(x: Storage, size: number): number;
   /** 2-D transpose of a `rows x cols` matrix. */
   transpose(x: Storage, y: Storage, rows: number, cols: number): void;
   /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */

@@ -11,6 +11,7 @@ import type {
   BinaryOp,
   BroadcastPlan,
   GemmArgs,
+  OptimizerStep,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -92,8 +93,9 @@ export class WasmBackend implements Backend {
     return new Float32Array(this.memory.buffer, ptr(storage), size).slice();
   }
 
-  copy(src: Storage, dst: Storage, size: number): void {
-    new Uint8Array(this.memory.buffer).copyWithin(ptr(dst), ptr(src), ptr(src) + size * 4);
+  copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void {
+    const from = ptr(src) + srcOffset * 4;
+    new Uint8Array(this.memory.buffer).copyWithin(ptr(dst) + dstOffset * 4, from, from + size * 4);
   }
 
   fill(y: Storage, value: number, size: number): void {
@@ -205,6 +207,32 @@ export class WasmBackend implements Backend {
   ): void {
     const kernel = op === "softmax" ? "f32_softmax_bwd" : "f32_log_softmax_bwd";
     this.#k[kernel](ptr(dy), ptr(y), ptr(dx), rows, cols, 0, rows);
+  }
+
+  optimizerStep(step: OptimizerStep, size: number): void {
+    const k = this.#k;
+    if (step.op === "sgd") {
+      const { w, g, v, lr, momentum, nesterov } = step;
+      k.f32_sgd_step(ptr(w), ptr(g), v ? ptr(v) : 0, lr, momentum, nesterov ? 1 : 0, 0, size);
+    } else if (step.op === "adam") {
+      const { w, g, m, v, lrT, beta1, beta2, epsilon } = step;
+      k.f32_adam_step(ptr(w), ptr(g), ptr(m), ptr(v), lrT, beta1, beta2, epsilon, 0, size);
+    } else {
+      const { w, g, ms, lr, rho, epsilon } = step;
+      k.f32_rmsprop_step(ptr(w), ptr(g), ptr(ms), lr, rho, epsilon, 0, size);
+    }
+  }
+
+  clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void {
+    this.#k.f32_clip(ptr(x), ptr(y), lo, hi, 0, size);
+  }
+
+  axpy(x: Storage, y: Storage, size: number, a: number): void {
+    this.#k.f32_axpy(ptr(x), ptr(y), a, 0, size);
+  }
+
+  sumSquares(x: Storage, size: number): number {
+    return this.#k.f32_sum_squares(ptr(x), 0, size);
   }
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
