@@ -1,0 +1,158 @@
+/**
+ * Helpers shared by the `bench/*_bench.ts` files (STYLE C15).
+ *
+ * `deno bench` reports time per iteration but offers no hook to derive a rate from its own
+ * numbers, so a bench that wants GFLOP/s wraps its function with {@linkcode timed}: each call the
+ * bench runner makes (warm-up included) is timed with `performance.now()`, and when the process
+ * unloads a table of the median time and `flops / median` is printed under the `deno bench`
+ * table. Both tables therefore come from the same calls in the same process; the median keeps the
+ * warm-up calls and stray GC pauses from moving the rate. The group name also states the work per
+ * call, so the `deno bench` table can be checked by hand. A/B files can also ask for an
+ * interleaved pass ({@linkcode comparePaired}), which is the number to quote for "x faster than
+ * the baseline" on a machine shared with other work.
+ *
+ * @module
+ */
+
+/** Floating-point operations of one `[m, k] · [k, n]` product: a multiply and an add per term. */
+export function gemmFlops(m: number, n: number, k: number): number {
+  return 2 * m * n * k;
+}
+
+/** Rate in GFLOP/s of `flops` operations done in `ms` milliseconds. */
+export function gflops(flops: number, ms: number): number {
+  return flops / (ms * 1e6);
+}
+
+/** `deno bench` group name for a GEMM shape, e.g. `"gemm 64x512x784 (0.051 GFLOP)"`. */
+export function gemmGroup(m: number, n: number, k: number): string {
+  return `gemm ${m}x${n}x${k} (${(gemmFlops(m, n, k) / 1e9).toFixed(3)} GFLOP)`;
+}
+
+/** One row of {@linkcode printTable}: column name to cell. */
+export type Row = Record<string, string | number>;
+
+/**
+ * Prints `rows` as a Markdown table; columns are the keys of the first row, and columns whose
+ * cells are all numeric are right-aligned.
+ */
+export function printTable(rows: readonly Row[], title?: string): void {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const cells = rows.map((r) => cols.map((c) => String(r[c] ?? "")));
+  const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  const right = cols.map((_, i) => cells.every((r) => r[i] !== "" && !isNaN(Number(r[i]))));
+  const line = (r: string[]) =>
+    `| ${r.map((s, i) => right[i] ? s.padStart(width[i]) : s.padEnd(width[i])).join(" | ")} |`;
+  const out = [line(cols), `| ${width.map((w) => "-".repeat(w)).join(" | ")} |`];
+  for (const r of cells) out.push(line(r));
+  if (title) out.unshift("", title);
+  console.log(out.join("\n"));
+}
+
+interface Series {
+  group: string;
+  name: string;
+  flops: number;
+  fn: () => void;
+  ms: number[];
+}
+
+const series: Series[] = [];
+let pairedRounds = 0;
+let pairedRoundMs = 50;
+
+/**
+ * Wraps `fn` so that every call is timed and reported, at unload, as GFLOP/s.
+ *
+ * @param group The `deno bench` group the function runs in.
+ * @param name The `deno bench` name of the function.
+ * @param flops Floating-point operations done by one call.
+ * @param fn The function to time; it must finish its work before returning (read results back).
+ * @returns `fn`, timed.
+ */
+export function timed(group: string, name: string, flops: number, fn: () => void): () => void {
+  if (series.length === 0) globalThis.addEventListener("unload", report);
+  const s: Series = { group, name, flops, fn, ms: [] };
+  series.push(s);
+  return () => {
+    const t0 = performance.now();
+    fn();
+    s.ms.push(performance.now() - t0);
+  };
+}
+
+/**
+ * Asks for a second, interleaved pass at unload: for each group that ran two or more functions,
+ * `rounds` rounds call each function in turn for at least `roundMs` milliseconds, and the table
+ * gives each function's median GFLOP/s and its median per-round speed relative to the group's
+ * first function (the baseline).
+ *
+ * `deno bench` runs one function to completion before the next, so on a shared or throttling
+ * machine a slow spell can land on one side of a comparison; alternating rounds spread it over
+ * both. Use it for A-vs-B files (GEMM against tfjs), not for single-implementation files.
+ */
+export function comparePaired(rounds = 10, roundMs = 50): void {
+  pairedRounds = rounds;
+  pairedRoundMs = roundMs;
+}
+
+function median(xs: number[]): number {
+  const s = xs.toSorted((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** Milliseconds per call of `fn`, calling it for at least `budgetMs` (and at least once). */
+function msPerCall(fn: () => void, budgetMs: number): number {
+  let calls = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    fn();
+    calls++;
+    t = performance.now();
+  } while (t - t0 < budgetMs);
+  return (t - t0) / calls;
+}
+
+function report(): void {
+  const ran = series.filter((s) => s.ms.length > 0);
+  printTable(
+    ran.map((s) => {
+      const ms = median(s.ms);
+      return {
+        group: s.group,
+        name: s.name,
+        calls: s.ms.length,
+        "median ms": ms.toFixed(4),
+        "GFLOP/s": gflops(s.flops, ms).toFixed(2),
+      };
+    }),
+    "GFLOP/s (median of the timed calls above)",
+  );
+  if (pairedRounds === 0) return;
+  const rows: Row[] = [];
+  for (const group of new Set(ran.map((s) => s.group))) {
+    const members = ran.filter((s) => s.group === group);
+    if (members.length < 2) continue;
+    const ms = members.map(() => [] as number[]);
+    for (let r = 0; r < pairedRounds; r++) {
+      members.forEach((s, i) => ms[i].push(msPerCall(s.fn, pairedRoundMs)));
+    }
+    members.forEach((s, i) => {
+      const speedup = median(ms[i].map((t, r) => ms[0][r] / t));
+      rows.push({
+        group,
+        name: s.name,
+        "median ms": median(ms[i]).toFixed(4),
+        "GFLOP/s": gflops(s.flops, median(ms[i])).toFixed(2),
+        "x baseline": speedup.toFixed(2),
+      });
+    });
+  }
+  printTable(
+    rows,
+    `Interleaved pass: ${pairedRounds} rounds of >= ${pairedRoundMs} ms per function`,
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * f32 GEMM, C[m, n] = A[m, k] · B[k, n]: Dendrite's `matmul` against TensorFlow.js's wasm backend
+ * (XNNPACK, SIMD, one thread) as the baseline (STYLE C15).
+ *
+ *   deno bench -A --v8-flags=--no-liftoff bench/gemm_bench.ts
+ *
+ * Both sides multiply the same inputs, are checked against each other once before timing, and are
+ * timed for the multiply plus the read-back of C (`dataSync`), with the result freed inside the
+ * timed call; inputs are reused. Shapes: squares across the cache levels and the first layer of
+ * the MNIST MLP (a batch of 64 through 784→512). `--no-liftoff` makes both sides run optimised
+ * wasm from the first call (see `peak_bench.ts`). Quote the interleaved pass for "x faster than
+ * tfjs": on a shared two-core machine the sequential `deno bench` rows drift by ±30%.
+ *
+ * @module
+ */
+import * as dn from "../mod.ts";
+import { initTfjsWasm } from "./_tfjs.ts";
+import { comparePaired, gemmFlops, gemmGroup, timed } from "./_util.ts";
+
+const SHAPES: [m: number, n: number, k: number][] = [
+  [64, 64, 64],
+  [256, 256, 256],
+  [512, 512, 512],
+  [1024, 1024, 1024],
+  [64, 512, 784],
+];
+
+const tf = await initTfjsWasm();
+await dn.ready({ backend: "wasm" });
+
+/** Deterministic values in [-1, 1) (an LCG), so every run multiplies the same matrices. */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/**
+ * Throws when the two results are not the same product. A sanity check that the bench compares
+ * like with like (layout, shape), not an accuracy test (tests/ does that): with |a|, |b| < 1 every
+ * entry of C is at most k in magnitude, and 1e-5·k is far above float32 summation-order noise.
+ */
+function checkAgree(group: string, got: Float32Array, want: Float32Array, k: number): void {
+  const tol = 1e-5 * k;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  if (!(worst <= tol)) {
+    throw new Error(`${group}: dendrite and tfjs disagree: max |diff| ${worst} > ${tol}`);
+  }
+}
+
+for (const [m, n, k] of SHAPES) {
+  const group = gemmGroup(m, n, k);
+  const flops = gemmFlops(m, n, k);
+  const aData = values(m * k, 1 + m), bData = values(k * n, 2 + n);
+
+  const ta = tf.tensor2d(aData, [m, k]), tb = tf.tensor2d(bData, [k, n]);
+  const da = dn.tensor(aData, [m, k]), db = dn.tensor(bData, [k, n]);
+  const tfjsMatMul = () => {
+    const c = tf.matMul(ta, tb);
+    c.dataSync();
+    c.dispose();
+  };
+  const dnMatMul = () => {
+    const c = dn.matmul(da, db);
+    c.dataSync();
+    c.dispose();
+  };
+
+  const want = tf.tidy(() => tf.matMul(ta, tb).dataSync<"float32">());
+  const c = dn.matmul(da, db);
+  checkAgree(group, c.dataSync(), want, k);
+  c.dispose();
+
+  Deno.bench({
+    group,
+    name: "tfjs-backend-wasm",
+    baseline: true,
+    fn: timed(group, "tfjs-backend-wasm", flops, tfjsMatMul),
+  });
+  Deno.bench({ group, name: "dendrite wasm", fn: timed(group, "dendrite wasm", flops, dnMatMul) });
+}
+
+comparePaired();
