@@ -40,3 +40,7 @@ export { logSoftmax, softmax } from "./src/ops/softmax.ts";
 export { reshape, transpose } from "./src/ops/transform.ts";
 export { keep, tidy } from "./src/scope.ts";
 export { grad, grads, valueAndGrad, valueAndGrads } from "./src/autograd/grad.ts";
+export * as losses from "./src/losses/mod.ts";
+export * as metrics from "./src/metrics/mod.ts";
+export { clipByValue } from "./src/ops/clip.ts";
+export { oneHot } from "./src/ops/one_hot.ts";

@@ -24,11 +24,12 @@ export function track<T extends Tensor>(t: T): T {
  * ```ts
  * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
- * let kept!: dn.Tensor;
+ * const kept: dn.Tensor[] = [];
  * dn.tidy(() => {
- *   kept = dn.keep(dn.ones([2]));
+ *   kept.push(dn.keep(dn.ones([2])));
+ *   dn.ones([3]); // disposed at the end of the scope
  * });
- * assert.equal(kept.isDisposed, false);
+ * assert.equal(kept[0].isDisposed, false);
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {

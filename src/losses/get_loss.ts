@@ -1,0 +1,56 @@
+/**
+ * Loss lookup by Keras name.
+ *
+ * @module
+ */
+import { checkOneOf } from "../_check.ts";
+import { binaryCrossentropy } from "./binary_crossentropy.ts";
+import { categoricalCrossentropy } from "./categorical_crossentropy.ts";
+import { meanSquaredError } from "./mean_squared_error.ts";
+import { sparseCategoricalCrossentropy } from "./sparse_categorical_crossentropy.ts";
+import type { LossFunction } from "./types.ts";
+
+/** The names `getLoss()` knows: TF.js camelCase, Keras snake_case, and the `mse` shorthand. */
+const LOSSES: Readonly<Record<string, LossFunction>> = {
+  meanSquaredError,
+  mse: meanSquaredError,
+  mean_squared_error: meanSquaredError,
+  binaryCrossentropy,
+  binary_crossentropy: binaryCrossentropy,
+  categoricalCrossentropy,
+  categorical_crossentropy: categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  sparse_categorical_crossentropy: sparseCategoricalCrossentropy,
+};
+
+/**
+ * Resolves a loss given by name, as in `model.compile({ loss: "categoricalCrossentropy" })`; a
+ * function is returned unchanged. The named losses take probabilities (`fromLogits: false`).
+ *
+ * @param identifier A loss name (`"meanSquaredError"` or `"mse"`, `"binaryCrossentropy"`,
+ *   `"categoricalCrossentropy"`, `"sparseCategoricalCrossentropy"`, or their Keras snake_case
+ *   spellings such as `"categorical_crossentropy"`), or a loss function.
+ * @returns The loss function.
+ * @throws {TypeError} When the name is unknown; the message lists the valid names.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * assert.equal(dn.losses.getLoss("mse"), dn.losses.meanSquaredError);
+ * assert.throws(() => dn.losses.getLoss("hinge"), TypeError);
+ * ```
+ */
+export function getLoss(identifier: string | LossFunction): LossFunction {
+  return resolveLoss(identifier, "identifier", "getLoss");
+}
+
+/** `getLoss()` with the caller's name and argument in messages (`getMetric()` resolves losses). */
+export function resolveLoss(
+  identifier: string | LossFunction,
+  arg: string,
+  fn: string,
+): LossFunction {
+  if (typeof identifier === "function") return identifier;
+  return LOSSES[checkOneOf(identifier, Object.keys(LOSSES), arg, fn)];
+}

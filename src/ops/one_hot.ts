@@ -1,0 +1,58 @@
+/**
+ * One-hot encoding of class indices: `oneHot`.
+ *
+ * @module
+ */
+import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import type { Tensor } from "../tensor.ts";
+import { tensor } from "./creation.ts";
+
+/**
+ * `oneHot` with the caller's name and argument in messages (the losses and metrics call it).
+ * Reads the indices back with `dataSync()`, so it needs a CPU backend.
+ */
+export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: string): Tensor {
+  checkTensor(indices, arg, fn);
+  if (typeof depth !== "number" || !Number.isInteger(depth) || depth < 1) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "depth" must be a positive integer: got ${fmtValue(depth)}`,
+    );
+  }
+  const values = indices.dataSync();
+  const out = new Float32Array(values.length * depth);
+  values.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0 || v >= depth) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "${arg}" must hold integers in [0, ${depth}): got ${v} at flat index ${i} of shape ${
+          fmtShape(indices.shape)
+        }`,
+      );
+    }
+    out[i * depth + v] = 1;
+  });
+  return tensor(out, [...indices.shape, depth]);
+}
+
+/**
+ * One-hot encoding: each index `k` becomes a row of `depth` values, 1 at position `k` and 0
+ * elsewhere. Not differentiable (indices are discrete).
+ *
+ * @param indices Any shape; float32 values holding integers in `[0, depth)`.
+ * @param depth Number of classes, a positive integer.
+ * @returns A new tensor of shape `[...indices.shape, depth]`.
+ * @throws {TypeError} When `indices` is not a live tensor.
+ * @throws {RangeError} When `depth` is not a positive integer, or an index is fractional or
+ *   outside `[0, depth)`.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const y = dn.oneHot(dn.tensor([2, 0]), 3);
+ * assert.deepEqual(y.shape, [2, 3]);
+ * assert.deepEqual([...y.dataSync()], [0, 0, 1, 1, 0, 0]);
+ * ```
+ */
+export function oneHot(indices: Tensor, depth: number): Tensor {
+  return oneHotFor(indices, depth, "indices", "oneHot");
+}
