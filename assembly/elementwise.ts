@@ -49,6 +49,8 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
 // @ts-ignore: decorator
 @inline const DIV = 3;
 // @ts-ignore: decorator
+@inline const EQUAL = 4;
+// @ts-ignore: decorator
 @inline const RELU_BWD = 0;
 // @ts-ignore: decorator
 @inline const SIGMOID_BWD = 1;
@@ -73,6 +75,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
   if (op == ADD) return f32x4.add(a, b);
   if (op == SUB) return f32x4.sub(a, b);
   if (op == MUL) return f32x4.mul(a, b);
+  if (op == EQUAL) return v128.and(f32x4.eq(a, b), f32x4.splat(1)); // 1 or 0; NaN equals nothing
   return f32x4.div(a, b);
 }
 
@@ -331,4 +334,11 @@ export function f32_vdiv_bcast(
   sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
 ): void {
   bcastLoop(DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+}
+/** As f32_vadd_bcast, y = a == b ? 1 : 0 (NaN compares unequal). */
+export function f32_vequal_bcast(
+  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
+): void {
+  bcastLoop(EQUAL, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
 }

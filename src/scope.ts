@@ -37,9 +37,6 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-/** What a `tidy()` callback may return: tensors kept, anything else passed through. */
-type Kept = Tensor | readonly Kept[] | { readonly [key: string]: Kept } | void | number | string;
-
 function collect(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) into.add(value);
   else if (Array.isArray(value)) { for (const v of value) collect(v, into); }
@@ -66,7 +63,7 @@ function collect(value: unknown, into: Set<Tensor>): void {
  * assert.equal(dn.memory().numTensors, before + 1);
  * ```
  */
-export function tidy<T extends Kept>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;

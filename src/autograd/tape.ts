@@ -38,9 +38,15 @@ export function record(
   return output;
 }
 
-/** Whether ops are being recorded (a gradient computation is running). */
-export function recording(): boolean {
-  return nodes !== null;
+/** Runs `fn` without recording ops (metrics computed during a training step). */
+export function withoutRecording<T>(fn: () => T): T {
+  const saved = nodes;
+  nodes = null;
+  try {
+    return fn();
+  } finally {
+    nodes = saved;
+  }
 }
 
 /**

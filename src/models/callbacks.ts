@@ -1,0 +1,127 @@
+/**
+ * Training callbacks (Keras / TensorFlow.js shape) and `earlyStopping`.
+ *
+ * @module
+ */
+import { fmtValue } from "../_check.ts";
+import type { Tensor } from "../tensor.ts";
+import type { Sequential } from "./sequential.ts";
+
+/** Values logged at the end of a batch or an epoch: `loss`, metrics, `val_*`. */
+export type Logs = Record<string, number>;
+
+/** Hooks called by `fit()`; each may return a promise, which `fit()` awaits. */
+export interface Callback {
+  /** Called once before training with the model being trained. */
+  setModel?(model: Sequential): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** Options of `earlyStopping()`. */
+export interface EarlyStoppingOptions {
+  /** The logged value to watch (default `"val_loss"`). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** `"min"`, `"max"`, or `"auto"` (default: max for accuracies, else min). */
+  mode?: "min" | "max" | "auto";
+  /** Put back the weights of the best epoch when stopping (default false). */
+  restoreBestWeights?: boolean;
+}
+
+class EarlyStopping implements Callback {
+  readonly #monitor: string;
+  readonly #minDelta: number;
+  readonly #patience: number;
+  readonly #sign: number;
+  readonly #restore: boolean;
+  #model: Sequential | null = null;
+  #best = Infinity;
+  #wait = 0;
+  #bestWeights: Tensor[] | null = null;
+
+  constructor(options: EarlyStoppingOptions) {
+    const fn = "earlyStopping";
+    this.#monitor = options.monitor ?? "val_loss";
+    this.#minDelta = Math.abs(options.minDelta ?? 0);
+    this.#patience = options.patience ?? 0;
+    if (!Number.isInteger(this.#patience) || this.#patience < 0) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "patience" must be a non-negative integer: got ${
+          fmtValue(options.patience)
+        }`,
+      );
+    }
+    const mode = options.mode ?? "auto";
+    const max = mode === "max" || (mode === "auto" && /acc/.test(this.#monitor));
+    this.#sign = max ? -1 : 1;
+    this.#restore = options.restoreBestWeights ?? false;
+  }
+
+  setModel(model: Sequential): void {
+    this.#model = model;
+  }
+
+  onTrainBegin(): void {
+    this.#best = Infinity;
+    this.#wait = 0;
+    this.#dropBest();
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    const value = logs[this.#monitor];
+    if (value === undefined) {
+      throw new RangeError(
+        `Cannot run earlyStopping(): monitored value "${this.#monitor}" is not logged: got ${
+          Object.keys(logs).join(", ")
+        }`,
+      );
+    }
+    const score = this.#sign * value;
+    if (score < this.#best - this.#minDelta) {
+      this.#best = score;
+      this.#wait = 0;
+      if (this.#restore) {
+        this.#dropBest();
+        this.#bestWeights = this.#model!.getWeights();
+      }
+    } else if (++this.#wait > this.#patience) {
+      this.#model!.stopTraining = true;
+      if (this.#restore && this.#bestWeights) this.#model!.setWeights(this.#bestWeights);
+    }
+  }
+
+  onTrainEnd(): void {
+    this.#dropBest();
+  }
+
+  #dropBest(): void {
+    for (const w of this.#bestWeights ?? []) w.dispose();
+    this.#bestWeights = null;
+  }
+}
+
+/**
+ * Stops training when a logged value stops improving (Keras `EarlyStopping`).
+ *
+ * @param options `monitor`, `minDelta`, `patience`, `mode`, `restoreBestWeights`.
+ * @returns A callback for `fit({ callbacks })`.
+ * @throws {RangeError} When `patience` is not a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const stop = dn.callbacks.earlyStopping({ monitor: "loss", patience: 2 });
+ * assert.equal(typeof stop.onEpochEnd, "function");
+ * ```
+ */
+export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
+  return new EarlyStopping(options);
+}

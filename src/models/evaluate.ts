@@ -1,0 +1,42 @@
+/**
+ * `evaluate()`: loss and metrics over a dataset, batch by batch, averaged over samples.
+ *
+ * @module
+ */
+import { checkTensor, fmtShape } from "../_check.ts";
+import { tidy } from "../scope.ts";
+import type { Tensor } from "../tensor.ts";
+import { evalStep } from "./step.ts";
+import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
+
+/** Checks that `x` and `y` are tensors with the same number of samples. */
+export function checkXY(x: Tensor, y: Tensor, fn: string): void {
+  checkTensor(x, "x", fn);
+  checkTensor(y, "y", fn);
+  if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
+    throw new RangeError(
+      `Cannot run ${fn}(): "x" ${fmtShape(x.shape)} and "y" ${
+        fmtShape(y.shape)
+      } must have the same number of samples (first dimension)`,
+    );
+  }
+}
+
+/** `[loss, ...metrics]` over all samples of `x`, `y`. */
+export function evaluate(model: Sequential, x: Tensor, y: Tensor, batchSize: number): number[] {
+  const fn = "evaluate";
+  const compiled = model.compiled;
+  if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+  checkXY(x, y, fn);
+  const batch = checkBatchSize(batchSize, fn);
+  const n = x.shape[0];
+  const totals = new Array<number>(1 + compiled.metrics.length).fill(0);
+  for (let start = 0; start < n; start += batch) {
+    const count = Math.min(batch, n - start);
+    const r = tidy(() =>
+      evalStep(model, compiled, sliceRows(x, start, count), sliceRows(y, start, count))
+    );
+    [r.loss, ...r.metrics].forEach((v, i) => (totals[i] += v * count));
+  }
+  return totals.map((t) => t / n);
+}

@@ -1,0 +1,162 @@
+/**
+ * `fit()`: epochs of seeded shuffled mini-batches, validation, callbacks, and a progress bar on
+ * terminals (one line per epoch elsewhere).
+ *
+ * @module
+ */
+import { activeBackend } from "../backend/select.ts";
+import { output } from "../ops/_output.ts";
+import { generator } from "../random.ts";
+import { tidy } from "../scope.ts";
+import type { Tensor } from "../tensor.ts";
+import type { Callback, Logs } from "./callbacks.ts";
+import { checkXY, evaluate } from "./evaluate.ts";
+import { ProgressLine } from "./progress.ts";
+import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
+import { trainStep } from "./step.ts";
+
+/** Options of `fit()`. */
+export interface FitOptions {
+  /** Passes over the data (default 1). */
+  epochs?: number;
+  /** Samples per gradient step (default 32). */
+  batchSize?: number;
+  /** Reshuffle the samples every epoch, from the global seeded generator (default true). */
+  shuffle?: boolean;
+  /** Fraction of samples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** Held-out `[x, y]` (takes precedence over `validationSplit`). */
+  validationData?: [Tensor, Tensor];
+  /** Callbacks, e.g. `dn.callbacks.earlyStopping(...)` or objects with `onEpochEnd` etc. */
+  callbacks?: Callback | Callback[];
+  /** 0 silent, 1 progress bar on a terminal (default), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+}
+
+/** Losses and metrics per epoch, as Keras's `History`. */
+export interface History {
+  /** Epoch indices run. */
+  epoch: number[];
+  /** `loss`, metric names, and `val_` versions: one value per epoch. */
+  history: Record<string, number[]>;
+}
+
+/** Rows `indices[start .. start+count)` of `x` gathered into a new tensor. */
+function gatherRows(x: Tensor, indices: Uint32Array, start: number, count: number): Tensor {
+  const per = x.size / x.shape[0];
+  const y = output([count, ...x.shape.slice(1)]);
+  const backend = activeBackend();
+  for (let i = 0; i < count; i++) {
+    backend.copy(x.storage, indices[start + i] * per, y.storage, i * per, per);
+  }
+  return y;
+}
+
+function checkOptions(
+  options: FitOptions,
+  fn: string,
+): Required<Pick<FitOptions, "epochs" | "verbose">> {
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "epochs" must be a non-negative integer: got ${epochs}`,
+    );
+  }
+  const split = options.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "validationSplit" must be in [0, 1): got ${split}`,
+    );
+  }
+  const verbose = options.verbose ?? 1;
+  if (![0, 1, 2].includes(verbose)) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "verbose" must be 0, 1 or 2: got ${verbose}`,
+    );
+  }
+  return { epochs, verbose };
+}
+
+/** Trains `model` on `x`, `y`; see `Sequential.fit`. */
+export async function fit(
+  model: Sequential,
+  x: Tensor,
+  y: Tensor,
+  options: FitOptions,
+): Promise<History> {
+  const fn = "fit";
+  const compiled = model.compiled;
+  if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+  checkXY(x, y, fn);
+  const { epochs, verbose } = checkOptions(options, fn);
+  const batchSize = checkBatchSize(options.batchSize ?? 32, fn);
+  const callbacks = options.callbacks === undefined ? [] : [options.callbacks].flat();
+  const total = x.shape[0];
+  let trainCount = total;
+  let validation = options.validationData ?? null;
+  const owned: Tensor[] = [];
+  if (validation) checkXY(validation[0], validation[1], fn);
+  else if (options.validationSplit) {
+    trainCount = total - Math.floor(total * options.validationSplit);
+    validation = [
+      sliceRows(x, trainCount, total - trainCount),
+      sliceRows(y, trainCount, total - trainCount),
+    ];
+    owned.push(...validation);
+  }
+  const names = ["loss", ...compiled.metricNames];
+  const history: History = { epoch: [], history: {} };
+  const order = Uint32Array.from({ length: trainCount }, (_, i) => i);
+  const rng = generator();
+  model.stopTraining = false;
+  for (const cb of callbacks) cb.setModel?.(model);
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.({});
+    for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      if (options.shuffle ?? true) {
+        for (let i = trainCount - 1; i > 0; i--) {
+          const j = rng.nextUint32() % (i + 1);
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+      }
+      const batches = Math.ceil(trainCount / batchSize);
+      const progress = verbose === 1 ? await ProgressLine.start(epoch, epochs, batches) : null;
+      const sums = new Array<number>(names.length).fill(0);
+      const started = performance.now();
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize, count = Math.min(batchSize, trainCount - start);
+        const r = tidy(() =>
+          trainStep(
+            model,
+            compiled,
+            gatherRows(x, order, start, count),
+            gatherRows(y, order, start, count),
+          )
+        );
+        [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
+        const logs: Logs = { batch: b, size: count, loss: r.loss };
+        compiled.metricNames.forEach((n, i) => (logs[n] = r.metrics[i]));
+        progress?.tick(Object.fromEntries(names.map((n, i) => [n, sums[i] / (start + count)])));
+        for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
+      }
+      const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / trainCount]));
+      if (validation) {
+        evaluate(model, validation[0], validation[1], batchSize).forEach((
+          v,
+          i,
+        ) => (logs[`val_${names[i]}`] = v));
+      }
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      const seconds = (performance.now() - started) / 1000;
+      if (progress) progress.finish(logs, seconds);
+      else if (verbose) ProgressLine.line(epoch, epochs, logs, seconds);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.({});
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+  return history;
+}

@@ -1,0 +1,159 @@
+/**
+ * Saving and loading models as ONE safetensors file: weights as F32 tensors named
+ * `<layer>/<weight>`, the topology and the training config as JSON strings in `__metadata__`.
+ * The loader checks the file against the topology before any weight is allocated.
+ *
+ * @module
+ */
+import { fmtShape, fmtValue } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
+import { layerFromConfig } from "../layers/registry.ts";
+import type { Layer } from "../layers/layer.ts";
+import type { CompileArgs } from "./compile.ts";
+import type { SerializedConfig } from "../optimizers/schedules.ts";
+import { fromConfig as optimizerFromConfig } from "../optimizers/from_config.ts";
+import { Sequential } from "./sequential.ts";
+
+const FORMAT = "dendrite.sequential";
+const FORMAT_VERSION = "1";
+
+/** The model's bytes: weights, topology, and training config when compiled by name. */
+export function modelToBytes(model: Sequential): Uint8Array {
+  model.build();
+  const entries = model.layers.flatMap((layer) =>
+    layer.weights.map((w) => ({
+      name: `${layer.name}/${w.name}`,
+      shape: w.value.shape,
+      data: w.value.dataSync(),
+    }))
+  );
+  const topology = {
+    className: "Sequential",
+    layers: model.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+  };
+  const metadata: Record<string, string> = {
+    format: FORMAT,
+    format_version: FORMAT_VERSION,
+    topology: JSON.stringify(topology),
+  };
+  const c = model.compiled;
+  if (c?.lossName && c.metricNames.length === c.metrics.length) {
+    metadata.training_config = JSON.stringify({
+      loss: c.lossName,
+      metrics: c.metricNames,
+      optimizer: c.optimizer.getConfig(),
+    });
+  }
+  return encodeSafetensors(entries, metadata);
+}
+
+function fail(Err: typeof RangeError | typeof TypeError | typeof SyntaxError, what: string): never {
+  throw new Err(`Cannot load model in loadModel(): ${what}`);
+}
+
+function parseJson(text: string | undefined, key: string): unknown {
+  if (text === undefined) fail(TypeError, `"__metadata__" must have a "${key}" entry: got none`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(SyntaxError, `"__metadata__.${key}" must be JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Layers from the topology, unbuilt. */
+function layersOf(topology: unknown): Layer[] {
+  const t = topology as { className?: unknown; layers?: unknown };
+  if (!t || t.className !== "Sequential" || !Array.isArray(t.layers) || t.layers.length === 0) {
+    fail(
+      TypeError,
+      `topology must be a Sequential with a non-empty "layers" list: got ${fmtValue(t?.className)}`,
+    );
+  }
+  const layers = t.layers.map((l: { className?: unknown; config?: unknown }) =>
+    layerFromConfig(l?.className, l?.config, "loadModel")
+  );
+  if (new Set(layers.map((l) => l.name)).size !== layers.length) {
+    fail(RangeError, "layer names must be unique");
+  }
+  return layers;
+}
+
+/** Checks every tensor of the file against the weights the topology declares, before building. */
+function checkWeights(layers: Layer[], tensors: Map<string, { shape: number[] }>): void {
+  const expected = new Map<string, number[]>();
+  let shape = layers[0].inputShape;
+  if (!shape) fail(TypeError, `the first layer must have an "inputShape": got none`);
+  for (const layer of layers) {
+    for (const w of layer.weightShapes(shape)) expected.set(`${layer.name}/${w.name}`, w.shape);
+    shape = layer.computeOutputShape(shape);
+  }
+  for (const [name, want] of expected) {
+    const got = tensors.get(name);
+    if (!got) {
+      fail(RangeError, `weight "${name}" of shape ${fmtShape(want)} is missing from the file`);
+    }
+    if (got.shape.join() !== want.join()) {
+      fail(
+        RangeError,
+        `weight "${name}" must have shape ${fmtShape(want)}: got ${fmtShape(got.shape)}`,
+      );
+    }
+  }
+  for (const name of tensors.keys()) {
+    if (!expected.has(name)) fail(RangeError, `tensor "${name}" is not a weight of the topology`);
+  }
+}
+
+/**
+ * Restores a model saved by `model.save()` or `model.toBytes()`.
+ *
+ * @param source A file path or `file:`/`https:` URL (needs read or net permission), or the bytes.
+ * @returns The model with its weights, compiled again when it was saved compiled.
+ * @throws {RangeError} When the file is truncated, oversized, or its tensors do not match the
+ *   topology. {SyntaxError} When the header or metadata is not JSON. {TypeError} When a dtype,
+ *   layer class or topology entry is invalid.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const model = dn.sequential([dn.layers.dense({ units: 2, inputShape: [3] })]);
+ * const copy = await dn.loadModel(model.toBytes());
+ * const x = dn.ones([1, 3]);
+ * assert.deepEqual(copy.predict(x).dataSync(), model.predict(x).dataSync());
+ * ```
+ */
+export async function loadModel(source: string | URL | Uint8Array): Promise<Sequential> {
+  let bytes: Uint8Array;
+  if (source instanceof Uint8Array) bytes = source;
+  else if (source instanceof URL && source.protocol !== "file:") {
+    bytes = new Uint8Array(await (await fetch(source)).arrayBuffer());
+  } else if (typeof source === "string" || source instanceof URL) {
+    bytes = await Deno.readFile(source);
+  } else {fail(
+      TypeError,
+      `argument "source" must be a path, a URL or a Uint8Array: got ${fmtValue(source)}`,
+    );}
+  const { metadata, tensors } = decodeSafetensors(bytes);
+  if (metadata.format !== FORMAT) {
+    fail(TypeError, `"__metadata__.format" must be "${FORMAT}": got ${fmtValue(metadata.format)}`);
+  }
+  const layers = layersOf(parseJson(metadata.topology, "topology"));
+  checkWeights(layers, tensors);
+  const model = new Sequential(layers);
+  model.build();
+  const backend = activeBackend();
+  for (const layer of layers) {
+    for (const w of layer.weights) {
+      backend.write(w.value.storage, tensors.get(`${layer.name}/${w.name}`)!.data);
+    }
+  }
+  if (metadata.training_config !== undefined) {
+    const config = parseJson(metadata.training_config, "training_config") as
+      & Omit<CompileArgs, "optimizer">
+      & { optimizer: SerializedConfig };
+    model.compile({ ...config, optimizer: optimizerFromConfig(config.optimizer) });
+  }
+  return model;
+}
