@@ -14,10 +14,10 @@
  * slices in order, vectorised across inner. The error is within the recursive-summation bound
  * (len - 1)·2^-24·sum|x|.
  *
- * NaN: sum and max propagate NaN (wasm max is NaN-propagating); argmax treats NaN as the largest
- * value, so it returns the index of the first NaN if there is one (as numpy does), else of the first
- * maximum. softmax is max-subtracted (exp(x - max) <= 1), so rows with entries of ±1e3 give no NaN or
- * Inf; a row containing NaN or +inf, or a row of only -inf, gives NaN.
+ * NaN: sum and max propagate NaN (wasm max is NaN-propagating; max(-0, +0) = +0); argmax treats
+ * NaN as the largest value, so it returns the index of the first NaN if there is one (as numpy
+ * does), else of the first maximum. softmax is max-subtracted (exp(x - max) <= 1), so rows with
+ * entries of ±1e3 give no NaN or Inf; a row containing NaN or +inf, or of only -inf, gives NaN.
  *
  * Tested against tests/_reference/reduce.ts (float64 loops) by tests/kernels/reduce_test.ts.
  */

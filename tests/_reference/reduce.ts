@@ -1,0 +1,149 @@
+/**
+ * Float64 references for the reductions and the softmax family (STYLE C8), from the definitions.
+ * x is viewed as [outer, len, inner] and reduced over len into [outer, inner]; softmax works on
+ * the rows of a [rows, cols] matrix:
+ *
+ *   sum      scale · Σ_j x[o, j, i]
+ *   max      max_j x[o, j, i], NaN if any term is NaN
+ *   argmax   the first j holding a NaN, else the first j holding the maximum
+ *   softmax       e^(x_i - m) / Σ_j e^(x_j - m),  m = max_j x_j (the same value as e^x_i / Σ e^x_j,
+ *                 written max-subtracted so that float64 does not overflow at |x| = 1e3)
+ *   log-softmax   (x_i - m) - log Σ_j e^(x_j - m)
+ *   softmax'      dx_i = y_i·(dy_i - Σ_j dy_j·y_j)          (y = softmax output)
+ *   log-softmax'  dx_i = dy_i - e^(y_i)·Σ_j dy_j             (y = log-softmax output)
+ *
+ * @module
+ */
+
+/** y[o, i] = scale · Σ_j x[o, j, i]. */
+export function reduceSum(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+  scale: number,
+): Float64Array {
+  const y = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let s = 0;
+      for (let j = 0; j < len; j++) s += x[(o * len + j) * inner + i];
+      y[o * inner + i] = scale * s;
+    }
+  }
+  return y;
+}
+
+/** y[o, i] = max_j x[o, j, i] (NaN if any term is NaN). */
+export function reduceMax(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  const y = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let m = -Infinity;
+      for (let j = 0; j < len; j++) {
+        const v = x[(o * len + j) * inner + i];
+        if (Number.isNaN(v)) {
+          m = NaN;
+          break;
+        }
+        if (v > m) m = v;
+      }
+      y[o * inner + i] = m;
+    }
+  }
+  return y;
+}
+
+/** y[o, i] = the first j with x[o, j, i] NaN, else the first j with x[o, j, i] maximal. */
+export function reduceArgmax(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  const y = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let best = -1;
+      for (let j = 0; j < len; j++) {
+        const v = x[(o * len + j) * inner + i];
+        if (Number.isNaN(v)) {
+          best = j;
+          break;
+        }
+        if (best < 0 || v > x[(o * len + best) * inner + i]) best = j;
+      }
+      y[o * inner + i] = best;
+    }
+  }
+  return y;
+}
+
+function rowMax(x: ArrayLike<number>, start: number, cols: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < cols; j++) m = Math.max(m, x[start + j]);
+  return m;
+}
+
+/** Row-wise softmax of a [rows, cols] matrix. */
+export function softmax(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const y = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const m = rowMax(x, r * cols, cols);
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j] - m);
+    for (let j = 0; j < cols; j++) y[r * cols + j] = Math.exp(x[r * cols + j] - m) / s;
+  }
+  return y;
+}
+
+/** Row-wise log-softmax of a [rows, cols] matrix. */
+export function logSoftmax(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const y = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const m = rowMax(x, r * cols, cols);
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j] - m);
+    for (let j = 0; j < cols; j++) y[r * cols + j] = (x[r * cols + j] - m) - Math.log(s);
+  }
+  return y;
+}
+
+/** dx = y·(dy - Σ dy·y) per row; y is the softmax output. */
+export function softmaxBackward(
+  dy: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const dx = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += dy[r * cols + j] * y[r * cols + j];
+    for (let j = 0; j < cols; j++) dx[r * cols + j] = y[r * cols + j] * (dy[r * cols + j] - s);
+  }
+  return dx;
+}
+
+/** dx = dy - e^y·Σ dy per row; y is the log-softmax output. */
+export function logSoftmaxBackward(
+  dy: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const dx = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += dy[r * cols + j];
+    for (let j = 0; j < cols; j++) {
+      dx[r * cols + j] = dy[r * cols + j] - Math.exp(y[r * cols + j]) * s;
+    }
+  }
+  return dx;
+}
