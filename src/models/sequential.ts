@@ -12,7 +12,8 @@ import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
-import { evaluate } from "./evaluate.ts";
+import { checkXY, evaluate } from "./evaluate.ts";
+import { trainStep } from "./step.ts";
 import { modelToBytes } from "./io.ts";
 
 /** A linear stack of layers. */
@@ -110,6 +111,24 @@ export class Sequential {
    */
   fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
     return fit(this, x, y, options);
+  }
+
+  /**
+   * One gradient step on one batch (Keras `train_on_batch`).
+   *
+   * @param x Inputs, `[batch, ...inputShape]`.
+   * @param y Targets, `[batch, ...]`.
+   * @returns `[loss, ...metrics]` of the batch, before the update.
+   * @throws {TypeError} When the model is not compiled.
+   */
+  trainOnBatch(x: Tensor, y: Tensor): number[] {
+    const fn = "trainOnBatch";
+    const compiled = this.compiled;
+    if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+    checkXY(x, y, fn);
+    this.#checkInput(x, "x", fn);
+    const r = tidy(() => trainStep(this, compiled, x, y));
+    return [r.loss, ...r.metrics];
   }
 
   /**
