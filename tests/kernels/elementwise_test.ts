@@ -7,7 +7,7 @@
  *
  * Tolerances (STYLE C9), with ε = 2^-24 and ulp(v) the f32 spacing at v (2^-149 below 2^-126):
  *   - exp, log, sigmoid, tanh are polynomial approximations: the bound is their accuracy
- *     contract in ulps (simd.ts measures max 0.98, 0.81, 2.35, 1.32 ulp over 2^28 inputs).
+ *     contract in ulps (simd.ts measures max 0.98, 0.83, 2.40, 1.32 ulp over 2^28 inputs).
  *   - neg, abs, relu are exact; sqrt, square and the binary ops are one correctly rounded
  *     operation: 0.5 ulp.
  *   - affine is two roundings, x·s (ε|x·s|) then + t (ε|y|), bounded per element.
