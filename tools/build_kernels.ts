@@ -38,12 +38,19 @@ export async function compileTarget(target: string): Promise<Uint8Array> {
     stderr: sink,
     // asc's default writeFile swallows errors under Deno: keep outputs in memory instead.
     writeFile: (name: string, contents: Uint8Array | string) => {
-      outputs.set(name, typeof contents === "string" ? new TextEncoder().encode(contents) : contents);
+      outputs.set(
+        name,
+        typeof contents === "string" ? new TextEncoder().encode(contents) : contents,
+      );
     },
   });
   const wasm = outputs.get("kernels.wasm");
   if (error || !wasm) {
-    throw new Error(`Cannot compile kernels for target "${target}": ${error?.message ?? "no output"}\n${diagnostics}`);
+    throw new Error(
+      `Cannot compile kernels for target "${target}": ${
+        error?.message ?? "no output"
+      }\n${diagnostics}`,
+    );
   }
   return wasm;
 }
@@ -61,7 +68,9 @@ async function inputHashes(): Promise<Record<string, string>> {
   }
   files.sort();
   const hashes: Record<string, string> = { asc: asc.version };
-  for (const f of files) hashes[f] = (await sha256(await Deno.readFile(new URL(f, ROOT)))).slice(0, 16);
+  for (const f of files) {
+    hashes[f] = (await sha256(await Deno.readFile(new URL(f, ROOT)))).slice(0, 16);
+  }
   return hashes;
 }
 
@@ -103,7 +112,9 @@ if (import.meta.main) {
       const changed = staleInputs(committed, fresh);
       console.error(
         `Kernels are stale: src/backend/wasm/kernels.generated.ts does not match a fresh build` +
-          (changed.length ? ` (changed inputs: ${changed.join(", ")})` : " (same inputs, different bytes)") +
+          (changed.length
+            ? ` (changed inputs: ${changed.join(", ")})`
+            : " (same inputs, different bytes)") +
           `; run "deno task build" and commit the result`,
       );
       Deno.exit(1);
