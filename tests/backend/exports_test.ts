@@ -1,0 +1,26 @@
+import { kernelModule } from "../../src/backend/wasm/module.ts";
+import { assert, assertEquals } from "../_util/assert.ts";
+
+const NAME = /^f32_[a-z0-9]+(_[a-z0-9]+)*$/;
+
+Deno.test("kernel module exports only <dtype>_<family> names plus heap_base", () => {
+  for (const variant of ["plain", "shared"] as const) {
+    const names = WebAssembly.Module.exports(kernelModule(variant)).map((e) => e.name);
+    const bad = names.filter((n) => n !== "heap_base" && n !== "memory" && !NAME.test(n));
+    assertEquals(bad, [], `${variant} build exports names outside the convention`);
+    assert(names.includes("heap_base"), "heap_base is exported");
+  }
+});
+
+Deno.test("plain and shared kernel builds export the same functions", () => {
+  const list = (v: "plain" | "shared") =>
+    WebAssembly.Module.exports(kernelModule(v)).map((e) => e.name).sort();
+  assertEquals(list("plain"), list("shared"));
+});
+
+Deno.test("kernel module imports only the memory and abort", () => {
+  const imports = WebAssembly.Module.imports(kernelModule("plain")).map((i) =>
+    `${i.module}.${i.name}`
+  );
+  assert(imports.every((i) => i === "env.memory" || i === "env.abort"), imports.join(", "));
+});
