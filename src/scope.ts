@@ -47,7 +47,8 @@ function collect(value: unknown, into: Set<Tensor>): void {
 
 /**
  * Runs `fn` and disposes every tensor it created, except those it returns (alone, in an array
- * or in an object) and those passed to `keep()`. Scopes nest.
+ * or in an object) and those passed to `keep()`. Scopes nest. When `fn` throws, every tensor it
+ * created (and did not `keep()`) is disposed before the error propagates.
  *
  * @param fn A synchronous function.
  * @returns What `fn` returned.
@@ -69,6 +70,10 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (error) {
+    // A callback that throws returns nothing, so nothing it created outlives the scope.
+    for (const t of scope) t.dispose();
+    throw error;
   } finally {
     scopes.pop();
   }

@@ -22,6 +22,12 @@ function checkInputs(xs: readonly Tensor[], dy: Tensor | undefined, fn: string):
   if (dy !== undefined) checkTensor(dy, "dy", fn);
 }
 
+/** `checkInputs` for the one-input forms, whose argument is named `x`. */
+function checkInput(x: Tensor, dy: Tensor | undefined, fn: string): void {
+  checkTensor(x, "x", fn);
+  if (dy !== undefined) checkTensor(dy, "dy", fn);
+}
+
 /**
  * The value of `f(...xs)` and its gradients with respect to every `x`.
  *
@@ -93,7 +99,7 @@ export function valueAndGrad(
   f: (x: Tensor) => Tensor,
 ): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
-    checkInputs([x], dy, "valueAndGrad");
+    checkInput(x, dy, "valueAndGrad");
     const { value, grads } = gradients(() => f(x), [x], dy, "valueAndGrad", OPS);
     return { value, grad: grads[0] };
   };
@@ -116,7 +122,7 @@ export function valueAndGrad(
  */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
-    checkInputs([x], dy, "grad");
+    checkInput(x, dy, "grad");
     const { value, grads } = gradients(() => f(x), [x], dy, "grad", OPS);
     value.dispose();
     return grads[0];

@@ -7,7 +7,7 @@
  * @module
  */
 import { Tensor } from "../tensor.ts";
-import { tidy } from "../scope.ts";
+import { tidy, track } from "../scope.ts";
 
 /** Gradients of the inputs of an op from the gradient of its output; null where none flows. */
 export type Backward = (dy: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | null>;
@@ -51,8 +51,9 @@ export function withoutRecording<T>(fn: () => T): T {
 
 /**
  * Runs `f`, then back-propagates from its result (seeded with `dy`, or ones) to `xs`.
- * Every intermediate is disposed; the value and the gradients are returned, one per `x`
- * (zeros where `x` does not influence the value).
+ * Every intermediate is disposed (also when `f` throws); the value and the gradients are
+ * returned as new tensors owned by the caller, one gradient per `x` (zeros where `x` does not
+ * influence the value).
  */
 export function gradients(
   f: () => Tensor,
@@ -99,7 +100,16 @@ export function gradients(
           grads.set(input, prev ? ops.add(prev, gi) : gi);
         });
       }
-      return { value, grads: xs.map((x) => grads.get(x) ?? ops.fill(x.shape, 0)) };
+      // Fresh views, so the caller owns exactly what is returned even when f returns an input or
+      // a captured tensor, or one tensor is the gradient of several inputs (add) or is dy itself.
+      const own = (t: Tensor) => track(Tensor.view(t, t.shape));
+      return {
+        value: own(value),
+        grads: xs.map((x) => {
+          const g = grads.get(x);
+          return g ? own(g) : ops.fill(x.shape, 0);
+        }),
+      };
     });
   } finally {
     nodes = null;

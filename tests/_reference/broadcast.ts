@@ -79,10 +79,11 @@ export function reduceAxes(
   const y = new Float64Array(outSize).fill(kind === "max" ? -Infinity : 0);
   for (let i = 0; i < x.length; i++) {
     const o = ravel(unravel(i, shape), outShape);
-    if (kind === "max") y[o] = Number.isNaN(x[i]) || Number.isNaN(y[o]) ? NaN : Math.max(y[o], x[i]);
-    else y[o] += x[i];
+    if (kind === "max") {
+      y[o] = Number.isNaN(x[i]) || Number.isNaN(y[o]) ? NaN : Math.max(y[o], x[i]);
+    } else y[o] += x[i];
   }
-  if (kind === "mean") for (let o = 0; o < outSize; o++) y[o] /= count;
+  if (kind === "mean") { for (let o = 0; o < outSize; o++) y[o] /= count; }
   return { y, shape: outShape };
 }
 
