@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkShape, fmtShape } from "../_check.ts";
+import { checkShape, checkTensor, fmtShape } from "../_check.ts";
 import { mul } from "../ops/arithmetic.ts";
 import { tensor } from "../ops/creation.ts";
 import { reshape } from "../ops/transform.ts";
@@ -21,7 +21,8 @@ export class Activation extends Layer {
     super(args, "activation");
     this.activation = checkActivation(args?.activation, "activation");
   }
-  call(x: Tensor): Tensor {
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
     return activationFn(this.activation)(x);
   }
   /** The input itself: the logits of a softmax or sigmoid, for fused cross-entropy losses. */
@@ -54,6 +55,7 @@ export class Dropout extends Layer {
     this.#rng = args.seed === undefined ? undefined : new Random(args.seed);
   }
   call(x: Tensor, training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
     if (!training || this.rate === 0) return x;
     const rng = this.#rng ?? generator();
     const keep = 1 / (1 - this.rate);
@@ -83,7 +85,8 @@ export class Flatten extends Layer {
   override computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
   }
-  call(x: Tensor): Tensor {
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
     return reshape(x, [x.shape[0], ...this.computeOutputShape(x.shape.slice(1))]);
   }
 }
@@ -97,7 +100,7 @@ export class Reshape extends Layer {
     super(args, "reshape");
     const target = args?.targetShape;
     const valid = Array.isArray(target) &&
-      target.every((d) => Number.isInteger(d) && d >= -1) &&
+      target.every((d) => Number.isInteger(d) && (d >= 1 || d === -1)) &&
       target.filter((d) => d === -1).length <= 1;
     if (!valid) {
       throw new RangeError(
@@ -121,7 +124,8 @@ export class Reshape extends Layer {
     }
     return out;
   }
-  call(x: Tensor): Tensor {
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
     return reshape(x, [x.shape[0], ...this.computeOutputShape(x.shape.slice(1))]);
   }
   override getConfig(): Record<string, unknown> {

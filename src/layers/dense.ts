@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOneOf, fmtShape } from "../_check.ts";
+import { checkOneOf, checkTensor, fmtShape } from "../_check.ts";
 import { matmul } from "../ops/matmul.ts";
 import { softmax } from "../ops/softmax.ts";
 import { reshape } from "../ops/transform.ts";
@@ -101,13 +101,20 @@ export class Dense extends Layer {
     return [...inputShape.slice(0, -1), this.units];
   }
 
+  /** Builds for the last axis only: as Keras's Dense, leading sample dimensions may vary. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
   call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
     return this.#apply(x, this.activation);
   }
 
   /** The layer before its softmax (logits), for fused softmax cross-entropy losses. */
   callLogits(x: Tensor): Tensor {
+    checkTensor(x, "x", `${this.name}.callLogits`);
     this.ensureBuilt(x.shape.slice(1));
     return this.#apply(x, "linear");
   }

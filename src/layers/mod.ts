@@ -4,14 +4,20 @@
  * @module
  */
 import { Activation, Dropout, Flatten, Reshape } from "./basic.ts";
+import { Conv2D, type Conv2DArgs } from "./conv2d.ts";
 import { Dense, type DenseArgs } from "./dense.ts";
 import type { LayerArgs } from "./layer.ts";
+import { AveragePooling2D, MaxPooling2D, type Pooling2dArgs } from "./pooling.ts";
 import type { ActivationName } from "./activations.ts";
 
 export { Layer } from "./layer.ts";
 export type { LayerArgs, LayerWeight } from "./layer.ts";
 export { Activation, Dense, Dropout, Flatten, Reshape };
 export type { ActivationName, DenseArgs };
+export { Conv2D };
+export type { Conv2DArgs };
+export { AveragePooling2D, MaxPooling2D };
+export type { Pooling2dArgs };
 export type { Initializer } from "./initializers.ts";
 
 /**
@@ -35,6 +41,33 @@ export type { Initializer } from "./initializers.ts";
  */
 export function dense(args: DenseArgs): Dense {
   return new Dense(args);
+}
+
+/**
+ * A 2-D convolution over NHWC samples `[height, width, channels]` (Keras `Conv2D`):
+ * `activation(conv2d(x, kernel) + bias)`, kernel `[kernelHeight, kernelWidth, channels, filters]`.
+ *
+ * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
+ *   `dilationRate`, `activation`, `useBias`, `kernelInitializer`, `biasInitializer`,
+ *   `kernelRegularizer`, `inputShape`, `name`.
+ * @returns The layer.
+ * @throws {TypeError} When `kernelSize`/`strides`/`dilationRate` are not a number or two, or
+ *   `padding`, the activation or an initialiser name is unknown.
+ * @throws {RangeError} When `filters`/`kernelSize`/`strides`/`dilationRate` are not positive
+ *   integers, strides and dilation both exceed 1, or `l2` is negative.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.conv2d({ filters: 6, kernelSize: 5, activation: "relu" });
+ * assert.deepEqual(layer.computeOutputShape([28, 28, 1]), [24, 24, 6]);
+ * assert.deepEqual(layer.call(dn.ones([2, 28, 28, 1])).shape, [2, 24, 24, 6]);
+ * assert.equal(layer.countParams(), 5 * 5 * 1 * 6 + 6);
+ * ```
+ */
+export function conv2d(args: Conv2DArgs): Conv2D {
+  return new Conv2D(args);
 }
 
 /**
@@ -111,4 +144,52 @@ export function flatten(args: LayerArgs = {}): Flatten {
  */
 export function reshape(args: LayerArgs & { targetShape: number[] }): Reshape {
   return new Reshape(args);
+}
+
+/**
+ * Max pooling over NHWC samples `[height, width, channels]` (Keras `MaxPooling2D`): the largest
+ * value of each window; the gradient goes to each window's first maximum.
+ *
+ * @param args `poolSize` (default `[2, 2]`), `strides` (default `poolSize`), `padding`
+ *   (`"valid"`, default, or `"same"`), and the common layer arguments.
+ * @returns The layer.
+ * @throws {TypeError} When `poolSize`/`strides` are not a number or two, or `padding` is unknown.
+ * @throws {RangeError} When `poolSize`/`strides` are not positive integers.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.maxPooling2d({ poolSize: 2 });
+ * assert.deepEqual(layer.computeOutputShape([28, 28, 8]), [14, 14, 8]);
+ * assert.deepEqual(layer.call(dn.ones([1, 5, 5, 3])).shape, [1, 2, 2, 3]);
+ * ```
+ */
+export function maxPooling2d(args: Pooling2dArgs = {}): MaxPooling2D {
+  return new MaxPooling2D(args);
+}
+
+/**
+ * Average pooling over NHWC samples `[height, width, channels]` (Keras `AveragePooling2D`): the
+ * mean of each window over its elements inside the input (border windows of `"same"` divide by
+ * their smaller count).
+ *
+ * @param args `poolSize` (default `[2, 2]`), `strides` (default `poolSize`), `padding`
+ *   (`"valid"`, default, or `"same"`), and the common layer arguments.
+ * @returns The layer.
+ * @throws {TypeError} When `poolSize`/`strides` are not a number or two, or `padding` is unknown.
+ * @throws {RangeError} When `poolSize`/`strides` are not positive integers.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: "same" });
+ * assert.deepEqual(layer.computeOutputShape([5, 7, 4]), [3, 4, 4]);
+ * const y = layer.call(dn.fill([1, 5, 7, 4], 2));
+ * assert.deepEqual([...new Set(y.dataSync())], [2]);
+ * ```
+ */
+export function averagePooling2d(args: Pooling2dArgs = {}): AveragePooling2D {
+  return new AveragePooling2D(args);
 }

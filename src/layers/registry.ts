@@ -5,16 +5,21 @@
  */
 import { fmtValue } from "../_check.ts";
 import { Activation, Dropout, Flatten, Reshape } from "./basic.ts";
+import { Conv2D } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
 import type { Layer } from "./layer.ts";
+import { AveragePooling2D, MaxPooling2D } from "./pooling.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
   Dense,
+  Conv2D,
   Activation,
   Dropout,
   Flatten,
   Reshape,
+  MaxPooling2D,
+  AveragePooling2D,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */

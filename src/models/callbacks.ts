@@ -27,7 +27,7 @@ export interface EarlyStoppingOptions {
   monitor?: string;
   /** Smallest change that counts as an improvement (default 0). */
   minDelta?: number;
-  /** Epochs without improvement before stopping (default 0). */
+  /** Stop after this many epochs in a row without improvement, as Keras (default 0: the first). */
   patience?: number;
   /** `"min"`, `"max"`, or `"auto"` (default: max for accuracies, else min). */
   mode?: "min" | "max" | "auto";
@@ -91,7 +91,7 @@ class EarlyStopping implements Callback {
         this.#dropBest();
         this.#bestWeights = this.#model!.getWeights();
       }
-    } else if (++this.#wait > this.#patience) {
+    } else if (++this.#wait >= this.#patience) {
       this.#model!.stopTraining = true;
       if (this.#restore && this.#bestWeights) this.#model!.setWeights(this.#bestWeights);
     }

@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor.ts";
 import { evalStep } from "./step.ts";
 import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
 
-/** Checks that `x` and `y` are tensors with the same number of samples. */
+/** Checks that `x` and `y` are tensors with the same, non-zero number of samples. */
 export function checkXY(x: Tensor, y: Tensor, fn: string): void {
   checkTensor(x, "x", fn);
   checkTensor(y, "y", fn);
@@ -18,6 +18,11 @@ export function checkXY(x: Tensor, y: Tensor, fn: string): void {
       `Cannot run ${fn}(): "x" ${fmtShape(x.shape)} and "y" ${
         fmtShape(y.shape)
       } must have the same number of samples (first dimension)`,
+    );
+  }
+  if (x.shape[0] === 0) {
+    throw new RangeError(
+      `Cannot run ${fn}(): "x" and "y" must hold at least one sample: got ${fmtShape(x.shape)}`,
     );
   }
 }

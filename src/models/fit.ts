@@ -97,7 +97,13 @@ export async function fit(
   const owned: Tensor[] = [];
   if (validation) checkXY(validation[0], validation[1], fn);
   else if (options.validationSplit) {
-    trainCount = total - Math.floor(total * options.validationSplit);
+    // Keras's and TensorFlow.js's split point, so the same samples are held out.
+    trainCount = Math.floor(total * (1 - options.validationSplit));
+    if (trainCount < 1 || trainCount === total) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "validationSplit" must leave at least one training and one validation sample: got ${options.validationSplit} of ${total} samples`,
+      );
+    }
     validation = [
       sliceRows(x, trainCount, total - trainCount),
       sliceRows(y, trainCount, total - trainCount),

@@ -141,19 +141,32 @@ export async function loadModel(source: string | URL | Uint8Array): Promise<Sequ
   }
   const layers = layersOf(parseJson(metadata.topology, "topology"));
   checkWeights(layers, tensors);
-  const model = new Sequential(layers);
-  model.build();
-  const backend = activeBackend();
-  for (const layer of layers) {
-    for (const w of layer.weights) {
-      backend.write(w.value.storage, tensors.get(`${layer.name}/${w.name}`)!.data);
-    }
+  const training = metadata.training_config === undefined
+    ? undefined
+    : parseJson(metadata.training_config, "training_config");
+  if (
+    training !== undefined &&
+    (training === null || typeof training !== "object" || Array.isArray(training))
+  ) {
+    fail(TypeError, `"__metadata__.training_config" must be an object: got ${fmtValue(training)}`);
   }
-  if (metadata.training_config !== undefined) {
-    const config = parseJson(metadata.training_config, "training_config") as
-      & Omit<CompileArgs, "optimizer">
-      & { optimizer: SerializedConfig };
-    model.compile({ ...config, optimizer: optimizerFromConfig(config.optimizer) });
+  const model = new Sequential(layers);
+  // A bad training config is found only once compile() resolves it: free the weights then.
+  try {
+    model.build();
+    const backend = activeBackend();
+    for (const layer of layers) {
+      for (const w of layer.weights) {
+        backend.write(w.value.storage, tensors.get(`${layer.name}/${w.name}`)!.data);
+      }
+    }
+    if (training !== undefined) {
+      const config = training as Omit<CompileArgs, "optimizer"> & { optimizer: SerializedConfig };
+      model.compile({ ...config, optimizer: optimizerFromConfig(config.optimizer) });
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
   return model;
 }

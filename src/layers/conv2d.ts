@@ -1,0 +1,178 @@
+/**
+ * `conv2d`: `activation(conv2d(x, kernel) + bias)` over NHWC inputs, kernel
+ * `[kernelHeight, kernelWidth, inChannels, filters]` and bias `[filters]` (Keras layouts), with
+ * the bias and activation fused into the convolution's GEMM when the activation allows (all but
+ * softmax).
+ *
+ * @module
+ */
+import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkPair, conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
+import { softmax } from "../ops/softmax.ts";
+import type { Tensor } from "../tensor.ts";
+import { type ActivationName, checkActivation } from "./activations.ts";
+import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { Layer, type LayerArgs } from "./layer.ts";
+
+/** Arguments of `conv2d()`. */
+export interface Conv2DArgs extends LayerArgs {
+  /** Output channels. */
+  filters: number;
+  /** `[height, width]` of the kernel, or one number for both. */
+  kernelSize: number | [number, number];
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** `"valid"` (default) or `"same"`. */
+  padding?: Conv2dPadding;
+  /** Spacing between kernel taps (default 1); cannot exceed 1 together with `strides`. */
+  dilationRate?: number | [number, number];
+  /** Default `"linear"`. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default `"glorotUniform"` (fans: receptive field times channels). */
+  kernelInitializer?: Initializer;
+  /** Default `"zeros"`. */
+  biasInitializer?: Initializer;
+  /** L2 penalty on the kernel: adds `l2 · sum(kernel²)` to the loss. */
+  kernelRegularizer?: { l2: number };
+}
+
+const PADDINGS: readonly Conv2dPadding[] = ["valid", "same"];
+
+/** A 2-D convolution layer over NHWC inputs (channels last, as Keras's default). */
+export class Conv2D extends Layer {
+  readonly className = "Conv2D";
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Conv2dPadding;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly l2: number;
+  #kernel: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `Conv2DArgs`. */
+  constructor(args: Conv2DArgs) {
+    super(args, "conv2d");
+    const fn = "conv2d";
+    if (!Number.isInteger(args?.filters) || args.filters < 1) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "filters" must be a positive integer: got ${
+          fmtValue(args?.filters)
+        }`,
+      );
+    }
+    this.filters = args.filters;
+    this.kernelSize = checkPair(args.kernelSize, "kernelSize", fn);
+    this.strides = checkPair(args.strides ?? 1, "strides", fn);
+    this.dilationRate = checkPair(args.dilationRate ?? 1, "dilationRate", fn);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): "strides" and "dilationRate" cannot both exceed 1: got strides ${
+          fmtShape(this.strides)
+        } and dilationRate ${fmtShape(this.dilationRate)}`,
+      );
+    }
+    this.padding = checkOneOf(args.padding ?? "valid", PADDINGS, "padding", fn);
+    this.activation = checkActivation(args.activation, fn);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = checkOneOf(
+      args.kernelInitializer ?? "glorotUniform",
+      INITIALIZERS,
+      "kernelInitializer",
+      fn,
+    );
+    this.biasInitializer = checkOneOf(
+      args.biasInitializer ?? "zeros",
+      INITIALIZERS,
+      "biasInitializer",
+      fn,
+    );
+    const l2 = args.kernelRegularizer?.l2 ?? 0;
+    if (!Number.isFinite(l2) || l2 < 0) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
+      );
+    }
+    this.l2 = l2;
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const inChannels = inputShape[inputShape.length - 1];
+    if (!(inChannels > 0)) {
+      throw new RangeError(
+        `Cannot build conv2d layer "${this.name}": samples must be [height, width, channels] with channels >= 1: got ${
+          fmtShape(inputShape)
+        }`,
+      );
+    }
+    const kernel = { name: "kernel", shape: [...this.kernelSize, inChannels, this.filters] };
+    return this.useBias ? [kernel, { name: "bias", shape: [this.filters] }] : [kernel];
+  }
+
+  /** `[outHeight, outWidth, filters]` for samples `[height, width, channels]`. */
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    if (inputShape.length !== 3) {
+      throw new RangeError(
+        `Cannot apply conv2d layer "${this.name}": samples must have shape [height, width, channels]: got ${
+          fmtShape(inputShape)
+        }`,
+      );
+    }
+    const g = conv2dGeometry(
+      [1, ...inputShape],
+      [...this.kernelSize, inputShape[2], this.filters],
+      this.strides,
+      this.dilationRate,
+      this.padding,
+      `${this.name}.computeOutputShape`,
+    );
+    return [g.outHeight, g.outWidth, this.filters];
+  }
+
+  /** Builds for the channel axis only: as Keras's Conv2D, height and width may vary. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    const fused = this.activation === "softmax" ? "linear" : this.activation;
+    const y = conv2d(x, this.#kernel!, {
+      strides: this.strides,
+      padding: this.padding,
+      dilations: this.dilationRate,
+      bias: this.#bias ?? undefined,
+      activation: fused,
+    });
+    return this.activation === "softmax" ? softmax(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      ...(this.l2 ? { kernelRegularizer: { l2: this.l2 } } : {}),
+    };
+  }
+}
