@@ -5,3 +5,5 @@ export * from "./elementwise";
 export * from "./reduce";
 export * from "./transpose";
 export * from "./optim";
+export * from "./conv";
+export * from "./pool";

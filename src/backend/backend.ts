@@ -105,6 +105,80 @@ export type OptimizerStep =
     epsilon: number;
   };
 
+/**
+ * Geometry of a 2-D pooling over NHWC tensors: `x`/`dx` are `[batch, inHeight, inWidth,
+ * channels]`, `y`/`dy` are `[batch, outHeight, outWidth, channels]`. Window `(oy, ox)` starts at
+ * input row `oy·strideHeight - padTop` and column `ox·strideWidth - padLeft` and is clipped to
+ * the input (padding is never read; bottom/right padding is implied by the clip). Checked by
+ * `src/ops/pool.ts`: all sizes >= 1, `0 <= padTop < poolHeight`, `0 <= padLeft < poolWidth`,
+ * and every window holds at least one input element.
+ */
+export interface Pool2dArgs {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  poolHeight: number;
+  poolWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * Geometry of a 2-D convolution over NHWC tensors: `x`/`dx` are `[batch, inHeight, inWidth,
+ * inChannels]`, `y`/`dy` are `[batch, outHeight, outWidth, outChannels]`, the filter and `dw`
+ * are `[filterHeight, filterWidth, inChannels, outChannels]`. Output `(oy, ox)` reads input row
+ * `oy·strideHeight - padTop + kh·dilationHeight` and column `ox·strideWidth - padLeft +
+ * kw·dilationWidth` for tap `(kh, kw)`; taps outside the input read zero (bottom/right padding is
+ * implied by the output size). Checked by `src/ops/conv.ts`: strides, dilations and filter sizes
+ * >= 1, pads >= 0.
+ */
+export interface Conv2dGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** `y = activation(conv2d(x, filter) + bias)`, bias along the output channels. */
+export interface Conv2dArgs extends Conv2dGeometry {
+  x: Storage;
+  filter: Storage;
+  y: Storage;
+  /** `[outChannels]`, or null. */
+  bias: Storage | null;
+  activation: Activation;
+}
+
+/** `dx` = the gradient of `conv2d(x, filter)` with respect to `x`, from `dy` (pre-activation). */
+export interface Conv2dBackwardDataArgs extends Conv2dGeometry {
+  dy: Storage;
+  filter: Storage;
+  dx: Storage;
+}
+
+/** `dw` = the gradient of `conv2d(x, filter)` with respect to the filter, from `x` and `dy`. */
+export interface Conv2dBackwardFilterArgs extends Conv2dGeometry {
+  x: Storage;
+  dy: Storage;
+  dw: Storage;
+}
+
 /** The primitive set. Sizes are in float32 elements. */
 export interface Backend {
   readonly name: BackendName;
@@ -159,6 +233,20 @@ export interface Backend {
   sumSquares(x: Storage, size: number): number;
   /** 2-D transpose of a `rows x cols` matrix. */
   transpose(x: Storage, y: Storage, rows: number, cols: number): void;
+  /** `y` = the maximum of each pooling window of `x` (NaN propagates). */
+  maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void;
+  /** `dx` from `dy`: each window's gradient goes to its first element equal to `y` (TF). */
+  maxPool2dBackward(x: Storage, y: Storage, dy: Storage, dx: Storage, p: Pool2dArgs): void;
+  /** `y` = the mean of the valid (non-padded) elements of each pooling window of `x`. */
+  avgPool2d(x: Storage, y: Storage, p: Pool2dArgs): void;
+  /** `dx` from `dy`: each window's gradient spread evenly over its valid elements. */
+  avgPool2dBackward(dy: Storage, dx: Storage, p: Pool2dArgs): void;
+  /** NHWC 2-D convolution with fused bias and activation (writes all of `y`). */
+  conv2d(args: Conv2dArgs): void;
+  /** Gradient of a convolution with respect to its input (writes all of `dx`). */
+  conv2dBackwardData(args: Conv2dBackwardDataArgs): void;
+  /** Gradient of a convolution with respect to its filter (writes all of `dw`). */
+  conv2dBackwardFilter(args: Conv2dBackwardFilterArgs): void;
   /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
   memoryBytes(): number;
 }

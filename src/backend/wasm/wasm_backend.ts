@@ -10,8 +10,13 @@ import type {
   Backend,
   BinaryOp,
   BroadcastPlan,
+  Conv2dArgs,
+  Conv2dBackwardDataArgs,
+  Conv2dBackwardFilterArgs,
+  Conv2dGeometry,
   GemmArgs,
   OptimizerStep,
+  Pool2dArgs,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -53,6 +58,50 @@ const UNARY_KERNEL: Record<UnaryOp, string> = {
 
 function ptr(s: Storage): number {
   return (s as WasmStorage).ptr;
+}
+
+/** Pooling geometry in kernel ABI order: n, h, w, c, ph, pw, sh, sw, pads, oh, ow. */
+function poolGeometry(p: Pool2dArgs): number[] {
+  return [
+    p.batch,
+    p.inHeight,
+    p.inWidth,
+    p.channels,
+    p.poolHeight,
+    p.poolWidth,
+    p.strideHeight,
+    p.strideWidth,
+    p.padTop,
+    p.padLeft,
+    p.outHeight,
+    p.outWidth,
+  ];
+}
+
+/** Convolution geometry in kernel ABI order (assembly/conv.ts). */
+function convGeometry(p: Conv2dGeometry): number[] {
+  return [
+    p.batch,
+    p.inHeight,
+    p.inWidth,
+    p.inChannels,
+    p.outHeight,
+    p.outWidth,
+    p.outChannels,
+    p.filterHeight,
+    p.filterWidth,
+    p.strideHeight,
+    p.strideWidth,
+    p.dilationHeight,
+    p.dilationWidth,
+    p.padTop,
+    p.padLeft,
+  ];
+}
+
+/** The filter shape `[fh, fw, inC, outC]` of a convolution. */
+function filterShape(p: Conv2dGeometry): [number, number, number, number] {
+  return [p.filterHeight, p.filterWidth, p.inChannels, p.outChannels];
 }
 
 /** Backend over one `WebAssembly.Memory` on the calling thread. */
@@ -237,6 +286,97 @@ export class WasmBackend implements Backend {
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
     this.#k.f32_transpose(ptr(x), ptr(y), rows, cols, 0, rows);
+  }
+
+  maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
+    this.#k.f32_maxpool2d_nhwc(ptr(x), ptr(y), ...poolGeometry(p), 0, p.batch);
+  }
+
+  maxPool2dBackward(x: Storage, y: Storage, dy: Storage, dx: Storage, p: Pool2dArgs): void {
+    const geometry = poolGeometry(p);
+    this.#k.f32_maxpool2d_nhwc_bwd(ptr(x), ptr(y), ptr(dy), ptr(dx), ...geometry, 0, p.batch);
+  }
+
+  avgPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
+    this.#k.f32_avgpool2d_nhwc(ptr(x), ptr(y), ...poolGeometry(p), 0, p.batch);
+  }
+
+  avgPool2dBackward(dy: Storage, dx: Storage, p: Pool2dArgs): void {
+    this.#k.f32_avgpool2d_nhwc_bwd(ptr(dy), ptr(dx), ...poolGeometry(p), 0, p.batch);
+  }
+
+  conv2d(p: Conv2dArgs): void {
+    if (p.batch * p.outHeight * p.outWidth * p.outChannels === 0) return;
+    this.#withConvBuffers(p, 0, (packed, scratch) => {
+      this.#k.f32_conv2d_pack_filter(ptr(p.filter), ...filterShape(p), 0, packed);
+      this.#k.f32_conv2d_nhwc(
+        ptr(p.x),
+        packed,
+        p.bias ? ptr(p.bias) : 0,
+        ptr(p.y),
+        ...convGeometry(p),
+        ACT_CODE[p.activation],
+        0,
+        p.batch,
+        scratch,
+      );
+    });
+  }
+
+  conv2dBackwardData(p: Conv2dBackwardDataArgs): void {
+    const size = p.batch * p.inHeight * p.inWidth * p.inChannels;
+    if (size === 0) return;
+    if (p.outHeight * p.outWidth * p.outChannels === 0) return this.fill(p.dx, 0, size);
+    this.#withConvBuffers(p, 1, (packed, scratch) => {
+      this.#k.f32_conv2d_pack_filter(ptr(p.filter), ...filterShape(p), 1, packed);
+      this.#k.f32_conv2d_nhwc_bwd_data(
+        ptr(p.dy),
+        packed,
+        ptr(p.dx),
+        ...convGeometry(p),
+        0,
+        p.batch,
+        scratch,
+      );
+    });
+  }
+
+  conv2dBackwardFilter(p: Conv2dBackwardFilterArgs): void {
+    const [fh, fw, inC, outC] = filterShape(p);
+    if (fh * fw * inC * outC === 0) return;
+    // The kernel accumulates (dw += ...), so that threads can sum partials: start from zero.
+    this.fill(p.dw, 0, fh * fw * inC * outC);
+    const scratch = this.#alloc.alloc(this.#k.f32_conv2d_scratch_bytes(fh, fw, inC, outC));
+    try {
+      this.#k.f32_conv2d_nhwc_bwd_filter(
+        ptr(p.x),
+        ptr(p.dy),
+        ptr(p.dw),
+        ...convGeometry(p),
+        0,
+        p.batch,
+        scratch,
+      );
+    } finally {
+      this.#alloc.free(scratch);
+    }
+  }
+
+  /** Runs `fn` with the packed filter (Wᵀ when `transposed`) and scratch, freed afterwards. */
+  #withConvBuffers(
+    p: Conv2dGeometry,
+    transposed: number,
+    fn: (packed: number, scratch: number) => void,
+  ): void {
+    const shape = filterShape(p);
+    const packed = this.#alloc.alloc(this.#k.f32_conv2d_packed_filter_bytes(...shape, transposed));
+    const scratch = this.#alloc.alloc(this.#k.f32_conv2d_scratch_bytes(...shape));
+    try {
+      fn(packed, scratch);
+    } finally {
+      this.#alloc.free(scratch);
+      this.#alloc.free(packed);
+    }
   }
 
   memoryBytes(): number {
