@@ -39,8 +39,15 @@ export async function trainLenet(
     yTrain.dispose();
   }
   const model = lenet();
+  const epochs = options.epochs ?? 6;
+  const steps = epochs * Math.ceil(x.shape[0] / 64);
   model.compile({
-    optimizer: dn.optimizers.adam({ learningRate: 0.002 }),
+    optimizer: dn.optimizers.adam({
+      learningRate: dn.optimizers.schedules.cosineDecay({
+        initialLearningRate: 0.002,
+        decaySteps: steps,
+      }),
+    }),
     loss: "categoricalCrossentropy",
     metrics: ["accuracy"],
   });
@@ -57,7 +64,7 @@ export async function trainLenet(
 }
 
 if (import.meta.main) {
-  const epochs = Number(Deno.args[0] ?? 4);
+  const epochs = Number(Deno.args[0] ?? 6);
   const { model, accuracy, seconds } = await trainLenet({ epochs });
   model.summary();
   console.log(

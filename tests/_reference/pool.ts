@@ -3,7 +3,8 @@
  * definitions. Window (oy, ox) covers input rows oy·sh - padTop + ky (ky in [0, ph)) and columns
  * ox·sw - padLeft + kx (kx in [0, pw)); positions outside the input are padding and are skipped:
  *
- *   max      max over the valid window elements; NaN if any is NaN
+ *   max      the first maximum of the valid window elements (-0 before +0 gives -0); NaN if any
+ *            is NaN
  *   avg      sum of the valid elements / their count (TF/Keras "same" semantics)
  *   max'     dx[first argmax of the window] += dy, the first in (ky, kx) order holding a NaN if
  *            there is one, else the first holding the maximum (TF routes to one element)

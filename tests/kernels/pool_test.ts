@@ -188,13 +188,14 @@ for (const c of [1, 3, 4, 5, 8, 17]) {
 }
 
 Deno.test("f32_maxpool2d_nhwc() routes the gradient of tied windows to the first maximum", () => {
-  // One 2x2 window over equal values, and -0/+0 ties (max gives +0, the gradient goes first).
+  // One 2x2 window over equal values, and -0/+0 ties: y is the first maximum (-0), and the
+  // gradient goes to it.
   const g = poolGeometry([1, 2, 2, 2], [2, 2], [2, 2], "valid");
   const x = [1, -0, 1, 0, 1, -0, 1, 0];
   for (const h of harnesses) {
     const px = h.f32(8, x), py = h.f32(2), pdy = h.f32(2, [2, 3]), pdx = h.f32(8);
     h.k.f32_maxpool2d_nhwc(px, py, ...args(g), 0, 1);
-    assertEquals(bits(h.read(py, 2)), bits(new Float32Array([1, 0])), `y [${h.name}]`);
+    assertEquals(bits(h.read(py, 2)), bits(new Float32Array([1, -0])), `y [${h.name}]`);
     h.k.f32_maxpool2d_nhwc_bwd(px, py, pdy, pdx, ...args(g), 0, 1);
     assertEquals([...h.read(pdx, 8)], [2, 3, 0, 0, 0, 0, 0, 0], `dx [${h.name}]`);
     h.reset();
@@ -202,7 +203,7 @@ Deno.test("f32_maxpool2d_nhwc() routes the gradient of tied windows to the first
 });
 
 Deno.test("f32_maxpool2d_nhwc() routes ties to the first maximum on every channel path", () => {
-  for (const c of [2, 5, 8, 13]) {
+  for (const c of [2, 5, 8, 13, 17, 35]) {
     const g = poolGeometry([2, 6, 5, c], [3, 3], [2, 1], "same");
     const n = sizes(g);
     // Values from {-0.5, 0, 0.5}: many ties in every window, on the 8-wide, 4-wide and tail paths.
