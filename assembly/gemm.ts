@@ -11,11 +11,21 @@
  * Tile. The microkernel f32_gemm_ukernel_4x8 keeps a 4 x 8 block of C in 8 v128 accumulators
  * (acc0x0123 .. acc3x4567) and per k step loads 2 B vectors and splats 4 A values
  * (v128.load32_splat, one vbroadcastss each): 8 + 2 + splat + product = 12 of x64's 16 XMM
- * registers, V8 keeping xmm15 as its scratch. Measured on Zen 3 under Deno (microkernel alone,
- * L1-resident panels): 4x8 ~42 GFLOP/s, 6x8 ~43 but ~29 without unrolling (spills), 5x8 ~41;
- * 4x8 is as fast as any and keeps packing simple. The k loop runs two steps per iteration; V8
- * bounds-checks every wasm load (no trap handler under Deno), so fewer loads per flop is what
- * counts. A is packed per (MC x KC) block into the caller's scratch as MR-row strips, the 4
+ * registers, V8 keeping xmm15 as its scratch. Under Deno, V8 bounds-checks every wasm access
+ * (no trap handler): lea limit, cmp + jae, and for a splat with an offset one more lea, so the
+ * loop is front-end bound (~38 instructions per 64 flops) and instructions per flop are what
+ * count. V8 shares a limit between accesses with the same end offset and, within one loop
+ * iteration, an address between copies of a step, and it fully unrolls loops of <= 3 iterations;
+ * so the k loop runs 4 steps per iteration as two such loops of 2 (~30 instructions per later
+ * step). Unrolling by hand is worse: Binaryen merges the steps into one expression per
+ * accumulator. Measured on Zen 3 under Deno (microkernel alone, kc = 256, sweeping 512 columns;
+ * GFLOP/s when quiet / paired ratio to the old 2-step hand unroll under load): 2-step hand
+ * unroll 44 / 1.00; 4 steps as 2 x 2 V8-unrolled 51-53 / 1.17-1.21 (chosen); 3 steps 52 / 1.15;
+ * 3x12 tile, 3 steps 52 / 1.19 (would need NR = 12); 5x8 48 / 1.09; 4x12 and 4x16 spill
+ * (<= 1.04); A loaded as one v128 and splat by i32x4.shuffle (XNNPACK's "splat" variant) 44-45 /
+ * 1.16-1.30 (fewest instructions, but its 4 shuffles share the FP pipes with mul and add).
+ * Whole f32_gemm, pack_b included: 1.10-1.23x the 2-step kernel, 64^3 to 1024^3 and 64x512x784.
+ * A is packed per (MC x KC) block into the caller's scratch as MR-row strips, the 4
  * values of one k step contiguous, so the microkernel walks A and B with one pointer each.
  * K is cut into equal blocks of at most KC = 256 steps (a B panel block of 8 KiB and an A strip
  * of 4 KiB stay in L1); MC = 128 rows keep the packed A block (<= 128 KiB) in L2. Per row strip,
@@ -46,7 +56,7 @@ import { f32_vsigmoid, f32_vtanh } from "./elementwise";
 const MR = 4;
 /** Columns per microkernel tile and per packed B panel. */
 const NR = 8;
-/** Deepest K block: k is split into ceil(k / KC) blocks of equal (even) depth. */
+/** Deepest K block: k is split into ceil(k / KC) blocks of equal depth (a multiple of 4). */
 const KC = 256;
 /** Rows of A packed at once (a multiple of MR). */
 const MC = 128;
@@ -179,10 +189,10 @@ export function f32_gemm(
   const panelBegin = colBegin / NR;
   const panelEnd = (colEnd + NR - 1) / NR;
   const relu = act == ACT_RELU;
-  // K blocks of equal depth (rounded up to even for the 2-step loop), so k = 784 runs as 4 x 196
-  // rather than 3 x 256 + 16; the block edges do not change any bits (see the header).
+  // K blocks of equal depth (rounded up to a multiple of 4 for the 4-step loop), so k = 784 runs
+  // as 4 x 196 rather than 3 x 256 + 16; the block edges do not change any bits (see the header).
   const kBlocks = max(1, (k + KC - 1) / KC);
-  const kcMax = ((k + kBlocks - 1) / kBlocks + 1) & ~1;
+  const kcMax = ((k + kBlocks - 1) / kBlocks + 3) & ~3;
   let kb = 0;
   do {
     const kc = min(k - kb, kcMax);
@@ -355,10 +365,14 @@ function f32_gemm_ukernel_4x8(
   let acc3x0123 = initRow(c3, nr, init, vbeta, bias0123, false);
   let acc3x4567 = initRow(c3, nr, init, vbeta, bias4567, true);
 
-  // Two k steps per iteration (measured: ~3% over one on 256^3..1024^3; four gained nothing).
-  let p = 0;
-  for (; p + 2 <= kc; p += 2) {
-    {
+  // Four k steps per iteration, written as two loops of two steps that V8 unrolls fully (it does
+  // so for loops of at most 3 iterations). Unrolling by hand instead lets Binaryen merge the steps
+  // into one expression per accumulator, which keeps twice the B vectors live; and V8 then shares
+  // the bounds-check limits and splat addresses of the first copy with the second, so the later
+  // steps cost ~30 instead of ~38 instructions (see the header).
+  const paEnd4 = pa + ((<usize>kc & ~3) << 4);
+  while (pa < paEnd4) {
+    for (let s = 0; s < 2; s++) {
       const vb0123 = v128.load(pb);
       const vb4567 = v128.load(pb, 16);
       const va0 = v128.load32_splat(pa);
@@ -373,27 +387,30 @@ function f32_gemm_ukernel_4x8(
       const va3 = v128.load32_splat(pa, 12);
       acc3x0123 = f32x4.add(acc3x0123, f32x4.mul(va3, vb0123));
       acc3x4567 = f32x4.add(acc3x4567, f32x4.mul(va3, vb4567));
+      pa += 16;
+      pb += 32;
     }
-    {
-      const vb0123 = v128.load(pb, 32);
-      const vb4567 = v128.load(pb, 48);
-      const va0 = v128.load32_splat(pa, 16);
+    for (let s = 0; s < 2; s++) {
+      const vb0123 = v128.load(pb);
+      const vb4567 = v128.load(pb, 16);
+      const va0 = v128.load32_splat(pa);
       acc0x0123 = f32x4.add(acc0x0123, f32x4.mul(va0, vb0123));
       acc0x4567 = f32x4.add(acc0x4567, f32x4.mul(va0, vb4567));
-      const va1 = v128.load32_splat(pa, 20);
+      const va1 = v128.load32_splat(pa, 4);
       acc1x0123 = f32x4.add(acc1x0123, f32x4.mul(va1, vb0123));
       acc1x4567 = f32x4.add(acc1x4567, f32x4.mul(va1, vb4567));
-      const va2 = v128.load32_splat(pa, 24);
+      const va2 = v128.load32_splat(pa, 8);
       acc2x0123 = f32x4.add(acc2x0123, f32x4.mul(va2, vb0123));
       acc2x4567 = f32x4.add(acc2x4567, f32x4.mul(va2, vb4567));
-      const va3 = v128.load32_splat(pa, 28);
+      const va3 = v128.load32_splat(pa, 12);
       acc3x0123 = f32x4.add(acc3x0123, f32x4.mul(va3, vb0123));
       acc3x4567 = f32x4.add(acc3x4567, f32x4.mul(va3, vb4567));
+      pa += 16;
+      pb += 32;
     }
-    pa += 32;
-    pb += 64;
   }
-  if (p < kc) {
+  const paEnd = pa + ((<usize>kc & 3) << 4);
+  while (pa < paEnd) {
     const vb0123 = v128.load(pb);
     const vb4567 = v128.load(pb, 16);
     const va0 = v128.load32_splat(pa);
@@ -408,6 +425,8 @@ function f32_gemm_ukernel_4x8(
     const va3 = v128.load32_splat(pa, 12);
     acc3x0123 = f32x4.add(acc3x0123, f32x4.mul(va3, vb0123));
     acc3x4567 = f32x4.add(acc3x4567, f32x4.mul(va3, vb4567));
+    pa += 16;
+    pb += 32;
   }
 
   if (relu) {

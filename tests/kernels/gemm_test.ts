@@ -2,7 +2,7 @@
  * Raw-kernel tests of f32_gemm_pack_b / f32_gemm (assembly/gemm.ts) against the float64 reference
  * in tests/_reference/gemm.ts, on the release (plain and shared) and debug builds (STYLE C8-C10).
  *
- * Shapes straddle the 4x8 tile, the 4-step packing transposes, the 2-step k unroll, the K block
+ * Shapes straddle the 4x8 tile, the 4-step packing transposes, the 4-step k loop, the K block
  * (256) and the M block (128). Every buffer sits between NaN-payload guards, which are checked
  * after every call; padding of strided A, B and C holds NaN or a sentinel, so reading it poisons
  * the result and writing it is caught.
@@ -208,7 +208,7 @@ const TRANSPOSES = [
   { transA: false, transB: true, name: " with transposed B" },
   { transA: true, transB: true, name: " with transposed A and B" },
 ];
-/** Around the 4-row tile, the 8-column panel, the 4-step transposes and 2-step unroll. */
+/** Around the 4-row tile, the 8-column panel, the 4-step transposes and the 4-step k loop. */
 const EDGE = [1, 2, 3, 4, 5, 7, 8, 9, 17, 127, 128, 129];
 
 Deno.test("f32_gemm() matches f64 reference with m, n and k each swept over tile edges", () => {
