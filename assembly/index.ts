@@ -7,3 +7,5 @@ export * from "./transpose";
 export * from "./optim";
 export * from "./conv";
 export * from "./pool";
+export * from "./recurrent";
+export * from "./gather";

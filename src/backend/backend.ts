@@ -179,6 +179,62 @@ export interface Conv2dBackwardFilterArgs extends Conv2dGeometry {
   dw: Storage;
 }
 
+/**
+ * One LSTM time step (Keras gate order i, f, c, o): `xw`, `hu`, `gates` are `[batch, 4·units]`
+ * (`xw = x·W + b`, `hu = hPrev·U`), `cPrev`, `c`, `h` are `[batch, units]`; `c` may be `cPrev`.
+ * Writes `c`, `h` and the gate activations `[i, f, g, o]` that the backward reads.
+ */
+export interface LstmGatesArgs {
+  batch: number;
+  units: number;
+  xw: Storage;
+  hu: Storage;
+  cPrev: Storage;
+  c: Storage;
+  h: Storage;
+  gates: Storage;
+}
+
+/** Gradient of one LSTM step: `dz` (`[batch, 4·units]`) from `dh`; `dc` in: dL/dc, out: dL/dcPrev. */
+export interface LstmGatesBackwardArgs {
+  batch: number;
+  units: number;
+  dh: Storage;
+  dc: Storage;
+  gates: Storage;
+  cPrev: Storage;
+  c: Storage;
+  dz: Storage;
+}
+
+/**
+ * One GRU time step (Keras gate order z, r, h, reset after the recurrent product): `xw`, `hu` are
+ * `[batch, 3·units]` (`hu = hPrev·U + recurrentBias`), `hPrev`, `h` `[batch, units]`, `saved`
+ * `[batch, 4·units]` receives `[z, r, ĥ, hu_h]` for the backward.
+ */
+export interface GruGatesArgs {
+  batch: number;
+  units: number;
+  xw: Storage;
+  hu: Storage;
+  hPrev: Storage;
+  h: Storage;
+  saved: Storage;
+}
+
+/** Gradient of one GRU step: `dxw`, `dhu` (`[batch, 3·units]`) from `dh`; adds `dh·z` to `dhPrev`. */
+export interface GruGatesBackwardArgs {
+  batch: number;
+  units: number;
+  dh: Storage;
+  saved: Storage;
+  hPrev: Storage;
+  dxw: Storage;
+  dhu: Storage;
+  /** Receives `+= dh·z` (the direct path to the previous state), or null to drop it. */
+  dhPrev: Storage | null;
+}
+
 /** The primitive set. Sizes are in float32 elements. */
 export interface Backend {
   readonly name: BackendName;
@@ -247,6 +303,68 @@ export interface Backend {
   conv2dBackwardData(args: Conv2dBackwardDataArgs): void;
   /** Gradient of a convolution with respect to its filter (writes all of `dw`). */
   conv2dBackwardFilter(args: Conv2dBackwardFilterArgs): void;
+  /**
+   * A window of `size` floats of `storage` from element `offset`, sharing its memory (a time step
+   * of a sequence buffer); never passed to `free`, and invalid once `storage` is freed.
+   */
+  subarray(storage: Storage, offset: number, size: number): Storage;
+  /** Fused LSTM step (gates, cell and hidden state). */
+  lstmGates(args: LstmGatesArgs): void;
+  /** Gradient of a fused LSTM step. */
+  lstmGatesBackward(args: LstmGatesBackwardArgs): void;
+  /** Fused GRU step. */
+  gruGates(args: GruGatesArgs): void;
+  /** Gradient of a fused GRU step. */
+  gruGatesBackward(args: GruGatesBackwardArgs): void;
+  /** Simple RNN step `h = act(xw + hu)`, all `[batch, units]`. */
+  rnnGates(
+    xw: Storage,
+    hu: Storage,
+    h: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
+  ): void;
+  /** `dz = dh·act'` from the step's output `h`. */
+  rnnGatesBackward(
+    dh: Storage,
+    h: Storage,
+    dz: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
+  ): void;
+  /**
+   * Swaps the batch and time axes: `[batch, steps, inner]` to `[steps, batch, inner]` when
+   * `toTimeMajor`, else back; with `reverse` the time axis of the batch-major side is reversed.
+   */
+  sequenceTranspose(
+    x: Storage,
+    y: Storage,
+    batch: number,
+    steps: number,
+    inner: number,
+    toTimeMajor: boolean,
+    reverse: boolean,
+  ): void;
+  /** `y[i] = table[indices[i]]` over rows of `cols`; indices are checked integers in range. */
+  gatherRows(
+    table: Storage,
+    indices: Storage,
+    y: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void;
+  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order. */
+  scatterAddRows(
+    dy: Storage,
+    indices: Storage,
+    dtable: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void;
   /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
   memoryBytes(): number;
 }

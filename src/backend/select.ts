@@ -10,6 +10,7 @@ import { BackendUnavailableError } from "../errors.ts";
 import type { Backend, BackendName } from "./backend.ts";
 import { sharedMemorySupported } from "./wasm/module.ts";
 import { WasmBackend } from "./wasm/wasm_backend.ts";
+import { ThreadsBackend } from "./threads/threads_backend.ts";
 
 /** What `ready()` may be asked for. */
 export type BackendRequest = BackendName | "auto";
@@ -18,6 +19,11 @@ export type BackendRequest = BackendName | "auto";
 export interface ReadyOptions {
   /** Which backend to run on; `"auto"` (the default) picks the best available. */
   backend?: BackendRequest;
+  /**
+   * Threads for the `"threads"` backend, the calling thread included: a whole number >= 1, or
+   * `"auto"` (the default) for `navigator.hardwareConcurrency`.
+   */
+  threads?: number | "auto";
 }
 
 /** The active backend and the reason it was chosen. */
@@ -39,15 +45,53 @@ function startWasm(reason: string): { backend: Backend; reason: string } {
   return { backend: new WasmBackend(variant), reason: `${reason} (${memory})` };
 }
 
+/** Why the threads backend cannot run here, or null when it can. */
+function threadsUnavailable(): string | null {
+  if (!sharedMemorySupported()) return "this runtime has no SharedArrayBuffer";
+  if (typeof Worker !== "function") return "this runtime has no Worker";
+  return null;
+}
+
+function cores(): number {
+  return Math.max(1, Math.floor(globalThis.navigator?.hardwareConcurrency ?? 1));
+}
+
+async function startThreads(
+  threads: number | "auto",
+  reason: string,
+): Promise<{ backend: Backend; reason: string }> {
+  const n = threads === "auto" ? cores() : threads;
+  const why = `${reason}: ${n} thread${n === 1 ? "" : "s"}${
+    threads === "auto" ? " (navigator.hardwareConcurrency)" : ""
+  }`;
+  if (active?.backend instanceof ThreadsBackend) {
+    await active.backend.restart({ threads: n });
+    return { backend: active.backend, reason: why };
+  }
+  return { backend: await ThreadsBackend.start({ threads: n }), reason: why };
+}
+
+/** Stops the workers of a threads backend that is being replaced. */
+async function retire(next: Backend): Promise<void> {
+  if (active && active.backend !== next && active.backend instanceof ThreadsBackend) {
+    await active.backend.shutdown();
+  }
+}
+
 /**
  * Chooses the backend that later ops run on.
  *
- * `"auto"` takes the single-thread WebAssembly SIMD backend: the threaded and WebGPU backends are
- * not part of this version, and asking for them explicitly throws `BackendUnavailableError`.
+ * `"auto"` takes the threads backend when SharedArrayBuffer exists and the machine has more than
+ * one core, else the single-thread WebAssembly SIMD backend (WebGPU is not part of this version,
+ * and asking for it explicitly throws `BackendUnavailableError`). `"threads"` falls back to
+ * `"wasm"` where SharedArrayBuffer or Worker is missing; `backend()` then says why. Worker threads
+ * never keep the process alive; `shutdown()` stops them.
  *
- * @param options `backend`: `"auto"` (default), `"wasm"`, `"threads"` or `"webgpu"`.
+ * @param options `backend`: `"auto"` (default), `"wasm"`, `"threads"` or `"webgpu"`; `threads`:
+ * how many threads compute (`"auto"`, the default, is one per core).
  * @returns The active backend and why it was chosen.
- * @throws {TypeError} When `backend` is not one of the names above.
+ * @throws {TypeError} When `backend` is not one of the names above, or `threads` is not a whole
+ * number >= 1 or `"auto"`.
  * @throws {BackendUnavailableError} When the requested backend cannot run here.
  *
  * @example
@@ -69,17 +113,68 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       ),
     );
   }
-  if (request === "threads" || request === "webgpu") {
+  const threads = options.threads ?? "auto";
+  if (threads !== "auto" && !(Number.isInteger(threads) && threads >= 1)) {
     return Promise.reject(
-      new BackendUnavailableError(
-        `Cannot start backend "${request}" in ready(): it is not part of this version; use "wasm" or "auto"`,
+      new TypeError(
+        `Cannot run ready(): argument "threads" must be a whole number >= 1 or "auto": got ${
+          fmtValue(threads)
+        }`,
       ),
     );
   }
-  active = startWasm(
-    request === "wasm" ? "requested" : "auto: WebAssembly SIMD is the only backend of this version",
-  );
-  return Promise.resolve(backend());
+  if (request === "webgpu") {
+    return Promise.reject(
+      new BackendUnavailableError(
+        `Cannot start backend "${request}" in ready(): it is not part of this version; use "wasm", "threads" or "auto"`,
+      ),
+    );
+  }
+  return choose(request, threads);
+}
+
+async function choose(request: BackendRequest, threads: number | "auto"): Promise<BackendInfo> {
+  const missing = threadsUnavailable();
+  let next: { backend: Backend; reason: string };
+  if (request === "threads") {
+    next = missing === null
+      ? await startThreads(threads, "requested")
+      : startWasm(`requested "threads", fell back to wasm: ${missing}`);
+  } else if (request === "auto" && missing === null && cores() > 1) {
+    next = await startThreads(threads, `auto: SharedArrayBuffer and ${cores()} cores`);
+  } else if (request === "auto") {
+    next = startWasm(`auto: ${missing ?? "one core"}, so one thread`);
+  } else {
+    next = startWasm("requested");
+  }
+  await retire(next.backend);
+  active = next;
+  return backend();
+}
+
+/**
+ * Stops the worker threads of the threads backend (a no-op on the other backends). Tensors stay
+ * valid and later ops run on the calling thread alone, until `ready()` starts workers again.
+ * Workers never keep the process alive, so calling this is optional.
+ *
+ * @returns A promise that resolves once the workers have terminated.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * await dn.ready({ backend: "threads", threads: 2 });
+ * await dn.shutdown();
+ * assert.match(dn.backend().reason, /shut down/);
+ * ```
+ */
+export async function shutdown(): Promise<void> {
+  if (!(active?.backend instanceof ThreadsBackend)) return;
+  await active.backend.shutdown();
+  active = {
+    backend: active.backend,
+    reason: `${active.reason}; workers shut down by shutdown(), ops run on the calling thread`,
+  };
 }
 
 /**

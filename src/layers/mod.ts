@@ -9,6 +9,9 @@ import { Dense, type DenseArgs } from "./dense.ts";
 import type { LayerArgs } from "./layer.ts";
 import { AveragePooling2D, MaxPooling2D, type Pooling2dArgs } from "./pooling.ts";
 import type { ActivationName } from "./activations.ts";
+import { GRU, LSTM, type RecurrentArgs, SimpleRNN } from "./recurrent.ts";
+import { Bidirectional, type BidirectionalArgs, TimeDistributed, type WrappedLayer } from "./wrappers.ts";
+import { Embedding, type EmbeddingArgs } from "./embedding.ts";
 
 export { Layer } from "./layer.ts";
 export type { LayerArgs, LayerWeight } from "./layer.ts";
@@ -19,6 +22,12 @@ export type { Conv2DArgs };
 export { AveragePooling2D, MaxPooling2D };
 export type { Pooling2dArgs };
 export type { Initializer } from "./initializers.ts";
+export { GRU, LSTM, RecurrentLayer, SimpleRNN } from "./recurrent.ts";
+export type { RecurrentArgs, RecurrentCallOptions, RecurrentInitializer, RnnActivation } from "./recurrent.ts";
+export { Bidirectional, TimeDistributed };
+export type { BidirectionalArgs, MergeMode, WrappedLayer } from "./wrappers.ts";
+export { Embedding };
+export type { EmbeddingArgs };
 
 /**
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.
@@ -192,4 +201,145 @@ export function maxPooling2d(args: Pooling2dArgs = {}): MaxPooling2D {
  */
 export function averagePooling2d(args: Pooling2dArgs = {}): AveragePooling2D {
   return new AveragePooling2D(args);
+}
+
+/**
+ * A fully connected RNN over `[batch, steps, features]` (Keras `SimpleRNN`):
+ * `h = activation(x·kernel + h·recurrentKernel + bias)`, kernel `[features, units]`.
+ *
+ * @param args `units`, `activation` (`"tanh"` default, `"relu"`, `"sigmoid"`, `"linear"`),
+ *   `returnSequences`, `returnState`, `goBackwards`, `truncate`, `useBias`, initialisers,
+ *   `inputShape` (`[steps, features]`), `name`.
+ * @returns The layer; `call(x, training, { initialState })` gives the output,
+ *   `callWithState(x)` gives `[output, h]`.
+ * @throws {RangeError} When `units` or `truncate` is not a positive integer.
+ * @throws {TypeError} When the activation or an initialiser name is unknown.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.simpleRNN({ units: 4, returnSequences: true });
+ * assert.deepEqual(layer.call(dn.ones([2, 7, 3])).shape, [2, 7, 4]);
+ * assert.equal(layer.countParams(), 3 * 4 + 4 * 4 + 4);
+ * ```
+ */
+export function simpleRNN(args: RecurrentArgs): SimpleRNN {
+  return new SimpleRNN(args);
+}
+
+/**
+ * A long short-term memory layer (Keras `LSTM`, gate order i, f, c, o; tanh and sigmoid): kernel
+ * `[features, 4·units]`, `recurrent_kernel` `[units, 4·units]`, `bias` `[4·units]` (forget
+ * block initialised to 1). One fused op per sequence, with BPTT (optionally truncated).
+ *
+ * @param args `units`, `returnSequences`, `returnState`, `goBackwards`, `truncate`, `useBias`,
+ *   `unitForgetBias`, initialisers (`recurrentInitializer` default `"orthogonal"`), `inputShape`
+ *   (`[steps, features]`), `name`. `activation`/`recurrentActivation` other than `"tanh"`/
+ *   `"sigmoid"` are rejected.
+ * @returns The layer; `callWithState(x, { initialState })` gives `[output, h, c]`.
+ * @throws {RangeError} When `units` or `truncate` is not a positive integer.
+ * @throws {TypeError} When an activation is not the fused kernel's, or an initialiser is unknown.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.lstm({ units: 8 });
+ * const [out, h, c] = layer.callWithState(dn.ones([2, 5, 3]));
+ * assert.deepEqual([out.shape, h.shape, c.shape], [[2, 8], [2, 8], [2, 8]]);
+ * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[3, 32], [8, 32], [32]]);
+ * ```
+ */
+export function lstm(args: RecurrentArgs): LSTM {
+  return new LSTM(args);
+}
+
+/**
+ * A gated recurrent unit (Keras `GRU`, gate order z, r, h, `resetAfter: true`): kernel
+ * `[features, 3·units]`, `recurrent_kernel` `[units, 3·units]`, `bias` `[2, 3·units]` (input and
+ * recurrent bias).
+ *
+ * @param args As `lstm()`; `resetAfter` must be true.
+ * @returns The layer; `callWithState(x, { initialState })` gives `[output, h]`.
+ * @throws {RangeError} When `units` or `truncate` is not a positive integer.
+ * @throws {TypeError} When an activation is not the fused kernel's or `resetAfter` is false.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.gru({ units: 5, returnSequences: true });
+ * assert.deepEqual(layer.call(dn.ones([1, 4, 2])).shape, [1, 4, 5]);
+ * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[2, 15], [5, 15], [2, 15]]);
+ * ```
+ */
+export function gru(args: RecurrentArgs): GRU {
+  return new GRU(args);
+}
+
+/**
+ * Runs a recurrent layer forwards and a copy of it backwards and merges the outputs (Keras
+ * `Bidirectional`); the backward sequence is put back in input order before merging.
+ *
+ * @param layer A `simpleRNN`, `lstm` or `gru` layer (its `inputShape` is used when none is given).
+ * @param args `mergeMode`: `"concat"` (default), `"sum"`, `"mul"`, `"ave"`; common layer arguments.
+ * @returns The layer; weights `forward/...` then `backward/...`.
+ * @throws {TypeError} When `layer` is not a recurrent layer or `mergeMode` is unknown.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.bidirectional(dn.layers.lstm({ units: 4, returnSequences: true }));
+ * assert.deepEqual(layer.call(dn.ones([2, 6, 3])).shape, [2, 6, 8]);
+ * ```
+ */
+export function bidirectional(
+  layer: WrappedLayer,
+  args: Omit<BidirectionalArgs, "layer"> = {},
+): Bidirectional {
+  return new Bidirectional({ ...args, layer });
+}
+
+/**
+ * Applies `layer` to every time step of `[batch, steps, ...]` inputs (Keras `TimeDistributed`).
+ *
+ * @param layer Any layer (e.g. `dense`).
+ * @param args The common layer arguments.
+ * @returns The layer.
+ * @throws {TypeError} When `layer` is not a layer.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.timeDistributed(dn.layers.dense({ units: 3 }));
+ * assert.deepEqual(layer.call(dn.ones([2, 5, 4])).shape, [2, 5, 3]);
+ * ```
+ */
+export function timeDistributed(layer: WrappedLayer, args: LayerArgs = {}): TimeDistributed {
+  return new TimeDistributed({ ...args, layer });
+}
+
+/**
+ * Maps integer indices (stored as float32) to trainable vectors (Keras `Embedding`); the
+ * gradient is a scatter-add into the table.
+ *
+ * @param args `inputDim` (vocabulary size), `outputDim`, `initScale` (uniform init half-width,
+ *   default 0.05), common layer arguments (`inputShape` `[steps]`).
+ * @returns The layer.
+ * @throws {RangeError} When a size is not a positive integer, or (on call) an index is not an
+ *   integer in `[0, inputDim)`.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.embedding({ inputDim: 10, outputDim: 4 });
+ * assert.deepEqual(layer.call(dn.tensor([[1, 2, 9]])).shape, [1, 3, 4]);
+ * ```
+ */
+export function embedding(args: EmbeddingArgs): Embedding {
+  return new Embedding(args);
 }

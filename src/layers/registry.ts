@@ -9,6 +9,9 @@ import { Conv2D } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
 import type { Layer } from "./layer.ts";
 import { AveragePooling2D, MaxPooling2D } from "./pooling.ts";
+import { GRU, LSTM, SimpleRNN } from "./recurrent.ts";
+import { Bidirectional, setWrappedLayerFactory, TimeDistributed } from "./wrappers.ts";
+import { Embedding } from "./embedding.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
@@ -20,6 +23,12 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   Reshape,
   MaxPooling2D,
   AveragePooling2D,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  TimeDistributed,
+  Embedding,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */
@@ -41,3 +50,6 @@ export function layerFromConfig(className: unknown, config: unknown, fn: string)
   }
   return new cls(config);
 }
+
+// Wrappers rebuild their inner layer through this registry (installed here to avoid an import cycle).
+setWrappedLayerFactory(layerFromConfig);

@@ -11,7 +11,7 @@
  */
 import * as dn from "../../mod.ts";
 import { conv2d, type Conv2dOptions } from "../../src/ops/conv.ts";
-import { activate, type GemmActivation } from "../_reference/gemm.ts";
+import type { GemmActivation } from "../_reference/gemm.ts";
 import { conv2dReference, type ConvGeometry, convOutput } from "../_reference/conv.ts";
 import { assert, assertEquals, assertThrows } from "../_util/assert.ts";
 import { gradcheck, type GradInput, gradInput } from "../_util/gradcheck.ts";

@@ -15,6 +15,10 @@ import type {
   Conv2dBackwardFilterArgs,
   Conv2dGeometry,
   GemmArgs,
+  GruGatesArgs,
+  GruGatesBackwardArgs,
+  LstmGatesArgs,
+  LstmGatesBackwardArgs,
   OptimizerStep,
   Pool2dArgs,
   ReduceOp,
@@ -56,8 +60,58 @@ const UNARY_KERNEL: Record<UnaryOp, string> = {
   abs: "f32_vabs",
 };
 
+/**
+ * The byte offset of `s`, for a kernel that may write it: first drops every cached B packing
+ * ({@linkcode PackedB}) whose bytes `s` overlaps. Every backend method hands its storages to the
+ * kernels through here, so any write to a packed B (write, copy, fill, an optimizer step, axpy,
+ * clip, gemm's c, any kernel's output, through a subarray view or not) and its free drop the
+ * packing before they happen: no method has to remember a version bump. Conservative: a kernel
+ * that only reads B drops its packing too. Only gemm's B and reads use {@linkcode addr}.
+ */
 function ptr(s: Storage): number {
+  const p = (s as WasmStorage).ptr;
+  if (packedBs.length !== 0) dropPackedB(p, p + Math.max(1, s.size) * 4);
+  return p;
+}
+
+/** The byte offset of `s` for a read that cannot change it: keeps packings of B. */
+function addr(s: Storage): number {
   return (s as WasmStorage).ptr;
+}
+
+/**
+ * A packed op(B) kept between gemm calls (XNNPACK packs an operator's weights once): inference
+ * and recurrent steps multiply by the same weights again and again, and packing B is 5-40% of a
+ * small-m GEMM. Keyed by the allocator (one per backend and memory), the bytes of B read, transB,
+ * k and n; it stays valid until any storage overlapping `[begin, end)` passes through `ptr()`.
+ */
+interface PackedB {
+  owner: Allocator;
+  begin: number;
+  end: number;
+  transB: boolean;
+  k: number;
+  n: number;
+  /** Byte offset of the packed panels, allocated from `owner`. */
+  packed: number;
+  bytes: number;
+}
+
+/** Cached packings, least recently used first, over all backends of this module. */
+const packedBs: PackedB[] = [];
+/** At most this many packings are kept, and at most this many bytes of them. */
+const PACKED_B_ENTRIES = 8;
+const PACKED_B_BYTES = 32 << 20;
+
+/** Frees the cached packings whose B overlaps the bytes `[begin, end)`. */
+function dropPackedB(begin: number, end: number): void {
+  for (let i = packedBs.length - 1; i >= 0; i--) {
+    const e = packedBs[i];
+    if (e.begin < end && begin < e.end) {
+      packedBs.splice(i, 1);
+      e.owner.free(e.packed);
+    }
+  }
 }
 
 /** Pooling geometry in kernel ABI order: n, h, w, c, ph, pw, sh, sw, pads, oh, ow. */
@@ -104,9 +158,39 @@ function filterShape(p: Conv2dGeometry): [number, number, number, number] {
   return [p.filterHeight, p.filterWidth, p.inChannels, p.outChannels];
 }
 
+/** One kernel call: export name and its arguments. */
+export type KernelCall = readonly [name: string, args: readonly number[]];
+
+/** Most groups a filter gradient's batch is cut into; fixed, so results do not depend on threads. */
+const FILTER_GRAD_GROUPS = 12;
+/** Least multiply-adds per group; smaller problems take fewer groups (one: a single call). */
+const FILTER_GRAD_GROUP_WORK = 1 << 18;
+/** Most floats of partial sums a filter gradient may hold (16 MiB). */
+const FILTER_GRAD_PARTIALS = 1 << 22;
+
+/**
+ * Batch boundaries `[0, b1, ..., batch]` of the groups the filter gradient sums separately: a
+ * function of the shape alone (never of the thread count), so every backend adds the same partial
+ * sums in the same order.
+ */
+export function filterGradGroups(p: Conv2dGeometry): number[] {
+  const size = p.filterHeight * p.filterWidth * p.inChannels * p.outChannels;
+  const work = p.batch * p.outHeight * p.outWidth * size;
+  const groups = Math.max(
+    1,
+    Math.min(
+      p.batch,
+      FILTER_GRAD_GROUPS,
+      Math.floor(work / FILTER_GRAD_GROUP_WORK),
+      1 + Math.floor(FILTER_GRAD_PARTIALS / Math.max(1, size)),
+    ),
+  );
+  return Array.from({ length: groups + 1 }, (_, g) => Math.floor((g * p.batch) / groups));
+}
+
 /** Backend over one `WebAssembly.Memory` on the calling thread. */
 export class WasmBackend implements Backend {
-  readonly name = "wasm" as const;
+  readonly name: "wasm" | "threads" = "wasm";
   /** Which kernel build runs: over a shared memory or a plain one. */
   readonly variant: KernelVariant;
   readonly memory: WebAssembly.Memory;
@@ -114,11 +198,18 @@ export class WasmBackend implements Backend {
   readonly #alloc: Allocator;
   #scratch: WasmStorage | null = null;
 
-  /** Instantiates the kernels of `variant` over a new memory. */
-  constructor(variant: KernelVariant) {
+  /**
+   * Instantiates the kernels of `variant` over a new memory. `wrapKernels` (for the threads
+   * backend) may replace the export table, e.g. to split each kernel's range across workers.
+   */
+  constructor(
+    variant: KernelVariant,
+    wrapKernels?: (raw: Kernels, memory: WebAssembly.Memory) => Kernels,
+  ) {
     this.variant = variant;
     this.memory = createMemory(variant, 16);
-    this.#k = instantiateKernels(kernelModule(variant), this.memory);
+    const raw = instantiateKernels(kernelModule(variant), this.memory);
+    this.#k = wrapKernels ? wrapKernels(raw, this.memory) : raw;
     this.#alloc = new Allocator(this.memory, this.#k.heap_base());
   }
 
@@ -139,7 +230,7 @@ export class WasmBackend implements Backend {
   }
 
   readSync(storage: Storage, size: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr(storage), size).slice();
+    return new Float32Array(this.memory.buffer, addr(storage), size).slice();
   }
 
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void {
@@ -154,25 +245,17 @@ export class WasmBackend implements Backend {
   gemm(p: GemmArgs): void {
     const { m, n, k } = p;
     if (m === 0 || n === 0) return;
-    const panels = Math.ceil(n / 8);
-    const packed = this.#alloc.alloc(Math.max(1, k * panels * 8) * 4);
+    // a, c and bias first: ptr() may drop (and free) a packing they overlap.
+    const a = ptr(p.a), c = ptr(p.c), bias = p.bias ? ptr(p.bias) : 0;
+    const scratch = this.#gemmScratch(m, k);
+    const packed = this.#packB(p.b, p.transB, k, n);
     try {
-      this.#k.f32_gemm_pack_b(
-        ptr(p.b),
-        p.transB ? k : n,
-        p.transB ? 1 : 0,
-        k,
-        n,
-        packed,
-        0,
-        panels,
-      );
       this.#k.f32_gemm(
-        ptr(p.a),
+        a,
         p.transA ? m : k,
         p.transA ? 1 : 0,
-        packed,
-        ptr(p.c),
+        packed.packed,
+        c,
         n,
         m,
         n,
@@ -181,14 +264,52 @@ export class WasmBackend implements Backend {
         m,
         0,
         n,
-        p.bias ? ptr(p.bias) : 0,
+        bias,
         ACT_CODE[p.activation],
         p.beta,
-        this.#gemmScratch(m, k),
+        scratch,
       );
     } finally {
-      this.#alloc.free(packed);
+      if (!packed.cached) this.#alloc.free(packed.packed);
     }
+    // c was written: a packing of B stored in the same bytes (c aliasing b) is now stale.
+    dropPackedB(c, c + m * n * 4);
+  }
+
+  /**
+   * op(B) packed in panels of 8 columns (f32_gemm_pack_b): the cached packing when this B was
+   * packed before and nothing has touched its bytes since, else a fresh one, cached unless larger
+   * than the whole cache (then the caller frees it).
+   */
+  #packB(b: Storage, transB: boolean, k: number, n: number): { packed: number; cached: boolean } {
+    const begin = addr(b), end = begin + Math.max(1, k * n) * 4;
+    for (let i = packedBs.length - 1; i >= 0; i--) {
+      const e = packedBs[i];
+      if (
+        e.owner === this.#alloc && e.begin === begin && e.end === end && e.transB === transB &&
+        e.k === k && e.n === n
+      ) {
+        packedBs.splice(i, 1);
+        packedBs.push(e);
+        return { packed: e.packed, cached: true };
+      }
+    }
+    const panels = Math.ceil(n / 8);
+    const bytes = Math.max(1, k * panels * 8) * 4;
+    const cached = bytes <= PACKED_B_BYTES;
+    if (cached) {
+      let held = bytes;
+      for (const e of packedBs) held += e.bytes;
+      while (packedBs.length >= PACKED_B_ENTRIES || held > PACKED_B_BYTES) {
+        const e = packedBs.shift()!;
+        held -= e.bytes;
+        e.owner.free(e.packed);
+      }
+    }
+    const packed = this.#alloc.alloc(bytes);
+    this.#k.f32_gemm_pack_b(begin, transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
+    if (cached) packedBs.push({ owner: this.#alloc, begin, end, transB, k, n, packed, bytes });
+    return { packed, cached };
   }
 
   /** Scratch for A panels, kept between calls and grown when a larger GEMM needs more. */
@@ -343,23 +464,51 @@ export class WasmBackend implements Backend {
 
   conv2dBackwardFilter(p: Conv2dBackwardFilterArgs): void {
     const [fh, fw, inC, outC] = filterShape(p);
-    if (fh * fw * inC * outC === 0) return;
-    // The kernel accumulates (dw += ...), so that threads can sum partials: start from zero.
-    this.fill(p.dw, 0, fh * fw * inC * outC);
+    const size = fh * fw * inC * outC;
+    if (size === 0) return;
+    // The kernel accumulates (dw += ...). Each group of batch items sums into its own zeroed
+    // buffer (group 0 into dw) and the buffers are then added to dw in group order. The groups
+    // depend on the shape only, so the threads backend, which runs them concurrently, gives the
+    // same bits; one group (small problems) is the plain single-call sum.
+    const bounds = filterGradGroups(p);
+    const groups = bounds.length - 1;
+    const partials = groups > 1 ? this.#alloc.alloc((groups - 1) * size * 4) : 0;
     const scratch = this.#alloc.alloc(this.#k.f32_conv2d_scratch_bytes(fh, fw, inC, outC));
+    const dw = ptr(p.dw);
     try {
-      this.#k.f32_conv2d_nhwc_bwd_filter(
-        ptr(p.x),
-        ptr(p.dy),
-        ptr(p.dw),
-        ...convGeometry(p),
-        0,
-        p.batch,
-        scratch,
-      );
+      const jobs: KernelCall[][] = [];
+      for (let g = 0; g < groups; g++) {
+        const dst = g === 0 ? dw : partials + (g - 1) * size * 4;
+        const geometry = convGeometry(p);
+        jobs.push([
+          ["f32_fill", [dst, 0, 0, size]],
+          ["f32_conv2d_nhwc_bwd_filter", [
+            ptr(p.x),
+            ptr(p.dy),
+            dst,
+            ...geometry,
+            bounds[g],
+            bounds[g + 1],
+            scratch,
+          ]],
+        ]);
+      }
+      this.runIndependent(jobs);
+      for (let g = 1; g < groups; g++) {
+        this.#k.f32_vadd(dw, partials + (g - 1) * size * 4, dw, 0, size);
+      }
     } finally {
       this.#alloc.free(scratch);
+      if (partials) this.#alloc.free(partials);
     }
+  }
+
+  /**
+   * Runs jobs (lists of kernel calls) that write disjoint outputs, one after the other; the
+   * threads backend overrides this to run them concurrently, each thread with its own scratch.
+   */
+  protected runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
+    for (const job of jobs) for (const [name, args] of job) this.#k[name](...args);
   }
 
   /** Runs `fn` with the packed filter (Wᵀ when `transposed`) and scratch, freed afterwards. */
@@ -377,6 +526,99 @@ export class WasmBackend implements Backend {
       this.#alloc.free(scratch);
       this.#alloc.free(packed);
     }
+  }
+
+  subarray(storage: Storage, offset: number, size: number): Storage {
+    return new WasmStorage(ptr(storage) + offset * 4, size);
+  }
+
+  lstmGates(p: LstmGatesArgs): void {
+    this.#k.f32_lstm_gates_fwd(
+      ...[p.xw, p.hu, p.cPrev, p.c, p.h, p.gates].map(ptr),
+      p.units,
+      0,
+      p.batch,
+    );
+  }
+
+  lstmGatesBackward(p: LstmGatesBackwardArgs): void {
+    this.#k.f32_lstm_gates_bwd(
+      ...[p.dh, p.dc, p.gates, p.cPrev, p.c, p.dz].map(ptr),
+      p.units,
+      0,
+      p.batch,
+    );
+  }
+
+  gruGates(p: GruGatesArgs): void {
+    this.#k.f32_gru_gates_fwd(...[p.xw, p.hu, p.hPrev, p.h, p.saved].map(ptr), p.units, 0, p.batch);
+  }
+
+  gruGatesBackward(p: GruGatesBackwardArgs): void {
+    this.#k.f32_gru_gates_bwd(
+      ...[p.dh, p.saved, p.hPrev, p.dxw, p.dhu].map(ptr),
+      p.dhPrev ? ptr(p.dhPrev) : 0,
+      p.units,
+      0,
+      p.batch,
+    );
+  }
+
+  rnnGates(
+    xw: Storage,
+    hu: Storage,
+    h: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
+  ): void {
+    this.#k.f32_rnn_gates_fwd(ptr(xw), ptr(hu), ptr(h), ACT_CODE[activation], units, 0, batch);
+  }
+
+  rnnGatesBackward(
+    dh: Storage,
+    h: Storage,
+    dz: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
+  ): void {
+    this.#k.f32_rnn_gates_bwd(ptr(dh), ptr(h), ptr(dz), ACT_CODE[activation], units, 0, batch);
+  }
+
+  sequenceTranspose(
+    x: Storage,
+    y: Storage,
+    batch: number,
+    steps: number,
+    inner: number,
+    toTimeMajor: boolean,
+    reverse: boolean,
+  ): void {
+    const kernel = toTimeMajor ? "f32_rnn_time_major" : "f32_rnn_batch_major";
+    this.#k[kernel](ptr(x), ptr(y), batch, steps, inner, reverse ? 1 : 0, 0, batch);
+  }
+
+  gatherRows(
+    table: Storage,
+    indices: Storage,
+    y: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void {
+    this.#k.f32_gather_rows(ptr(table), ptr(indices), ptr(y), rows, cols, 0, n);
+  }
+
+  scatterAddRows(
+    dy: Storage,
+    indices: Storage,
+    dtable: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void {
+    this.#k.f32_scatter_add_rows(ptr(dy), ptr(indices), ptr(dtable), n, cols, 0, rows);
   }
 
   memoryBytes(): number {

@@ -1,0 +1,295 @@
+/**
+ * A pool of workers that run kernel calls over one shared `WebAssembly.Memory`.
+ *
+ * Workers come from `node:worker_threads` with their code passed as a string (`eval: true`): no
+ * file is read, so no permission flag is needed, and `unref()` (which Deno's web `Worker` lacks)
+ * lets a script that used the pool exit by itself.
+ *
+ * Dispatch. Backend methods are synchronous, so the calling thread must wait synchronously: it
+ * writes each worker's program of kernel calls into that worker's slot of a shared control buffer,
+ * bumps SEQ and `Atomics.notify`s, runs its own share, then waits for DONE == SEQ (a short spin,
+ * then `Atomics.wait`, which Deno allows on the main thread, in slices). Workers spin a little
+ * after each program, then block in `Atomics.wait`. Round trip of an empty program, 2-core VM
+ * under load, median of 2000 (tools: a throwaway script, numbers in threads_backend.ts):
+ *   postMessage to the worker, caller waits on an Atomics flag        14-21 us
+ *   shared slot, worker blocked in Atomics.wait, caller Atomics.wait   7-38 us (p90 33-65)
+ *   shared slot, worker blocked in Atomics.wait, caller spins          6.6 us (p90 6.9)
+ *   shared slot, worker still spinning, caller spins                   0.3 us
+ * so the slot wins; the caller spins (it has done its share, its core is otherwise idle).
+ *
+ * Failure. A kernel that throws in a worker (a trap, a debug-build assert) is reported in the slot
+ * and rethrown by `run()` once every thread has finished. A worker that dies marks the pool
+ * broken (its "error"/"exit" event, or the DEAD status it writes as it goes), and every later
+ * `run()` throws instead of waiting; a wait that outlasts `timeoutMs` marks the pool broken too,
+ * so nothing hangs.
+ *
+ * @module
+ */
+import type { Kernels } from "../wasm/module.ts";
+import { WORKER_SOURCE } from "./worker_source.ts";
+
+/** One kernel call: export name and its arguments. */
+export type KernelCall = readonly [name: string, args: readonly number[]];
+
+/** Options of `Pool.start()`. */
+export interface PoolOptions {
+  /** Longest wait for one program, in milliseconds (default 120 000). */
+  timeoutMs?: number;
+  /** Iterations a worker spins before blocking (default 20 000, about 20-40 us). */
+  workerSpin?: number;
+  /** Iterations the caller spins before blocking (default 200 000). */
+  callerSpin?: number;
+}
+
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3;
+const FAILED = 1, DEAD = 2;
+const STOP = -1, CRASH = -2;
+const LAYOUT = {
+  programByte: 64,
+  programWords: 4096,
+  messageByte: 64 + 4096 * 8,
+  messageBytes: 1024,
+};
+const SLOT_BYTES = LAYOUT.messageByte + LAYOUT.messageBytes;
+const WAIT_SLICE_MS = 20;
+
+interface NodeWorker {
+  postMessage(value: unknown): void;
+  on(event: string, listener: (value: never) => void): void;
+  once(event: string, listener: (value: never) => void): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+/** Workers that run programs of kernel calls; the calling thread is thread 0. */
+export class Pool {
+  /** Worker count (the calling thread not included). */
+  readonly size: number;
+  readonly #workers: NodeWorker[];
+  readonly #heads: Int32Array[];
+  readonly #programs: Float64Array[];
+  readonly #messages: Uint8Array[];
+  readonly #index: Map<string, number>;
+  readonly #main: Kernels;
+  readonly #timeoutMs: number;
+  readonly #callerSpin: number;
+  #seq = 0;
+  /** Programs run so far (tests check that a kernel was really split). */
+  runs = 0;
+  #broken: string | null = null;
+  #closed = false;
+
+  private constructor(
+    workers: NodeWorker[],
+    control: SharedArrayBuffer,
+    names: string[],
+    main: Kernels,
+    options: PoolOptions,
+  ) {
+    this.size = workers.length;
+    this.#workers = workers;
+    this.#heads = workers.map((_, i) => new Int32Array(control, i * SLOT_BYTES, 4));
+    this.#programs = workers.map((_, i) =>
+      new Float64Array(control, i * SLOT_BYTES + LAYOUT.programByte, LAYOUT.programWords)
+    );
+    this.#messages = workers.map((_, i) =>
+      new Uint8Array(control, i * SLOT_BYTES + LAYOUT.messageByte, LAYOUT.messageBytes)
+    );
+    this.#index = new Map(names.map((n, i) => [n, i]));
+    this.#main = main;
+    this.#timeoutMs = options.timeoutMs ?? 120_000;
+    this.#callerSpin = options.callerSpin ?? 200_000;
+    workers.forEach((w, i) => {
+      w.on("error", (e: Error) => this.#break(`worker ${i + 1} failed: ${e?.message ?? e}`));
+      w.on("exit", (code: number) => {
+        if (!this.#closed) this.#break(`worker ${i + 1} exited with code ${code}`);
+      });
+      w.unref();
+    });
+  }
+
+  /**
+   * Starts `workers` workers, each instantiating `module` over `memory`.
+   *
+   * @param main The calling thread's instance of the same module (runs thread 0's share).
+   */
+  static async start(
+    workers: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    main: Kernels,
+    options: PoolOptions = {},
+  ): Promise<Pool> {
+    const { Worker } = await import("node:worker_threads");
+    const names = WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === "function")
+      .map((e) => e.name);
+    const control = new SharedArrayBuffer(Math.max(1, workers) * SLOT_BYTES);
+    const started: NodeWorker[] = [];
+    try {
+      await Promise.all(Array.from({ length: workers }, (_, i) => {
+        const worker = new Worker(WORKER_SOURCE, { eval: true }) as unknown as NodeWorker;
+        started.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          worker.once("message", (m: { ok: boolean; message?: string }) => {
+            if (m.ok) resolve();
+            else reject(new Error(`Cannot start thread pool worker ${i + 1}: ${m.message}`));
+          });
+          worker.once("error", (e: Error) => reject(e));
+          worker.postMessage({
+            module,
+            memory,
+            control,
+            offset: i * SLOT_BYTES,
+            layout: LAYOUT,
+            names,
+            spin: options.workerSpin ?? 20_000,
+          });
+        });
+      }));
+    } catch (e) {
+      await Promise.all(started.map((w) => w.terminate()));
+      throw e;
+    }
+    return new Pool(started, control, names, main, options);
+  }
+
+  /** Why the pool cannot run, or null when it can. */
+  get broken(): string | null {
+    return this.#closed ? "the workers were shut down" : this.#broken;
+  }
+
+  /** Throws if the pool cannot run. */
+  check(): void {
+    this.#heads.forEach((head, w) => {
+      if (Atomics.load(head, STATUS) === DEAD) {
+        this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
+      }
+    });
+    const why = this.broken;
+    if (why !== null) {
+      throw new Error(
+        `Cannot run a kernel on the threads backend: ${why}; call ready({ backend: "threads" }) to start new workers`,
+      );
+    }
+  }
+
+  /**
+   * Runs `jobs[0]` on the calling thread and `jobs[t]` on worker t (t <= size) concurrently;
+   * returns when all are done. Throws if a call failed anywhere or the pool is broken.
+   */
+  run(jobs: readonly (readonly KernelCall[])[]): void {
+    this.check();
+    this.runs++;
+    const seq = ++this.#seq;
+    const sent: number[] = [];
+    for (let t = 1; t < jobs.length; t++) {
+      if (jobs[t].length === 0) continue;
+      this.#post(t - 1, jobs[t], seq);
+      sent.push(t - 1);
+    }
+    let failure: unknown = null;
+    try {
+      for (const [name, args] of jobs[0] ?? []) this.#main[name](...args);
+    } catch (e) {
+      failure = e;
+    }
+    for (const w of sent) {
+      const error = this.#wait(w, seq);
+      failure ??= error;
+    }
+    if (failure !== null) throw failure;
+  }
+
+  /** Test hook: makes worker `w` throw an uncaught error, as a crashing worker would. */
+  crashWorkerForTest(w: number): void {
+    const head = this.#heads[w];
+    Atomics.store(head, WORDS, CRASH);
+    Atomics.store(head, SEQ, ++this.#seq);
+    Atomics.notify(head, SEQ);
+  }
+
+  /** Test hook: terminates worker `w` from outside, without telling the pool. */
+  terminateWorkerForTest(w: number): Promise<number> {
+    return this.#workers[w].terminate();
+  }
+
+  /** Stops and terminates the workers; later `run()` calls throw. */
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const head of this.#heads) {
+      Atomics.store(head, WORDS, STOP);
+      Atomics.add(head, SEQ, 1);
+      Atomics.notify(head, SEQ);
+    }
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  #post(w: number, calls: readonly KernelCall[], seq: number): void {
+    const program = this.#programs[w];
+    let p = 0;
+    for (const [name, args] of calls) {
+      const fn = this.#index.get(name);
+      if (fn === undefined) throw new Error(`Cannot run kernel "${name}": no such export`);
+      if (p + 2 + args.length > program.length) {
+        throw new Error(`Cannot post ${calls.length} kernel calls to a worker: program too long`);
+      }
+      program[p++] = fn;
+      program[p++] = args.length;
+      for (const a of args) program[p++] = a;
+    }
+    const head = this.#heads[w];
+    Atomics.store(head, WORDS, p);
+    Atomics.store(head, SEQ, seq);
+    Atomics.notify(head, SEQ);
+  }
+
+  /** Waits for worker `w` to finish program `seq`; returns its error, or null. */
+  #wait(w: number, seq: number): Error | null {
+    const head = this.#heads[w];
+    for (let i = 0; i < this.#callerSpin; i++) {
+      if (Atomics.load(head, DONE) === seq) return this.#outcome(w);
+    }
+    const start = performance.now();
+    for (;;) {
+      const done = Atomics.load(head, DONE);
+      if (done === seq) return this.#outcome(w);
+      if (Atomics.load(head, STATUS) === DEAD) {
+        this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
+        return new Error(`Thread pool worker ${w + 1} died: ${this.#message(w)}`);
+      }
+      if (performance.now() - start > this.#timeoutMs) {
+        this.#break(`worker ${w + 1} did not answer within ${this.#timeoutMs} ms`);
+        return new Error(
+          `Thread pool worker ${
+            w + 1
+          } did not answer within ${this.#timeoutMs} ms: it is presumed dead`,
+        );
+      }
+      Atomics.wait(head, DONE, done, WAIT_SLICE_MS);
+    }
+  }
+
+  #outcome(w: number): Error | null {
+    const status = Atomics.load(this.#heads[w], STATUS);
+    if (status === FAILED) {
+      return new Error(`Kernel failed in worker ${w + 1}: ${this.#message(w)}`);
+    }
+    if (status === DEAD) {
+      this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
+      return new Error(`Thread pool worker ${w + 1} died: ${this.#message(w)}`);
+    }
+    return null;
+  }
+
+  #message(w: number): string {
+    const bytes = this.#messages[w];
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
+  }
+
+  #break(why: string): void {
+    this.#broken ??= why;
+  }
+}

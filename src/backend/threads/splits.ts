@@ -1,0 +1,227 @@
+/**
+ * How each kernel export is split across threads: the table the threads backend consults on every
+ * kernel call the wasm backend makes. A kernel's `[begin, end)` range (rows, batch items,
+ * elements, panels) is cut into one contiguous piece per thread; every kernel is written so that
+ * each output's order of operations depends only on its own position, so the pieces give the same
+ * bits as one call (the kernel headers in assembly/ state this per family).
+ *
+ * Adding a kernel: give it a row in `SPLITS` (where its range is, the work per range unit, the
+ * least work worth a thread, and its scratch argument if it has one), or list it in `WHOLE` with
+ * the reason it must run as one call. tests/backend/threads_test.ts fails for an export in
+ * neither.
+ *
+ * Thresholds (`MIN_*`: least work units per thread). Measured with bench/threads_bench.ts
+ * (`--split` pass: each family at growing sizes, single thread vs 2 threads, interleaved, 2-core
+ * VM under load); a split is used where it was at least as fast as one thread. See the header of
+ * threads_backend.ts for the numbers.
+ *
+ * @module
+ */
+import type { Kernels } from "../wasm/module.ts";
+
+/** Arguments of one kernel call. */
+export type Args = readonly number[];
+
+/** How one kernel export runs on several threads. */
+export interface Split {
+  /**
+   * One argument list per thread (first for the calling thread), or null to run the call whole
+   * on the calling thread (too little work, or a kernel that must not be split). `scale`
+   * multiplies the thresholds: 1 normally, 0 in tests to split whatever can be split.
+   */
+  plan(args: Args, threads: number, scale: number): number[][] | null;
+  /** Work units of a call, to decide whether independent calls are worth spreading. */
+  work(args: Args): number;
+  /** The scratch argument (index from the end, e.g. -1) and its bytes: one region per thread. */
+  scratch?: { at: number; bytes: (k: Kernels, args: Args) => number };
+}
+
+/** Elementwise work per thread below which one thread is faster (floats). */
+export const MIN_ELEMENTWISE = 32768;
+/** Heavier per-float kernels (exp, log, tanh, Adam) pay earlier. */
+export const MIN_TRANSCENDENTAL = 8192;
+/** GEMM multiply-adds per thread. */
+export const MIN_GEMM = 1 << 18;
+/** Floats packed per thread by f32_gemm_pack_b. */
+export const MIN_PACK = 65536;
+/** Convolution multiply-adds per thread. */
+export const MIN_CONV = 1 << 18;
+/** Pooling window reads per thread. */
+export const MIN_POOL = 65536;
+
+const at = (args: Args, i: number): number => args[i < 0 ? args.length + i : i];
+
+/**
+ * Splits the range at argument `index` (negative: from the end; `end` follows `begin`) into
+ * pieces that start at multiples of `align`, one per thread while each gets `min` work units.
+ */
+export function byRange(
+  index: number,
+  unit: (args: Args) => number,
+  min: number,
+  align = 1,
+  scratch?: Split["scratch"],
+): Split {
+  const work = (args: Args) => (at(args, index + 1) - at(args, index)) * unit(args);
+  return {
+    work,
+    scratch,
+    plan(args, threads, scale) {
+      const begin = at(args, index), end = at(args, index + 1);
+      const n = end - begin;
+      const t = Math.min(threads, Math.floor(work(args) / (min * scale)), Math.ceil(n / align));
+      if (t < 2) return null;
+      const i = index < 0 ? args.length + index : index;
+      const plans: number[][] = [];
+      const blocks = Math.ceil(n / align);
+      for (let p = 0; p < t; p++) {
+        const b = begin + Math.floor((p * blocks) / t) * align;
+        const e = Math.min(end, begin + Math.floor(((p + 1) * blocks) / t) * align);
+        if (b >= e) continue;
+        const copy = args.slice();
+        copy[i] = b;
+        copy[i + 1] = e;
+        plans.push(copy);
+      }
+      return plans;
+    },
+  };
+}
+
+/** A kernel that runs as one call (the reason is in `WHOLE`). */
+const whole = (work: (args: Args) => number = () => 0, scratch?: Split["scratch"]): Split => ({
+  plan: () => null,
+  work,
+  scratch,
+});
+
+/**
+ * f32_gemm(a, lda, transA, packedB, c, ldc, m, n, k, rowBegin, rowEnd, colBegin, colEnd, bias,
+ * act, beta, scratch): by NR = 8 column panels when there are enough of them (no shared A-rows
+ * work is lost and each thread streams only its panels), else by rows in multiples of MR = 4.
+ */
+const gemm: Split = {
+  work: (a) => (a[10] - a[9]) * (a[12] - a[11]) * Math.max(1, a[8]),
+  scratch: { at: -1, bytes: (k, a) => k.f32_gemm_scratch_bytes(a[6], a[8]) },
+  plan(args, threads, scale) {
+    const rows = args[10] - args[9], cols = args[12] - args[11];
+    const t = Math.min(threads, Math.floor(gemm.work(args) / (MIN_GEMM * scale)), rows * cols);
+    if (t < 2) return null;
+    const panels = Math.ceil(cols / 8);
+    const plans: number[][] = [];
+    if (panels >= 2 * t || rows < 8 * t) {
+      const tc = Math.min(t, panels);
+      if (tc < 2) return null;
+      for (let p = 0; p < tc; p++) {
+        const copy = args.slice();
+        copy[11] = args[11] + 8 * Math.floor((p * panels) / tc);
+        copy[12] = Math.min(args[12], args[11] + 8 * Math.floor(((p + 1) * panels) / tc));
+        plans.push(copy);
+      }
+      return plans;
+    }
+    const strips = Math.ceil(rows / 4);
+    for (let p = 0; p < t; p++) {
+      const copy = args.slice();
+      copy[9] = args[9] + 4 * Math.floor((p * strips) / t);
+      copy[10] = Math.min(args[10], args[9] + 4 * Math.floor(((p + 1) * strips) / t));
+      plans.push(copy);
+    }
+    return plans;
+  },
+};
+
+/** Conv kernels: geometry from argument `g` (batch, inH, inW, inC, outH, outW, outC, fh, fw). */
+const convItem = (g: number) => (a: Args) =>
+  a[g + 4] * a[g + 5] * a[g + 6] * a[g + 7] * a[g + 8] * a[g + 3];
+const convScratch = (g: number): Split["scratch"] => ({
+  at: -1,
+  bytes: (k, a) => k.f32_conv2d_scratch_bytes(a[g + 7], a[g + 8], a[g + 3], a[g + 6]),
+});
+/** Pool kernels: geometry from argument `g` (n, h, w, c, ph, pw, sh, sw, pt, pl, oh, ow). */
+const poolItem = (g: number) => (a: Args) => a[g + 10] * a[g + 11] * a[g + 3] * a[g + 4] * a[g + 5];
+
+const one = () => 1;
+const ew = byRange(-2, one, MIN_ELEMENTWISE, 16);
+const heavy = byRange(-2, one, MIN_TRANSCENDENTAL, 16);
+/** Broadcast binaries: rows of d3 floats, d3 at argument 6. */
+const bcast = byRange(-2, (a) => a[6], MIN_ELEMENTWISE);
+
+/** Every kernel export that the threads backend splits, by name. */
+export const SPLITS: Readonly<Record<string, Split>> = {
+  f32_gemm: gemm,
+  f32_gemm_pack_b: byRange(-2, (a) => 8 * a[3], MIN_PACK),
+  f32_conv2d_nhwc: byRange(-3, convItem(4), MIN_CONV, 1, convScratch(4)),
+  f32_conv2d_nhwc_bwd_data: byRange(-3, convItem(3), MIN_CONV, 1, convScratch(3)),
+  f32_conv2d_nhwc_bwd_filter: whole(
+    (a) => (at(a, -2) - at(a, -3)) * convItem(3)(a),
+    convScratch(3),
+  ),
+  f32_maxpool2d_nhwc: byRange(-2, poolItem(2), MIN_POOL),
+  f32_avgpool2d_nhwc: byRange(-2, poolItem(2), MIN_POOL),
+  f32_maxpool2d_nhwc_bwd: byRange(-2, poolItem(4), MIN_POOL),
+  f32_avgpool2d_nhwc_bwd: byRange(-2, poolItem(2), MIN_POOL),
+  f32_fill: ew,
+  f32_vrelu: ew,
+  f32_vneg: ew,
+  f32_vabs: ew,
+  f32_vsquare: ew,
+  f32_vsqrt: ew,
+  f32_vsigmoid: heavy,
+  f32_vtanh: heavy,
+  f32_vexp: heavy,
+  f32_vlog: heavy,
+  f32_vaffine: ew,
+  f32_vrelu_bwd: ew,
+  f32_vsigmoid_bwd: ew,
+  f32_vtanh_bwd: ew,
+  f32_vadd: ew,
+  f32_vsub: ew,
+  f32_vmul: ew,
+  f32_vdiv: ew,
+  f32_vadd_bcast: bcast,
+  f32_vsub_bcast: bcast,
+  f32_vmul_bcast: bcast,
+  f32_vdiv_bcast: bcast,
+  f32_vequal_bcast: bcast,
+  f32_reduce_sum: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
+  f32_reduce_max: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
+  f32_reduce_argmax: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
+  f32_softmax: byRange(-2, (a) => a[3], MIN_TRANSCENDENTAL),
+  f32_log_softmax: byRange(-2, (a) => a[3], MIN_TRANSCENDENTAL),
+  f32_softmax_bwd: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
+  f32_log_softmax_bwd: byRange(-2, (a) => a[4], MIN_TRANSCENDENTAL),
+  f32_transpose: byRange(-2, (a) => a[3], MIN_ELEMENTWISE, 32),
+  f32_sgd_step: ew,
+  f32_adam_step: heavy,
+  f32_rmsprop_step: heavy,
+  f32_clip: ew,
+  f32_scale: ew,
+  f32_axpy: ew,
+  f32_lstm_gates_fwd: byRange(-2, (a) => 4 * a[6], MIN_TRANSCENDENTAL),
+  f32_lstm_gates_bwd: byRange(-2, (a) => 4 * a[6], MIN_TRANSCENDENTAL),
+  f32_gru_gates_fwd: byRange(-2, (a) => 3 * at(a, -3), MIN_TRANSCENDENTAL),
+  f32_gru_gates_bwd: byRange(-2, (a) => 3 * at(a, -3), MIN_TRANSCENDENTAL),
+  f32_rnn_gates_fwd: byRange(-2, (a) => a[4], MIN_TRANSCENDENTAL),
+  f32_rnn_gates_bwd: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
+  f32_rnn_time_major: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
+  f32_rnn_batch_major: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
+  f32_gather_rows: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
+  f32_scatter_add_rows: byRange(
+    -2,
+    (a) => a[4] * Math.max(1, a[3]) / Math.max(1, at(a, -1)),
+    MIN_ELEMENTWISE,
+  ),
+};
+
+/** Exports that always run as one call on the calling thread, and why. */
+export const WHOLE: Readonly<Record<string, string>> = {
+  heap_base: "returns a constant",
+  f32_gemm_scratch_bytes: "returns a size",
+  f32_conv2d_scratch_bytes: "returns a size",
+  f32_conv2d_packed_filter_bytes: "returns a size",
+  f32_conv2d_pack_filter: "packs a small filter once per call (K x outC floats)",
+  f32_sum_squares: "one f64 sum in a fixed order: a split would change the bits",
+  f32_conv2d_nhwc_bwd_filter:
+    "accumulates dw += over its range: its batch groups run concurrently instead (runIndependent)",
+};

@@ -1,0 +1,180 @@
+/**
+ * The multithreaded backend: the wasm backend (same memory, allocator, reads, writes and the same
+ * code path for every primitive) whose kernel export table is replaced by one that splits each
+ * kernel call's `[begin, end)` range across a pool of workers, per the table in `splits.ts`. The
+ * calling thread runs the first piece itself. Every kernel keeps each output's order of
+ * operations whatever the split, so results are bitwise identical to the wasm backend's; the one
+ * accumulating kernel (the convolution filter gradient) is cut into batch groups that depend on
+ * the shape alone (`filterGradGroups`), which the wasm backend sums the same way.
+ *
+ * Scratch: kernels that take scratch (GEMM A packing, im2col) get the caller's region on the
+ * calling thread and one region per worker, kept and grown here (never shared between threads).
+ *
+ * Measurements (2-core VM with other load; bench/threads_bench.ts; medians, interleaved):
+ * dispatch round trip of an empty program 6.6 us with the worker blocked in Atomics.wait and the
+ * caller spinning, 0.3 us when the worker is still spinning after its last program (pool.ts).
+ * Thresholds (splits.ts) are set where 2 threads matched 1 thread:
+ *   elementwise (relu, add, fill, sgd ...)        32 768 floats per thread
+ *   exp/log/sigmoid/tanh, softmax, Adam            8 192 floats per thread
+ *   GEMM                                           2^18 multiply-adds per thread (~64^3 on 2)
+ *   convolution forward / backward data            2^18 multiply-adds per thread
+ *   pooling                                        65 536 window reads per thread
+ *
+ * @module
+ */
+import { filterGradGroups, type KernelCall, WasmBackend } from "../wasm/wasm_backend.ts";
+import { kernelModule, type Kernels } from "../wasm/module.ts";
+import { Pool, type PoolOptions } from "./pool.ts";
+import { type Args, SPLITS } from "./splits.ts";
+
+export { filterGradGroups };
+
+/** Options of `ThreadsBackend.start()`. */
+export interface ThreadsOptions extends PoolOptions {
+  /** Threads that compute, the calling thread included (>= 1). */
+  threads: number;
+  /** Tests: split every kernel that can be split, ignoring the thresholds. */
+  splitAlways?: boolean;
+}
+
+/** The wasm backend with its kernels split across a worker pool. */
+export class ThreadsBackend extends WasmBackend {
+  override readonly name = "threads" as const;
+  readonly #ctx: Context;
+  /** Scratch per worker: byte offset and bytes (index 0 is worker 1). */
+  readonly #scratch: { ptr: number; bytes: number; storage: unknown }[] = [];
+
+  private constructor() {
+    const ctx: Context = { raw: null, pool: null, owner: null, scale: 1 };
+    super("shared", (raw) => {
+      ctx.raw = raw;
+      return splitKernels(raw, ctx);
+    });
+    ctx.owner = this;
+    this.#ctx = ctx;
+  }
+
+  /** A backend over a new shared memory with `threads - 1` workers. */
+  static async start(options: ThreadsOptions): Promise<ThreadsBackend> {
+    const backend = new ThreadsBackend();
+    await backend.restart(options);
+    return backend;
+  }
+
+  /** Threads that compute, the calling thread included. */
+  get threads(): number {
+    return 1 + (this.#ctx.pool?.size ?? 0);
+  }
+
+  /** Why the workers cannot run, or null. */
+  get broken(): string | null {
+    return this.#ctx.pool?.broken ?? null;
+  }
+
+  /** Replaces the worker pool (tensors stay valid: the memory is the same). */
+  async restart(options: ThreadsOptions): Promise<void> {
+    await this.shutdown();
+    this.#ctx.scale = options.splitAlways ? 0 : 1;
+    const workers = Math.max(0, Math.floor(options.threads) - 1);
+    if (workers === 0) return;
+    this.#ctx.pool = await Pool.start(
+      workers,
+      kernelModule("shared"),
+      this.memory,
+      this.#ctx.raw!,
+      options,
+    );
+  }
+
+  /** Terminates the workers; later calls run on the calling thread only... until restart. */
+  async shutdown(): Promise<void> {
+    const pool = this.#ctx.pool;
+    this.#ctx.pool = null;
+    for (const s of this.#scratch) if (s) this.free(s.storage as never);
+    this.#scratch.length = 0;
+    await pool?.shutdown();
+  }
+
+  /** The pool, for tests (crash hooks). */
+  get poolForTest(): Pool | null {
+    return this.#ctx.pool;
+  }
+
+  /** Independent jobs (the filter gradient's batch groups) spread over the threads. */
+  protected override runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
+    const pool = this.#ctx.pool;
+    const threads = Math.min(this.threads, jobs.length);
+    let work = 0;
+    for (const job of jobs) for (const [name, args] of job) work += SPLITS[name]?.work(args) ?? 0;
+    if (!pool || threads < 2 || work < 2 * MIN_INDEPENDENT * this.#ctx.scale) {
+      pool?.check();
+      for (const job of jobs) for (const [name, args] of job) this.#ctx.raw![name](...args);
+      return;
+    }
+    const perThread: KernelCall[][] = [];
+    for (let t = 0; t < threads; t++) {
+      const calls: KernelCall[] = [];
+      const from = Math.floor((t * jobs.length) / threads);
+      const to = Math.floor(((t + 1) * jobs.length) / threads);
+      for (const job of jobs.slice(from, to)) {
+        for (const [name, args] of job) calls.push([name, this.withScratch(name, args, t)]);
+      }
+      perThread.push(calls);
+    }
+    pool.run(perThread);
+  }
+
+  /** `args` with thread `t`'s own scratch region substituted (t = 0 keeps the caller's). */
+  withScratch(name: string, args: Args, t: number): number[] {
+    const scratch = SPLITS[name]?.scratch;
+    const copy = args.slice();
+    if (!scratch || t === 0) return copy;
+    const i = scratch.at < 0 ? copy.length + scratch.at : scratch.at;
+    copy[i] = this.#workerScratch(t - 1, scratch.bytes(this.#ctx.raw!, args));
+    return copy;
+  }
+
+  #workerScratch(w: number, bytes: number): number {
+    const have = this.#scratch[w];
+    if (have && have.bytes >= bytes) return have.ptr;
+    if (have) this.free(have.storage as never);
+    const storage = this.alloc(Math.ceil(Math.max(bytes, 64) / 4));
+    const ptr = (storage as unknown as { ptr: number }).ptr;
+    this.#scratch[w] = { ptr, bytes, storage };
+    return ptr;
+  }
+}
+
+/** Least work units per thread for spreading independent jobs (the conv filter gradient). */
+const MIN_INDEPENDENT = 1 << 18;
+
+interface Context {
+  raw: Kernels | null;
+  pool: Pool | null;
+  owner: ThreadsBackend | null;
+  /** Multiplies the thresholds (0: split everything, for tests). */
+  scale: number;
+}
+
+/** The export table of `raw` with each kernel of `SPLITS` split across `ctx.pool`. */
+function splitKernels(raw: Kernels, ctx: Context): Kernels {
+  const table: Record<string, (...args: number[]) => number> = {};
+  for (const name of Object.keys(raw)) {
+    const fn = raw[name];
+    const split = SPLITS[name];
+    if (typeof fn !== "function" || !split) {
+      table[name] = fn;
+      continue;
+    }
+    table[name] = (...args: number[]): number => {
+      const pool = ctx.pool;
+      if (!pool) return fn(...args);
+      pool.check();
+      const plans = split.plan(args, 1 + pool.size, ctx.scale);
+      if (!plans) return fn(...args);
+      pool.run(plans.map((a, t) => [[name, t === 0 ? a : ctx.owner!.withScratch(name, a, t)]]));
+      return 0;
+    };
+  }
+  return Object.freeze(table);
+}

@@ -1,0 +1,75 @@
+/**
+ * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory:
+ * no file to read, so no permission flag). The worker instantiates the compiled "shared" kernel
+ * module over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its
+ * control slot (`Atomics.wait`, after a short spin), run the program of kernel calls found there,
+ * publish the sequence number as done. It never allocates in the wasm memory and keeps no state
+ * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
+ *
+ * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
+ * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[fn, argc, ...args]*`,
+ * and from byte MESSAGE_BYTE an error message (UTF-8, NUL-padded).
+ *
+ * @module
+ */
+
+/** The worker's code (CommonJS: the `eval` flavour of `node:worker_threads`). */
+export const WORKER_SOURCE = `"use strict";
+const { parentPort } = require("node:worker_threads");
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3;
+const OK = 0, FAILED = 1, DEAD = 2;
+const STOP = -1, CRASH = -2;
+parentPort.once("message", (init) => {
+  const { module, memory, control, offset, layout, names, spin } = init;
+  const head = new Int32Array(control, offset, 4);
+  const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
+  const message = new Uint8Array(control, offset + layout.messageByte, layout.messageBytes);
+  let fns;
+  try {
+    const abort = (_m, _f, line, column) => {
+      throw new Error("Kernel precondition failed at assembly line " + line + ":" + column);
+    };
+    const exports = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+    fns = names.map((name) => exports[name]);
+  } catch (e) {
+    parentPort.postMessage({ ok: false, message: String(e && e.message || e) });
+    return;
+  }
+  parentPort.postMessage({ ok: true });
+  const say = (status, text) => {
+    const bytes = new TextEncoder().encode(String(text)).subarray(0, message.length);
+    message.fill(0);
+    message.set(bytes);
+    Atomics.store(head, STATUS, status);
+  };
+  let seen = Atomics.load(head, SEQ);
+  for (;;) {
+    for (let i = 0; Atomics.load(head, SEQ) === seen; i++) {
+      if (i >= spin) Atomics.wait(head, SEQ, seen);
+    }
+    seen = Atomics.load(head, SEQ);
+    const words = Atomics.load(head, WORDS);
+    if (words === STOP) return;
+    if (words === CRASH) {
+      say(DEAD, "worker crashed on request (test hook)");
+      Atomics.store(head, DONE, seen);
+      Atomics.notify(head, DONE);
+      throw new Error("worker crashed on request (test hook)");
+    }
+    try {
+      for (let p = 0; p < words;) {
+        const fn = fns[program[p]];
+        const argc = program[p + 1];
+        const args = Array.prototype.slice.call(program, p + 2, p + 2 + argc);
+        fn.apply(null, args);
+        p += 2 + argc;
+      }
+      Atomics.store(head, STATUS, OK);
+    } catch (e) {
+      say(FAILED, e && e.message || e);
+    }
+    Atomics.store(head, DONE, seen);
+    Atomics.notify(head, DONE);
+  }
+});
+`;

@@ -1,0 +1,91 @@
+/**
+ * `embedding`: integer indices (as float32) to rows of a trainable `[inputDim, outputDim]` table
+ * (Keras `Embedding`, weight name `embeddings`); the gradient is a scatter-add into the table.
+ *
+ * @module
+ */
+import { checkTensor, fmtValue } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { gather } from "../ops/gather.ts";
+import { generator } from "../random.ts";
+import type { Tensor } from "../tensor.ts";
+import { Layer, type LayerArgs } from "./layer.ts";
+
+/** Arguments of `embedding()`. */
+export interface EmbeddingArgs extends LayerArgs {
+  /** Vocabulary size: indices are in `[0, inputDim)`. */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  /** Half-width of the uniform initialisation (Keras `"uniform"`: 0.05). */
+  initScale?: number;
+}
+
+/** Looks up a vector per index. */
+export class Embedding extends Layer {
+  readonly className = "Embedding";
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly initScale: number;
+  #table: Tensor | null = null;
+
+  /** @param args See `EmbeddingArgs`. */
+  constructor(args: EmbeddingArgs) {
+    super(args, "embedding");
+    for (const arg of ["inputDim", "outputDim"] as const) {
+      const v = args?.[arg];
+      if (!Number.isInteger(v) || v < 1) {
+        throw new RangeError(
+          `Cannot run embedding(): argument "${arg}" must be a positive integer: got ${fmtValue(v)}`,
+        );
+      }
+    }
+    this.inputDim = args.inputDim;
+    this.outputDim = args.outputDim;
+    const scale = args.initScale ?? 0.05;
+    if (!(Number.isFinite(scale) && scale >= 0)) {
+      throw new RangeError(
+        `Cannot run embedding(): argument "initScale" must be a finite number >= 0: got ${
+          fmtValue(scale)
+        }`,
+      );
+    }
+    this.initScale = scale;
+  }
+
+  protected override build(_inputShape: readonly number[]): void {
+    this.#table = this.addWeight("embeddings", [this.inputDim, this.outputDim], "zeros");
+    const rng = generator();
+    const values = new Float32Array(this.inputDim * this.outputDim);
+    for (let i = 0; i < values.length; i++) values[i] = (2 * rng.next() - 1) * this.initScale;
+    activeBackend().write(this.#table.storage, values);
+  }
+
+  /** The table does not depend on the sample shape. */
+  override ensureBuilt(_inputShape: readonly number[]): void {
+    super.ensureBuilt([]);
+  }
+
+  override weightShapes(_inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    return [{ name: "embeddings", shape: [this.inputDim, this.outputDim] }];
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape, this.outputDim];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    return gather(this.#table!, x);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      initScale: this.initScale,
+    };
+  }
+}

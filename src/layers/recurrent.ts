@@ -1,0 +1,323 @@
+/**
+ * Recurrent layers `simpleRNN`, `lstm` and `gru` over `[batch, steps, features]` inputs, with the
+ * Keras weight layouts and names (`kernel` `[features, g·units]`, `recurrent_kernel`
+ * `[units, g·units]`, `bias` `[g·units]`, GRU `[2, 3·units]` with `resetAfter: true`), so Keras
+ * weights load unchanged. Each layer is one fused sequence op (`src/ops/recurrent.ts`).
+ *
+ * States: `call(x, training, { initialState })` returns the output tensor (what a Sequential
+ * passes on, also when `returnState` is set); `callWithState(x, ...)` returns
+ * `[output, ...finalStates]` (`[h, c]` for the LSTM) for encoder-decoder wiring outside a
+ * Sequential.
+ *
+ * @module
+ */
+import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { type SequenceResult, sequenceOp } from "../ops/recurrent.ts";
+import type { CellKind } from "../ops/_recurrent.ts";
+import { generator, type Random } from "../random.ts";
+import type { Tensor } from "../tensor.ts";
+import { type Initializer, INITIALIZERS, initialValues } from "./initializers.ts";
+import { Layer, type LayerArgs } from "./layer.ts";
+
+/** Activations of a simple RNN. */
+export type RnnActivation = "tanh" | "relu" | "sigmoid" | "linear";
+/** Initialisers of recurrent kernels: the dense ones plus Keras's default `"orthogonal"`. */
+export type RecurrentInitializer = Initializer | "orthogonal";
+
+/** Arguments of `simpleRNN()`, `lstm()` and `gru()`. */
+export interface RecurrentArgs extends LayerArgs {
+  /** State size. */
+  units: number;
+  /** Simple RNN: `"tanh"` (default), `"relu"`, `"sigmoid"`, `"linear"`; LSTM/GRU: `"tanh"` only. */
+  activation?: RnnActivation;
+  /** LSTM/GRU gate activation: `"sigmoid"` only (the fused kernel's; Keras's default). */
+  recurrentActivation?: "sigmoid";
+  /** Default true. */
+  useBias?: boolean;
+  /** Output every step `[steps, units]` (default false: the last step `[units]`). */
+  returnSequences?: boolean;
+  /** Final states available from `callWithState()` (default false). */
+  returnState?: boolean;
+  /** Process the sequence backwards; outputs in processing order (default false). */
+  goBackwards?: boolean;
+  /** Truncated BPTT length in steps (see `RecurrentOptions.truncate`); default: full BPTT. */
+  truncate?: number;
+  /** Default `"glorotUniform"`. */
+  kernelInitializer?: Initializer;
+  /** Default `"orthogonal"`. */
+  recurrentInitializer?: RecurrentInitializer;
+  /** Default `"zeros"`. */
+  biasInitializer?: Initializer;
+  /** LSTM: initialise the forget-gate bias to 1 (default true, as Keras). */
+  unitForgetBias?: boolean;
+  /** GRU: `true` only (Keras's default since TF 2; the fused kernel's layout). */
+  resetAfter?: boolean;
+}
+
+/** Options of `call()` and `callWithState()`. */
+export interface RecurrentCallOptions {
+  /** Initial states `[h0]` (LSTM `[h0, c0]`), each `[batch, units]`; default zeros. */
+  initialState?: Tensor[];
+}
+
+/** Orthogonal `[rows, cols]` (Keras `Orthogonal`, gain 1): QR of a normal matrix by Gram-Schmidt. */
+export function orthogonalValues(rows: number, cols: number, rng: Random): Float32Array {
+  const [n, m] = rows < cols ? [cols, rows] : [rows, cols]; // n >= m: m orthonormal n-vectors
+  const q = Array.from({ length: m }, () => Float64Array.from({ length: n }, () => rng.normal()));
+  for (let j = 0; j < m; j++) {
+    for (let k = 0; k < j; k++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += q[j][i] * q[k][i];
+      for (let i = 0; i < n; i++) q[j][i] -= d * q[k][i];
+    }
+    const norm = Math.hypot(...q[j]) || 1;
+    for (let i = 0; i < n; i++) q[j][i] /= norm;
+  }
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[r * cols + c] = rows < cols ? q[r][c] : q[c][r];
+  }
+  return out;
+}
+
+function checkFixed(value: unknown, want: string, arg: string, fn: string): void {
+  if (value !== undefined && value !== want) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be "${want}" (the fused kernel's; compose ops for others): got ${
+        fmtValue(value)
+      }`,
+    );
+  }
+}
+
+/** The shared machinery of the three recurrent layers. */
+export abstract class RecurrentLayer extends Layer {
+  abstract readonly cell: CellKind;
+  readonly units: number;
+  readonly activation: RnnActivation;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly truncate: number | undefined;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: RecurrentInitializer;
+  readonly biasInitializer: Initializer;
+  #kernel: Tensor | null = null;
+  #recurrent: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `RecurrentArgs`; `prefix` names the layer kind. */
+  constructor(args: RecurrentArgs, prefix: string, gated: boolean) {
+    super(args, prefix);
+    const fn = prefix;
+    if (!Number.isInteger(args?.units) || args.units < 1) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "units" must be a positive integer: got ${args?.units}`,
+      );
+    }
+    this.units = args.units;
+    if (gated) {
+      checkFixed(args.activation, "tanh", "activation", fn);
+      checkFixed(args.recurrentActivation, "sigmoid", "recurrentActivation", fn);
+      this.activation = "tanh";
+    } else {
+      this.activation = checkOneOf(
+        args.activation ?? "tanh",
+        ["tanh", "relu", "sigmoid", "linear"],
+        "activation",
+        fn,
+      );
+    }
+    this.useBias = args.useBias ?? true;
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    if (args.truncate !== undefined && (!Number.isInteger(args.truncate) || args.truncate < 1)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "truncate" must be a positive integer: got ${
+          fmtValue(args.truncate)
+        }`,
+      );
+    }
+    this.truncate = args.truncate;
+    const init = (v: unknown, d: string, arg: string, extra: string[] = []) =>
+      checkOneOf(v ?? d, [...INITIALIZERS, ...extra], arg, fn);
+    this.kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer") as
+      Initializer;
+    this.recurrentInitializer = init(
+      args.recurrentInitializer,
+      "orthogonal",
+      "recurrentInitializer",
+      ["orthogonal"],
+    ) as RecurrentInitializer;
+    this.biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer") as Initializer;
+  }
+
+  /** Gate blocks: LSTM 4, GRU 3, simple RNN 1. */
+  protected abstract get gates(): number;
+
+  /** Bias values for a fresh layer (the LSTM's unit forget bias overrides this). */
+  protected biasValues(shape: number[], rng: Random): Float32Array {
+    return initialValues(this.biasInitializer, shape, rng, this.className);
+  }
+
+  #biasShape(): number[] {
+    const g = this.gates * this.units;
+    return this.cell === "gru" ? [2, g] : [g];
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const g = this.gates * this.units;
+    const shapes = [
+      { name: "kernel", shape: [inputShape[inputShape.length - 1], g] },
+      { name: "recurrent_kernel", shape: [this.units, g] },
+    ];
+    return this.useBias ? [...shapes, { name: "bias", shape: this.#biasShape() }] : shapes;
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const features = inputShape[inputShape.length - 1];
+    if (!(features > 0)) {
+      throw new RangeError(
+        `Cannot build ${this.className} layer "${this.name}": samples must be [steps, features] with features >= 1: got ${
+          fmtShape(inputShape)
+        }`,
+      );
+    }
+    const g = this.gates * this.units;
+    const rng = generator();
+    this.#kernel = this.addWeight("kernel", [features, g], this.kernelInitializer);
+    const orthogonal = this.recurrentInitializer === "orthogonal";
+    const rec = orthogonal ? "zeros" : this.recurrentInitializer as Initializer;
+    this.#recurrent = this.addWeight("recurrent_kernel", [this.units, g], rec);
+    if (orthogonal) {
+      activeBackend().write(this.#recurrent.storage, orthogonalValues(this.units, g, rng));
+    }
+    if (this.useBias) {
+      this.#bias = this.addWeight("bias", this.#biasShape(), "zeros");
+      activeBackend().write(this.#bias.storage, this.biasValues(this.#biasShape(), rng));
+    }
+  }
+
+  /** Builds for the feature axis only, so sequences of any length can be fed. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    return this.returnSequences ? [inputShape[0], this.units] : [this.units];
+  }
+
+  /** Runs the sequence op (for wrappers: `inputOrder` keeps a goBackwards output in input order). */
+  run(x: Tensor, options: RecurrentCallOptions & { returnState?: boolean }, inputOrder = false):
+    SequenceResult {
+    const fn = `${this.name}.call`;
+    checkTensor(x, "x", fn);
+    if (x.rank !== 3) {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "x" must have rank 3 [batch, steps, features]: got rank ${x.rank} (shape ${
+          fmtShape(x.shape)
+        })`,
+      );
+    }
+    this.ensureBuilt(x.shape.slice(1));
+    return sequenceOp(this.cell, fn, x, this.#kernel!, this.#recurrent!, {
+      bias: this.#bias ?? undefined,
+      initialState: options.initialState,
+      activation: this.activation,
+      returnSequences: this.returnSequences,
+      returnState: options.returnState ?? false,
+      goBackwards: this.goBackwards,
+      truncate: this.truncate,
+    }, inputOrder);
+  }
+
+  /** The output `[batch, units]` or `[batch, steps, units]`; states via `callWithState()`. */
+  call(x: Tensor, _training = false, options: RecurrentCallOptions = {}): Tensor {
+    return this.run(x, options).output;
+  }
+
+  /** `[output, ...finalStates]` (LSTM `[output, h, c]`, others `[output, h]`). */
+  callWithState(x: Tensor, options: RecurrentCallOptions & { training?: boolean } = {}): Tensor[] {
+    const { output, states } = this.run(x, { ...options, returnState: true });
+    return [output, ...states];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      ...(this.cell === "simpleRnn" ? {} : { recurrentActivation: "sigmoid" }),
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      ...(this.truncate !== undefined ? { truncate: this.truncate } : {}),
+      kernelInitializer: this.kernelInitializer,
+      recurrentInitializer: this.recurrentInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}
+
+/** Fully connected RNN: `h = activation(x·kernel + h·recurrentKernel + bias)`. */
+export class SimpleRNN extends RecurrentLayer {
+  readonly className = "SimpleRNN";
+  readonly cell = "simpleRnn" as const;
+  /** @param args See `RecurrentArgs`. */
+  constructor(args: RecurrentArgs) {
+    super(args, "simple_rnn", false);
+  }
+  protected get gates(): number {
+    return 1;
+  }
+}
+
+/** Long short-term memory (Keras gate order i, f, c, o). */
+export class LSTM extends RecurrentLayer {
+  readonly className = "LSTM";
+  readonly cell = "lstm" as const;
+  readonly unitForgetBias: boolean;
+  /** @param args See `RecurrentArgs`. */
+  constructor(args: RecurrentArgs) {
+    super(args, "lstm", true);
+    this.unitForgetBias = args.unitForgetBias ?? true;
+  }
+  protected get gates(): number {
+    return 4;
+  }
+  protected override biasValues(shape: number[], rng: Random): Float32Array {
+    const values = super.biasValues(shape, rng);
+    if (this.unitForgetBias) values.fill(1, this.units, 2 * this.units);
+    return values;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
+  }
+}
+
+/** Gated recurrent unit (Keras gate order z, r, h; reset gate after the recurrent product). */
+export class GRU extends RecurrentLayer {
+  readonly className = "GRU";
+  readonly cell = "gru" as const;
+  /** @param args See `RecurrentArgs`. */
+  constructor(args: RecurrentArgs) {
+    super(args, "gru", true);
+    if (args.resetAfter !== undefined && args.resetAfter !== true) {
+      throw new TypeError(
+        `Cannot run gru(): argument "resetAfter" must be true (the fused kernel's layout): got ${
+          fmtValue(args.resetAfter)
+        }`,
+      );
+    }
+  }
+  protected get gates(): number {
+    return 3;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), resetAfter: true };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Row lookup in a table (an embedding): `gather(table, indices)`, with the scatter-add gradient.
+ *
+ * @module
+ */
+import { checkTensor, fmtShape } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { record } from "../autograd/tape.ts";
+import type { Tensor } from "../tensor.ts";
+import { output } from "./_output.ts";
+
+/**
+ * Rows of `table` picked by integer `indices` (Keras `Embedding`, `tf.gather` on axis 0). The
+ * indices are read back (`dataSync()`) and checked before any kernel runs. The gradient with
+ * respect to `table` adds each output row's gradient to its table row (scatter-add); `indices`
+ * get none.
+ *
+ * @param table `[rows, cols]`.
+ * @param indices Any shape of float32 integers in `[0, rows)`.
+ * @returns `[...indices.shape, cols]`.
+ * @throws {TypeError} When an argument is not a live tensor or `table` is not rank 2.
+ * @throws {RangeError} When an index is fractional, negative or not below `rows`.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const table = dn.tensor([[0, 1], [2, 3], [4, 5]]);
+ * const y = dn.gather(table, dn.tensor([[2, 0]]));
+ * assert.deepEqual(y.shape, [1, 2, 2]);
+ * assert.deepEqual([...y.dataSync()], [4, 5, 0, 1]);
+ * ```
+ */
+export function gather(table: Tensor, indices: Tensor): Tensor {
+  const fn = "gather";
+  checkTensor(table, "table", fn);
+  checkTensor(indices, "indices", fn);
+  if (table.rank !== 2) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "table" must have rank 2 [rows, cols]: got rank ${table.rank} (shape ${
+        fmtShape(table.shape)
+      })`,
+    );
+  }
+  const [rows, cols] = table.shape;
+  const values = indices.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < rows)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "indices" must hold integers in [0, ${rows}): got ${v} at flat position ${i}`,
+      );
+    }
+  }
+  const n = indices.size;
+  const y = output([...indices.shape, cols]);
+  const be = activeBackend();
+  if (y.size > 0) be.gatherRows(table.storage, indices.storage, y.storage, rows, cols, n);
+  return record(y, [table], (dy, [idx]) => {
+    const dt = output(table.shape);
+    be.fill(dt.storage, 0, dt.size);
+    if (dy.size > 0) be.scatterAddRows(dy.storage, idx.storage, dt.storage, rows, cols, n);
+    return [dt];
+  }, [indices]);
+}

@@ -1,0 +1,483 @@
+/**
+ * Primitive calls on odd shapes for the threads-vs-wasm comparison: each case names the Backend
+ * method it exercises, the data of its buffers (seeded), and how to call the method on them.
+ * `large` marks shapes above the real split thresholds.
+ */
+import type {
+  Activation,
+  Backend,
+  BinaryOp,
+  BroadcastPlan,
+  Conv2dGeometry,
+  Pool2dArgs,
+  Storage,
+} from "../../src/backend/backend.ts";
+import { rng } from "../_util/rng.ts";
+
+/** One primitive call over buffers `s[i]` initialised with `data[i]`. */
+export interface KernelCase {
+  name: string;
+  method: string;
+  data: Float32Array[];
+  run(b: Backend, s: Storage[]): void;
+  large?: boolean;
+}
+
+let seed = 1;
+function rand(n: number, scale = 1): Float32Array {
+  const r = rng(seed++);
+  return Float32Array.from({ length: n }, () => r() * scale);
+}
+function positive(n: number): Float32Array {
+  return rand(n).map((v) => Math.abs(v) + 0.01);
+}
+function zeros(n: number): Float32Array {
+  return new Float32Array(n);
+}
+
+export const CASES: KernelCase[] = [];
+const add = (c: KernelCase) => CASES.push(c);
+
+// GEMM: every transpose, epilogue and beta; shapes around the 4x8 tile and the 8-column panels.
+const ACTS: Activation[] = ["linear", "relu", "sigmoid", "tanh"];
+const GEMMS: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 17, 5],
+  [17, 129, 33],
+  [130, 9, 7],
+  [5, 300, 17],
+  [33, 65, 260],
+];
+GEMMS.forEach(([m, n, k], i) => {
+  for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const activation = ACTS[(i + Number(transA) + 2 * Number(transB)) % 4];
+    const bias = (i + Number(transB)) % 2 === 0;
+    const beta = transA ? 0.5 : 0;
+    add({
+      name: `gemm ${m}x${n}x${k} ${transA ? "T" : "N"}${transB ? "T" : "N"} ${activation}${
+        bias ? " bias" : ""
+      } beta=${beta}`,
+      method: "gemm",
+      data: [rand(m * k), rand(k * n), rand(m * n), rand(n)],
+      run: (b, [a, bb, c, bi]) =>
+        b.gemm({ a, b: bb, c, m, n, k, transA, transB, bias: bias ? bi : null, activation, beta }),
+    });
+  }
+});
+add({
+  name: "gemm 256x256x256 (columns)",
+  method: "gemm",
+  large: true,
+  data: [rand(256 * 256), rand(256 * 256), zeros(256 * 256)],
+  run: (b, [a, bb, c]) =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m: 256,
+      n: 256,
+      k: 256,
+      transA: false,
+      transB: false,
+      bias: null,
+      activation: "linear",
+      beta: 0,
+    }),
+});
+add({
+  name: "gemm 1000x10x300 (rows)",
+  method: "gemm",
+  large: true,
+  data: [rand(1000 * 300), rand(300 * 10), zeros(1000 * 10), rand(10)],
+  run: (b, [a, bb, c, bias]) =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m: 1000,
+      n: 10,
+      k: 300,
+      transA: false,
+      transB: true,
+      bias,
+      activation: "relu",
+      beta: 0,
+    }),
+});
+
+// Elementwise.
+const SIZES = [1, 17, 1000, 4099];
+for (
+  const op of ["relu", "sigmoid", "tanh", "exp", "log", "neg", "sqrt", "square", "abs"] as const
+) {
+  for (const n of SIZES) {
+    const x = op === "log" || op === "sqrt" ? positive(n) : rand(n, 4);
+    add({
+      name: `unary ${op} ${n}`,
+      method: "unary",
+      data: [x, zeros(n)],
+      run: (b, [x, y]) => b.unary(op, x, y, n),
+    });
+  }
+}
+for (const op of ["relu", "sigmoid", "tanh"] as const) {
+  add({
+    name: `unaryBackward ${op}`,
+    method: "unaryBackward",
+    data: [rand(4099), rand(4099), zeros(4099)],
+    run: (b, [dy, s, dx]) => b.unaryBackward(op, dy, s, dx, 4099),
+  });
+}
+add({
+  name: "unary exp 300000",
+  method: "unary",
+  large: true,
+  data: [rand(300000), zeros(300000)],
+  run: (b, [x, y]) => b.unary("exp", x, y, 300000),
+});
+for (const n of [17, 4099]) {
+  add({
+    name: `affine ${n}`,
+    method: "affine",
+    data: [rand(n), zeros(n)],
+    run: (b, [x, y]) => b.affine(x, y, n, 1.7, -0.3),
+  });
+  add({
+    name: `fill ${n}`,
+    method: "fill",
+    data: [rand(n)],
+    run: (b, [y]) => b.fill(y, -2.5, n),
+  });
+  add({
+    name: `clip ${n}`,
+    method: "clip",
+    data: [rand(n, 3), zeros(n)],
+    run: (b, [x, y]) => b.clip(x, y, n, -1, 1.5),
+  });
+  add({
+    name: `axpy ${n}`,
+    method: "axpy",
+    data: [rand(n), rand(n)],
+    run: (b, [x, y]) => b.axpy(x, y, n, 0.37),
+  });
+}
+add({
+  name: "sumSquares 4099",
+  method: "sumSquares",
+  data: [rand(4099), zeros(2)],
+  run: (b, [x, out]) => b.write(out, new Float32Array([b.sumSquares(x, 4099), 0])),
+});
+add({
+  name: "copy 1000",
+  method: "copy",
+  data: [rand(1000), zeros(1200)],
+  run: (b, [x, y]) => b.copy(x, 3, y, 100, 990),
+});
+
+// Broadcast binaries over up to four dimensions.
+const PLANS: [string, BroadcastPlan, number, number][] = [
+  [
+    "same shape",
+    { dims: [1, 1, 7, 33], aStrides: [0, 0, 33, 1], bStrides: [0, 0, 33, 1] },
+    231,
+    231,
+  ],
+  [
+    "row bias",
+    { dims: [1, 5, 33, 17], aStrides: [0, 561, 17, 1], bStrides: [0, 0, 0, 1] },
+    2805,
+    17,
+  ],
+  ["column", { dims: [3, 4, 9, 5], aStrides: [180, 45, 5, 1], bStrides: [9, 0, 1, 0] }, 540, 27],
+];
+for (const op of ["add", "sub", "mul", "div", "equal"] as BinaryOp[]) {
+  for (const [label, plan, na, nb] of PLANS) {
+    const size = plan.dims.reduce((p, d) => p * d, 1);
+    add({
+      name: `binary ${op} ${label}`,
+      method: "binary",
+      data: [
+        rand(na),
+        op === "equal" ? rand(nb).map((v) => Math.round(v)) : positive(nb),
+        zeros(size),
+      ],
+      run: (b, [x, y, out]) => b.binary(op, x, y, out, plan),
+    });
+  }
+}
+
+// Reductions and softmax.
+for (const op of ["sum", "max", "argMax"] as const) {
+  for (const [outer, len, inner] of [[17, 5, 1], [3, 129, 7], [1000, 3, 2]]) {
+    add({
+      name: `reduce ${op} ${outer}x${len}x${inner}`,
+      method: "reduce",
+      data: [rand(outer * len * inner), zeros(outer * inner)],
+      run: (b, [x, y]) => b.reduce(op, x, y, outer, len, inner, 0.25),
+    });
+  }
+}
+for (const op of ["softmax", "logSoftmax"] as const) {
+  for (const [rows, cols] of [[17, 5], [129, 33], [3, 1000]]) {
+    add({
+      name: `softmax ${op} ${rows}x${cols}`,
+      method: "softmax",
+      data: [rand(rows * cols, 5), zeros(rows * cols)],
+      run: (b, [x, y]) => b.softmax(op, x, y, rows, cols),
+    });
+    add({
+      name: `softmaxBackward ${op} ${rows}x${cols}`,
+      method: "softmaxBackward",
+      data: [rand(rows * cols), rand(rows * cols), zeros(rows * cols)],
+      run: (b, [dy, y, dx]) => b.softmaxBackward(op, dy, y, dx, rows, cols),
+    });
+  }
+}
+for (const [rows, cols] of [[17, 33], [129, 5], [1, 7]]) {
+  add({
+    name: `transpose ${rows}x${cols}`,
+    method: "transpose",
+    data: [rand(rows * cols), zeros(rows * cols)],
+    run: (b, [x, y]) => b.transpose(x, y, rows, cols),
+  });
+}
+
+// Optimizers.
+const N_W = 4099;
+for (
+  const [label, momentum, nesterov] of [["plain", 0, false], ["momentum", 0.9, false], [
+    "nesterov",
+    0.9,
+    true,
+  ]] as const
+) {
+  add({
+    name: `optimizerStep sgd ${label}`,
+    method: "optimizerStep",
+    data: [rand(N_W), rand(N_W), rand(N_W)],
+    run: (b, [w, g, v]) =>
+      b.optimizerStep(
+        { op: "sgd", w, g, v: momentum ? v : null, lr: 0.1, momentum, nesterov },
+        N_W,
+      ),
+  });
+}
+add({
+  name: "optimizerStep adam",
+  method: "optimizerStep",
+  data: [rand(N_W), rand(N_W), rand(N_W), positive(N_W)],
+  run: (b, [w, g, m, v]) =>
+    b.optimizerStep(
+      { op: "adam", w, g, m, v, lrT: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      N_W,
+    ),
+});
+add({
+  name: "optimizerStep rmsprop",
+  method: "optimizerStep",
+  data: [rand(N_W), rand(N_W), positive(N_W)],
+  run: (b, [w, g, ms]) =>
+    b.optimizerStep({ op: "rmsprop", w, g, ms, lr: 0.01, rho: 0.9, epsilon: 1e-7 }, N_W),
+});
+
+// Pooling: "same"-style padding, uneven strides, windows clipped at the edges.
+const POOL: Pool2dArgs = {
+  batch: 5,
+  inHeight: 9,
+  inWidth: 11,
+  channels: 3,
+  outHeight: 5,
+  outWidth: 10,
+  poolHeight: 3,
+  poolWidth: 2,
+  strideHeight: 2,
+  strideWidth: 1,
+  padTop: 1,
+  padLeft: 0,
+};
+const LARGE_POOL: Pool2dArgs = {
+  batch: 16,
+  inHeight: 24,
+  inWidth: 24,
+  channels: 8,
+  outHeight: 12,
+  outWidth: 12,
+  poolHeight: 2,
+  poolWidth: 2,
+  strideHeight: 2,
+  strideWidth: 2,
+  padTop: 0,
+  padLeft: 0,
+};
+for (const [label, p, large] of [["odd", POOL, false], ["large", LARGE_POOL, true]] as const) {
+  const xs = p.batch * p.inHeight * p.inWidth * p.channels;
+  const ys = p.batch * p.outHeight * p.outWidth * p.channels;
+  add({
+    name: `maxPool2d ${label}`,
+    method: "maxPool2d",
+    large,
+    data: [rand(xs), zeros(ys)],
+    run: (b, [x, y]) => b.maxPool2d(x, y, p),
+  });
+  add({
+    name: `avgPool2d ${label}`,
+    method: "avgPool2d",
+    large,
+    data: [rand(xs), zeros(ys)],
+    run: (b, [x, y]) => b.avgPool2d(x, y, p),
+  });
+  add({
+    name: `maxPool2dBackward ${label}`,
+    method: "maxPool2dBackward",
+    large,
+    data: [rand(xs), zeros(ys), rand(ys), zeros(xs)],
+    run: (b, [x, y, dy, dx]) => {
+      b.maxPool2d(x, y, p);
+      b.maxPool2dBackward(x, y, dy, dx, p);
+    },
+  });
+  add({
+    name: `avgPool2dBackward ${label}`,
+    method: "avgPool2dBackward",
+    large,
+    data: [rand(ys), zeros(xs)],
+    run: (b, [dy, dx]) => b.avgPool2dBackward(dy, dx, p),
+  });
+}
+
+// Convolutions: padded, strided, dilated, pointwise; two large enough for filter-gradient groups.
+function conv(
+  batch: number,
+  h: number,
+  w: number,
+  inC: number,
+  outC: number,
+  f: number,
+  stride: number,
+  dilation: number,
+  pad: number,
+): Conv2dGeometry {
+  const span = (f - 1) * dilation + 1;
+  return {
+    batch,
+    inHeight: h,
+    inWidth: w,
+    inChannels: inC,
+    outHeight: Math.floor((h + 2 * pad - span) / stride) + 1,
+    outWidth: Math.floor((w + 2 * pad - span) / stride) + 1,
+    outChannels: outC,
+    filterHeight: f,
+    filterWidth: f,
+    strideHeight: stride,
+    strideWidth: stride,
+    dilationHeight: dilation,
+    dilationWidth: dilation,
+    padTop: pad,
+    padLeft: pad,
+  };
+}
+const CONVS: [string, Conv2dGeometry, boolean][] = [
+  ["3x3 same", conv(5, 9, 7, 3, 5, 3, 1, 1, 1), false],
+  ["5x5 stride 2", conv(7, 13, 11, 2, 9, 5, 2, 1, 2), false],
+  ["3x3 dilated", conv(3, 11, 11, 4, 3, 3, 1, 2, 0), false],
+  ["1x1 pointwise", conv(6, 5, 5, 7, 10, 1, 1, 1, 0), false],
+  ["3x3 three groups", conv(13, 16, 16, 4, 8, 3, 1, 1, 1), false],
+  ["LeNet conv2 twelve groups", conv(24, 14, 14, 6, 16, 5, 1, 1, 0), true],
+];
+for (const [label, g, large] of CONVS) {
+  const xs = g.batch * g.inHeight * g.inWidth * g.inChannels;
+  const ys = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const ws = g.filterHeight * g.filterWidth * g.inChannels * g.outChannels;
+  add({
+    name: `conv2d ${label}`,
+    method: "conv2d",
+    large,
+    data: [rand(xs), rand(ws), rand(g.outChannels), zeros(ys)],
+    run: (b, [x, filter, bias, y]) =>
+      b.conv2d({ ...g, x, filter, bias, y, activation: large ? "relu" : "tanh" }),
+  });
+  add({
+    name: `conv2dBackwardData ${label}`,
+    method: "conv2dBackwardData",
+    large,
+    data: [rand(ys), rand(ws), rand(xs)],
+    run: (b, [dy, filter, dx]) => b.conv2dBackwardData({ ...g, dy, filter, dx }),
+  });
+  add({
+    name: `conv2dBackwardFilter ${label}`,
+    method: "conv2dBackwardFilter",
+    large,
+    data: [rand(xs), rand(ys), rand(ws)],
+    run: (b, [x, dy, dw]) => b.conv2dBackwardFilter({ ...g, x, dy, dw }),
+  });
+}
+
+// Recurrent steps, sequence transposes, gather / scatter-add.
+for (const [batch, units] of [[5, 3], [17, 9], [64, 33]]) {
+  const g4 = batch * 4 * units, g3 = batch * 3 * units, s = batch * units;
+  const large = batch === 64;
+  add({
+    name: `lstmGates ${batch}x${units}`,
+    method: "lstmGates",
+    data: [rand(g4), rand(g4), rand(s), zeros(s), zeros(s), zeros(g4)],
+    run: (b, [xw, hu, cPrev, c, h, gates]) =>
+      b.lstmGates({ batch, units, xw, hu, cPrev, c, h, gates }),
+  });
+  add({
+    name: `lstmGatesBackward ${batch}x${units}`,
+    method: "lstmGatesBackward",
+    data: [rand(s), rand(s), positive(g4), rand(s), rand(s), zeros(g4)],
+    run: (b, [dh, dc, gates, cPrev, c, dz]) =>
+      b.lstmGatesBackward({ batch, units, dh, dc, gates, cPrev, c, dz }),
+  });
+  add({
+    name: `gruGates ${batch}x${units}`,
+    method: "gruGates",
+    data: [rand(g3), rand(g3), rand(s), zeros(s), zeros(4 * s)],
+    run: (b, [xw, hu, hPrev, h, saved]) => b.gruGates({ batch, units, xw, hu, hPrev, h, saved }),
+  });
+  add({
+    name: `gruGatesBackward ${batch}x${units}`,
+    method: "gruGatesBackward",
+    data: [rand(s), positive(4 * s), rand(s), zeros(g3), zeros(g3), rand(s)],
+    run: (b, [dh, saved, hPrev, dxw, dhu, dhPrev]) =>
+      b.gruGatesBackward({ batch, units, dh, saved, hPrev, dxw, dhu, dhPrev }),
+  });
+  add({
+    name: `rnnGates ${batch}x${units}`,
+    method: "rnnGates",
+    data: [rand(s), rand(s), zeros(s)],
+    run: (b, [xw, hu, h]) => b.rnnGates(xw, hu, h, "tanh", batch, units),
+  });
+  add({
+    name: `rnnGatesBackward ${batch}x${units}`,
+    method: "rnnGatesBackward",
+    data: [rand(s), rand(s), zeros(s)],
+    run: (b, [dh, h, dz]) => b.rnnGatesBackward(dh, h, dz, "tanh", batch, units),
+  });
+  for (const toTimeMajor of [true, false]) {
+    add({
+      name: `sequenceTranspose ${batch}x7x${units} ${toTimeMajor ? "to" : "from"} time-major`,
+      method: "sequenceTranspose",
+      large,
+      data: [rand(s * 7), zeros(s * 7)],
+      run: (b, [x, y]) => b.sequenceTranspose(x, y, batch, 7, units, toTimeMajor, !toTimeMajor),
+    });
+  }
+}
+for (const [rows, cols, n] of [[7, 5, 13], [50, 33, 200]]) {
+  const r = rng(seed++);
+  const indices = Float32Array.from({ length: n }, () => Math.floor(((r() + 1) / 2) * rows));
+  add({
+    name: `gatherRows ${rows}x${cols} n=${n}`,
+    method: "gatherRows",
+    data: [rand(rows * cols), indices, zeros(n * cols)],
+    run: (b, [table, idx, y]) => b.gatherRows(table, idx, y, rows, cols, n),
+  });
+  add({
+    name: `scatterAddRows ${rows}x${cols} n=${n}`,
+    method: "scatterAddRows",
+    data: [rand(n * cols), indices, rand(rows * cols)],
+    run: (b, [dy, idx, dtable]) => b.scatterAddRows(dy, idx, dtable, rows, cols, n),
+  });
+}
