@@ -38,6 +38,7 @@ export { argMax, max, mean, sum } from "./src/ops/reduce.ts";
 export type { ReduceOptions } from "./src/ops/reduce.ts";
 export { logSoftmax, softmax } from "./src/ops/softmax.ts";
 export { conv2d } from "./src/ops/conv.ts";
+export type { Conv2dOptions, Conv2dPadding } from "./src/ops/conv.ts";
 export { avgPool2d, maxPool2d } from "./src/ops/pool.ts";
 export type { Pool2dOptions, Pool2dPadding } from "./src/ops/pool.ts";
 export { reshape, transpose } from "./src/ops/transform.ts";

@@ -23,7 +23,10 @@
  * f32_gemm runs with transA (colᵀ · dY) and beta = 1, accumulating into dw. A 1x1 filter with
  * stride 1 and no padding makes col(r) the x row itself: x (or dx) goes to f32_gemm directly.
  * Building a row of col copies, per kernel row kh, the fw * inC contiguous floats when dilW == 1
- * (one segment, clipped at the edges), else inC floats per tap.
+ * (one segment, clipped at the edges), else inC floats per tap. Rows whose taps all lie inside the
+ * image copy whole vectors per segment (up to 3 floats beyond it, into the next segment or the
+ * chunk's 16-byte slack, reading beyond the segment only while inside x): measured 1.27x on the
+ * LeNet forward (K = 25), where per-segment bookkeeping dominated the copy.
  *
  * Contract. Each kernel works on the batch items [batchBegin, batchEnd) only (threads split by
  * batch). f32_conv2d_nhwc writes y of those items. f32_conv2d_nhwc_bwd_data overwrites dx of
@@ -66,6 +69,12 @@ import { f32_gemm, f32_gemm_pack_b, f32_gemm_scratch_bytes } from "./gemm";
   return (bytes + 63) & ~63;
 }
 
+/** Bytes of an im2col chunk, with 16 bytes of slack for im2col's whole-vector copies. */
+// @ts-ignore: decorator
+@inline function colBytes(rows: i32, k: i32): i32 {
+  return align64(rows * k * 4 + 16);
+}
+
 /** Floats of a k x n matrix packed by f32_gemm_pack_b (gemm.ts header). */
 // @ts-ignore: decorator
 @inline function packedFloats(k: i32, n: i32): i32 {
@@ -85,7 +94,7 @@ export function f32_conv2d_scratch_bytes(fh: i32, fw: i32, inC: i32, outC: i32):
   assert(fh >= 1 && fw >= 1 && inC >= 0 && outC >= 0);
   const k = fh * fw * inC;
   const rows = chunkRows(k);
-  const col = align64(rows * k * 4);
+  const col = colBytes(rows, k);
   const fwd = col + align64(f32_gemm_scratch_bytes(rows, k));
   const bwdData = col + align64(f32_gemm_scratch_bytes(rows, outC));
   const bwdFilter = col + align64(packedFloats(rows, outC) * 4) +
@@ -130,13 +139,14 @@ export function f32_conv2d_nhwc(
   const rowsPerChunk = chunkRows(k);
   const rowEnd = batchEnd * outH * outW;
   const col = scratch;
-  const gemmScratch = scratch + <usize>align64(rowsPerChunk * k * 4);
+  const gemmScratch = scratch + <usize>colBytes(rowsPerChunk, k);
   const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  const xEnd = x + (<usize>batch * <usize>inH * <usize>inW * <usize>inC << 2);
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
     let a = x + (<usize>r * <usize>inC << 2);
     if (!direct) {
-      im2col(x, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
+      im2col(x, xEnd, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
       a = col;
     }
     f32_gemm(
@@ -161,7 +171,7 @@ export function f32_conv2d_nhwc_bwd_data(
   const rowsPerChunk = chunkRows(k);
   const rowEnd = batchEnd * outH * outW;
   const dcol = scratch;
-  const gemmScratch = scratch + <usize>align64(rowsPerChunk * k * 4);
+  const gemmScratch = scratch + <usize>colBytes(rowsPerChunk, k);
   const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
   if (!direct) {
     const imageFloats = <usize>inH * <usize>inW * <usize>inC;
@@ -198,15 +208,16 @@ export function f32_conv2d_nhwc_bwd_filter(
   const rowsPerChunk = chunkRows(k);
   const rowEnd = batchEnd * outH * outW;
   const col = scratch;
-  const packedDy = col + <usize>align64(rowsPerChunk * k * 4);
+  const packedDy = col + <usize>colBytes(rowsPerChunk, k);
   const gemmScratch = packedDy + <usize>align64(packedFloats(rowsPerChunk, outC) * 4);
   const panels = (outC + GEMM_NR - 1) / GEMM_NR;
   const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  const xEnd = x + (<usize>batch * <usize>inH * <usize>inW * <usize>inC << 2);
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
     let a = x + (<usize>r * <usize>inC << 2);
     if (!direct) {
-      im2col(x, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
+      im2col(x, xEnd, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
       a = col;
     }
     f32_gemm_pack_b(dy + (<usize>r * <usize>outC << 2), outC, 0, rows, outC, packedDy, 0, panels);
@@ -232,7 +243,7 @@ export function f32_conv2d_nhwc_bwd_filter(
  */
 // @ts-ignore: decorator
 @inline function im2col(
-  x: usize, col: usize, r0: i32, rows: i32,
+  x: usize, xEnd: usize, col: usize, r0: i32, rows: i32,
   inH: i32, inW: i32, inC: i32, outH: i32, outW: i32,
   fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32,
 ): void {
@@ -248,28 +259,45 @@ export function f32_conv2d_nhwc_bwd_filter(
   for (let r = 0; r < rows; r++) {
     const ix0 = ox * sw - pl;
     let iy = oy * sh - pt;
-    for (let kh = 0; kh < fh; kh++, iy += dh) {
-      if (<u32>iy >= <u32>inH) {
-        zeroF32(dst, segment);
-      } else {
-        const src = image + <usize>iy * rowBytes;
-        if (dw == 1) {
-          // Taps [lo, hi) of this kernel row fall inside the image: one contiguous copy.
-          const lo = clamp(-ix0, 0, fw);
-          const hi = clamp(inW - ix0, lo, fw);
-          zeroF32(dst, <usize>lo * <usize>inC);
-          copyF32(dst + (<usize>(lo * inC) << 2), src + (<usize>((ix0 + lo) * inC) << 2), <usize>((hi - lo) * inC));
-          zeroF32(dst + (<usize>(hi * inC) << 2), <usize>((fw - hi) * inC));
+    if (dw == 1 && ix0 >= 0 && ix0 + fw <= inW && iy >= 0 && iy + (fh - 1) * dh < inH) {
+      // Interior pixel: every kernel row is one in-image segment. Copy whole vectors: the few
+      // floats written past a segment belong to the next segment or row (written afterwards) or
+      // to the chunk's slack, and the few read past it stay inside x.
+      let src = image + <usize>iy * rowBytes + (<usize>(ix0 * inC) << 2);
+      const vecBytes = ((segment << 2) + 15) & ~15;
+      for (let kh = 0; kh < fh; kh++) {
+        if (src + vecBytes <= xEnd) {
+          for (let i: usize = 0; i < vecBytes; i += 16) v128.store(dst + i, v128.load(src + i));
         } else {
-          let ix = ix0;
-          for (let kw = 0; kw < fw; kw++, ix += dw) {
-            const d = dst + (<usize>(kw * inC) << 2);
-            if (<u32>ix >= <u32>inW) zeroF32(d, <usize>inC);
-            else copyF32(d, src + (<usize>(ix * inC) << 2), <usize>inC);
+          copyF32(dst, src, segment);
+        }
+        dst += segment << 2;
+        src += <usize>dh * rowBytes;
+      }
+    } else {
+      for (let kh = 0; kh < fh; kh++, iy += dh) {
+        if (<u32>iy >= <u32>inH) {
+          zeroF32(dst, segment);
+        } else {
+          const src = image + <usize>iy * rowBytes;
+          if (dw == 1) {
+            // Taps [lo, hi) of this kernel row fall inside the image: one contiguous copy.
+            const lo = clamp(-ix0, 0, fw);
+            const hi = clamp(inW - ix0, lo, fw);
+            zeroF32(dst, <usize>lo * <usize>inC);
+            copyF32(dst + (<usize>(lo * inC) << 2), src + (<usize>((ix0 + lo) * inC) << 2), <usize>((hi - lo) * inC));
+            zeroF32(dst + (<usize>(hi * inC) << 2), <usize>((fw - hi) * inC));
+          } else {
+            let ix = ix0;
+            for (let kw = 0; kw < fw; kw++, ix += dw) {
+              const d = dst + (<usize>(kw * inC) << 2);
+              if (<u32>ix >= <u32>inW) zeroF32(d, <usize>inC);
+              else copyF32(d, src + (<usize>(ix * inC) << 2), <usize>inC);
+            }
           }
         }
+        dst += segment << 2;
       }
-      dst += segment << 2;
     }
     if (++ox == outW) {
       ox = 0;
