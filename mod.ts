@@ -60,3 +60,6 @@ export { Perceptron, perceptron } from "./src/models/perceptron.ts";
 export type { PerceptronFitOptions, PerceptronHistory } from "./src/models/perceptron.ts";
 export { datasets } from "./src/data/mod.ts";
 export type { MnistTensors } from "./src/data/mod.ts";
+export { gru, lstm, simpleRnn } from "./src/ops/recurrent.ts";
+export type { RecurrentOptions, SequenceResult } from "./src/ops/recurrent.ts";
+export { gather } from "./src/ops/gather.ts";

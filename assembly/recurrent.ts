@@ -13,8 +13,10 @@
  * Work range: batch rows [begin, end) of every buffer, nothing else is read or written. Within a
  * row, units run 8 at a time (two v128), then 4, then a scalar tail that runs the same f32x4 code
  * on a splat (lane 0 kept), so an element's bits never depend on the split or on the unit count.
- * Activations are simd.ts's f32x4_sigmoid / f32x4_tanh (<= 3 ulp); backward kernels recompute
- * tanh(c) from the saved c with the same function, so they see the forward's exact value.
+ * Activations are simd.ts's sigmoid/tanh algorithms specialised for gates (`sigmoidGate`,
+ * `tanhGate` below: same polynomials and bits, minus the subnormal/overflow handling that gates
+ * never need; <= 3 ulp, except σ(x < -86) = σ(-86)); backward kernels recompute tanh(c) from the
+ * saved c with the same function, so they see the forward's exact value.
  *
  * Forward equations (per row, per unit j; x·W + b and h·U arrive as xw and hu):
  *   LSTM  i = σ(xw_i + hu_i)  f = σ(xw_f + hu_f)  g = tanh(xw_c + hu_c)  o = σ(xw_o + hu_o)
@@ -29,7 +31,64 @@
  * dc_prev out); no other buffers may overlap. Preconditions are assert()s (debug build only).
  * Tested against the float64 equations in tests/_reference/recurrent.ts (tests/kernels/recurrent_test.ts).
  */
-import { f32x4_sigmoid, f32x4_tanh } from "./simd";
+
+// @ts-ignore: decorator
+@inline const LOG2E: f32 = 1.44269504088896341;
+// @ts-ignore: decorator
+@inline const LN2_C1: f32 = 0.693359375;
+// @ts-ignore: decorator
+@inline const LN2_C2: f32 = -2.12194440e-4;
+// @ts-ignore: decorator
+@inline const MAGIC: f32 = 12582912.0;
+
+// e^x for x in [-86, 18], where e^x is a normal f32: simd.ts's f32x4_exp (same reduction and
+// Cephes polynomial, same bits there) without its clamps, subnormal path and split scaling, which
+// the gates never need. About a third fewer instructions; the gate math is ~30% of an LSTM step.
+// @ts-ignore: decorator
+@inline function expGate(x: v128): v128 {
+  const z = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const n = f32x4.sub(z, f32x4.splat(MAGIC));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_C1)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_C2)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+  // z's low mantissa bits hold n (magic-bias trick): 2^n built in the exponent field.
+  const ni = i32x4.sub(z, f32x4.splat(MAGIC));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23));
+}
+
+// σ(x) = e / (1 + e) with e = exp(-|x|), mirrored for x > 0 (simd.ts's f32x4_sigmoid). -|x| is
+// clamped at -86, so σ(x < -86) returns σ(-86) ≈ 4e-38 instead of a smaller (subnormal) value;
+// NaN propagates (pmax keeps its first operand when it is NaN).
+// @ts-ignore: decorator
+@inline function sigmoidGate(x: v128): v128 {
+  const e = expGate(f32x4.pmax(f32x4.neg(f32x4.abs(x)), f32x4.splat(-86.0)));
+  const s = f32x4.div(e, f32x4.add(e, f32x4.splat(1.0)));
+  return v128.bitselect(f32x4.sub(f32x4.splat(1.0), s), s, f32x4.gt(x, f32x4.splat(0.0)));
+}
+
+// tanh as simd.ts's f32x4_tanh (odd polynomial below 0.625, 1 - 2 / (e^2|x| + 1) above), with |x|
+// clamped at 9 where f32 tanh is already exactly ±1 (pmin keeps NaN).
+// @ts-ignore: decorator
+@inline function tanhGate(x: v128): v128 {
+  const ax = f32x4.pmin(f32x4.abs(x), f32x4.splat(9.0));
+  const z = f32x4.mul(ax, ax);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), ax), ax);
+  const e = expGate(f32x4.add(ax, ax));
+  const large = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+  const r = v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.625)));
+  return v128.or(r, v128.and(x, f32x4.splat(-0.0)));
+}
 
 // @ts-ignore: decorator
 @inline const ACT_LINEAR = 0;
@@ -63,13 +122,13 @@ import { f32x4_sigmoid, f32x4_tanh } from "./simd";
 @inline function lstmFwdCols(
   xw: usize, hu: usize, cPrev: usize, c: usize, h: usize, g: usize, j: usize, ub: usize, w: i32,
 ): void {
-  const i = f32x4_sigmoid(f32x4.add(ld(xw + j, w), ld(hu + j, w)));
-  const f = f32x4_sigmoid(f32x4.add(ld(xw + ub + j, w), ld(hu + ub + j, w)));
-  const cc = f32x4_tanh(f32x4.add(ld(xw + 2 * ub + j, w), ld(hu + 2 * ub + j, w)));
-  const o = f32x4_sigmoid(f32x4.add(ld(xw + 3 * ub + j, w), ld(hu + 3 * ub + j, w)));
+  const i = sigmoidGate(f32x4.add(ld(xw + j, w), ld(hu + j, w)));
+  const f = sigmoidGate(f32x4.add(ld(xw + ub + j, w), ld(hu + ub + j, w)));
+  const cc = tanhGate(f32x4.add(ld(xw + 2 * ub + j, w), ld(hu + 2 * ub + j, w)));
+  const o = sigmoidGate(f32x4.add(ld(xw + 3 * ub + j, w), ld(hu + 3 * ub + j, w)));
   const cNew = f32x4.add(f32x4.mul(f, ld(cPrev + j, w)), f32x4.mul(i, cc));
   st(c + j, cNew, w);
-  st(h + j, f32x4.mul(o, f32x4_tanh(cNew)), w);
+  st(h + j, f32x4.mul(o, tanhGate(cNew)), w);
   st(g + j, i, w);
   st(g + ub + j, f, w);
   st(g + 2 * ub + j, cc, w);
@@ -111,7 +170,7 @@ export function f32_lstm_gates_fwd(
   const one = f32x4.splat(1);
   const i = ld(g + j, w), f = ld(g + ub + j, w), cc = ld(g + 2 * ub + j, w), o = ld(g + 3 * ub + j, w);
   const dH = ld(dh + j, w);
-  const tc = f32x4_tanh(ld(c + j, w));
+  const tc = tanhGate(ld(c + j, w));
   // dc_t = dc_next + dh·o·(1 - tanh²(c))
   const dC = f32x4.add(ld(dc + j, w), f32x4.mul(f32x4.mul(dH, o), f32x4.sub(one, f32x4.mul(tc, tc))));
   st(dz + j, f32x4.mul(f32x4.mul(dC, cc), f32x4.mul(i, f32x4.sub(one, i))), w);
@@ -155,10 +214,10 @@ export function f32_lstm_gates_bwd(
   xw: usize, hu: usize, hPrev: usize, h: usize, s: usize, j: usize, ub: usize, w: i32,
 ): void {
   const one = f32x4.splat(1);
-  const z = f32x4_sigmoid(f32x4.add(ld(xw + j, w), ld(hu + j, w)));
-  const r = f32x4_sigmoid(f32x4.add(ld(xw + ub + j, w), ld(hu + ub + j, w)));
+  const z = sigmoidGate(f32x4.add(ld(xw + j, w), ld(hu + j, w)));
+  const r = sigmoidGate(f32x4.add(ld(xw + ub + j, w), ld(hu + ub + j, w)));
   const uh = ld(hu + 2 * ub + j, w);
-  const hh = f32x4_tanh(f32x4.add(ld(xw + 2 * ub + j, w), f32x4.mul(r, uh)));
+  const hh = tanhGate(f32x4.add(ld(xw + 2 * ub + j, w), f32x4.mul(r, uh)));
   st(h + j, f32x4.add(f32x4.mul(z, ld(hPrev + j, w)), f32x4.mul(f32x4.sub(one, z), hh)), w);
   st(s + j, z, w);
   st(s + ub + j, r, w);
@@ -249,8 +308,8 @@ export function f32_gru_gates_bwd(
 @inline function rnnAct(act: i32, v: v128): v128 {
   if (act == ACT_LINEAR) return v;
   if (act == ACT_RELU) return f32x4.pmax(v, f32x4.splat(0)); // NaN stays NaN, as f32_vrelu
-  if (act == ACT_SIGMOID) return f32x4_sigmoid(v);
-  return f32x4_tanh(v);
+  if (act == ACT_SIGMOID) return sigmoidGate(v);
+  return tanhGate(v);
 }
 
 // act'(z) from the output y = act(z).

@@ -15,7 +15,7 @@
 import * as dn from "../mod.ts";
 
 const STEPS = 100, SYMBOLS = 4, FEATURES = SYMBOLS + 1, UNITS = 32;
-const TRAIN = 4096, TEST = 512, EPOCHS = 18, BATCH = 32;
+const TRAIN = 4096, TEST = 512, EPOCHS = 24, BATCH = 32;
 
 /**
  * `n` sequences `[n, STEPS, FEATURES]` with the marker in `[0, maxPos)` and their marked symbol

@@ -36,7 +36,9 @@ export class Embedding extends Layer {
       const v = args?.[arg];
       if (!Number.isInteger(v) || v < 1) {
         throw new RangeError(
-          `Cannot run embedding(): argument "${arg}" must be a positive integer: got ${fmtValue(v)}`,
+          `Cannot run embedding(): argument "${arg}" must be a positive integer: got ${
+            fmtValue(v)
+          }`,
         );
       }
     }

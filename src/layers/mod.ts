@@ -10,7 +10,12 @@ import type { LayerArgs } from "./layer.ts";
 import { AveragePooling2D, MaxPooling2D, type Pooling2dArgs } from "./pooling.ts";
 import type { ActivationName } from "./activations.ts";
 import { GRU, LSTM, type RecurrentArgs, SimpleRNN } from "./recurrent.ts";
-import { Bidirectional, type BidirectionalArgs, TimeDistributed, type WrappedLayer } from "./wrappers.ts";
+import {
+  Bidirectional,
+  type BidirectionalArgs,
+  TimeDistributed,
+  type WrappedLayer,
+} from "./wrappers.ts";
 import { Embedding, type EmbeddingArgs } from "./embedding.ts";
 
 export { Layer } from "./layer.ts";
@@ -23,7 +28,12 @@ export { AveragePooling2D, MaxPooling2D };
 export type { Pooling2dArgs };
 export type { Initializer } from "./initializers.ts";
 export { GRU, LSTM, RecurrentLayer, SimpleRNN } from "./recurrent.ts";
-export type { RecurrentArgs, RecurrentCallOptions, RecurrentInitializer, RnnActivation } from "./recurrent.ts";
+export type {
+  RecurrentArgs,
+  RecurrentCallOptions,
+  RecurrentInitializer,
+  RnnActivation,
+} from "./recurrent.ts";
 export { Bidirectional, TimeDistributed };
 export type { BidirectionalArgs, MergeMode, WrappedLayer } from "./wrappers.ts";
 export { Embedding };

@@ -13,7 +13,7 @@
  */
 import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
-import { type SequenceResult, sequenceOp } from "../ops/recurrent.ts";
+import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
 import type { CellKind } from "../ops/_recurrent.ts";
 import { generator, type Random } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
@@ -144,8 +144,11 @@ export abstract class RecurrentLayer extends Layer {
     this.truncate = args.truncate;
     const init = (v: unknown, d: string, arg: string, extra: string[] = []) =>
       checkOneOf(v ?? d, [...INITIALIZERS, ...extra], arg, fn);
-    this.kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer") as
-      Initializer;
+    this.kernelInitializer = init(
+      args.kernelInitializer,
+      "glorotUniform",
+      "kernelInitializer",
+    ) as Initializer;
     this.recurrentInitializer = init(
       args.recurrentInitializer,
       "orthogonal",
@@ -211,8 +214,11 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** Runs the sequence op (for wrappers: `inputOrder` keeps a goBackwards output in input order). */
-  run(x: Tensor, options: RecurrentCallOptions & { returnState?: boolean }, inputOrder = false):
-    SequenceResult {
+  run(
+    x: Tensor,
+    options: RecurrentCallOptions & { returnState?: boolean },
+    inputOrder = false,
+  ): SequenceResult {
     const fn = `${this.name}.call`;
     checkTensor(x, "x", fn);
     if (x.rank !== 3) {

@@ -33,7 +33,9 @@ function unwrap(layer: WrappedLayer, fn: string): Layer {
   if (layer && typeof layer === "object" && "className" in layer && fromConfig) {
     return fromConfig(layer.className, layer.config, fn);
   }
-  throw new TypeError(`Cannot run ${fn}(): argument "layer" must be a Layer: got ${fmtValue(layer)}`);
+  throw new TypeError(
+    `Cannot run ${fn}(): argument "layer" must be a Layer: got ${fmtValue(layer)}`,
+  );
 }
 
 /** Shared weight plumbing: the weights are the inner layers', with prefixed names. */
@@ -244,7 +246,10 @@ export class TimeDistributed extends Wrapper {
   /** The inner layer's logits at every step, when it has `callLogits` (Dense, Activation). */
   callLogits(x: Tensor): Tensor {
     const inner = this.layer as Layer & { callLogits?(x: Tensor): Tensor };
-    return this.#apply(x, (flat) => inner.callLogits ? inner.callLogits(flat) : inner.call(flat, true));
+    return this.#apply(
+      x,
+      (flat) => inner.callLogits ? inner.callLogits(flat) : inner.call(flat, true),
+    );
   }
 
   override getConfig(): Record<string, unknown> {

@@ -92,16 +92,31 @@ export function runSequence(p: SequenceArgs): SequenceResult {
   const units = p.recurrentKernel.shape[0];
   const d: Dims = { batch, steps, features, units, g: GATES[p.cell] * units };
   const bu = batch * units;
-  const biasIn = p.bias && (p.cell === "gru" ? be.subarray(p.bias.storage, 0, d.g) : p.bias.storage);
+  const biasIn = p.bias &&
+    (p.cell === "gru" ? be.subarray(p.bias.storage, 0, d.g) : p.bias.storage);
   const biasRec = p.bias && p.cell === "gru" ? be.subarray(p.bias.storage, d.g, d.g) : null;
 
   const xP = output([steps, batch, features]);
   be.sequenceTranspose(p.x.storage, xP.storage, batch, steps, features, true, p.goBackwards);
   const xw = output([steps, batch, d.g]);
-  gemm(be, xP.storage, p.kernel.storage, xw.storage, steps * batch, d.g, features, false, false, 0, biasIn);
+  gemm(
+    be,
+    xP.storage,
+    p.kernel.storage,
+    xw.storage,
+    steps * batch,
+    d.g,
+    features,
+    false,
+    false,
+    0,
+    biasIn,
+  );
   const hs = output([steps + 1, batch, units]);
   const cs = p.cell === "lstm" ? output([steps + 1, batch, units]) : null;
-  const gates = p.cell === "simpleRnn" ? null : output([steps, batch, p.cell === "gru" ? 4 * units : d.g]);
+  const gates = p.cell === "simpleRnn"
+    ? null
+    : output([steps, batch, p.cell === "gru" ? 4 * units : d.g]);
   if (p.initialState[0]) be.copy(p.initialState[0].storage, 0, hs.storage, 0, bu);
   else be.fill(hs.storage, 0, bu);
   if (cs) {
@@ -109,10 +124,23 @@ export function runSequence(p: SequenceArgs): SequenceResult {
     else be.fill(cs.storage, 0, bu);
   }
   const hu = output([batch, d.g]);
-  const block = (t: Tensor | null, s: number, size: number) => be.subarray(t!.storage, s * size, size);
+  const block = (t: Tensor | null, s: number, size: number) =>
+    be.subarray(t!.storage, s * size, size);
   for (let s = 0; s < steps; s++) {
     const hPrev = block(hs, s, bu), h = block(hs, s + 1, bu);
-    gemm(be, hPrev, p.recurrentKernel.storage, hu.storage, batch, d.g, units, false, false, 0, biasRec);
+    gemm(
+      be,
+      hPrev,
+      p.recurrentKernel.storage,
+      hu.storage,
+      batch,
+      d.g,
+      units,
+      false,
+      false,
+      0,
+      biasRec,
+    );
     const xws = block(xw, s, batch * d.g);
     if (p.cell === "lstm") {
       be.lstmGates({
@@ -126,7 +154,15 @@ export function runSequence(p: SequenceArgs): SequenceResult {
         gates: block(gates, s, batch * d.g),
       });
     } else if (p.cell === "gru") {
-      be.gruGates({ batch, units, xw: xws, hu: hu.storage, hPrev, h, saved: block(gates, s, 4 * bu) });
+      be.gruGates({
+        batch,
+        units,
+        xw: xws,
+        hu: hu.storage,
+        hPrev,
+        h,
+        saved: block(gates, s, 4 * bu),
+      });
     } else {
       be.rnnGates(xws, hu.storage, h, p.activation, batch, units);
     }
@@ -141,14 +177,29 @@ export function runSequence(p: SequenceArgs): SequenceResult {
   const packed = output(p.returnState ? [outSize + (cs ? 2 : 1) * bu] : outShape);
   if (p.returnSequences) {
     const order = p.goBackwards && p.inputOrder;
-    be.sequenceTranspose(be.subarray(hs.storage, bu, steps * bu), packed.storage, batch, steps, units, false, order);
+    be.sequenceTranspose(
+      be.subarray(hs.storage, bu, steps * bu),
+      packed.storage,
+      batch,
+      steps,
+      units,
+      false,
+      order,
+    );
   } else be.copy(hs.storage, steps * bu, packed.storage, 0, bu);
   if (p.returnState) {
     be.copy(hs.storage, steps * bu, packed.storage, outSize, bu);
     if (cs) be.copy(cs.storage, steps * bu, packed.storage, outSize + bu, bu);
   }
   const inputs = [p.x, p.kernel, p.recurrentKernel, ...(p.bias ? [p.bias] : []), ...p.initialState];
-  const saved = [xP, hs, p.kernel, p.recurrentKernel, ...(cs ? [cs] : []), ...(gates ? [gates] : [])];
+  const saved = [
+    xP,
+    hs,
+    p.kernel,
+    p.recurrentKernel,
+    ...(cs ? [cs] : []),
+    ...(gates ? [gates] : []),
+  ];
   record(packed, inputs, (dy, sv) => backward(p, d, dy, sv), saved);
   for (const t of [xP, hs, cs, gates]) t?.dispose();
   return unpack(p, d, packed);
@@ -188,7 +239,8 @@ function backward(p: SequenceArgs, d: Dims, dy: Tensor, sv: readonly Tensor[]): 
   const [xP, hs, kernel, recurrentKernel] = sv;
   const cs = p.cell === "lstm" ? sv[4] : null;
   const gates = p.cell === "lstm" ? sv[5] : p.cell === "gru" ? sv[4] : null;
-  const block = (t: Tensor | null, s: number, size: number) => be.subarray(t!.storage, s * size, size);
+  const block = (t: Tensor | null, s: number, size: number) =>
+    be.subarray(t!.storage, s * size, size);
 
   // dh of every step: from the output (and the final-state gradients), recurrence added below.
   const dh = output([steps, batch, units]);

@@ -127,7 +127,9 @@ export function sequenceOp(
   }
   const initialState = options.initialState ?? [];
   const nStates = cell === "lstm" ? 2 : 1;
-  if (!Array.isArray(initialState) || (initialState.length !== 0 && initialState.length !== nStates)) {
+  if (
+    !Array.isArray(initialState) || (initialState.length !== 0 && initialState.length !== nStates)
+  ) {
     throw new TypeError(
       `Cannot run ${fn}(): argument "initialState" must be an array of ${nStates} tensors: got ${
         fmtValue(initialState)
@@ -141,7 +143,9 @@ export function sequenceOp(
   const truncate = options.truncate ?? Infinity;
   if (truncate !== Infinity && (!Number.isInteger(truncate) || truncate < 1)) {
     throw new RangeError(
-      `Cannot run ${fn}(): argument "truncate" must be a positive integer: got ${fmtValue(truncate)}`,
+      `Cannot run ${fn}(): argument "truncate" must be a positive integer: got ${
+        fmtValue(truncate)
+      }`,
     );
   }
   const activation = cell === "simpleRnn"

@@ -95,8 +95,10 @@ export function sequenceReference(
   const { cell, batch: B, steps: T, features: F, units: u } = cfg;
   const g = GATE_COUNT[cell] * u;
   const nStates = cell === "lstm" ? 2 : 1;
-  const states = Array.from({ length: nStates }, (_, k) =>
-    Float64Array.from(cfg.initialState?.[k] ?? new Float64Array(B * u)));
+  const states = Array.from(
+    { length: nStates },
+    (_, k) => Float64Array.from(cfg.initialState?.[k] ?? new Float64Array(B * u)),
+  );
   const output = new Float64Array(cfg.returnSequences ? B * T * u : B * u);
   const entering: Float64Array[][] = [];
   for (let s = 0; s < T; s++) {
@@ -145,7 +147,9 @@ export function sequenceReference(
 export function reverseTime(y: Float64Array, B: number, T: number, u: number): Float64Array {
   const out = new Float64Array(y.length);
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) out.set(y.subarray((b * T + t) * u, (b * T + t + 1) * u), (b * T + T - 1 - t) * u);
+    for (let t = 0; t < T; t++) {
+      out.set(y.subarray((b * T + t) * u, (b * T + t + 1) * u), (b * T + T - 1 - t) * u);
+    }
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { assertEquals, assertThrows } from "../_util/assert.ts";
 import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
-import { type Cell, type RnnActivation, stepReference } from "../_reference/recurrent.ts";
+import { type RnnActivation, stepReference } from "../_reference/recurrent.ts";
 
 const harnesses = await kernelHarnesses();
 const EPS32 = 2 ** -24;
@@ -54,14 +54,20 @@ function wholeAndSplit(
   };
   const whole = run([[0, batch]]);
   const split = run(pieces(batch));
-  whole.forEach((w, i) => assertEquals(bits(split[i]), bits(w), `output ${i}: split ranges give other bytes`));
+  whole.forEach((w, i) =>
+    assertEquals(bits(split[i]), bits(w), `output ${i}: split ranges give other bytes`)
+  );
   return whole;
 }
 
 const row = (a: ArrayLike<number>, b: number, n: number) => Array.from(a).slice(b * n, (b + 1) * n);
 
 /** Central differences of `Σ w·f(v)` with respect to each entry of `v`. */
-function numericGrad(f: (v: Float64Array) => Float64Array, v: ArrayLike<number>, w: ArrayLike<number>): Float64Array {
+function numericGrad(
+  f: (v: Float64Array) => Float64Array,
+  v: ArrayLike<number>,
+  w: ArrayLike<number>,
+): Float64Array {
   const h = 1e-6, base = Float64Array.from(v), g = new Float64Array(base.length);
   const dot = (y: Float64Array) => y.reduce((s, yi, i) => s + yi * w[i], 0);
   for (let i = 0; i < base.length; i++) {
@@ -81,21 +87,34 @@ for (const batch of BATCHES) {
     Deno.test(`f32_lstm_gates_fwd() and _bwd() match the f64 cell for ${name}`, () => {
       const g = 4 * u, bu = batch * u;
       const xw = randomF32(batch * g, seed), hu = randomF32(batch * g, seed + 1);
-      const cPrev = randomF32(bu, seed + 2), dh = randomF32(bu, seed + 3), dc = randomF32(bu, seed + 4);
+      const cPrev = randomF32(bu, seed + 2),
+        dh = randomF32(bu, seed + 3),
+        dc = randomF32(bu, seed + 4);
       const step = (b: number) => (v: Float64Array) =>
         stepReference("lstm", v.subarray(0, g), row(hu, b, g), v.subarray(g), u);
       for (const h of harnesses) {
         const pxw = h.f32(batch * g, xw), phu = h.f32(batch * g, hu), pcp = h.f32(bu, cPrev);
-        const [c, hh, gates] = wholeAndSplit(h, [{ size: bu }, { size: bu }, { size: batch * g }], batch, ([pc, ph, pg], b, e) =>
-          h.k.f32_lstm_gates_fwd(pxw, phu, pcp, pc, ph, pg, u, b, e));
+        const [c, hh, gates] = wholeAndSplit(
+          h,
+          [{ size: bu }, { size: bu }, { size: batch * g }],
+          batch,
+          ([pc, ph, pg], b, e) => h.k.f32_lstm_gates_fwd(pxw, phu, pcp, pc, ph, pg, u, b, e),
+        );
         const pc = h.f32(bu, c), pg = h.f32(batch * g, gates), pdh = h.f32(bu, dh);
-        const [dz, dcPrev] = wholeAndSplit(h, [{ size: batch * g }, { size: bu, init: dc }], batch, ([pdz, pdc], b, e) =>
-          h.k.f32_lstm_gates_bwd(pdh, pdc, pg, pcp, pc, pdz, u, b, e));
+        const [dz, dcPrev] = wholeAndSplit(
+          h,
+          [{ size: batch * g }, { size: bu, init: dc }],
+          batch,
+          ([pdz, pdc], b, e) => h.k.f32_lstm_gates_bwd(pdh, pdc, pg, pcp, pc, pdz, u, b, e),
+        );
         for (let b = 0; b < batch; b++) {
           const want = step(b)(Float64Array.from([...row(xw, b, g), ...row(cPrev, b, u)]));
           assertClose(row(hh, b, u), want.subarray(0, u), FWD, `lstm h [${h.name}] ${name}`);
           assertClose(row(c, b, u), want.subarray(u), FWD, `lstm c [${h.name}] ${name}`);
-          const grad = numericGrad(step(b), [...row(xw, b, g), ...row(cPrev, b, u)], [...row(dh, b, u), ...row(dc, b, u)]);
+          const grad = numericGrad(step(b), [...row(xw, b, g), ...row(cPrev, b, u)], [
+            ...row(dh, b, u),
+            ...row(dc, b, u),
+          ]);
           assertClose(row(dz, b, g), grad.subarray(0, g), BWD, `lstm dz [${h.name}] ${name}`);
           assertClose(row(dcPrev, b, u), grad.subarray(g), BWD, `lstm dcPrev [${h.name}] ${name}`);
         }
@@ -106,22 +125,34 @@ for (const batch of BATCHES) {
     Deno.test(`f32_gru_gates_fwd() and _bwd() match the f64 cell for ${name}`, () => {
       const g = 3 * u, bu = batch * u;
       const xw = randomF32(batch * g, seed), hu = randomF32(batch * g, seed + 1);
-      const hPrev = randomF32(bu, seed + 2), dh = randomF32(bu, seed + 3), acc = randomF32(bu, seed + 4);
-      const step = (v: Float64Array) => stepReference("gru", v.subarray(0, g), v.subarray(g, 2 * g), v.subarray(2 * g), u);
+      const hPrev = randomF32(bu, seed + 2),
+        dh = randomF32(bu, seed + 3),
+        acc = randomF32(bu, seed + 4);
+      const step = (v: Float64Array) =>
+        stepReference("gru", v.subarray(0, g), v.subarray(g, 2 * g), v.subarray(2 * g), u);
       for (const h of harnesses) {
         const pxw = h.f32(batch * g, xw), phu = h.f32(batch * g, hu), php = h.f32(bu, hPrev);
-        const [hh, saved] = wholeAndSplit(h, [{ size: bu }, { size: 4 * bu }], batch, ([ph, ps], b, e) =>
-          h.k.f32_gru_gates_fwd(pxw, phu, php, ph, ps, u, b, e));
+        const [hh, saved] = wholeAndSplit(
+          h,
+          [{ size: bu }, { size: 4 * bu }],
+          batch,
+          ([ph, ps], b, e) => h.k.f32_gru_gates_fwd(pxw, phu, php, ph, ps, u, b, e),
+        );
         const ps = h.f32(4 * bu, saved), pdh = h.f32(bu, dh);
         const [dxw, dhu, dhPrev] = wholeAndSplit(
           h,
           [{ size: batch * g }, { size: batch * g }, { size: bu, init: acc }],
           batch,
-          ([pdxw, pdhu, pdhp], b, e) => h.k.f32_gru_gates_bwd(pdh, ps, php, pdxw, pdhu, pdhp, u, b, e),
+          ([pdxw, pdhu, pdhp], b, e) =>
+            h.k.f32_gru_gates_bwd(pdh, ps, php, pdxw, pdhu, pdhp, u, b, e),
         );
         // Without dhPrev (pointer 0) the other outputs are the same.
-        const [dxw0] = wholeAndSplit(h, [{ size: batch * g }, { size: batch * g }], batch, ([pdxw, pdhu], b, e) =>
-          h.k.f32_gru_gates_bwd(pdh, ps, php, pdxw, pdhu, 0, u, b, e));
+        const [dxw0] = wholeAndSplit(
+          h,
+          [{ size: batch * g }, { size: batch * g }],
+          batch,
+          ([pdxw, pdhu], b, e) => h.k.f32_gru_gates_bwd(pdh, ps, php, pdxw, pdhu, 0, u, b, e),
+        );
         assertEquals(bits(dxw0), bits(dxw), "dxw with and without dhPrev");
         for (let b = 0; b < batch; b++) {
           const v = Float64Array.from([...row(xw, b, g), ...row(hu, b, g), ...row(hPrev, b, u)]);
@@ -140,18 +171,32 @@ for (const batch of BATCHES) {
       const bu = batch * u;
       const xw = randomF32(bu, seed), hu = randomF32(bu, seed + 1), dh = randomF32(bu, seed + 2);
       for (const act of ["tanh", "relu", "sigmoid", "linear"] as const) {
-        const step = (v: Float64Array) => stepReference("simpleRnn", v, new Float64Array(u), [], u, act);
+        const step = (v: Float64Array) =>
+          stepReference("simpleRnn", v, new Float64Array(u), [], u, act);
         for (const h of harnesses) {
           const pxw = h.f32(bu, xw), phu = h.f32(bu, hu), pdh = h.f32(bu, dh);
-          const [y] = wholeAndSplit(h, [{ size: bu }], batch, ([py], b, e) =>
-            h.k.f32_rnn_gates_fwd(pxw, phu, py, ACT_CODE[act], u, b, e));
+          const [y] = wholeAndSplit(
+            h,
+            [{ size: bu }],
+            batch,
+            ([py], b, e) => h.k.f32_rnn_gates_fwd(pxw, phu, py, ACT_CODE[act], u, b, e),
+          );
           const py = h.f32(bu, y);
-          const [dz] = wholeAndSplit(h, [{ size: bu }], batch, ([pdz], b, e) =>
-            h.k.f32_rnn_gates_bwd(pdh, py, pdz, ACT_CODE[act], u, b, e));
+          const [dz] = wholeAndSplit(
+            h,
+            [{ size: bu }],
+            batch,
+            ([pdz], b, e) => h.k.f32_rnn_gates_bwd(pdh, py, pdz, ACT_CODE[act], u, b, e),
+          );
           for (let b = 0; b < batch; b++) {
             const v = Float64Array.from(row(xw, b, u).map((x, j) => x + hu[b * u + j]));
             assertClose(row(y, b, u), step(v), FWD, `rnn ${act} h [${h.name}] ${name}`);
-            assertClose(row(dz, b, u), numericGrad(step, v, row(dh, b, u)), BWD, `rnn ${act} dz [${h.name}] ${name}`);
+            assertClose(
+              row(dz, b, u),
+              numericGrad(step, v, row(dh, b, u)),
+              BWD,
+              `rnn ${act} dz [${h.name}] ${name}`,
+            );
           }
           h.reset();
         }
@@ -162,10 +207,15 @@ for (const batch of BATCHES) {
 
 Deno.test("f32_lstm_gates_fwd() allows c to alias cPrev", () => {
   const [batch, u] = [3, 9];
-  const xw = randomF32(batch * 4 * u, 1), hu = randomF32(batch * 4 * u, 2), cp = randomF32(batch * u, 3);
+  const xw = randomF32(batch * 4 * u, 1),
+    hu = randomF32(batch * 4 * u, 2),
+    cp = randomF32(batch * u, 3);
   for (const h of harnesses) {
     const pxw = h.f32(xw.length, xw), phu = h.f32(hu.length, hu);
-    const p1 = h.f32(cp.length, cp), c1 = h.f32(cp.length), h1 = h.f32(cp.length), g1 = h.f32(xw.length);
+    const p1 = h.f32(cp.length, cp),
+      c1 = h.f32(cp.length),
+      h1 = h.f32(cp.length),
+      g1 = h.f32(xw.length);
     h.k.f32_lstm_gates_fwd(pxw, phu, p1, c1, h1, g1, u, 0, batch);
     const p2 = h.f32(cp.length, cp), h2 = h.f32(cp.length), g2 = h.f32(xw.length);
     h.k.f32_lstm_gates_fwd(pxw, phu, p2, p2, h2, g2, u, 0, batch);
@@ -185,17 +235,27 @@ for (const [batch, steps, inner] of [[1, 1, 1], [3, 5, 7], [4, 2, 8], [2, 9, 3]]
       for (let b = 0; b < batch; b++) {
         for (let s = 0; s < steps; s++) {
           const t = reverse ? steps - 1 - s : s;
-          for (let i = 0; i < inner; i++) want[(s * batch + b) * inner + i] = x[(b * steps + t) * inner + i];
+          for (let i = 0; i < inner; i++) {
+            want[(s * batch + b) * inner + i] = x[(b * steps + t) * inner + i];
+          }
         }
       }
       for (const h of harnesses) {
         const px = h.f32(n, x);
-        const [tm] = wholeAndSplit(h, [{ size: n }], batch, ([py], b, e) =>
-          h.k.f32_rnn_time_major(px, py, batch, steps, inner, reverse, b, e));
+        const [tm] = wholeAndSplit(
+          h,
+          [{ size: n }],
+          batch,
+          ([py], b, e) => h.k.f32_rnn_time_major(px, py, batch, steps, inner, reverse, b, e),
+        );
         assertClose(tm, want, Tol.exact, `time major [${h.name}] reverse ${reverse}`);
         const ptm = h.f32(n, tm);
-        const [bm] = wholeAndSplit(h, [{ size: n }], batch, ([py], b, e) =>
-          h.k.f32_rnn_batch_major(ptm, py, batch, steps, inner, reverse, b, e));
+        const [bm] = wholeAndSplit(
+          h,
+          [{ size: n }],
+          batch,
+          ([py], b, e) => h.k.f32_rnn_batch_major(ptm, py, batch, steps, inner, reverse, b, e),
+        );
         assertClose(bm, x, Tol.exact, `batch major round trip [${h.name}] reverse ${reverse}`);
         h.reset();
       }
@@ -217,11 +277,20 @@ for (const [rows, cols, n] of [[1, 1, 1], [5, 3, 7], [10, 8, 13], [4, 17, 30]] a
     });
     for (const h of harnesses) {
       const pt = h.f32(table.length, table), pi = h.f32(n, idx), pdy = h.f32(dy.length, dy);
-      const [y] = wholeAndSplit(h, [{ size: n * cols }], n, ([py], b, e) => h.k.f32_gather_rows(pt, pi, py, rows, cols, b, e));
+      const [y] = wholeAndSplit(
+        h,
+        [{ size: n * cols }],
+        n,
+        ([py], b, e) => h.k.f32_gather_rows(pt, pi, py, rows, cols, b, e),
+      );
       assertClose(y, gathered, Tol.exact, `gather [${h.name}]`);
       const zero = new Float32Array(rows * cols);
-      const [dt] = wholeAndSplit(h, [{ size: rows * cols, init: zero }], rows, ([pdt], b, e) =>
-        h.k.f32_scatter_add_rows(pdy, pi, pdt, n, cols, b, e));
+      const [dt] = wholeAndSplit(
+        h,
+        [{ size: rows * cols, init: zero }],
+        rows,
+        ([pdt], b, e) => h.k.f32_scatter_add_rows(pdy, pi, pdt, n, cols, b, e),
+      );
       assertClose(dt, scattered, Tol.dot(n), `scatter-add [${h.name}]`);
       h.reset();
     }
@@ -231,10 +300,26 @@ for (const [rows, cols, n] of [[1, 1, 1], [5, 3, 7], [10, 8, 13], [4, 17, 30]] a
 Deno.test("recurrent kernels assert their preconditions in the debug build", () => {
   const debug = harnesses.find((h) => h.name === "debug")!;
   const p = debug.f32(64);
-  assertThrows(() => debug.k.f32_lstm_gates_fwd(p, p, p, p, p, p, 2, 3, 1), Error, "Kernel precondition failed");
-  assertThrows(() => debug.k.f32_rnn_gates_fwd(p, p, p, 7, 2, 0, 1), Error, "Kernel precondition failed");
-  assertThrows(() => debug.k.f32_rnn_time_major(p, p, 2, 2, 2, 0, 0, 3), Error, "Kernel precondition failed");
+  assertThrows(
+    () => debug.k.f32_lstm_gates_fwd(p, p, p, p, p, p, 2, 3, 1),
+    Error,
+    "Kernel precondition failed",
+  );
+  assertThrows(
+    () => debug.k.f32_rnn_gates_fwd(p, p, p, 7, 2, 0, 1),
+    Error,
+    "Kernel precondition failed",
+  );
+  assertThrows(
+    () => debug.k.f32_rnn_time_major(p, p, 2, 2, 2, 0, 0, 3),
+    Error,
+    "Kernel precondition failed",
+  );
   const idx = debug.f32(1, [5]);
-  assertThrows(() => debug.k.f32_gather_rows(p, idx, p, 4, 2, 0, 1), Error, "Kernel precondition failed");
+  assertThrows(
+    () => debug.k.f32_gather_rows(p, idx, p, 4, 2, 0, 1),
+    Error,
+    "Kernel precondition failed",
+  );
   debug.reset();
 });

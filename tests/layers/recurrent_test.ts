@@ -111,11 +111,18 @@ for (const cell of ["lstm", "gru", "simpleRnn"] as const) {
       const xt = dn.tensor(Float32Array.from(x), [b, t, f]);
       const initialState = init.map((s) => dn.tensor(Float32Array.from(s), [b, u]));
       const tol = Tol.dot(t * (f + u + 9));
-      assertClose(layer.call(xt, false, { initialState }).dataSync(), want.output, tol, `${cell} call`);
+      assertClose(
+        layer.call(xt, false, { initialState }).dataSync(),
+        want.output,
+        tol,
+        `${cell} call`,
+      );
       const [out, ...states] = layer.callWithState(xt, { initialState });
       assertClose(out.dataSync(), want.output, tol, `${cell} callWithState output`);
       assertEquals(states.length, n);
-      states.forEach((s, k) => assertClose(s.dataSync(), want.states[k], tol, `${cell} state ${k}`));
+      states.forEach((s, k) =>
+        assertClose(s.dataSync(), want.states[k], tol, `${cell} state ${k}`)
+      );
     });
     layer.dispose();
   });
@@ -146,13 +153,32 @@ Deno.test("bidirectional() gradients (concat, both directions) match central dif
   const layer = dn.layers.bidirectional(dn.layers.gru({ units: u, returnSequences: true }));
   const fw = weightsFor("gru", f, u, 1), bw = weightsFor("gru", f, u, 2);
   setWeights(layer, [...tensorsOf("gru", fw, f, u), ...tensorsOf("gru", bw, f, u)], f);
-  const cfg = { cell: "gru" as const, batch: b, steps: t, features: f, units: u, returnSequences: true };
-  const w = (ws: Float64Array[], i: number) => ({ kernel: ws[i], recurrentKernel: ws[i + 1], bias: ws[i + 2] });
-  const ref = (x: Float64Array, ws: Float64Array[]) => bidirectionalReference(x, w(ws, 0), w(ws, 3), cfg, "concat");
-  checkLayerGrads("bidirectional gru", layer, gradInput([b, t, f], 3), values(b * t * 2 * u, 4), ref, {
-    rel: 1e-3,
-    abs: 1e-4,
+  const cfg = {
+    cell: "gru" as const,
+    batch: b,
+    steps: t,
+    features: f,
+    units: u,
+    returnSequences: true,
+  };
+  const w = (ws: Float64Array[], i: number) => ({
+    kernel: ws[i],
+    recurrentKernel: ws[i + 1],
+    bias: ws[i + 2],
   });
+  const ref = (x: Float64Array, ws: Float64Array[]) =>
+    bidirectionalReference(x, w(ws, 0), w(ws, 3), cfg, "concat");
+  checkLayerGrads(
+    "bidirectional gru",
+    layer,
+    gradInput([b, t, f], 3),
+    values(b * t * 2 * u, 4),
+    ref,
+    {
+      rel: 1e-3,
+      abs: 1e-4,
+    },
+  );
   layer.dispose();
 });
 
@@ -190,18 +216,32 @@ Deno.test("embedding() looks up rows and its gradient scatter-adds repeated indi
   assertEquals(y.shape, [2, 3, 3]);
   const table = layer.weights[0].value.dataSync();
   const got = y.dataSync();
-  [4, 0, 4, 2, 4, 1].forEach((r, i) => assertEquals([...got.subarray(3 * i, 3 * i + 3)], [...table.subarray(3 * r, 3 * r + 3)]));
+  [4, 0, 4, 2, 4, 1].forEach((r, i) =>
+    assertEquals([...got.subarray(3 * i, 3 * i + 3)], [...table.subarray(3 * r, 3 * r + 3)])
+  );
   const r = values(18, 3);
   const indices = [4, 0, 4, 2, 4, 1];
   gradcheck(
     "embedding table",
     (t) => dn.sum(dn.mul(gather(t, idx), dn.tensor(Float32Array.from(r), [2, 3, 3]))),
-    ([t]) => indices.reduce((s, row, i) => s + [0, 1, 2].reduce((a, j) => a + t[row * 3 + j] * r[3 * i + j], 0), 0),
+    ([t]) =>
+      indices.reduce(
+        (s, row, i) => s + [0, 1, 2].reduce((a, j) => a + t[row * 3 + j] * r[3 * i + j], 0),
+        0,
+      ),
     [gradInput([5, 3], 8)],
   );
-  assertThrows(() => layer.call(dn.tensor([[5]])), RangeError, 'argument "indices" must hold integers in [0, 5): got 5');
+  assertThrows(
+    () => layer.call(dn.tensor([[5]])),
+    RangeError,
+    'argument "indices" must hold integers in [0, 5): got 5',
+  );
   assertThrows(() => layer.call(dn.tensor([[0.5]])), RangeError, "got 0.5");
-  assertThrows(() => dn.layers.embedding({ inputDim: 0, outputDim: 3 }), RangeError, '"inputDim" must be a positive integer');
+  assertThrows(
+    () => dn.layers.embedding({ inputDim: 0, outputDim: 3 }),
+    RangeError,
+    '"inputDim" must be a positive integer',
+  );
   layer.dispose();
 });
 
@@ -222,7 +262,11 @@ Deno.test("timeDistributed(dense) equals the dense layer applied to every step",
 });
 
 Deno.test("recurrent layers throw typed errors naming the bad argument", () => {
-  assertThrows(() => dn.layers.lstm({ units: 0 }), RangeError, '"units" must be a positive integer');
+  assertThrows(
+    () => dn.layers.lstm({ units: 0 }),
+    RangeError,
+    '"units" must be a positive integer',
+  );
   assertThrows(
     () => dn.layers.lstm({ units: 3, activation: "relu" }),
     TypeError,
@@ -233,10 +277,26 @@ Deno.test("recurrent layers throw typed errors naming the bad argument", () => {
     TypeError,
     'argument "recurrentActivation" must be "sigmoid"',
   );
-  assertThrows(() => dn.layers.gru({ units: 3, resetAfter: false }), TypeError, '"resetAfter" must be true');
-  assertThrows(() => dn.layers.simpleRNN({ units: 3, activation: "softmax" as "tanh" }), TypeError, '"activation" must be one of');
-  assertThrows(() => dn.layers.lstm({ units: 3, truncate: 1.5 }), RangeError, '"truncate" must be a positive integer');
-  assertThrows(() => dn.layers.bidirectional(dn.layers.dense({ units: 2 })), TypeError, "must be a simpleRNN, lstm or gru layer");
+  assertThrows(
+    () => dn.layers.gru({ units: 3, resetAfter: false }),
+    TypeError,
+    '"resetAfter" must be true',
+  );
+  assertThrows(
+    () => dn.layers.simpleRNN({ units: 3, activation: "softmax" as "tanh" }),
+    TypeError,
+    '"activation" must be one of',
+  );
+  assertThrows(
+    () => dn.layers.lstm({ units: 3, truncate: 1.5 }),
+    RangeError,
+    '"truncate" must be a positive integer',
+  );
+  assertThrows(
+    () => dn.layers.bidirectional(dn.layers.dense({ units: 2 })),
+    TypeError,
+    "must be a simpleRNN, lstm or gru layer",
+  );
   assertThrows(
     () => dn.layers.bidirectional(dn.layers.lstm({ units: 2 }), { mergeMode: "max" as "sum" }),
     TypeError,
@@ -246,14 +306,22 @@ Deno.test("recurrent layers throw typed errors naming the bad argument", () => {
   dn.tidy(() => {
     assertThrows(() => layer.call(dn.ones([2, 3])), TypeError, 'argument "x" must have rank 3');
     layer.call(dn.ones([2, 3, 5]));
-    assertThrows(() => layer.call(dn.ones([2, 3, 6])), RangeError, "it was built for samples of shape [5]: got [6]");
     assertThrows(
-      () => layer.call(dn.ones([2, 3, 5]), false, { initialState: [dn.ones([2, 4]), dn.ones([2, 3])] }),
+      () => layer.call(dn.ones([2, 3, 6])),
+      RangeError,
+      "it was built for samples of shape [5]: got [6]",
+    );
+    assertThrows(
+      () =>
+        layer.call(dn.ones([2, 3, 5]), false, { initialState: [dn.ones([2, 4]), dn.ones([2, 3])] }),
       RangeError,
       'argument "initialState[1]" must have shape [2, 4]',
     );
     assertThrows(
-      () => layer.callWithState(dn.ones([2, 3, 5]), { initialState: [dn.ones([3, 4]), dn.ones([3, 4])] }),
+      () =>
+        layer.callWithState(dn.ones([2, 3, 5]), {
+          initialState: [dn.ones([3, 4]), dn.ones([3, 4])],
+        }),
       RangeError,
       "initialState[0]",
     );

@@ -16,14 +16,23 @@ Deno.test("sequential model of every recurrent layer fits, predicts and round-tr
   const [n, steps, vocab] = [48, 6, 7];
   const model = dn.sequential([
     dn.layers.embedding({ inputDim: vocab, outputDim: 5, inputShape: [steps] }),
-    dn.layers.bidirectional(dn.layers.lstm({ units: 6, returnSequences: true }), { mergeMode: "concat" }),
+    dn.layers.bidirectional(dn.layers.lstm({ units: 6, returnSequences: true }), {
+      mergeMode: "concat",
+    }),
     dn.layers.gru({ units: 5, returnSequences: true, truncate: 4 }),
     dn.layers.simpleRNN({ units: 4, returnSequences: true, goBackwards: true }),
     dn.layers.timeDistributed(dn.layers.dense({ units: vocab, activation: "softmax" })),
   ]);
-  model.compile({ optimizer: dn.optimizers.adam({ learningRate: 0.02 }), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: dn.optimizers.adam({ learningRate: 0.02 }),
+    loss: "sparseCategoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
   // Target: each step's token shifted by one (mod vocab).
-  const xs = Float32Array.from({ length: n * steps }, (_, i) => (i * 5 + Math.floor(i / 7)) % vocab);
+  const xs = Float32Array.from(
+    { length: n * steps },
+    (_, i) => (i * 5 + Math.floor(i / 7)) % vocab,
+  );
   const x = dn.tensor(xs, [n, steps]);
   const y = dn.tensor(xs.map((v) => (v + 1) % vocab), [n, steps]);
   const history = await model.fit(x, y, { epochs: 6, batchSize: 16, verbose: 0 });
@@ -32,7 +41,10 @@ Deno.test("sequential model of every recurrent layer fits, predicts and round-tr
   assertEquals(model.predict(x).shape, [n, steps, vocab]);
 
   const copy = await dn.loadModel(model.toBytes());
-  assertEquals(copy.layers.map((l) => [l.className, l.getConfig()]), model.layers.map((l) => [l.className, l.getConfig()]));
+  assertEquals(
+    copy.layers.map((l) => [l.className, l.getConfig()]),
+    model.layers.map((l) => [l.className, l.getConfig()]),
+  );
   using pa = model.predict(x);
   using pb = copy.predict(x);
   assertEquals(bits(pb), bits(pa));

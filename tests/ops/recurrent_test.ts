@@ -59,7 +59,9 @@ const CASES: Case[] = [
 
 function name(cell: Cell, c: Case): string {
   const flags = ["seq", "back", "init", "noBias"].filter((k) => c[k as keyof Case]).join(",");
-  return `${cell} B=${c.b} T=${c.t} F=${c.f} u=${c.u}${c.act ? ` ${c.act}` : ""}${flags ? ` [${flags}]` : ""}`;
+  return `${cell} B=${c.b} T=${c.t} F=${c.f} u=${c.u}${c.act ? ` ${c.act}` : ""}${
+    flags ? ` [${flags}]` : ""
+  }`;
 }
 
 /** Seeded f32 values in [-scale, scale]. */
@@ -98,7 +100,10 @@ for (const cell of ["lstm", "gru", "simpleRnn"] as const) {
       const w = weightsFor(cell, c, seed + 10);
       const g = GATE_COUNT[cell] * c.u;
       const init = c.init
-        ? Array.from({ length: cell === "lstm" ? 2 : 1 }, (_, k) => values(c.b * c.u, seed + 20 + k))
+        ? Array.from(
+          { length: cell === "lstm" ? 2 : 1 },
+          (_, k) => values(c.b * c.u, seed + 20 + k),
+        )
         : undefined;
       const want = sequenceReference(x, w, configOf(cell, c, init));
       dn.tidy(() => {
@@ -121,7 +126,9 @@ for (const cell of ["lstm", "gru", "simpleRnn"] as const) {
         assertEquals(output.shape, c.seq ? [c.b, c.t, c.u] : [c.b, c.u]);
         const tol = Tol.dot(c.t * (c.f + c.u + 9));
         assertClose(output.dataSync(), want.output, tol, `${name(cell, c)} output`);
-        states.forEach((s, k) => assertClose(s.dataSync(), want.states[k], tol, `${name(cell, c)} state ${k}`));
+        states.forEach((s, k) =>
+          assertClose(s.dataSync(), want.states[k], tol, `${name(cell, c)} state ${k}`)
+        );
       });
     });
   });
@@ -144,7 +151,6 @@ interface Loss {
 
 /** `L = Σ r·output + Σ q_k·state_k` for the given cell, case and truncation. */
 function lossOf(cell: Cell, c: Case, truncate?: number, base?: Float64Array[]): Loss {
-  const g = GATE_COUNT[cell] * c.u;
   const nStates = cell === "lstm" ? 2 : 1;
   const outSize = c.seq ? c.b * c.t * c.u : c.b * c.u;
   const r = values(outSize, 999);
@@ -190,7 +196,6 @@ function lossOf(cell: Cell, c: Case, truncate?: number, base?: Float64Array[]): 
       return dot(r, run.output) + run.states.reduce((s, st, k) => s + dot(q[k], st), 0);
     },
   };
-  void g;
 }
 
 function gradInputs(cell: Cell, c: Case, seed: number) {
@@ -202,7 +207,9 @@ function gradInputs(cell: Cell, c: Case, seed: number) {
     gradInput(cell === "gru" ? [2, g] : [g], seed + 3, -0.5, 0.5),
   ];
   if (c.init) {
-    for (let k = 0; k < (cell === "lstm" ? 2 : 1); k++) inputs.push(gradInput([c.b, c.u], seed + 4 + k));
+    for (let k = 0; k < (cell === "lstm" ? 2 : 1); k++) {
+      inputs.push(gradInput([c.b, c.u], seed + 4 + k));
+    }
   }
   return inputs;
 }
@@ -241,7 +248,11 @@ Deno.test("lstm() with truncate N and returnSequences false leaves earlier steps
     for (let s = 0; s < t; s++) {
       const row = g.subarray((bi * t + s) * f, (bi * t + s + 1) * f);
       const zero = row.every((v) => v === 0);
-      assertEquals(zero, s < t - n, `batch ${bi} step ${s}: gradient ${zero ? "zero" : "non-zero"}`);
+      assertEquals(
+        zero,
+        s < t - n,
+        `batch ${bi} step ${s}: gradient ${zero ? "zero" : "non-zero"}`,
+      );
     }
   }
   for (const v of [x, k, r, dx]) v.dispose();
@@ -258,8 +269,16 @@ Deno.test("lstm(), gru() and simpleRnn() throw typed errors naming the bad argum
       RangeError,
       'feature sizes of "x" [2, 3, 7] and "kernel" [4, 20] must match: got 7 and 4',
     );
-    assertThrows(() => lstm(x, dn.zeros([4, 16]), r), RangeError, 'argument "kernel" must have shape [4, 20]');
-    assertThrows(() => gru(x, dn.zeros([4, 15]), r), RangeError, 'argument "recurrentKernel" must have shape [5, 15]');
+    assertThrows(
+      () => lstm(x, dn.zeros([4, 16]), r),
+      RangeError,
+      'argument "kernel" must have shape [4, 20]',
+    );
+    assertThrows(
+      () => gru(x, dn.zeros([4, 15]), r),
+      RangeError,
+      'argument "recurrentKernel" must have shape [5, 15]',
+    );
     assertThrows(
       () => lstm(x, k, r, { initialState: [dn.zeros([2, 5]), dn.zeros([3, 5])] }),
       RangeError,
@@ -270,21 +289,45 @@ Deno.test("lstm(), gru() and simpleRnn() throw typed errors naming the bad argum
       TypeError,
       'argument "initialState" must be an array of 2 tensors',
     );
-    assertThrows(() => gru(x, dn.zeros([4, 15]), dn.zeros([5, 15]), { initialState: [dn.zeros([2, 5, 1])] }), TypeError, "initialState[0]");
-    assertThrows(() => lstm(x, k, r, { bias: dn.zeros([21]) }), RangeError, 'argument "bias" must have shape [20]');
+    assertThrows(
+      () => gru(x, dn.zeros([4, 15]), dn.zeros([5, 15]), { initialState: [dn.zeros([2, 5, 1])] }),
+      TypeError,
+      "initialState[0]",
+    );
+    assertThrows(
+      () => lstm(x, k, r, { bias: dn.zeros([21]) }),
+      RangeError,
+      'argument "bias" must have shape [20]',
+    );
     assertThrows(
       () => gru(x, dn.zeros([4, 15]), dn.zeros([5, 15]), { bias: dn.zeros([15]) }),
       TypeError,
       'argument "bias" must have rank 2',
     );
-    assertThrows(() => lstm(x, k, r, { truncate: 0 }), RangeError, 'argument "truncate" must be a positive integer');
-    assertThrows(() => lstm(x, k, r, { returnSequences: 1 as unknown as boolean }), TypeError, '"returnSequences" must be a boolean');
+    assertThrows(
+      () => lstm(x, k, r, { truncate: 0 }),
+      RangeError,
+      'argument "truncate" must be a positive integer',
+    );
+    assertThrows(
+      () => lstm(x, k, r, { returnSequences: 1 as unknown as boolean }),
+      TypeError,
+      '"returnSequences" must be a boolean',
+    );
     assertThrows(
       () => simpleRnn(x, dn.zeros([4, 5]), dn.zeros([5, 5]), { activation: "softmax" as "tanh" }),
       TypeError,
       'argument "activation" must be one of',
     );
-    assertThrows(() => lstm(dn.zeros([2, 0, 4]), k, r), RangeError, "at least one sample and one step");
-    assertThrows(() => lstm(x, "k" as unknown as dn.Tensor, r), TypeError, 'argument "kernel" must be a Tensor');
+    assertThrows(
+      () => lstm(dn.zeros([2, 0, 4]), k, r),
+      RangeError,
+      "at least one sample and one step",
+    );
+    assertThrows(
+      () => lstm(x, "k" as unknown as dn.Tensor, r),
+      TypeError,
+      'argument "kernel" must be a Tensor',
+    );
   });
 });
