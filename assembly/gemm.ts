@@ -3,9 +3,10 @@
  * other sizes in elements, pointers as byte offsets.
  *
  * Layout. opA(A) is m x k: A is stored m x k with leading dimension lda, or k x m when transA != 0.
- * op(B) is k x n and arrives pre-packed by f32_gemm_pack_b in column panels of NR = 8: panel p
- * holds columns [8p, 8p + 8) as k rows of 8 contiguous floats, zero-padded past n, so panel p
- * starts at float p * k * 8 and the packed size is k * ceil(n / 8) * 8 floats. C is m x n with
+ * op(B) is k x n and arrives pre-packed by f32_gemm_pack_b in column panels of NR = 8, zero-padded
+ * past n, K-block major: for each K block [kb, kb + kc) (the blocks f32_gemm runs), panel p's
+ * kc x 8 floats start at float kb * P * 8 + p * kc * 8 (P = ceil(n / 8) panels). The packed size
+ * is k * ceil(n / 8) * 8 floats. C is m x n with
  * leading dimension ldc; bias (optional, 0 = none) is n floats added to every row.
  *
  * Tile. The microkernel f32_gemm_ukernel_4x8 keeps a 4 x 8 block of C in 8 v128 accumulators
@@ -28,9 +29,10 @@
  * A is packed per (MC x KC) block into the caller's scratch as MR-row strips, the 4
  * values of one k step contiguous, so the microkernel walks A and B with one pointer each.
  * K is cut into equal blocks of at most KC = 256 steps (a B panel block of 8 KiB and an A strip
- * of 4 KiB stay in L1); MC = 128 rows keep the packed A block (<= 128 KiB) in L2. Per row strip,
- * all column panels of the range are swept, then the activation runs over the strip's rows
- * while they are in cache. Row tails alias the missing rows to the last valid row (XNNPACK):
+ * of 4 KiB stay in L1); MC = 128 rows keep the packed A block (<= 128 KiB) in L2, and columns
+ * are taken NCP = 32 panels at a time (a contiguous B block of <= 256 KiB, also in L2) while
+ * every row strip of the A block sweeps them. After the last K block the activation runs over
+ * the A block's rows. Row tails alias the missing rows to the last valid row (XNNPACK):
  * they recompute and rewrite the same values, and the activation pass covers valid rows only.
  * Column tails (n % 8) load and store only the valid lanes.
  *
