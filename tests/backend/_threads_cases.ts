@@ -12,6 +12,7 @@ import type {
   Pool2dArgs,
   Storage,
 } from "../../src/backend/backend.ts";
+import { filterGradGroups } from "../../src/backend/wasm/wasm_backend.ts";
 import { rng } from "../_util/rng.ts";
 
 /** One primitive call over buffers `s[i]` initialised with `data[i]`. */
@@ -21,6 +22,8 @@ export interface KernelCase {
   data: Float32Array[];
   run(b: Backend, s: Storage[]): void;
   large?: boolean;
+  /** Too small to split (a range of one). */
+  whole?: boolean;
 }
 
 let seed = 1;
@@ -58,6 +61,7 @@ GEMMS.forEach(([m, n, k], i) => {
         bias ? " bias" : ""
       } beta=${beta}`,
       method: "gemm",
+      whole: m * n === 1,
       data: [rand(m * k), rand(k * n), rand(m * n), rand(n)],
       run: (b, [a, bb, c, bi]) =>
         b.gemm({ a, b: bb, c, m, n, k, transA, transB, bias: bias ? bi : null, activation, beta }),
@@ -115,6 +119,7 @@ for (
     add({
       name: `unary ${op} ${n}`,
       method: "unary",
+      whole: n === 1,
       data: [x, zeros(n)],
       run: (b, [x, y]) => b.unary(op, x, y, n),
     });
@@ -233,10 +238,11 @@ for (const op of ["softmax", "logSoftmax"] as const) {
     });
   }
 }
-for (const [rows, cols] of [[17, 33], [129, 5], [1, 7]]) {
+for (const [rows, cols] of [[70, 33], [129, 5], [1, 7]]) {
   add({
     name: `transpose ${rows}x${cols}`,
     method: "transpose",
+    whole: rows === 1,
     data: [rand(rows * cols), zeros(rows * cols)],
     run: (b, [x, y]) => b.transpose(x, y, rows, cols),
   });
@@ -296,7 +302,7 @@ const POOL: Pool2dArgs = {
   padLeft: 0,
 };
 const LARGE_POOL: Pool2dArgs = {
-  batch: 16,
+  batch: 64,
   inHeight: 24,
   inWidth: 24,
   channels: 8,
@@ -407,18 +413,21 @@ for (const [label, g, large] of CONVS) {
     name: `conv2dBackwardFilter ${label}`,
     method: "conv2dBackwardFilter",
     large,
+    // One batch group (a small problem) is a single accumulating call: nothing to split.
+    whole: filterGradGroups(g).length === 2,
     data: [rand(xs), rand(ys), rand(ws)],
     run: (b, [x, dy, dw]) => b.conv2dBackwardFilter({ ...g, x, dy, dw }),
   });
 }
 
 // Recurrent steps, sequence transposes, gather / scatter-add.
-for (const [batch, units] of [[5, 3], [17, 9], [64, 33]]) {
+for (const [batch, units] of [[5, 3], [17, 9], [256, 80]]) {
   const g4 = batch * 4 * units, g3 = batch * 3 * units, s = batch * units;
-  const large = batch === 64;
+  const large = batch === 256;
   add({
     name: `lstmGates ${batch}x${units}`,
     method: "lstmGates",
+    large,
     data: [rand(g4), rand(g4), rand(s), zeros(s), zeros(s), zeros(g4)],
     run: (b, [xw, hu, cPrev, c, h, gates]) =>
       b.lstmGates({ batch, units, xw, hu, cPrev, c, h, gates }),
@@ -433,6 +442,7 @@ for (const [batch, units] of [[5, 3], [17, 9], [64, 33]]) {
   add({
     name: `gruGates ${batch}x${units}`,
     method: "gruGates",
+    large,
     data: [rand(g3), rand(g3), rand(s), zeros(s), zeros(4 * s)],
     run: (b, [xw, hu, hPrev, h, saved]) => b.gruGates({ batch, units, xw, hu, hPrev, h, saved }),
   });

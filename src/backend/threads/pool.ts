@@ -39,9 +39,11 @@ export interface PoolOptions {
   workerSpin?: number;
   /** Iterations the caller spins before blocking (default 200 000). */
   callerSpin?: number;
+  /** Whether the caller runs programs no worker has started yet (default true). */
+  steal?: boolean;
 }
 
-const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3;
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
 const FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 const LAYOUT = {
@@ -73,6 +75,7 @@ export class Pool {
   readonly #main: Kernels;
   readonly #timeoutMs: number;
   readonly #callerSpin: number;
+  readonly #steal: boolean;
   #seq = 0;
   /** Programs run so far (tests check that a kernel was really split). */
   runs = 0;
@@ -88,7 +91,7 @@ export class Pool {
   ) {
     this.size = workers.length;
     this.#workers = workers;
-    this.#heads = workers.map((_, i) => new Int32Array(control, i * SLOT_BYTES, 4));
+    this.#heads = workers.map((_, i) => new Int32Array(control, i * SLOT_BYTES, 8));
     this.#programs = workers.map((_, i) =>
       new Float64Array(control, i * SLOT_BYTES + LAYOUT.programByte, LAYOUT.programWords)
     );
@@ -99,6 +102,7 @@ export class Pool {
     this.#main = main;
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#callerSpin = options.callerSpin ?? 200_000;
+    this.#steal = options.steal ?? true;
     workers.forEach((w, i) => {
       w.on("error", (e: Error) => this.#break(`worker ${i + 1} failed: ${e?.message ?? e}`));
       w.on("exit", (code: number) => {
@@ -181,7 +185,7 @@ export class Pool {
   run(jobs: readonly (readonly KernelCall[])[]): void {
     this.check();
     this.runs++;
-    const seq = ++this.#seq;
+    const seq = this.#next();
     const sent: number[] = [];
     for (let t = 1; t < jobs.length; t++) {
       if (jobs[t].length === 0) continue;
@@ -195,6 +199,15 @@ export class Pool {
       failure = e;
     }
     for (const w of sent) {
+      if (this.#steal && this.#claim(w, seq)) {
+        // The worker has not started it (descheduled on a busy machine): run it here.
+        try {
+          for (const [name, args] of jobs[w + 1]) this.#main[name](...args);
+        } catch (e) {
+          failure ??= e;
+        }
+        continue;
+      }
       const error = this.#wait(w, seq);
       failure ??= error;
     }
@@ -204,9 +217,11 @@ export class Pool {
   /** Test hook: makes worker `w` throw an uncaught error, as a crashing worker would. */
   crashWorkerForTest(w: number): void {
     const head = this.#heads[w];
+    const seq = this.#next();
     Atomics.store(head, WORDS, CRASH);
-    Atomics.store(head, SEQ, ++this.#seq);
+    Atomics.store(head, SEQ, seq);
     Atomics.notify(head, SEQ);
+    while (Atomics.load(head, DONE) !== seq) Atomics.wait(head, DONE, Atomics.load(head, DONE), 20);
   }
 
   /** Test hook: terminates worker `w` from outside, without telling the pool. */
@@ -220,10 +235,26 @@ export class Pool {
     this.#closed = true;
     for (const head of this.#heads) {
       Atomics.store(head, WORDS, STOP);
-      Atomics.add(head, SEQ, 1);
+      Atomics.store(head, SEQ, this.#next());
       Atomics.notify(head, SEQ);
     }
     await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  /** The next program number (wrapping; compared by signed difference). */
+  #next(): number {
+    this.#seq = (this.#seq + 1) | 0;
+    return this.#seq;
+  }
+
+  /** Claims program `seq` of worker `w` for the caller; false if the worker has it. */
+  #claim(w: number, seq: number): boolean {
+    const head = this.#heads[w];
+    for (;;) {
+      const c = Atomics.load(head, CLAIMED);
+      if (((c - seq) | 0) >= 0) return false;
+      if (Atomics.compareExchange(head, CLAIMED, c, seq) === c) return true;
+    }
   }
 
   #post(w: number, calls: readonly KernelCall[], seq: number): void {
@@ -264,7 +295,9 @@ export class Pool {
         return new Error(
           `Thread pool worker ${
             w + 1
-          } did not answer within ${this.#timeoutMs} ms: it is presumed dead`,
+          } did not answer within ${this.#timeoutMs} ms: it is presumed dead (program ${seq}, seen ${
+            Atomics.load(head, SEQ)
+          }, done ${done})`,
         );
       }
       Atomics.wait(head, DONE, done, WAIT_SLICE_MS);

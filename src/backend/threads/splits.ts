@@ -37,11 +37,11 @@ export interface Split {
 }
 
 /** Elementwise work per thread below which one thread is faster (floats). */
-export const MIN_ELEMENTWISE = 32768;
+export const MIN_ELEMENTWISE = 65536;
 /** Heavier per-float kernels (exp, log, tanh, Adam) pay earlier. */
 export const MIN_TRANSCENDENTAL = 8192;
 /** GEMM multiply-adds per thread. */
-export const MIN_GEMM = 1 << 18;
+export const MIN_GEMM = 1 << 20;
 /** Floats packed per thread by f32_gemm_pack_b. */
 export const MIN_PACK = 65536;
 /** Convolution multiply-adds per thread. */

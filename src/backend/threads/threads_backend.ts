@@ -10,15 +10,21 @@
  * Scratch: kernels that take scratch (GEMM A packing, im2col) get the caller's region on the
  * calling thread and one region per worker, kept and grown here (never shared between threads).
  *
- * Measurements (2-core VM with other load; bench/threads_bench.ts; medians, interleaved):
- * dispatch round trip of an empty program 6.6 us with the worker blocked in Atomics.wait and the
- * caller spinning, 0.3 us when the worker is still spinning after its last program (pool.ts).
- * Thresholds (splits.ts) are set where 2 threads matched 1 thread:
- *   elementwise (relu, add, fill, sgd ...)        32 768 floats per thread
- *   exp/log/sigmoid/tanh, softmax, Adam            8 192 floats per thread
- *   GEMM                                           2^18 multiply-adds per thread (~64^3 on 2)
- *   convolution forward / backward data            2^18 multiply-adds per thread
- *   pooling                                        65 536 window reads per thread
+ * Measurements: 2-core AMD EPYC VM shared with other agents' test runs (load average 2-3, so
+ * often only one core was free: treat every ratio as a lower bound). Round trip of an empty
+ * program (pool.ts): 6.6 us median with the worker blocked in Atomics.wait and the caller
+ * spinning, 0.3 us while the worker still spins after its previous program, 14-21 us for
+ * postMessage dispatch. The caller steals a program no worker has claimed yet when it finishes
+ * its own share, so a descheduled worker costs at most the dispatch, not its share.
+ * Thresholds (splits.ts, least work per thread), from `deno bench -A --v8-flags=--no-liftoff
+ * bench/threads_bench.ts -- --split` (1 vs 2 threads, interleaved medians, two runs):
+ *   relu   65 536: 0.83 / 0.44   131 072: 1.12 / 0.47   524 288: 1.58 / 0.61   -> 65 536 floats
+ *   exp     4 096: 0.99 / 1.00   16 384: 1.40 / 0.56    131 072: 1.44 / 0.79   -> 8 192 floats
+ *   gemm      64^3: 0.99 / 0.99     96^3: 0.82 / 0.53     128^3: 0.24 / 0.60   -> 2^20 MACs
+ *             256^3: 1.33 / 0.86  1024^3: 1.59 / 0.96 (interleaved GEMM groups)
+ *   softmax 64x100: 0.98 / 1.00  1024x100: 0.47 / 0.73  4096x100: 0.78 / 0.91  -> 8 192 floats
+ * The second run had one core taken by another process throughout; the thresholds follow the
+ * first. Re-measure them on an idle machine with more cores.
  *
  * @module
  */

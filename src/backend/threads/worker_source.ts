@@ -16,12 +16,12 @@
 /** The worker's code (CommonJS: the `eval` flavour of `node:worker_threads`). */
 export const WORKER_SOURCE = `"use strict";
 const { parentPort } = require("node:worker_threads");
-const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3;
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
 const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
   const { module, memory, control, offset, layout, names, spin } = init;
-  const head = new Int32Array(control, offset, 4);
+  const head = new Int32Array(control, offset, 8);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
   const message = new Uint8Array(control, offset + layout.messageByte, layout.messageBytes);
   let fns;
@@ -35,6 +35,8 @@ parentPort.once("message", (init) => {
     parentPort.postMessage({ ok: false, message: String(e && e.message || e) });
     return;
   }
+  // Read before saying ready: the first program may be posted as soon as the caller hears it.
+  let seen = Atomics.load(head, SEQ);
   parentPort.postMessage({ ok: true });
   const say = (status, text) => {
     const bytes = new TextEncoder().encode(String(text)).subarray(0, message.length);
@@ -42,12 +44,21 @@ parentPort.once("message", (init) => {
     message.set(bytes);
     Atomics.store(head, STATUS, status);
   };
-  let seen = Atomics.load(head, SEQ);
+  // A program runs once: here, or on the caller when it finds the program unclaimed (stolen).
+  // Sequence numbers wrap, hence the signed difference.
+  const claim = (seq) => {
+    for (;;) {
+      const c = Atomics.load(head, CLAIMED);
+      if (((c - seq) | 0) >= 0) return false;
+      if (Atomics.compareExchange(head, CLAIMED, c, seq) === c) return true;
+    }
+  };
   for (;;) {
     for (let i = 0; Atomics.load(head, SEQ) === seen; i++) {
       if (i >= spin) Atomics.wait(head, SEQ, seen);
     }
     seen = Atomics.load(head, SEQ);
+    if (!claim(seen)) continue;
     const words = Atomics.load(head, WORDS);
     if (words === STOP) return;
     if (words === CRASH) {

@@ -1,0 +1,223 @@
+/**
+ * The threads backend against one thread, and against ONNX Runtime Web's wasm backend with
+ * `numThreads: 2` (a one-node MatMul model built in bench/_onnx.ts).
+ *
+ *   deno bench -A --v8-flags=--no-liftoff bench/threads_bench.ts
+ *
+ * GEMM groups (backend level, C = A·B, inputs reused, no read-back): "wasm 1 thread" (baseline),
+ * "threads 2", and "onnxruntime-web 2 threads" where its session starts (its `run()` is async, so
+ * it is timed separately, not in the interleaved pass). A LeNet-5 training step (batch 64, SGD
+ * with momentum, MNIST-shaped random data) runs on the threads backend with 1 and then 2 threads,
+ * alternating rounds (`ready()` restarts the pool on the same memory between rounds, outside the
+ * timing). Quote the interleaved tables: on a shared two-core machine the sequential `deno bench`
+ * rows drift by ±30%.
+ *
+ * `--split` adds a pass that times each kernel family at growing sizes on 1 and 2 threads (the
+ * threshold measurements quoted in src/backend/threads/threads_backend.ts).
+ *
+ * @module
+ */
+import * as dn from "../mod.ts";
+import type { Backend } from "../src/backend/backend.ts";
+import { ThreadsBackend } from "../src/backend/threads/threads_backend.ts";
+import { WasmBackend } from "../src/backend/wasm/wasm_backend.ts";
+import { onnxMatMul } from "./_onnx.ts";
+import {
+  comparePaired,
+  gemmFlops,
+  gemmGroup,
+  gflops,
+  printTable,
+  type Row,
+  timed,
+} from "./_util.ts";
+
+const THREADS = 2;
+const ROUNDS = 10;
+
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = xs.toSorted((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Milliseconds per call, calling for at least `budgetMs`. */
+function msPerCall(fn: () => void, budgetMs: number): number {
+  let calls = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    fn();
+    calls++;
+    t = performance.now();
+  } while (t - t0 < budgetMs);
+  return (t - t0) / calls;
+}
+
+const single = new WasmBackend("shared");
+const threaded = await ThreadsBackend.start({ threads: THREADS });
+
+function gemmOn(b: Backend, m: number, n: number, k: number): () => void {
+  const [a, bb, c] = [b.alloc(m * k), b.alloc(k * n), b.alloc(m * n)];
+  b.write(a, values(m * k, 1 + m));
+  b.write(bb, values(k * n, 2 + n));
+  return () =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m,
+      n,
+      k,
+      transA: false,
+      transB: false,
+      bias: null,
+      activation: "linear",
+      beta: 0,
+    });
+}
+
+// GEMM: Deno.bench groups, interleaved at unload.
+const onnxRows: Row[] = [];
+for (const [m, n, k] of [[64, 64, 64], [256, 256, 256], [1024, 1024, 1024], [64, 512, 784]]) {
+  const group = gemmGroup(m, n, k);
+  const flops = gemmFlops(m, n, k);
+  Deno.bench({
+    group,
+    name: "wasm 1 thread",
+    baseline: true,
+    fn: timed(group, "wasm 1 thread", flops, gemmOn(single, m, n, k)),
+  });
+  Deno.bench({
+    group,
+    name: `threads ${THREADS}`,
+    fn: timed(group, `threads ${THREADS}`, flops, gemmOn(threaded, m, n, k)),
+  });
+  try {
+    const ort = await onnxMatMul(m, n, k, values(m * k, 1 + m), values(k * n, 2 + n), THREADS);
+    await ort.run();
+    const ms: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      let calls = 0;
+      const t0 = performance.now();
+      do {
+        await ort.run();
+        calls++;
+      } while (performance.now() - t0 < 50);
+      ms.push((performance.now() - t0) / calls);
+    }
+    onnxRows.push({
+      group,
+      name: `onnxruntime-web ${ort.threads} threads`,
+      "median ms": median(ms).toFixed(4),
+      "GFLOP/s": gflops(flops, median(ms)).toFixed(2),
+    });
+  } catch (e) {
+    onnxRows.push({ group, name: "onnxruntime-web", "median ms": `failed: ${e}`, "GFLOP/s": "" });
+  }
+}
+comparePaired(ROUNDS, 50);
+printTable(onnxRows, `onnxruntime-web (wasm, numThreads ${THREADS}), ${ROUNDS} rounds of >= 50 ms`);
+
+// LeNet-5 training step, 1 thread vs THREADS threads on the same model and memory.
+async function lenetStep(): Promise<Row[]> {
+  await dn.ready({ backend: "threads", threads: 1 });
+  dn.setSeed(1);
+  const model = dn.sequential([
+    dn.layers.conv2d({
+      filters: 6,
+      kernelSize: 5,
+      padding: "same",
+      activation: "relu",
+      inputShape: [28, 28, 1],
+    }),
+    dn.layers.maxPooling2d({ poolSize: 2 }),
+    dn.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
+    dn.layers.maxPooling2d({ poolSize: 2 }),
+    dn.layers.flatten(),
+    dn.layers.dense({ units: 120, activation: "relu" }),
+    dn.layers.dense({ units: 84, activation: "relu" }),
+    dn.layers.dense({ units: 10, activation: "softmax" }),
+  ]);
+  model.compile({
+    optimizer: dn.optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }),
+    loss: "categoricalCrossentropy",
+  });
+  const batch = 64;
+  const x = dn.tensor(values(batch * 784, 9).map((v) => (v + 1) / 2), [batch, 28, 28, 1]);
+  const labels = new Float32Array(batch * 10);
+  for (let i = 0; i < batch; i++) labels[i * 10 + (i % 10)] = 1;
+  const y = dn.tensor(labels, [batch, 10]);
+  // On the CPU backends the step runs before trainOnBatch() returns; only the read is async.
+  const step = () => void model.trainOnBatch(x, y);
+  const ms: Record<number, number[]> = { 1: [], [THREADS]: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const t of [1, THREADS]) {
+      await dn.ready({ backend: "threads", threads: t });
+      step();
+      ms[t].push(msPerCall(step, 200));
+    }
+  }
+  await dn.shutdown();
+  const speedup = median(ms[1].map((v, r) => v / ms[THREADS][r]));
+  return [
+    { step: "LeNet-5 train, batch 64", threads: 1, "median ms": median(ms[1]).toFixed(2) },
+    {
+      step: "LeNet-5 train, batch 64",
+      threads: THREADS,
+      "median ms": median(ms[THREADS]).toFixed(2),
+      "x 1 thread": speedup.toFixed(2),
+    },
+  ];
+}
+printTable(await lenetStep(), `LeNet-5 training step, interleaved: ${ROUNDS} rounds of >= 200 ms`);
+
+// Optional: each split family at growing sizes (threshold measurements).
+if (Deno.args.includes("--split")) {
+  const rows: Row[] = [];
+  const families: [string, number[], (b: Backend, n: number) => () => void][] = [
+    ["relu (floats)", [8192, 32768, 65536, 131072, 524288], (b, n) => {
+      const [x, y] = [b.alloc(n), b.alloc(n)];
+      b.write(x, values(n, 3));
+      return () => b.unary("relu", x, y, n);
+    }],
+    ["exp (floats)", [4096, 16384, 32768, 131072], (b, n) => {
+      const [x, y] = [b.alloc(n), b.alloc(n)];
+      b.write(x, values(n, 3));
+      return () => b.unary("exp", x, y, n);
+    }],
+    ["gemm (n^3)", [32, 48, 64, 80, 96, 128], (b, n) => gemmOn(b, n, n, n)],
+    ["softmax (rows x 100)", [64, 256, 1024, 4096], (b, n) => {
+      const [x, y] = [b.alloc(n * 100), b.alloc(n * 100)];
+      b.write(x, values(n * 100, 4));
+      return () => b.softmax("softmax", x, y, n, 100);
+    }],
+  ];
+  for (const [family, sizes, make] of families) {
+    for (const n of sizes) {
+      const one = make(single, n), two = make(threaded, n);
+      const t1: number[] = [], t2: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        t1.push(msPerCall(one, 20));
+        t2.push(msPerCall(two, 20));
+      }
+      rows.push({
+        family,
+        size: n,
+        "1 thread us": (median(t1) * 1000).toFixed(1),
+        [`${THREADS} threads us`]: (median(t2) * 1000).toFixed(1),
+        speedup: median(t1.map((v, r) => v / t2[r])).toFixed(2),
+      });
+    }
+  }
+  printTable(rows, "Split thresholds: 1 thread vs 2 (thresholds on, interleaved medians)");
+}

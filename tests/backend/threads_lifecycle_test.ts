@@ -1,0 +1,170 @@
+/**
+ * Lifecycle of the threads backend: choosing it (`ready()` options, "auto", fallbacks with a
+ * reason), scripts that exit by themselves with no permission flag, `shutdown()`, and workers
+ * that die or stop answering (a thrown Error, never a hang).
+ */
+import * as dn from "../../mod.ts";
+import { ThreadsBackend } from "../../src/backend/threads/threads_backend.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";
+
+const MOD = JSON.stringify(new URL("../../mod.ts", import.meta.url).href);
+
+/** Runs `script` under `deno run` with no permission flag; kills it after `seconds`. */
+async function runScript(script: string, seconds = 60) {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/main.ts`;
+  await Deno.writeTextFile(file, script);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", file],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, seconds * 1000);
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(timer);
+  await Deno.remove(dir, { recursive: true });
+  const text = (b: Uint8Array) => new TextDecoder().decode(b).trim();
+  return { code, killed, stdout: text(stdout), stderr: text(stderr) };
+}
+
+Deno.test("a script using ready({ backend: 'threads' }) runs with no permission flag and exits by itself", async () => {
+  const { code, killed, stdout, stderr } = await runScript(`
+    import * as dn from ${MOD};
+    const info = await dn.ready({ backend: "threads", threads: 2 });
+    const a = dn.ones([256, 256]);
+    const c = dn.matmul(a, a);
+    console.log(info.name, (await c.data())[0]);
+  `);
+  assert(!killed, "the script did not exit by itself");
+  assertEquals(code, 0, stderr);
+  assertEquals(stdout, "threads 256");
+});
+
+Deno.test("ready() takes threads for 'auto' with SharedArrayBuffer and several cores", async () => {
+  try {
+    const info = await dn.ready({ backend: "auto" });
+    if (navigator.hardwareConcurrency > 1) {
+      assertEquals(info.name, "threads");
+      assert(info.reason.includes("SharedArrayBuffer"), info.reason);
+      assert(info.reason.includes(`${navigator.hardwareConcurrency} threads`), info.reason);
+    } else {
+      assertEquals(info.name, "wasm");
+    }
+    const three = await dn.ready({ backend: "threads", threads: 3 });
+    assertEquals(three, { name: "threads", reason: "requested: 3 threads" });
+  } finally {
+    await dn.shutdown();
+    await dn.ready({ backend: "wasm" });
+  }
+});
+
+Deno.test("ready() rejects a threads count that is not a whole number >= 1", async () => {
+  for (const threads of [0, 1.5, -2, "many"]) {
+    await assertRejects(
+      () => dn.ready({ backend: "threads", threads: threads as number }),
+      TypeError,
+      'argument "threads" must be a whole number >= 1 or "auto"',
+    );
+  }
+});
+
+Deno.test("ready() falls back to wasm and says why without SharedArrayBuffer or Worker", async () => {
+  const g = globalThis as Record<string, unknown>;
+  for (const missing of ["SharedArrayBuffer", "Worker"]) {
+    const saved = g[missing];
+    delete g[missing];
+    try {
+      const info = await dn.ready({ backend: "threads" });
+      assertEquals(info.name, "wasm");
+      assert(
+        info.reason.includes(`fell back to wasm: this runtime has no ${missing}`),
+        info.reason,
+      );
+      assertEquals((await dn.ready({ backend: "auto" })).name, "wasm");
+    } finally {
+      g[missing] = saved;
+    }
+  }
+  await dn.ready({ backend: "wasm" });
+});
+
+Deno.test("shutdown() stops the workers; tensors stay valid and ops run on the calling thread", async () => {
+  try {
+    await dn.ready({ backend: "threads", threads: 2 });
+    const a = dn.randomNormal([300, 300]);
+    const before = await dn.matmul(a, a).data();
+    await dn.shutdown();
+    assert(dn.backend().reason.includes("shut down"), dn.backend().reason);
+    assertEquals(await dn.matmul(a, a).data(), before);
+    await dn.shutdown();
+  } finally {
+    await dn.ready({ backend: "wasm" });
+  }
+});
+
+/** A primitive call big enough to be split on 2 threads. */
+function bigCall(b: ThreadsBackend): () => void {
+  const n = 1 << 20;
+  const x = b.alloc(n), y = b.alloc(n);
+  b.fill(x, 1, n);
+  return () => b.unary("exp", x, y, n);
+}
+
+Deno.test("a worker that crashes makes the next call throw, and later calls too, until restart", async () => {
+  const b = await ThreadsBackend.start({ threads: 2 });
+  try {
+    const call = bigCall(b);
+    call();
+    b.poolForTest!.crashWorkerForTest(0);
+    assertThrows(call, Error, "died");
+    assertThrows(call, Error, "worker 1 died");
+    await b.restart({ threads: 2 });
+    call();
+    assertEquals(b.broken, null);
+  } finally {
+    await b.shutdown();
+  }
+});
+
+Deno.test("a worker terminated from outside makes the next call throw (exit event)", async () => {
+  const b = await ThreadsBackend.start({ threads: 3 });
+  try {
+    const call = bigCall(b);
+    await b.poolForTest!.terminateWorkerForTest(1);
+    await new Promise((r) => setTimeout(r, 50));
+    assertThrows(call, Error, "worker 2 exited");
+  } finally {
+    await b.shutdown();
+  }
+});
+
+Deno.test("a worker that does not answer in time makes the call throw instead of hanging", async () => {
+  const b = await ThreadsBackend.start({ threads: 2, timeoutMs: 0, callerSpin: 0, steal: false });
+  try {
+    const n = 512;
+    const [a, c] = [b.alloc(n * n), b.alloc(n * n)];
+    b.write(a, new Float32Array(n * n).fill(1));
+    const gemm = () =>
+      b.gemm({
+        a,
+        b: a,
+        c,
+        m: n,
+        n,
+        k: n,
+        transA: false,
+        transB: false,
+        bias: null,
+        activation: "linear",
+        beta: 0,
+      });
+    assertThrows(gemm, Error, "did not answer within 0 ms");
+    assertThrows(gemm, Error, "call ready(");
+  } finally {
+    await b.shutdown();
+  }
+});
