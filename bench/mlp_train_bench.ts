@@ -41,8 +41,8 @@ const tfBatches = Array.from({ length: STEPS }, (_, i) => [
   tf.tensor2d(ys.subarray(i * BATCH * 10, (i + 1) * BATCH * 10), [BATCH, 10]),
 ]);
 
-function dnEpoch(): void {
-  for (const [x, y] of dnBatches) dnModel.trainOnBatch(x, y);
+async function dnEpoch(): Promise<void> {
+  for (const [x, y] of dnBatches) await dnModel.trainOnBatch(x, y);
 }
 async function tfEpoch(): Promise<void> {
   for (const [x, y] of tfBatches) await tfModel.trainOnBatch(x, y);

@@ -60,7 +60,7 @@ export async function trainLenet(
     verbose: options.verbose ?? 1,
   });
   const seconds = (performance.now() - started) / 1000;
-  const [, accuracy] = model.evaluate(xTest, yTest, { batchSize: 500 });
+  const [, accuracy] = await model.evaluate(xTest, yTest, { batchSize: 500 });
   for (const t of [x, y, xTest, yTest]) t.dispose();
   return { model, accuracy, seconds };
 }

@@ -62,7 +62,7 @@ for (const [name, make] of Object.entries(kinds)) {
   });
   const t0 = performance.now();
   await model.fit(train.x, train.y, { epochs: EPOCHS, batchSize: BATCH, verbose: 0 });
-  const [loss, accuracy] = model.evaluate(test.x, test.y);
+  const [loss, accuracy] = await model.evaluate(test.x, test.y);
   console.log(
     `${name.padEnd(9)} held-out accuracy (marker >= 90 steps back) ${
       (100 * accuracy).toFixed(1)

@@ -65,7 +65,7 @@ export async function trainMnistMlp(
     batchSize: 64,
     verbose: options.verbose ?? 1,
   });
-  const [, accuracy] = model.evaluate(xTest, yTest, { batchSize: 500 });
+  const [, accuracy] = await model.evaluate(xTest, yTest, { batchSize: 500 });
   return { model, accuracy, xTest, yTest };
 }
 

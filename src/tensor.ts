@@ -17,6 +17,14 @@ class Shared {
   constructor(readonly backend: Backend, readonly storage: Storage) {}
 }
 
+/** The backend ops run on, told by select.ts (which imports this module, not the reverse). */
+let opsBackend: (() => Backend) | null = null;
+
+/** Sets where {@linkcode Tensor.storage} looks up the active backend (select.ts calls it). */
+export function setOpsBackend(source: () => Backend): void {
+  opsBackend = source;
+}
+
 let liveTensors = 0;
 const liveStorages = new Set<Shared>();
 
@@ -75,9 +83,23 @@ export class Tensor {
     return this.#shared === null;
   }
 
-  /** The backend storage; throws if disposed. For ops and backends, not for users. */
+  /**
+   * The backend storage, for ops and backends, not for users. Throws a TypeError if disposed, or
+   * if the tensor lives on another backend than the active one (a wasm tensor after
+   * `ready({ backend: "webgpu" })`, or the reverse): storage is never copied between backends
+   * behind the user's back (ARCHITECTURE principle 1).
+   */
   get storage(): Storage {
-    return this.#live("storage").storage;
+    const shared = this.#live("storage");
+    const active = opsBackend?.();
+    if (active && active !== shared.backend) {
+      throw new TypeError(
+        `Cannot use a tensor of shape [${
+          this.shape.join(", ")
+        }] created on backend "${shared.backend.name}" while backend "${active.name}" is active: create tensors after ready(), or move it with dn.tensor(await t.data(), t.shape)`,
+      );
+    }
+    return shared.storage;
   }
 
   /** The backend holding the storage. */

@@ -6,11 +6,13 @@
  * @module
  */
 import { fmtValue } from "../_check.ts";
-import { BackendUnavailableError } from "../errors.ts";
+import { setOpsBackend } from "../tensor.ts";
 import type { Backend, BackendName } from "./backend.ts";
 import { sharedMemorySupported } from "./wasm/module.ts";
 import { WasmBackend } from "./wasm/wasm_backend.ts";
 import { ThreadsBackend } from "./threads/threads_backend.ts";
+import { probeAdapter } from "./webgpu/device.ts";
+import { WebGpuBackend } from "./webgpu/webgpu_backend.ts";
 
 /** What `ready()` may be asked for. */
 export type BackendRequest = BackendName | "auto";
@@ -71,6 +73,22 @@ async function startThreads(
   return { backend: await ThreadsBackend.start({ threads: n }), reason: why };
 }
 
+/** Whether a hardware WebGPU adapter exists, asked once per process (adapters stay). */
+let hardwareAdapter: ReturnType<typeof probeAdapter> | null = null;
+
+/**
+ * The WebGPU backend: the active one while its device works, else a new device. An explicit
+ * request accepts a software (fallback) adapter such as llvmpipe; "auto" never gets here with one.
+ */
+async function startWebgpu(reason: string): Promise<{ backend: Backend; reason: string }> {
+  const current = active?.backend;
+  const gpu = current instanceof WebGpuBackend && current.lost === null
+    ? current
+    : await WebGpuBackend.start(true);
+  const kind = gpu.software ? "software (fallback) adapter" : "adapter";
+  return { backend: gpu, reason: `${reason}: ${kind} ${gpu.description}` };
+}
+
 /** Stops the workers of a threads backend that is being replaced. */
 async function retire(next: Backend): Promise<void> {
   if (active && active.backend !== next && active.backend instanceof ThreadsBackend) {
@@ -81,9 +99,13 @@ async function retire(next: Backend): Promise<void> {
 /**
  * Chooses the backend that later ops run on.
  *
- * `"auto"` takes the threads backend when SharedArrayBuffer exists and the machine has more than
- * one core, else the single-thread WebAssembly SIMD backend (WebGPU is not part of this version,
- * and asking for it explicitly throws `BackendUnavailableError`). `"threads"` falls back to
+ * `"auto"` takes WebGPU when the runtime offers a hardware adapter (never a fallback or software
+ * one such as llvmpipe: the CPU backends beat it on the same CPU), else the threads backend when
+ * SharedArrayBuffer exists and the machine has more than one core, else the single-thread
+ * WebAssembly SIMD backend. `"webgpu"` takes any adapter, software included (`backend().reason`
+ * says which), and throws `BackendUnavailableError` when there is none. On WebGPU, read tensors
+ * with `await t.data()` (`dataSync()` throws), and create tensors after `ready()`: a tensor made
+ * on another backend is rejected with a TypeError when an op uses it. `"threads"` falls back to
  * `"wasm"` where SharedArrayBuffer or Worker is missing; `backend()` then says why. Worker threads
  * never keep the process alive; `shutdown()` stops them.
  *
@@ -123,20 +145,18 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       ),
     );
   }
-  if (request === "webgpu") {
-    return Promise.reject(
-      new BackendUnavailableError(
-        `Cannot start backend "${request}" in ready(): it is not part of this version; use "wasm", "threads" or "auto"`,
-      ),
-    );
-  }
   return choose(request, threads);
 }
 
 async function choose(request: BackendRequest, threads: number | "auto"): Promise<BackendInfo> {
   const missing = threadsUnavailable();
   let next: { backend: Backend; reason: string };
-  if (request === "threads") {
+  const gpu = request === "auto" ? await (hardwareAdapter ??= probeAdapter(false)) : null;
+  if (request === "webgpu") {
+    next = await startWebgpu("requested");
+  } else if (gpu?.adapter) {
+    next = await startWebgpu("auto: hardware WebGPU adapter");
+  } else if (request === "threads") {
     next = missing === null
       ? await startThreads(threads, "requested")
       : startWasm(`requested "threads", fell back to wasm: ${missing}`);
@@ -198,6 +218,7 @@ export function backend(): BackendInfo {
 export function activeBackend(): Backend {
   return activeOrDefault().backend;
 }
+setOpsBackend(activeBackend);
 
 function activeOrDefault(): { backend: Backend; reason: string } {
   active ??= startWasm("default: first op ran before ready()");

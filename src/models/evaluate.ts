@@ -6,7 +6,8 @@
 import { checkTensor, fmtShape } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { evalStep } from "./step.ts";
+import type { Compiled } from "./compile.ts";
+import { evalStep, readBatch } from "./step.ts";
 import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
 
 /** Checks that `x` and `y` are tensors with the same, non-zero number of samples. */
@@ -27,19 +28,36 @@ export function checkXY(x: Tensor, y: Tensor, fn: string): void {
   }
 }
 
-/** `[loss, ...metrics]` over all samples of `x`, `y`. */
-export function evaluate(model: Sequential, x: Tensor, y: Tensor, batchSize: number): number[] {
+/**
+ * `[loss, ...metrics]` over all samples of `x`, `y` (read with `await`, so any backend works).
+ * Invalid arguments throw synchronously, before the promise exists.
+ */
+export function evaluate(
+  model: Sequential,
+  x: Tensor,
+  y: Tensor,
+  batchSize: number,
+): Promise<number[]> {
   const fn = "evaluate";
   const compiled = model.compiled;
   if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
   checkXY(x, y, fn);
-  const batch = checkBatchSize(batchSize, fn);
+  return evaluateBatches(model, compiled, x, y, checkBatchSize(batchSize, fn));
+}
+
+async function evaluateBatches(
+  model: Sequential,
+  compiled: Compiled,
+  x: Tensor,
+  y: Tensor,
+  batch: number,
+): Promise<number[]> {
   const n = x.shape[0];
   const totals = new Array<number>(1 + compiled.metrics.length).fill(0);
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
-    const r = tidy(() =>
-      evalStep(model, compiled, sliceRows(x, start, count), sliceRows(y, start, count))
+    const r = await readBatch(
+      tidy(() => evalStep(model, compiled, sliceRows(x, start, count), sliceRows(y, start, count))),
     );
     [r.loss, ...r.metrics].forEach((v, i) => (totals[i] += v * count));
   }

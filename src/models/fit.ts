@@ -13,7 +13,7 @@ import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { ProgressLine } from "./progress.ts";
 import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
-import { trainStep } from "./step.ts";
+import { readBatch, trainStep } from "./step.ts";
 
 /** Options of `fit()`. */
 export interface FitOptions {
@@ -132,14 +132,14 @@ export async function fit(
       const started = performance.now();
       for (let b = 0; b < batches; b++) {
         const start = b * batchSize, count = Math.min(batchSize, trainCount - start);
-        const r = tidy(() =>
+        const r = await readBatch(tidy(() =>
           trainStep(
             model,
             compiled,
             gatherRows(x, order, start, count),
             gatherRows(y, order, start, count),
           )
-        );
+        ));
         [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
         const logs: Logs = { batch: b, size: count, loss: r.loss };
         compiled.metricNames.forEach((n, i) => (logs[n] = r.metrics[i]));
@@ -148,7 +148,7 @@ export async function fit(
       }
       const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / trainCount]));
       if (validation) {
-        evaluate(model, validation[0], validation[1], batchSize).forEach((
+        (await evaluate(model, validation[0], validation[1], batchSize)).forEach((
           v,
           i,
         ) => (logs[`val_${names[i]}`] = v));

@@ -13,7 +13,7 @@ import type { Tensor } from "../tensor.ts";
 import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
-import { trainStep } from "./step.ts";
+import { readBatch, trainStep } from "./step.ts";
 import { modelToBytes } from "./io.ts";
 
 /** A linear stack of layers. */
@@ -118,17 +118,20 @@ export class Sequential {
    *
    * @param x Inputs, `[batch, ...inputShape]`.
    * @param y Targets, `[batch, ...]`.
-   * @returns `[loss, ...metrics]` of the batch, before the update.
+   * @returns A promise of `[loss, ...metrics]` of the batch, before the update (asynchronous,
+   *   as in TensorFlow.js, so that GPU backends can read the values).
    * @throws {TypeError} When the model is not compiled.
    */
-  trainOnBatch(x: Tensor, y: Tensor): number[] {
+  trainOnBatch(x: Tensor, y: Tensor): Promise<number[]> {
     const fn = "trainOnBatch";
     const compiled = this.compiled;
     if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
     checkXY(x, y, fn);
     this.#checkInput(x, "x", fn);
-    const r = tidy(() => trainStep(this, compiled, x, y));
-    return [r.loss, ...r.metrics];
+    return readBatch(tidy(() => trainStep(this, compiled, x, y))).then((r) => [
+      r.loss,
+      ...r.metrics,
+    ]);
   }
 
   /**
@@ -137,9 +140,10 @@ export class Sequential {
    * @param x Inputs.
    * @param y Targets.
    * @param options `batchSize` (default 32).
-   * @returns `[loss, ...metrics]`, averaged over the samples.
+   * @returns A promise of `[loss, ...metrics]`, averaged over the samples (asynchronous, as in
+   *   TensorFlow.js, so that GPU backends can read the values).
    */
-  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): number[] {
+  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Promise<number[]> {
     return evaluate(this, x, y, options.batchSize ?? 32);
   }
 

@@ -1,16 +1,20 @@
 /**
  * One training step and one evaluation pass over a batch: forward, loss (+ L2 penalties),
- * metrics, and for training the backward pass and the optimizer update.
+ * metrics, and for training the backward pass and the optimizer update. A step returns its loss
+ * and metrics packed in one small tensor, read with one `await t.data()` by `readBatch()`: on
+ * WebGPU that is one readback per batch, and no backend needs a synchronous read.
  *
  * @module
  */
 import { gradients, withoutRecording } from "../autograd/tape.ts";
+import { activeBackend } from "../backend/select.ts";
+import { output } from "../ops/_output.ts";
 import { activationFn } from "../layers/activations.ts";
 import { add, mul } from "../ops/arithmetic.ts";
 import { fill } from "../ops/creation.ts";
 import { sum } from "../ops/reduce.ts";
 import { square } from "../ops/unary.ts";
-import { tidy } from "../scope.ts";
+import { keep, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
 import type { Sequential } from "./sequential.ts";
@@ -21,14 +25,25 @@ export interface BatchResult {
   metrics: number[];
 }
 
-/** Forward pass, loss and metrics; metrics are read without recording. */
+/** `[first[0], ...rest]`: scalars copied into one new tensor of the current scope. */
+function packScalars(first: Tensor, rest: readonly Tensor[]): Tensor {
+  const out = output([1 + rest.length]);
+  const backend = activeBackend();
+  [first, ...rest].forEach((t, i) => backend.copy(t.storage, 0, out.storage, i, 1));
+  return out;
+}
+
+/**
+ * Forward pass, loss and metrics; metrics are computed without recording, packed into one tensor
+ * pushed on `metrics` (kept out of every scope: the caller disposes it).
+ */
 function lossAndMetrics(
   model: Sequential,
   compiled: Compiled,
   x: Tensor,
   y: Tensor,
   training: boolean,
-  metrics: number[],
+  metrics: Tensor[],
 ): Tensor {
   const fused = compiled.fromLogits;
   const out = model.forward(x, training, fused !== null);
@@ -36,7 +51,8 @@ function lossAndMetrics(
   withoutRecording(() =>
     tidy(() => {
       const probs = fused ? activationFn(fused.activation)(out) : out;
-      for (const m of compiled.metrics) metrics.push(m(y, probs).dataSync()[0]);
+      const values = compiled.metrics.map((m) => m(y, probs));
+      if (values.length) metrics.push(keep(packScalars(values[0], values.slice(1))));
     })
   );
   if (training) {
@@ -49,15 +65,38 @@ function lossAndMetrics(
   return loss;
 }
 
-/** One optimizer step on a batch; returns its loss and metrics (before the update). */
+/** `[loss, ...metrics]` of a batch as one tensor (disposed by `readBatch`). */
+function packResult(loss: Tensor, metrics: Tensor[]): Tensor {
+  const backend = activeBackend();
+  const m = metrics[0]?.size ?? 0;
+  const packed = output([1 + m]);
+  backend.copy(loss.storage, 0, packed.storage, 0, 1);
+  if (metrics.length) {
+    backend.copy(metrics[0].storage, 0, packed.storage, 1, m);
+    metrics[0].dispose();
+  }
+  return packed;
+}
+
+/** Reads and disposes a tensor made by `trainStep` or `evalStep`. */
+export async function readBatch(packed: Tensor): Promise<BatchResult> {
+  const values = await packed.data();
+  packed.dispose();
+  return { loss: values[0], metrics: Array.from(values.subarray(1)) };
+}
+
+/**
+ * One optimizer step on a batch; returns its `[loss, ...metrics]` (before the update) as one
+ * tensor in the current scope, for `readBatch`.
+ */
 export function trainStep(
   model: Sequential,
   compiled: Compiled,
   x: Tensor,
   y: Tensor,
-): BatchResult {
+): Tensor {
   const weights = model.trainableWeights;
-  const metrics: number[] = [];
+  const metrics: Tensor[] = [];
   const { value, grads } = gradients(
     () => lossAndMetrics(model, compiled, x, y, true, metrics),
     weights,
@@ -66,15 +105,14 @@ export function trainStep(
     { fill, add },
   );
   compiled.optimizer.applyGradients(weights, grads);
-  const loss = value.dataSync()[0];
+  const packed = packResult(value, metrics);
   value.dispose();
   for (const g of grads) g.dispose();
-  return { loss, metrics };
+  return packed;
 }
 
-/** Loss and metrics of a batch in inference mode. */
-export function evalStep(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor): BatchResult {
-  const metrics: number[] = [];
-  const loss = tidy(() => lossAndMetrics(model, compiled, x, y, false, metrics).dataSync()[0]);
-  return { loss, metrics };
+/** `[loss, ...metrics]` of a batch in inference mode, as one tensor for `readBatch`. */
+export function evalStep(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor): Tensor {
+  const metrics: Tensor[] = [];
+  return tidy(() => packResult(lossAndMetrics(model, compiled, x, y, false, metrics), metrics));
 }

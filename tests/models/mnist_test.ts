@@ -30,7 +30,7 @@ Deno.test(`an MLP 784-128-10 reaches >= ${BAR} held-out accuracy on MNIST in 4 e
   const history = await model.fit(xTrain, yTrain, { epochs: 4, batchSize: 32, verbose: 0 });
   const loss = history.history.loss;
   assert(loss.every((v, i) => i === 0 || v < loss[i - 1]), `training loss ${loss.join(", ")}`);
-  const [testLoss, accuracy] = model.evaluate(xTest, yTest);
+  const [testLoss, accuracy] = await model.evaluate(xTest, yTest);
   console.log(`MNIST MLP: test loss ${testLoss.toFixed(4)}, test accuracy ${accuracy.toFixed(4)}`);
   assert(accuracy >= BAR, `held-out accuracy ${accuracy} < ${BAR}`);
   for (const t of [model, xTrain, yTrain, xTest, yTest]) t.dispose();

@@ -83,11 +83,11 @@ Deno.test("loadModel() restores the training config and the model can continue f
   assertEquals(copy.compiled.lossName, "categoricalCrossentropy");
   assertEquals(copy.compiled.metricNames, ["accuracy"]);
   assertEquals(copy.compiled.optimizer.getConfig(), model.compiled!.optimizer.getConfig());
-  assertEquals(copy.evaluate(x, y), model.evaluate(x, y));
-  const before = copy.evaluate(x, y)[0];
+  assertEquals(await copy.evaluate(x, y), await model.evaluate(x, y));
+  const before = (await copy.evaluate(x, y))[0];
   const history = await copy.fit(x, y, { epochs: 20, batchSize: 8, verbose: 0 });
   assertEquals(Object.keys(history.history).sort(), ["accuracy", "loss"]);
-  const after = copy.evaluate(x, y)[0];
+  const after = (await copy.evaluate(x, y))[0];
   assert(after < before, `loss ${before} -> ${after} after 20 more epochs`);
   // An uncompiled model saves no training config and loads uncompiled.
   const plain = dn.sequential([dn.layers.dense({ units: 2, inputShape: [6] })]);

@@ -100,7 +100,7 @@ Deno.test("2,000 training steps leave memory() flat after warm-up", async () => 
   await model.fit(x, y, { epochs: 250, batchSize: 8, verbose: 0 }); // 8 steps per epoch
   assertEquals(dn.memory(), before);
   await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, validationSplit: 0.25 });
-  model.evaluate(x, y, { batchSize: 5 });
+  await model.evaluate(x, y, { batchSize: 5 });
   model.predict(x, { batchSize: 5 }).dispose();
   assertEquals(dn.memory(), before);
   model.dispose();
@@ -128,7 +128,7 @@ Deno.test("fit() validationSplit holds out the last fraction before shuffling", 
   });
   assertEquals(h2, h1);
   assertEquals(weightBits(explicit), weightBits(split));
-  assertEquals(split.evaluate(xVal, yVal, { batchSize: 8 }), [
+  assertEquals(await split.evaluate(xVal, yVal, { batchSize: 8 }), [
     h1.history.val_loss[2],
     h1.history.val_accuracy[2],
   ]);
@@ -146,7 +146,10 @@ Deno.test("fit() validationSplit splits at floor(n·(1 - split)) as Keras: 7 sam
   });
   using xVal = rows(x, 4, 7);
   using yVal = rows(y, 4, 7);
-  assertEquals(model.evaluate(xVal, yVal, { batchSize: 7 })[0], history.history.val_loss[0]);
+  assertEquals(
+    (await model.evaluate(xVal, yVal, { batchSize: 7 }))[0],
+    history.history.val_loss[0],
+  );
   for (const t of [model, x, y]) t.dispose();
 });
 
@@ -156,7 +159,7 @@ Deno.test("fit() validationData is evaluated after every epoch and wins over val
   const a = mlp(2);
   const ha = await a.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, validationData: [xv, yv] });
   assertEquals(ha.history.val_loss.length, 2);
-  assertEquals(a.evaluate(xv, yv, { batchSize: 16 }), [
+  assertEquals(await a.evaluate(xv, yv, { batchSize: 16 }), [
     ha.history.val_loss[1],
     ha.history.val_accuracy[1],
   ]);
@@ -341,8 +344,8 @@ Deno.test("predict() and evaluate() give the same results for any batch size", a
     assertEquals(part.dataSync(), whole.dataSync(), `predict batchSize ${batchSize}`);
     // Batch means are recombined by sample counts: equal up to the f32 sums of 37 terms.
     assertClose(
-      model.evaluate(x, y, { batchSize }),
-      model.evaluate(x, y, { batchSize: 37 }),
+      await model.evaluate(x, y, { batchSize }),
+      await model.evaluate(x, y, { batchSize: 37 }),
       { rel: 1e-5, abs: 1e-6 },
       `evaluate batchSize ${batchSize}`,
     );

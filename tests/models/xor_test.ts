@@ -27,7 +27,7 @@ for (const [name, optimizer] of OPTIMIZERS) {
       assertEquals(history.epoch.length, EPOCHS);
       using p = model.predict(x);
       const labels = [...p.dataSync()].map((v) => (v > 0.5 ? 1 : 0));
-      const [loss, accuracy] = model.evaluate(x, y);
+      const [loss, accuracy] = await model.evaluate(x, y);
       if (labels.join() !== "0,1,1,0" || accuracy !== 1) {
         failures.push(`seed ${seed}: predictions ${[...p.dataSync()]}, loss ${loss}`);
       }

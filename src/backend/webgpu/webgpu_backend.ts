@@ -1,0 +1,610 @@
+/**
+ * The WebGPU backend: tensor storage is a GPUBuffer (from a size-class pool), every primitive is a
+ * WGSL program (programs/), and data stays on the GPU between ops (ARCHITECTURE principle 1).
+ *
+ * Recording: dispatches go into one command encoder, consecutive ones into one compute pass
+ * (WebGPU orders storage writes between dispatches); buffer copies end the pass. The encoder is
+ * submitted lazily: before a `write()` (a queue write must not overtake recorded work that reads
+ * the old values), before a readback, and every {@linkcode FLUSH_EVERY} dispatches.
+ *
+ * Bindings: WebGPU forbids binding one buffer as writable together with any other binding of it
+ * in one dispatch, and binding offsets must be aligned. The CPU kernels allow in-place calls
+ * (`y == x`) and time-step views (`subarray`) at any offset, so such a binding goes through a
+ * pooled temporary: copied in before the dispatch, copied back after it when written.
+ *
+ * Reads are asynchronous only: `readSync()` throws a TypeError (use `await tensor.data()`).
+ * `sumSquares()` (which returns a number synchronously, for clip-by-norm) and the convolution,
+ * pooling, recurrent and gather primitives are not implemented yet: they throw a TypeError naming
+ * the primitive, and `supports()` says so.
+ *
+ * @module
+ */
+import { BackendUnavailableError } from "../../errors.ts";
+import type {
+  Activation,
+  Backend,
+  BinaryOp,
+  BroadcastPlan,
+  Conv2dArgs,
+  Conv2dBackwardDataArgs,
+  Conv2dBackwardFilterArgs,
+  GemmArgs,
+  GruGatesArgs,
+  GruGatesBackwardArgs,
+  LstmGatesArgs,
+  LstmGatesBackwardArgs,
+  OptimizerStep,
+  Pool2dArgs,
+  ReduceOp,
+  SoftmaxOp,
+  Storage,
+  UnaryGradOp,
+  UnaryOp,
+} from "../backend.ts";
+import { BufferPool, READBACK_USAGE, STORAGE_USAGE, UniformArena } from "./buffers.ts";
+import { type GpuContext, openDevice } from "./device.ts";
+import { PipelineCache } from "./pipelines.ts";
+import { packUniforms, type WgslProgram } from "./program.ts";
+import {
+  f32Axpy,
+  f32Clip,
+  f32Fill,
+  f32Vaffine,
+  f32VbinaryBcast,
+  f32Vunary,
+  f32VunaryBwd,
+} from "./programs/elementwise.ts";
+import { f32GemmBlocked, f32GemmTiled, GEMM_ACT } from "./programs/gemm.ts";
+import { f32AdamStep, f32RmspropStep, f32SgdStep } from "./programs/optim.ts";
+import { f32Reduce, f32Softmax, f32SoftmaxBwd, reduceShape } from "./programs/reduce.ts";
+import { f32Transpose } from "./programs/transpose.ts";
+
+/** Dispatches recorded before the encoder is submitted without being asked. */
+export const FLUSH_EVERY = 256;
+
+/** A range of a GPUBuffer: `size` floats from element `offset`. */
+export class GpuStorage implements Storage {
+  constructor(
+    /** The backend that allocated the buffer. */
+    readonly owner: WebGpuBackend,
+    readonly buffer: GPUBuffer,
+    /** First element, in floats. */
+    readonly offset: number,
+    readonly size: number,
+  ) {}
+}
+
+/** Primitives this backend does not implement (yet); each throws a TypeError naming itself. */
+export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set([
+  "sumSquares",
+  "maxPool2d",
+  "maxPool2dBackward",
+  "avgPool2d",
+  "avgPool2dBackward",
+  "conv2d",
+  "conv2dBackwardData",
+  "conv2dBackwardFilter",
+  "lstmGates",
+  "lstmGatesBackward",
+  "gruGates",
+  "gruGatesBackward",
+  "rnnGates",
+  "rnnGatesBackward",
+  "sequenceTranspose",
+  "gatherRows",
+  "scatterAddRows",
+]);
+
+/** What to bind: a storage (or null for an unused optional input). */
+type Operand = Storage | null;
+
+/** Backend over one GPUDevice. */
+export class WebGpuBackend implements Backend {
+  readonly name = "webgpu" as const;
+  /** The adapter's description. */
+  readonly description: string;
+  /** Whether the adapter is a fallback/software (CPU) implementation. */
+  readonly software: boolean;
+  readonly device: GPUDevice;
+  readonly #pool: BufferPool;
+  readonly #uniforms: UniformArena;
+  readonly #pipelines: PipelineCache;
+  readonly #align: number;
+  /** A small buffer bound where an optional input is absent. */
+  readonly #dummy: GPUBuffer;
+  /**
+   * Which GEMM program runs: "blocked" (no workgroup memory) on software adapters, "tiled" on
+   * hardware ones; settable so that the tests run both on llvmpipe.
+   */
+  gemmVariant: "tiled" | "blocked";
+  #encoder: GPUCommandEncoder | null = null;
+  #pass: GPUComputePassEncoder | null = null;
+  #recorded = 0;
+  #lost: string | null = null;
+  #error: Error | null = null;
+
+  private constructor(ctx: GpuContext) {
+    this.device = ctx.device;
+    this.description = ctx.description;
+    this.software = ctx.software;
+    this.gemmVariant = ctx.software ? "blocked" : "tiled";
+    this.#pool = new BufferPool(ctx.device);
+    this.#uniforms = new UniformArena(ctx.device);
+    this.#pipelines = new PipelineCache(ctx.device);
+    this.#align = ctx.device.limits.minStorageBufferOffsetAlignment;
+    this.#dummy = ctx.device.createBuffer({ size: 256, usage: STORAGE_USAGE });
+    ctx.device.addEventListener("uncapturederror", (e) => {
+      this.#error ??= new Error(
+        `WebGPU error on the webgpu backend: ${(e as GPUUncapturedErrorEvent).error.message}`,
+      );
+    });
+  }
+
+  /**
+   * Opens a device.
+   *
+   * @param allowSoftware Whether a fallback/software adapter (llvmpipe) is acceptable.
+   * @throws {BackendUnavailableError} When no acceptable adapter or device exists.
+   */
+  static async start(allowSoftware: boolean): Promise<WebGpuBackend> {
+    let backend: WebGpuBackend | null = null;
+    const ctx = await openDevice(allowSoftware, (reason) => {
+      if (backend) backend.#lost = reason;
+    });
+    backend = new WebGpuBackend(ctx);
+    return backend;
+  }
+
+  /** Why the device was lost, or null while it works. */
+  get lost(): string | null {
+    return this.#lost;
+  }
+
+  /** Whether `primitive` (a Backend method name) runs on this backend. */
+  supports(primitive: string): boolean {
+    return !WEBGPU_UNSUPPORTED.has(primitive);
+  }
+
+  alloc(size: number): Storage {
+    this.#live("alloc");
+    return new GpuStorage(this, this.#pool.acquire(Math.max(1, size) * 4, STORAGE_USAGE), 0, size);
+  }
+
+  free(storage: Storage): void {
+    const s = storage as GpuStorage;
+    if (this.#lost || s.owner !== this) return;
+    this.#pool.release(s.buffer);
+  }
+
+  write(storage: Storage, values: Float32Array): void {
+    const s = this.#own(storage, "write");
+    if (values.length === 0) return;
+    this.flush();
+    // writeBuffer takes no SharedArrayBuffer-backed view (e.g. a view of the wasm memory).
+    const src = values.buffer instanceof ArrayBuffer
+      ? values as Float32Array<ArrayBuffer>
+      : values.slice();
+    this.device.queue.writeBuffer(s.buffer, s.offset * 4, src);
+  }
+
+  async read(storage: Storage, size: number): Promise<Float32Array> {
+    const s = this.#own(storage, "read");
+    if (size === 0) {
+      this.flush();
+      await this.#pipelines.check();
+      return new Float32Array(0);
+    }
+    const bytes = size * 4;
+    const staging = this.#pool.acquire(bytes, READBACK_USAGE);
+    this.#endPass();
+    this.#encoder ??= this.device.createCommandEncoder();
+    this.#encoder.copyBufferToBuffer(s.buffer, s.offset * 4, staging, 0, bytes);
+    this.flush();
+    try {
+      await this.#pipelines.check();
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    } catch (e) {
+      this.#live("read");
+      if (this.#error) throw this.#error;
+      throw e;
+    }
+    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    this.#pool.release(staging);
+    this.#live("read");
+    if (this.#error) throw this.#error;
+    return out;
+  }
+
+  readSync(_storage: Storage, _size: number): Float32Array {
+    throw new TypeError(
+      "Cannot run dataSync() on the webgpu backend: GPU memory can only be read asynchronously; use await tensor.data() on the webgpu backend",
+    );
+  }
+
+  copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void {
+    const a = this.#own(src, "copy"), b = this.#own(dst, "copy");
+    if (size === 0) return;
+    this.#endPass();
+    const enc = this.#encoder ??= this.device.createCommandEncoder();
+    const from = (a.offset + srcOffset) * 4, to = (b.offset + dstOffset) * 4, bytes = size * 4;
+    if (a.buffer !== b.buffer) {
+      enc.copyBufferToBuffer(a.buffer, from, b.buffer, to, bytes);
+      return;
+    }
+    const temp = this.#pool.acquire(bytes, STORAGE_USAGE);
+    enc.copyBufferToBuffer(a.buffer, from, temp, 0, bytes);
+    enc.copyBufferToBuffer(temp, 0, b.buffer, to, bytes);
+    this.#pool.release(temp);
+  }
+
+  fill(y: Storage, value: number, size: number): void {
+    if (size > 0) this.#run(f32Fill, { n: size }, [y], { n: size, value });
+  }
+
+  gemm(p: GemmArgs): void {
+    const { m, n, k } = p;
+    if (m === 0 || n === 0) return;
+    this.#run(
+      this.gemmVariant === "blocked" ? f32GemmBlocked : f32GemmTiled,
+      { transA: p.transA, transB: p.transB, m, n },
+      [p.a, p.b, p.bias, p.c],
+      {
+        m,
+        n,
+        k,
+        hasBias: p.bias ? 1 : 0,
+        act: GEMM_ACT[p.activation],
+        beta: p.beta,
+      },
+    );
+  }
+
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void {
+    if (size > 0) this.#run(f32Vunary, { op, n: size }, [x, y], { n: size });
+  }
+
+  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void {
+    if (size > 0) this.#run(f32VunaryBwd, { op, n: size }, [dy, saved, dx], { n: size });
+  }
+
+  affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
+    if (size > 0) this.#run(f32Vaffine, { n: size }, [x, y], { n: size, scale, shift });
+  }
+
+  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void {
+    const [d0, d1, d2, d3] = plan.dims, sa = plan.aStrides, sb = plan.bStrides;
+    const n = d0 * d1 * d2 * d3;
+    if (n === 0) return;
+    this.#run(f32VbinaryBcast, { op, n }, [a, b, y], {
+      n,
+      d1,
+      d2,
+      d3,
+      a0: sa[0],
+      a1: sa[1],
+      a2: sa[2],
+      a3: sa[3],
+      b0: sb[0],
+      b1: sb[1],
+      b2: sb[2],
+      b3: sb[3],
+    });
+  }
+
+  reduce(
+    op: ReduceOp,
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    scale: number,
+  ): void {
+    const outputs = outer * inner;
+    if (outputs === 0) return;
+    if (len === 0) return this.fill(y, 0, outputs);
+    const shape = reduceShape(outputs, len);
+    this.#run(f32Reduce, { op, shape, n: outputs }, [x, y], { outputs, len, inner, scale });
+  }
+
+  softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
+    if (rows * cols > 0) this.#run(f32Softmax, { op, rows }, [x, y], { rows, cols });
+  }
+
+  softmaxBackward(
+    op: SoftmaxOp,
+    dy: Storage,
+    y: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+  ): void {
+    if (rows * cols > 0) this.#run(f32SoftmaxBwd, { op, rows }, [dy, y, dx], { rows, cols });
+  }
+
+  optimizerStep(step: OptimizerStep, size: number): void {
+    if (size === 0) return;
+    const f = Math.fround;
+    if (step.op === "sgd") {
+      const { w, g, v, lr, momentum, nesterov } = step;
+      this.#run(f32SgdStep, { n: size }, [w, g, momentum !== 0 ? v : null], {
+        n: size,
+        lr,
+        momentum,
+        hasMomentum: momentum !== 0 ? 1 : 0,
+        nesterov: nesterov ? 1 : 0,
+      });
+    } else if (step.op === "adam") {
+      const { w, g, m, v, lrT, beta1, beta2, epsilon } = step;
+      this.#run(f32AdamStep, { n: size }, [w, g, m, v], {
+        n: size,
+        lrT,
+        b1: beta1,
+        c1: f(1 - f(beta1)),
+        b2: beta2,
+        c2: f(1 - f(beta2)),
+        eps: epsilon,
+      });
+    } else {
+      const { w, g, ms, lr, rho, epsilon } = step;
+      this.#run(f32RmspropStep, { n: size }, [w, g, ms], {
+        n: size,
+        lr,
+        rho,
+        c: f(1 - f(rho)),
+        eps: epsilon,
+      });
+    }
+  }
+
+  clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void {
+    if (size > 0) this.#run(f32Clip, { n: size }, [x, y], { n: size, lo, hi });
+  }
+
+  axpy(x: Storage, y: Storage, size: number, a: number): void {
+    if (size > 0) this.#run(f32Axpy, { n: size }, [x, y], { n: size, a });
+  }
+
+  sumSquares(_x: Storage, _size: number): number {
+    return this.#unsupported("sumSquares", "clipNorm needs a synchronous sum; use clipValue");
+  }
+
+  transpose(x: Storage, y: Storage, rows: number, cols: number): void {
+    const n = rows * cols;
+    if (n > 0) this.#run(f32Transpose, { n }, [x, y], { n, rows, cols });
+  }
+
+  maxPool2d(_x: Storage, _y: Storage, _p: Pool2dArgs): void {
+    this.#unsupported("maxPool2d");
+  }
+
+  maxPool2dBackward(_x: Storage, _y: Storage, _dy: Storage, _dx: Storage, _p: Pool2dArgs): void {
+    this.#unsupported("maxPool2dBackward");
+  }
+
+  avgPool2d(_x: Storage, _y: Storage, _p: Pool2dArgs): void {
+    this.#unsupported("avgPool2d");
+  }
+
+  avgPool2dBackward(_dy: Storage, _dx: Storage, _p: Pool2dArgs): void {
+    this.#unsupported("avgPool2dBackward");
+  }
+
+  conv2d(_args: Conv2dArgs): void {
+    this.#unsupported("conv2d");
+  }
+
+  conv2dBackwardData(_args: Conv2dBackwardDataArgs): void {
+    this.#unsupported("conv2dBackwardData");
+  }
+
+  conv2dBackwardFilter(_args: Conv2dBackwardFilterArgs): void {
+    this.#unsupported("conv2dBackwardFilter");
+  }
+
+  subarray(storage: Storage, offset: number, size: number): Storage {
+    const s = this.#own(storage, "subarray");
+    return new GpuStorage(this, s.buffer, s.offset + offset, size);
+  }
+
+  lstmGates(_args: LstmGatesArgs): void {
+    this.#unsupported("lstmGates");
+  }
+
+  lstmGatesBackward(_args: LstmGatesBackwardArgs): void {
+    this.#unsupported("lstmGatesBackward");
+  }
+
+  gruGates(_args: GruGatesArgs): void {
+    this.#unsupported("gruGates");
+  }
+
+  gruGatesBackward(_args: GruGatesBackwardArgs): void {
+    this.#unsupported("gruGatesBackward");
+  }
+
+  rnnGates(
+    _xw: Storage,
+    _hu: Storage,
+    _h: Storage,
+    _activation: Activation,
+    _batch: number,
+    _units: number,
+  ): void {
+    this.#unsupported("rnnGates");
+  }
+
+  rnnGatesBackward(
+    _dh: Storage,
+    _h: Storage,
+    _dz: Storage,
+    _activation: Activation,
+    _batch: number,
+    _units: number,
+  ): void {
+    this.#unsupported("rnnGatesBackward");
+  }
+
+  sequenceTranspose(
+    _x: Storage,
+    _y: Storage,
+    _batch: number,
+    _steps: number,
+    _inner: number,
+    _toTimeMajor: boolean,
+    _reverse: boolean,
+  ): void {
+    this.#unsupported("sequenceTranspose");
+  }
+
+  gatherRows(
+    _table: Storage,
+    _indices: Storage,
+    _y: Storage,
+    _rows: number,
+    _cols: number,
+    _n: number,
+  ): void {
+    this.#unsupported("gatherRows");
+  }
+
+  scatterAddRows(
+    _dy: Storage,
+    _indices: Storage,
+    _dtable: Storage,
+    _rows: number,
+    _cols: number,
+    _n: number,
+  ): void {
+    this.#unsupported("scatterAddRows");
+  }
+
+  memoryBytes(): number {
+    return this.#pool.bytes + this.#uniforms.bytes + this.#dummy.size;
+  }
+
+  /** Submits the recorded work (a no-op when nothing is recorded). */
+  flush(): void {
+    this.#endPass();
+    if (!this.#encoder) return;
+    this.#uniforms.flush(this.device.queue);
+    this.device.queue.submit([this.#encoder.finish()]);
+    this.#encoder = null;
+    this.#recorded = 0;
+  }
+
+  /** Waits until the GPU has run everything submitted; rethrows deferred errors. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.#pipelines.check();
+    await this.device.queue.onSubmittedWorkDone();
+    this.#live("sync");
+    if (this.#error) throw this.#error;
+  }
+
+  /** Destroys the device (its buffers with it). The backend is unusable afterwards. */
+  destroy(): void {
+    this.#lost ??= "destroyed by destroy()";
+    this.device.destroy();
+  }
+
+  #endPass(): void {
+    if (this.#pass) {
+      this.#pass.end();
+      this.#pass = null;
+    }
+  }
+
+  #live(method: string): void {
+    if (this.#lost !== null) {
+      throw new BackendUnavailableError(
+        `Cannot run ${method}() on the webgpu backend: the GPU device was lost (${this.#lost}); call ready({ backend: "webgpu" }) again and recreate the tensors`,
+      );
+    }
+  }
+
+  #own(storage: Storage, method: string): GpuStorage {
+    this.#live(method);
+    if (storage instanceof GpuStorage && storage.owner === this) return storage;
+    const where = storage instanceof GpuStorage ? "an earlier webgpu device" : "another backend";
+    throw new TypeError(
+      `Cannot run ${method}() on the webgpu backend: a tensor's storage belongs to ${where}; create tensors after ready(), or move one with dn.tensor(await t.data(), t.shape)`,
+    );
+  }
+
+  #unsupported(primitive: string, hint = "use the wasm or threads backend for it"): never {
+    throw new TypeError(
+      `Cannot run ${primitive}() on the webgpu backend: it is not implemented there yet; ${hint}`,
+    );
+  }
+
+  /**
+   * Records one dispatch of `program`: binds `operands` to its bindings in order (null binds a
+   * dummy buffer), routing aliased or unaligned bindings through temporaries (see the header).
+   */
+  #run<P>(
+    program: WgslProgram<P>,
+    params: P,
+    operands: readonly Operand[],
+    uniforms: Record<string, number>,
+  ): void {
+    const key = program.key(params);
+    const storages = operands.map((o) => (o === null ? null : this.#own(o, key)));
+    const cached = this.#pipelines.get(program, params);
+    const device = this.device;
+    type Bound = { buffer: GPUBuffer; offset: number; size: number };
+    const bound: Bound[] = [];
+    const copyIn: [GpuStorage, GPUBuffer][] = [];
+    const copyOut: [GPUBuffer, GpuStorage][] = [];
+    storages.forEach((s, i) => {
+      if (s === null) {
+        bound.push({ buffer: this.#dummy, offset: 0, size: this.#dummy.size });
+        return;
+      }
+      const writes = program.bindings[i].access === "read_write";
+      const bytes = Math.max(1, s.size) * 4;
+      const aliased = storages.some((o, j) =>
+        j !== i && o !== null && o.buffer === s.buffer &&
+        (writes || program.bindings[j].access === "read_write")
+      );
+      const unaligned = (s.offset * 4) % this.#align !== 0;
+      // A read binding that aliases a written one keeps the original; the written one moves.
+      if (unaligned || (aliased && writes)) {
+        const temp = this.#pool.acquire(bytes, STORAGE_USAGE);
+        copyIn.push([s, temp]);
+        if (writes) copyOut.push([temp, s]);
+        bound.push({ buffer: temp, offset: 0, size: bytes });
+      } else bound.push({ buffer: s.buffer, offset: s.offset * 4, size: bytes });
+    });
+    const entries: GPUBindGroupEntry[] = bound.map((b, i) => ({
+      binding: i,
+      resource: { buffer: b.buffer, offset: b.offset, size: b.size },
+    }));
+    entries.push({
+      binding: bound.length,
+      resource: this.#uniforms.push(packUniforms(program.uniforms, uniforms, key)),
+    });
+    const group = device.createBindGroup({ layout: cached.layout, entries });
+    const enc = this.#encoder ??= device.createCommandEncoder();
+    if (copyIn.length) {
+      this.#endPass();
+      for (const [s, temp] of copyIn) {
+        enc.copyBufferToBuffer(s.buffer, s.offset * 4, temp, 0, Math.max(1, s.size) * 4);
+      }
+    }
+    const pass = this.#pass ??= enc.beginComputePass();
+    pass.setPipeline(cached.pipeline);
+    pass.setBindGroup(0, group);
+    const [x, y, z] = program.dispatch(params, cached.wg, device.limits);
+    pass.dispatchWorkgroups(x, y, z);
+    if (copyOut.length) {
+      this.#endPass();
+      for (const [temp, s] of copyOut) {
+        enc.copyBufferToBuffer(temp, 0, s.buffer, s.offset * 4, Math.max(1, s.size) * 4);
+      }
+    }
+    for (const [, temp] of copyIn) this.#pool.release(temp);
+    if (++this.#recorded >= FLUSH_EVERY) this.flush();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The webgpu backend through the public API: selection (`ready()`, software adapters, "auto"),
+ * async reads, the typed errors (dataSync, tensors from another backend, unsupported primitives,
+ * a lost device, no adapter), and that ops chain on the GPU and give the wasm answers.
+ * Skipped without an adapter, failed instead under `DENDRITE_REQUIRE_WEBGPU=1` (tests/_util/backends.ts).
+ */
+import * as dn from "../../mod.ts";
+import { activeBackend } from "../../src/backend/select.ts";
+import { isSoftwareAdapter } from "../../src/backend/webgpu/device.ts";
+import { PipelineCache } from "../../src/backend/webgpu/pipelines.ts";
+import type { WgslProgram } from "../../src/backend/webgpu/program.ts";
+import type { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";
+import { assertClose, Tol } from "../_util/assert_close.ts";
+import { testWebgpu } from "../_util/backends.ts";
+
+const { backend: probe } = await testWebgpu();
+const ignore = probe === null;
+
+Deno.test({
+  name: 'ready({ backend: "webgpu" }) takes the adapter and says whether it is software',
+  ignore,
+  fn: async () => {
+    const info = await dn.ready({ backend: "webgpu" });
+    assertEquals(info.name, "webgpu");
+    const gpu = activeBackend() as WebGpuBackend;
+    assert(info.reason.includes(gpu.description), info.reason);
+    assertEquals(/software/.test(info.reason), gpu.software);
+    // Called again, it keeps the same device (tensors stay valid).
+    await dn.ready({ backend: "webgpu" });
+    assert(activeBackend() === gpu, "ready() twice reuses the device");
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: 'ready({ backend: "auto" }) never takes a software (fallback) adapter',
+  ignore,
+  fn: async () => {
+    const info = await dn.ready({ backend: "auto" });
+    const adapter = await navigator.gpu.requestAdapter();
+    if (isSoftwareAdapter(adapter?.info)) assert(info.name !== "webgpu", info.reason);
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: "ops on webgpu chain on the GPU and match the wasm backend",
+  ignore,
+  fn: async () => {
+    const x = [[1, -2, 3], [-4, 5, -6]], w = [[0.5, -1], [2, 0.25], [-1.5, 1]];
+    const run = async () => {
+      const y = dn.tidy(() => {
+        const h = dn.matmul(dn.tensor(x), dn.tensor(w), {
+          bias: dn.tensor([0.1, -0.2]),
+          activation: "tanh",
+        });
+        return dn.softmax(dn.add(dn.mul(h, 3), dn.sum(h, 0)));
+      });
+      const out = await y.data();
+      y.dispose();
+      return out;
+    };
+    await dn.ready({ backend: "wasm" });
+    const expected = await run();
+    await dn.ready({ backend: "webgpu" });
+    assertClose(await run(), Float64Array.from(expected), Tol.gpu, "chained ops on webgpu vs wasm");
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: "dataSync() on webgpu throws a TypeError pointing to await tensor.data()",
+  ignore,
+  fn: async () => {
+    await dn.ready({ backend: "webgpu" });
+    using t = dn.tensor([1, 2, 3]);
+    assertThrows(() => t.dataSync(), TypeError, "use await tensor.data() on the webgpu backend");
+    assertEquals([...await t.data()], [1, 2, 3]);
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: "a tensor created on another backend is rejected with a TypeError naming both backends",
+  ignore,
+  fn: async () => {
+    await dn.ready({ backend: "wasm" });
+    using onWasm = dn.tensor([1, 2]);
+    await dn.ready({ backend: "webgpu" });
+    using onGpu = dn.tensor([3, 4]);
+    assertThrows(
+      () => dn.add(onWasm, onGpu),
+      TypeError,
+      'created on backend "wasm" while backend "webgpu"',
+    );
+    // Moving it explicitly works.
+    using moved = dn.tensor(await onWasm.data(), onWasm.shape);
+    using sum = dn.add(moved, onGpu);
+    assertEquals([...await sum.data()], [4, 6]);
+    await dn.ready({ backend: "wasm" });
+    assertThrows(
+      () => dn.relu(onGpu),
+      TypeError,
+      'created on backend "webgpu" while backend "wasm"',
+    );
+  },
+});
+
+Deno.test({
+  name: "unsupported primitives on webgpu throw a TypeError naming the primitive",
+  ignore,
+  fn: async () => {
+    await dn.ready({ backend: "webgpu" });
+    using x = dn.ones([1, 4, 4, 1]);
+    assertThrows(
+      () => dn.maxPool2d(x, { poolSize: 2 }),
+      TypeError,
+      "maxPool2d() on the webgpu backend",
+    );
+    assert(!(activeBackend() as WebGpuBackend).supports("conv2d"), "supports() is honest");
+    assert((activeBackend() as WebGpuBackend).supports("gemm"), "supports(gemm)");
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: "a lost device is reported as BackendUnavailableError and ready() starts a new one",
+  ignore,
+  fn: async () => {
+    await dn.ready({ backend: "webgpu" });
+    const gpu = activeBackend() as WebGpuBackend;
+    const t = dn.tensor([1, 2, 3]);
+    gpu.destroy();
+    await gpu.device.lost;
+    assertThrows(() => dn.relu(t), dn.BackendUnavailableError, "the GPU device was lost");
+    await assertRejects(() => t.data(), dn.BackendUnavailableError, "call ready(");
+    t.dispose(); // freeing after the loss is harmless
+    await dn.ready({ backend: "webgpu" });
+    assert(activeBackend() !== gpu, "a new device");
+    using u = dn.relu(dn.tensor([-1, 2]));
+    assertEquals([...await u.data()], [0, 2]);
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name:
+    'ready({ backend: "webgpu" }) rejects with BackendUnavailableError when there is no adapter',
+  ignore,
+  fn: async () => {
+    await dn.ready({ backend: "wasm" });
+    const gpu = navigator.gpu as GPU & { requestAdapter: GPU["requestAdapter"] };
+    const original = gpu.requestAdapter;
+    Object.defineProperty(gpu, "requestAdapter", {
+      value: () => Promise.resolve(null),
+      configurable: true,
+    });
+    try {
+      await assertRejects(
+        () => dn.ready({ backend: "webgpu" }),
+        dn.BackendUnavailableError,
+        "requestAdapter() returned null",
+      );
+      assertEquals((await dn.ready({ backend: "auto" })).name === "webgpu", false);
+    } finally {
+      Object.defineProperty(gpu, "requestAdapter", { value: original, configurable: true });
+      delete (gpu as { requestAdapter?: unknown }).requestAdapter;
+    }
+    await dn.ready({ backend: "wasm" });
+  },
+});
+
+Deno.test({
+  name: "a WGSL program that does not compile throws an Error naming its key and line",
+  ignore,
+  fn: async () => {
+    const cache = new PipelineCache(probe!.device);
+    const broken: WgslProgram<null> = {
+      key: () => "f32_broken",
+      bindings: [{ name: "y", access: "read_write" }],
+      uniforms: { n: "u32" },
+      workgroupSize: () => [64, 1, 1],
+      dispatch: () => [1, 1, 1],
+      body: () => "  y[gi] = undefined_name;",
+    };
+    cache.get(broken, null);
+    const error = await cache.check().then(() => null, (e: Error) => e);
+    assert(error instanceof Error, "check() rejects");
+    assert(/"f32_broken@64x1x1"/.test(error.message), error.message);
+    assert(
+      /line \d+/.test(error.message) && error.message.includes("undefined_name"),
+      error.message,
+    );
+    assertThrows(() => cache.get(broken, null), Error, "f32_broken");
+  },
+});
