@@ -162,7 +162,20 @@ Deno.test("a worker that does not answer in time makes the call throw instead of
         activation: "linear",
         beta: 0,
       });
-    assertThrows(gemm, Error, "did not answer within 0 ms");
+    // With a 0 ms timeout the call throws whenever the worker's share ends after the caller's;
+    // on a loaded machine the worker can win a race now and then, so allow a few tries.
+    let thrown: unknown;
+    for (let i = 0; i < 50 && thrown === undefined; i++) {
+      try {
+        gemm();
+      } catch (e) {
+        thrown = e;
+      }
+    }
+    assert(
+      thrown instanceof Error && thrown.message.includes("did not answer within 0 ms"),
+      String(thrown),
+    );
     assertThrows(gemm, Error, "call ready(");
   } finally {
     await b.shutdown();
