@@ -2,7 +2,8 @@
  * The primitive conformance suite (STYLE C11): every primitive the MLP path needs, on every
  * backend `testBackends()` yields (wasm always; webgpu when an adapter exists, required in CI by
  * `DENDRITE_REQUIRE_WEBGPU=1`), against the float64 references of tests/_reference (C8), on odd
- * shapes (1, 3, 17, 33, 65 and rows of 1000+ for the workgroup reductions).
+ * shapes (1, 3, 17, 33, 65 and rows of 1000+ for the workgroup reductions). The CNN and RNN
+ * primitives (convolution, pooling, recurrent gates, gather) are in webgpu_conformance_cnn_test.ts.
  *
  * Tolerances (C9): `Tol.gpu` for elementwise ops and short chains, `Tol.gpuDot(k)` for sums of k
  * terms (derivations in tests/_util/assert_close.ts). They hold for every backend; the tighter
@@ -34,33 +35,9 @@ import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { testBackends } from "../_util/backends.ts";
 import { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { randomF32 } from "../_util/rng.ts";
+import { put, uniform, withStorages } from "./_conformance.ts";
 
 const backends = await testBackends();
-
-/** Storage holding `values`. */
-function put(b: Backend, values: ArrayLike<number>): Storage {
-  const s = b.alloc(values.length);
-  b.write(s, Float32Array.from(values));
-  return s;
-}
-
-/** Values uniform in [lo, hi], rounded to f32. */
-function uniform(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  return randomF32(n, seed).map((v) => Math.fround(lo + ((v + 1) / 2) * (hi - lo)));
-}
-
-/** Runs `body` with a scratch list of storages freed afterwards. */
-async function withStorages(
-  b: Backend,
-  body: (keep: (s: Storage) => Storage) => Promise<void>,
-): Promise<void> {
-  const all: Storage[] = [];
-  try {
-    await body((s) => (all.push(s), s));
-  } finally {
-    for (const s of all) b.free(s);
-  }
-}
 
 const ACTS: Activation[] = ["linear", "relu", "sigmoid", "tanh"];
 const REF_ACT: Record<Activation, GemmActivation> = {
@@ -431,18 +408,18 @@ for (const { name: backendName, backend: b, supports } of backends) {
   });
 
   Deno.test({
-    name: `conv2d() on ${name} is implemented or honestly unsupported`,
-    ignore: supports("conv2d"),
+    name: `sumSquares() on ${name} is implemented or honestly unsupported`,
+    ignore: supports("sumSquares"),
     fn: () => {
       const s = b.alloc(1);
       try {
         let threw = false;
         try {
-          b.maxPool2d(s, s, {} as never);
+          b.sumSquares(s, 1);
         } catch (e) {
           threw = e instanceof TypeError && /not implemented/.test((e as Error).message);
         }
-        if (!threw) throw new Error(`maxPool2d on ${name} neither ran nor threw a TypeError`);
+        if (!threw) throw new Error(`sumSquares on ${name} neither ran nor threw a TypeError`);
       } finally {
         b.free(s);
       }

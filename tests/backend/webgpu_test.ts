@@ -1,6 +1,6 @@
 /**
  * The webgpu backend through the public API: selection (`ready()`, software adapters, "auto"),
- * async reads, the typed errors (dataSync, tensors from another backend, unsupported primitives,
+ * async reads, the typed errors (dataSync, tensors from another backend, sumSquares for clipNorm,
  * a lost device, no adapter), and that ops chain on the GPU and give the wasm answers.
  * Skipped without an adapter, failed instead under `DENDRITE_REQUIRE_WEBGPU=1` (tests/_util/backends.ts).
  */
@@ -108,18 +108,23 @@ Deno.test({
 });
 
 Deno.test({
-  name: "unsupported primitives on webgpu throw a TypeError naming the primitive",
+  name: "sumSquares (clipNorm) on webgpu throws a TypeError naming the primitive",
   ignore,
   fn: async () => {
     await dn.ready({ backend: "webgpu" });
-    using x = dn.ones([1, 4, 4, 1]);
-    assertThrows(
-      () => dn.maxPool2d(x, { poolSize: 2 }),
+    const model = dn.sequential([dn.layers.dense({ units: 1, inputShape: [2] })]);
+    model.compile({ optimizer: dn.optimizers.sgd({ clipNorm: 1 }), loss: "meanSquaredError" });
+    using x = dn.ones([4, 2]);
+    using y = dn.ones([4, 1]);
+    await assertRejects(
+      () => model.fit(x, y, { epochs: 1, verbose: 0 }),
       TypeError,
-      "maxPool2d() on the webgpu backend",
+      "sumSquares() on the webgpu backend",
     );
-    assert(!(activeBackend() as WebGpuBackend).supports("conv2d"), "supports() is honest");
-    assert((activeBackend() as WebGpuBackend).supports("gemm"), "supports(gemm)");
+    model.dispose();
+    const gpu = activeBackend() as WebGpuBackend;
+    assert(!gpu.supports("sumSquares"), "supports() is honest");
+    assert(gpu.supports("conv2d") && gpu.supports("lstmGates"), "supports(conv2d, lstmGates)");
     await dn.ready({ backend: "wasm" });
   },
 });

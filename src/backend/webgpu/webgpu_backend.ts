@@ -13,9 +13,12 @@
  * pooled temporary: copied in before the dispatch, copied back after it when written.
  *
  * Reads are asynchronous only: `readSync()` throws a TypeError (use `await tensor.data()`).
- * `sumSquares()` (which returns a number synchronously, for clip-by-norm) and the convolution,
- * pooling, recurrent and gather primitives are not implemented yet: they throw a TypeError naming
- * the primitive, and `supports()` says so.
+ * Every primitive runs in WGSL except `sumSquares()`: the Backend contract returns its number
+ * synchronously (the optimizers' clip-by-norm reads it on the host, in the middle of a step),
+ * which a GPU cannot do without a readback the host waits on. It throws a TypeError naming the
+ * primitive, `supports("sumSquares")` is false, and `clipValue` (an elementwise kernel) works.
+ * Moving clip-by-norm onto the device (a reduction into a buffer and a scale read by the next
+ * kernel) would need a Backend primitive of its own.
  *
  * @module
  */
@@ -28,6 +31,7 @@ import type {
   Conv2dArgs,
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
+  Conv2dGeometry,
   GemmArgs,
   GruGatesArgs,
   GruGatesBackwardArgs,
@@ -54,7 +58,26 @@ import {
   f32Vunary,
   f32VunaryBwd,
 } from "./programs/elementwise.ts";
-import { f32GemmBlocked, f32GemmTiled, GEMM_ACT } from "./programs/gemm.ts";
+import { ACT_CODE } from "./programs/activation.ts";
+import {
+  type ConvParams,
+  f32Conv2dNhwc,
+  f32Conv2dNhwcBwdData,
+  f32Conv2dNhwcBwdFilter,
+  filterSlices,
+} from "./programs/conv.ts";
+import { f32GatherRows, f32ScatterAddRows } from "./programs/gather.ts";
+import { f32GemmBlocked, f32GemmTiled } from "./programs/gemm.ts";
+import { f32Pool2dNhwc, f32Pool2dNhwcBwd } from "./programs/pool.ts";
+import {
+  f32GruGatesBwd,
+  f32GruGatesFwd,
+  f32LstmGatesBwd,
+  f32LstmGatesFwd,
+  f32RnnGatesBwd,
+  f32RnnGatesFwd,
+  f32SequenceTranspose,
+} from "./programs/recurrent.ts";
 import { f32AdamStep, f32RmspropStep, f32SgdStep } from "./programs/optim.ts";
 import { f32Reduce, f32Softmax, f32SoftmaxBwd, reduceShape } from "./programs/reduce.ts";
 import { f32Transpose } from "./programs/transpose.ts";
@@ -75,25 +98,7 @@ export class GpuStorage implements Storage {
 }
 
 /** Primitives this backend does not implement (yet); each throws a TypeError naming itself. */
-export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set([
-  "sumSquares",
-  "maxPool2d",
-  "maxPool2dBackward",
-  "avgPool2d",
-  "avgPool2dBackward",
-  "conv2d",
-  "conv2dBackwardData",
-  "conv2dBackwardFilter",
-  "lstmGates",
-  "lstmGatesBackward",
-  "gruGates",
-  "gruGatesBackward",
-  "rnnGates",
-  "rnnGatesBackward",
-  "sequenceTranspose",
-  "gatherRows",
-  "scatterAddRows",
-]);
+export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set(["sumSquares"]);
 
 /** What to bind: a storage (or null for an unused optional input). */
 type Operand = Storage | null;
@@ -254,7 +259,7 @@ export class WebGpuBackend implements Backend {
         n,
         k,
         hasBias: p.bias ? 1 : 0,
-        act: GEMM_ACT[p.activation],
+        act: ACT_CODE[p.activation],
         beta: p.beta,
       },
     );
@@ -375,32 +380,59 @@ export class WebGpuBackend implements Backend {
     if (n > 0) this.#run(f32Transpose, { n }, [x, y], { n, rows, cols });
   }
 
-  maxPool2d(_x: Storage, _y: Storage, _p: Pool2dArgs): void {
-    this.#unsupported("maxPool2d");
+  maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
+    this.#pooling("max", [x, y], p.batch * p.outHeight * p.outWidth * p.channels, p, f32Pool2dNhwc);
   }
 
-  maxPool2dBackward(_x: Storage, _y: Storage, _dy: Storage, _dx: Storage, _p: Pool2dArgs): void {
-    this.#unsupported("maxPool2dBackward");
+  maxPool2dBackward(x: Storage, y: Storage, dy: Storage, dx: Storage, p: Pool2dArgs): void {
+    const n = p.batch * p.inHeight * p.inWidth * p.channels;
+    this.#pooling("max", [dy, dx, x, y], n, p, f32Pool2dNhwcBwd);
   }
 
-  avgPool2d(_x: Storage, _y: Storage, _p: Pool2dArgs): void {
-    this.#unsupported("avgPool2d");
+  avgPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
+    this.#pooling("avg", [x, y], p.batch * p.outHeight * p.outWidth * p.channels, p, f32Pool2dNhwc);
   }
 
-  avgPool2dBackward(_dy: Storage, _dx: Storage, _p: Pool2dArgs): void {
-    this.#unsupported("avgPool2dBackward");
+  avgPool2dBackward(dy: Storage, dx: Storage, p: Pool2dArgs): void {
+    const n = p.batch * p.inHeight * p.inWidth * p.channels;
+    this.#pooling("avg", [dy, dx, null, null], n, p, f32Pool2dNhwcBwd);
   }
 
-  conv2d(_args: Conv2dArgs): void {
-    this.#unsupported("conv2d");
+  conv2d(p: Conv2dArgs): void {
+    const rows = p.batch * p.outHeight * p.outWidth, cols = p.outChannels;
+    if (rows * cols === 0) return;
+    const g = convUniforms(p, rows, cols, 1);
+    this.#run(f32Conv2dNhwc, { n: g.n }, [p.x, p.filter, p.bias, p.y], {
+      ...g,
+      hasBias: p.bias ? 1 : 0,
+      act: ACT_CODE[p.activation],
+    });
   }
 
-  conv2dBackwardData(_args: Conv2dBackwardDataArgs): void {
-    this.#unsupported("conv2dBackwardData");
+  conv2dBackwardData(p: Conv2dBackwardDataArgs): void {
+    const rows = p.batch * p.inHeight * p.inWidth, cols = p.inChannels;
+    if (rows * cols === 0) return;
+    const g = convUniforms(p, rows, cols, 1);
+    this.#run(f32Conv2dNhwcBwdData, { n: g.n }, [p.dy, p.filter, p.dx], g);
   }
 
-  conv2dBackwardFilter(_args: Conv2dBackwardFilterArgs): void {
-    this.#unsupported("conv2dBackwardFilter");
+  conv2dBackwardFilter(p: Conv2dBackwardFilterArgs): void {
+    const rows = p.filterHeight * p.filterWidth * p.inChannels, cols = p.outChannels;
+    const size = rows * cols;
+    if (size === 0) return;
+    const pixels = p.batch * p.outHeight * p.outWidth;
+    if (pixels === 0) return this.fill(p.dw, 0, size);
+    const slices = filterSlices(pixels, size);
+    const g = convUniforms(p, rows, cols, slices);
+    const sliceLen = Math.ceil(pixels / slices);
+    const uniforms = { ...g, pixels, sliceLen };
+    if (slices === 1) {
+      return this.#run(f32Conv2dNhwcBwdFilter, { n: g.n }, [p.x, p.dy, p.dw], uniforms);
+    }
+    const partials = this.alloc(slices * size);
+    this.#run(f32Conv2dNhwcBwdFilter, { n: g.n }, [p.x, p.dy, partials], uniforms);
+    this.reduce("sum", partials, p.dw, 1, slices, size, 1);
+    this.free(partials); // recorded work keeps its order: a later user of the buffer runs after
   }
 
   subarray(storage: Storage, offset: number, size: number): Storage {
@@ -408,76 +440,108 @@ export class WebGpuBackend implements Backend {
     return new GpuStorage(this, s.buffer, s.offset + offset, size);
   }
 
-  lstmGates(_args: LstmGatesArgs): void {
-    this.#unsupported("lstmGates");
+  lstmGates(p: LstmGatesArgs): void {
+    const n = p.batch * p.units;
+    if (n === 0) return;
+    this.#run(f32LstmGatesFwd, { n }, [p.xw, p.hu, p.cPrev, p.c, p.h, p.gates], {
+      n,
+      units: p.units,
+    });
   }
 
-  lstmGatesBackward(_args: LstmGatesBackwardArgs): void {
-    this.#unsupported("lstmGatesBackward");
+  lstmGatesBackward(p: LstmGatesBackwardArgs): void {
+    const n = p.batch * p.units;
+    if (n === 0) return;
+    this.#run(f32LstmGatesBwd, { n }, [p.dh, p.dc, p.gates, p.cPrev, p.c, p.dz], {
+      n,
+      units: p.units,
+    });
   }
 
-  gruGates(_args: GruGatesArgs): void {
-    this.#unsupported("gruGates");
+  gruGates(p: GruGatesArgs): void {
+    const n = p.batch * p.units;
+    if (n === 0) return;
+    this.#run(f32GruGatesFwd, { n }, [p.xw, p.hu, p.hPrev, p.h, p.saved], { n, units: p.units });
   }
 
-  gruGatesBackward(_args: GruGatesBackwardArgs): void {
-    this.#unsupported("gruGatesBackward");
+  gruGatesBackward(p: GruGatesBackwardArgs): void {
+    const n = p.batch * p.units;
+    if (n === 0) return;
+    this.#run(f32GruGatesBwd, { n }, [p.dh, p.saved, p.hPrev, p.dxw, p.dhu, p.dhPrev], {
+      n,
+      units: p.units,
+      hasDhPrev: p.dhPrev ? 1 : 0,
+    });
   }
 
   rnnGates(
-    _xw: Storage,
-    _hu: Storage,
-    _h: Storage,
-    _activation: Activation,
-    _batch: number,
-    _units: number,
+    xw: Storage,
+    hu: Storage,
+    h: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
   ): void {
-    this.#unsupported("rnnGates");
+    const n = batch * units;
+    if (n > 0) this.#run(f32RnnGatesFwd, { n }, [xw, hu, h], { n, act: ACT_CODE[activation] });
   }
 
   rnnGatesBackward(
-    _dh: Storage,
-    _h: Storage,
-    _dz: Storage,
-    _activation: Activation,
-    _batch: number,
-    _units: number,
+    dh: Storage,
+    h: Storage,
+    dz: Storage,
+    activation: Activation,
+    batch: number,
+    units: number,
   ): void {
-    this.#unsupported("rnnGatesBackward");
+    const n = batch * units;
+    if (n > 0) this.#run(f32RnnGatesBwd, { n }, [dh, h, dz], { n, act: ACT_CODE[activation] });
   }
 
   sequenceTranspose(
-    _x: Storage,
-    _y: Storage,
-    _batch: number,
-    _steps: number,
-    _inner: number,
-    _toTimeMajor: boolean,
-    _reverse: boolean,
+    x: Storage,
+    y: Storage,
+    batch: number,
+    steps: number,
+    inner: number,
+    toTimeMajor: boolean,
+    reverse: boolean,
   ): void {
-    this.#unsupported("sequenceTranspose");
+    const n = batch * steps * inner;
+    if (n === 0) return;
+    this.#run(f32SequenceTranspose, { n }, [x, y], {
+      n,
+      batch,
+      steps,
+      inner,
+      toTimeMajor: toTimeMajor ? 1 : 0,
+      reverse: reverse ? 1 : 0,
+    });
   }
 
   gatherRows(
-    _table: Storage,
-    _indices: Storage,
-    _y: Storage,
+    table: Storage,
+    indices: Storage,
+    y: Storage,
     _rows: number,
-    _cols: number,
-    _n: number,
+    cols: number,
+    n: number,
   ): void {
-    this.#unsupported("gatherRows");
+    const size = n * cols;
+    if (size > 0) this.#run(f32GatherRows, { n: size }, [table, indices, y], { n: size, cols });
   }
 
   scatterAddRows(
-    _dy: Storage,
-    _indices: Storage,
-    _dtable: Storage,
-    _rows: number,
-    _cols: number,
-    _n: number,
+    dy: Storage,
+    indices: Storage,
+    dtable: Storage,
+    rows: number,
+    cols: number,
+    n: number,
   ): void {
-    this.#unsupported("scatterAddRows");
+    const size = rows * cols;
+    if (size === 0 || n === 0) return;
+    this.#run(f32ScatterAddRows, { n: size }, [dy, indices, dtable], { n: size, cols, count: n });
   }
 
   memoryBytes(): number {
@@ -537,6 +601,31 @@ export class WebGpuBackend implements Backend {
     throw new TypeError(
       `Cannot run ${primitive}() on the webgpu backend: it is not implemented there yet; ${hint}`,
     );
+  }
+
+  /** Records a pooling program over `n` invocations with the geometry `p`. */
+  #pooling(
+    op: "max" | "avg",
+    operands: readonly Operand[],
+    n: number,
+    p: Pool2dArgs,
+    program: typeof f32Pool2dNhwc,
+  ): void {
+    if (n === 0) return;
+    this.#run(program, { op, n }, operands, {
+      n,
+      h: p.inHeight,
+      w: p.inWidth,
+      c: p.channels,
+      oh: p.outHeight,
+      ow: p.outWidth,
+      ph: p.poolHeight,
+      pw: p.poolWidth,
+      sh: p.strideHeight,
+      sw: p.strideWidth,
+      padTop: p.padTop,
+      padLeft: p.padLeft,
+    });
   }
 
   /**
@@ -607,4 +696,35 @@ export class WebGpuBackend implements Backend {
     for (const [, temp] of copyIn) this.#pool.release(temp);
     if (++this.#recorded >= FLUSH_EVERY) this.flush();
   }
+}
+
+/** The uniforms the convolution programs share: `rows x cols` output in 4 x 4 blocks, `slices` times. */
+function convUniforms(
+  p: Conv2dGeometry,
+  rows: number,
+  cols: number,
+  slices: number,
+): ConvParams & Record<string, number> {
+  const tilesN = Math.ceil(cols / 4), tiles = Math.ceil(rows / 4) * tilesN;
+  return {
+    n: tiles * slices,
+    tiles,
+    tilesN,
+    rows,
+    cols,
+    inH: p.inHeight,
+    inW: p.inWidth,
+    inC: p.inChannels,
+    outH: p.outHeight,
+    outW: p.outWidth,
+    outC: p.outChannels,
+    fh: p.filterHeight,
+    fw: p.filterWidth,
+    sh: p.strideHeight,
+    sw: p.strideWidth,
+    dh: p.dilationHeight,
+    dw: p.dilationWidth,
+    padTop: p.padTop,
+    padLeft: p.padLeft,
+  };
 }

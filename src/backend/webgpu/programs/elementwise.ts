@@ -6,13 +6,13 @@
  *
  * NaN: WGSL lets implementations assume finite values (spec §15.7 "floating-point evaluation"),
  * so relu/clip/max keep NaN only where the GPU's compiler does; the conformance suite tests NaN on
- * the CPU backends only. tanh is computed from exp(-2|x|) above |x| = 0.5 (no overflow for large
- * |x|) and by the builtin below it (no cancellation near 0).
+ * the CPU backends only. tanh is activation.ts's `tanh_f32`.
  *
  * @module
  */
 import type { BinaryOp, UnaryGradOp, UnaryOp } from "../../backend.ts";
 import { linearDispatch, linearWorkgroup, type WgslProgram } from "../program.ts";
+import { WGSL_TANH } from "./activation.ts";
 
 /** WGSL expressions of `v`, one per unary op. */
 const UNARY: Record<UnaryOp, string> = {
@@ -27,14 +27,6 @@ const UNARY: Record<UnaryOp, string> = {
   abs: "abs(v)",
 };
 
-const TANH = /* wgsl */ `
-fn tanh_f32(v: f32) -> f32 {
-  let a = abs(v);
-  if (a < 0.5) { return tanh(v); }
-  let e = exp(-2.0 * a);
-  return sign(v) * ((1.0 - e) / (1.0 + e));
-}`;
-
 /** `y = f(x)`. */
 export const f32Vunary: WgslProgram<{ op: UnaryOp; n: number }> = {
   key: ({ op }) => `f32_v${op}`,
@@ -42,7 +34,7 @@ export const f32Vunary: WgslProgram<{ op: UnaryOp; n: number }> = {
   uniforms: { n: "u32" },
   workgroupSize: linearWorkgroup,
   dispatch: (p, wg, limits) => linearDispatch(p.n, wg, limits),
-  helpers: ({ op }) => (op === "tanh" ? TANH : ""),
+  helpers: ({ op }) => (op === "tanh" ? WGSL_TANH : ""),
   body: ({ op }) => `  if (gi >= u.n) { return; }\n  let v = x[gi];\n  y[gi] = ${UNARY[op]};`,
 };
 

@@ -13,9 +13,7 @@
  * @module
  */
 import type { ProgramLimits, Vec3, WgslProgram } from "../program.ts";
-
-/** Epilogue activation codes (as the wasm kernel's ACT_CODE). */
-export const GEMM_ACT = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 } as const;
+import { WGSL_ACT } from "./activation.ts";
 
 function tile(limits: ProgramLimits): number {
   return limits.maxComputeInvocationsPerWorkgroup >= 256 ? 16 : 8;
@@ -38,19 +36,7 @@ export const f32GemmTiled: WgslProgram<{ transA: boolean; transB: boolean; m: nu
 const T: u32 = ${wg[0]}u;
 var<workgroup> As: array<f32, ${wg[0] * wg[0]}>;
 var<workgroup> Bs: array<f32, ${wg[0] * wg[0]}>;
-fn act(v: f32) -> f32 {
-  switch (u.act) {
-    case 1u: { return select(v, 0.0, v < 0.0); }
-    case 2u: { return 1.0 / (1.0 + exp(-v)); }
-    case 3u: {
-      let a = abs(v);
-      if (a < 0.5) { return tanh(v); }
-      let e = exp(-2.0 * a);
-      return sign(v) * ((1.0 - e) / (1.0 + e));
-    }
-    default: { return v; }
-  }
-}`,
+${WGSL_ACT}`,
     body: ({ transA, transB }) => /* wgsl */ `
   let row = wid.y * T + lid.y;
   let col = wid.x * T + lid.x;
@@ -75,7 +61,7 @@ fn act(v: f32) -> f32 {
     var v = acc;
     if (u.beta != 0.0) { v = v + u.beta * c[at]; }
     if (u.hasBias != 0u) { v = v + bias[col]; }
-    c[at] = act(v);
+    c[at] = act_f32(v, u.act);
   }`,
   };
 
@@ -128,7 +114,7 @@ export const f32GemmBlocked: WgslProgram<
           var v = accs[i][j];
           if (u.beta != 0.0) { v = v + u.beta * c[at]; }
           if (u.hasBias != 0u) { v = v + bias[col]; }
-          c[at] = act(v);
+          c[at] = act_f32(v, u.act);
         }
       }
     }
