@@ -14,6 +14,37 @@
  * @module
  */
 
+/** Deterministic values in [-1, 1) times `scale` (an LCG), so every run uses the same inputs. */
+export function values(size: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+/**
+ * Throws when dendrite's and tfjs's results are not the same computation. A sanity check that a
+ * bench compares like with like (layout, shape), not an accuracy test (tests/ does that): with
+ * inputs below 1 in magnitude every output is a sum of at most `k` terms below 1, and 1e-5·k is
+ * far above float32 summation-order noise.
+ */
+export function checkAgree(
+  what: string,
+  got: Float32Array,
+  want: ArrayLike<number>,
+  k: number,
+): void {
+  const tol = 1e-5 * k;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  if (!(worst <= tol) || got.length !== want.length) {
+    throw new Error(`${what}: dendrite and tfjs disagree: max |diff| ${worst} > ${tol}`);
+  }
+}
+
 /** Floating-point operations of one `[m, k] · [k, n]` product: a multiply and an add per term. */
 export function gemmFlops(m: number, n: number, k: number): number {
   return 2 * m * n * k;
@@ -97,14 +128,15 @@ export function comparePaired(rounds = 10, roundMs = 50): void {
   pairedRoundMs = roundMs;
 }
 
-function median(xs: number[]): number {
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
   const s = xs.toSorted((a, b) => a - b);
   const h = s.length >> 1;
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Milliseconds per call of `fn`, calling it for at least `budgetMs` (and at least once). */
-function msPerCall(fn: () => void, budgetMs: number): number {
+export function msPerCall(fn: () => void, budgetMs: number): number {
   let calls = 0;
   const t0 = performance.now();
   let t = t0;

@@ -35,7 +35,7 @@ import { activeBackend } from "../src/backend/select.ts";
 import { conv2d, conv2dGeometry } from "../src/ops/conv.ts";
 import { output } from "../src/ops/_output.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
-import { comparePaired, timed } from "./_util.ts";
+import { checkAgree, comparePaired, timed, values } from "./_util.ts";
 
 interface Shape {
   batch: number;
@@ -60,27 +60,6 @@ const ITERATIONS = { n: 8, warmup: 2 };
 
 const tf = await initTfjsWasm();
 await dn.ready({ backend: "wasm" });
-
-/** Deterministic values in [-1, 1) (an LCG), so every run convolves the same tensors. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** Throws unless the two results agree to float32 summation noise over `k` terms of size < 1. */
-function checkAgree(what: string, got: Float32Array, want: ArrayLike<number>, k: number): void {
-  const tol = 1e-5 * k;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  if (!(worst <= tol) || got.length !== want.length) {
-    throw new Error(`${what}: dendrite and tfjs disagree: max |diff| ${worst} > ${tol}`);
-  }
-}
 
 for (const s of SHAPES) {
   const xShape = [s.batch, s.h, s.w, s.inC] as [number, number, number, number];

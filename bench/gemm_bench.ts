@@ -15,7 +15,7 @@
  */
 import * as dn from "../mod.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
-import { comparePaired, gemmFlops, gemmGroup, timed } from "./_util.ts";
+import { checkAgree, comparePaired, gemmFlops, gemmGroup, timed, values } from "./_util.ts";
 
 const SHAPES: [m: number, n: number, k: number][] = [
   [64, 64, 64],
@@ -27,31 +27,6 @@ const SHAPES: [m: number, n: number, k: number][] = [
 
 const tf = await initTfjsWasm();
 await dn.ready({ backend: "wasm" });
-
-/** Deterministic values in [-1, 1) (an LCG), so every run multiplies the same matrices. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/**
- * Throws when the two results are not the same product. A sanity check that the bench compares
- * like with like (layout, shape), not an accuracy test (tests/ does that): with |a|, |b| < 1 every
- * entry of C is at most k in magnitude, and 1e-5·k is far above float32 summation-order noise.
- */
-function checkAgree(group: string, got: Float32Array, want: Float32Array, k: number): void {
-  const tol = 1e-5 * k;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  if (!(worst <= tol)) {
-    throw new Error(`${group}: dendrite and tfjs disagree: max |diff| ${worst} > ${tol}`);
-  }
-}
 
 for (const [m, n, k] of SHAPES) {
   const group = gemmGroup(m, n, k);

@@ -27,41 +27,16 @@ import {
   gemmFlops,
   gemmGroup,
   gflops,
+  median,
+  msPerCall,
   printTable,
   type Row,
   timed,
+  values,
 } from "./_util.ts";
 
 const THREADS = 2;
 const ROUNDS = 10;
-
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function median(xs: number[]): number {
-  const s = xs.toSorted((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-/** Milliseconds per call, calling for at least `budgetMs`. */
-function msPerCall(fn: () => void, budgetMs: number): number {
-  let calls = 0;
-  const t0 = performance.now();
-  let t = t0;
-  do {
-    fn();
-    calls++;
-    t = performance.now();
-  } while (t - t0 < budgetMs);
-  return (t - t0) / calls;
-}
 
 const single = new WasmBackend("shared");
 const threaded = await ThreadsBackend.start({ threads: THREADS });

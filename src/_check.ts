@@ -77,6 +77,34 @@ export function checkFinite(value: unknown, arg: string, fn: string): number {
   return value;
 }
 
+/** Throws a RangeError unless `value` is an integer >= 1. */
+export function checkPositiveInt(value: unknown, arg: string, fn: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a positive integer: got ${fmtValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `value` as `[height, width]`: a positive integer for both, or an array of two. */
+export function checkPair(value: unknown, arg: string, fn: string): [number, number] {
+  const pair = typeof value === "number" ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || pair.some((v) => typeof v !== "number")) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a number or an array of two numbers: got ${
+        fmtValue(value)
+      }`,
+    );
+  }
+  if (!pair.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "${arg}" must hold positive integers: got ${fmtValue(value)}`,
+    );
+  }
+  return [pair[0], pair[1]];
+}
+
 /** Normalises `axis` (negative counts from the end) for a tensor of rank `rank`. */
 export function checkAxis(axis: unknown, rank: number, arg: string, fn: string): number {
   if (typeof axis !== "number" || !Number.isInteger(axis) || axis < -rank || axis >= rank) {

@@ -6,12 +6,14 @@
  *
  * @module
  */
-import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
-import { checkPair, conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
+import { checkPair, checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
+import { checkPadding } from "../ops/_geometry.ts";
+import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
 import { softmax } from "../ops/softmax.ts";
 import type { Tensor } from "../tensor.ts";
-import { type ActivationName, checkActivation } from "./activations.ts";
-import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { checkKernelLayerArgs, kernelLayerConfig } from "./_args.ts";
+import type { ActivationName } from "./activations.ts";
+import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
 /** Arguments of `conv2d()`. */
@@ -38,8 +40,6 @@ export interface Conv2DArgs extends LayerArgs {
   kernelRegularizer?: { l2: number };
 }
 
-const PADDINGS: readonly Conv2dPadding[] = ["valid", "same"];
-
 /** A 2-D convolution layer over NHWC inputs (channels last, as Keras's default). */
 export class Conv2D extends Layer {
   readonly className = "Conv2D";
@@ -60,14 +60,7 @@ export class Conv2D extends Layer {
   constructor(args: Conv2DArgs) {
     super(args, "conv2d");
     const fn = "conv2d";
-    if (!Number.isInteger(args?.filters) || args.filters < 1) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "filters" must be a positive integer: got ${
-          fmtValue(args?.filters)
-        }`,
-      );
-    }
-    this.filters = args.filters;
+    this.filters = checkPositiveInt(args?.filters, "filters", fn);
     this.kernelSize = checkPair(args.kernelSize, "kernelSize", fn);
     this.strides = checkPair(args.strides ?? 1, "strides", fn);
     this.dilationRate = checkPair(args.dilationRate ?? 1, "dilationRate", fn);
@@ -78,28 +71,14 @@ export class Conv2D extends Layer {
         } and dilationRate ${fmtShape(this.dilationRate)}`,
       );
     }
-    this.padding = checkOneOf(args.padding ?? "valid", PADDINGS, "padding", fn);
-    this.activation = checkActivation(args.activation, fn);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = checkOneOf(
-      args.kernelInitializer ?? "glorotUniform",
-      INITIALIZERS,
-      "kernelInitializer",
-      fn,
-    );
-    this.biasInitializer = checkOneOf(
-      args.biasInitializer ?? "zeros",
-      INITIALIZERS,
-      "biasInitializer",
-      fn,
-    );
-    const l2 = args.kernelRegularizer?.l2 ?? 0;
-    if (!Number.isFinite(l2) || l2 < 0) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
-      );
-    }
-    this.l2 = l2;
+    this.padding = checkPadding(args.padding ?? "valid", fn);
+    ({
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      l2: this.l2,
+    } = checkKernelLayerArgs(args, fn));
   }
 
   protected override build(inputShape: readonly number[]): void {
@@ -168,11 +147,7 @@ export class Conv2D extends Layer {
       strides: this.strides,
       padding: this.padding,
       dilationRate: this.dilationRate,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...(this.l2 ? { kernelRegularizer: { l2: this.l2 } } : {}),
+      ...kernelLayerConfig(this),
     };
   }
 }

@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { checkOneOf, checkTensor, fmtShape } from "../_check.ts";
+import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { matmul } from "../ops/matmul.ts";
 import { softmax } from "../ops/softmax.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
-import { type ActivationName, checkActivation } from "./activations.ts";
-import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { checkKernelLayerArgs, kernelLayerConfig } from "./_args.ts";
+import type { ActivationName } from "./activations.ts";
+import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
 /** Arguments of `dense()`. */
@@ -45,33 +46,14 @@ export class Dense extends Layer {
   constructor(args: DenseArgs) {
     super(args, "dense");
     const fn = "dense";
-    if (!Number.isInteger(args?.units) || args.units < 1) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "units" must be a positive integer: got ${args?.units}`,
-      );
-    }
-    this.units = args.units;
-    this.activation = checkActivation(args.activation, fn);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = checkOneOf(
-      args.kernelInitializer ?? "glorotUniform",
-      INITIALIZERS,
-      "kernelInitializer",
-      fn,
-    );
-    this.biasInitializer = checkOneOf(
-      args.biasInitializer ?? "zeros",
-      INITIALIZERS,
-      "biasInitializer",
-      fn,
-    );
-    const l2 = args.kernelRegularizer?.l2 ?? 0;
-    if (!Number.isFinite(l2) || l2 < 0) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
-      );
-    }
-    this.l2 = l2;
+    this.units = checkPositiveInt(args?.units, "units", fn);
+    ({
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      l2: this.l2,
+    } = checkKernelLayerArgs(args, fn));
   }
 
   protected override build(inputShape: readonly number[]): void {
@@ -131,11 +113,7 @@ export class Dense extends Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
-      ...(this.l2 ? { kernelRegularizer: { l2: this.l2 } } : {}),
+      ...kernelLayerConfig(this),
     };
   }
 }

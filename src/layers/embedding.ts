@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkTensor, fmtValue } from "../_check.ts";
+import { checkPositiveInt, checkTensor, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { gather } from "../ops/gather.ts";
 import { generator } from "../random.ts";
@@ -32,18 +32,8 @@ export class Embedding extends Layer {
   /** @param args See `EmbeddingArgs`. */
   constructor(args: EmbeddingArgs) {
     super(args, "embedding");
-    for (const arg of ["inputDim", "outputDim"] as const) {
-      const v = args?.[arg];
-      if (!Number.isInteger(v) || v < 1) {
-        throw new RangeError(
-          `Cannot run embedding(): argument "${arg}" must be a positive integer: got ${
-            fmtValue(v)
-          }`,
-        );
-      }
-    }
-    this.inputDim = args.inputDim;
-    this.outputDim = args.outputDim;
+    this.inputDim = checkPositiveInt(args?.inputDim, "inputDim", "embedding");
+    this.outputDim = checkPositiveInt(args?.outputDim, "outputDim", "embedding");
     const scale = args.initScale ?? 0.05;
     if (!(Number.isFinite(scale) && scale >= 0)) {
       throw new RangeError(

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { checkTensor, fmtShape } from "../_check.ts";
-import { checkPadding, checkPair, type Pool2dPadding, poolGeometry } from "../ops/_pool.ts";
+import { checkPair, checkTensor, fmtShape } from "../_check.ts";
+import { checkPadding } from "../ops/_geometry.ts";
+import { type Pool2dPadding, poolGeometry } from "../ops/_pool.ts";
 import { avgPool2d, maxPool2d } from "../ops/pool.ts";
 import type { Tensor } from "../tensor.ts";
 import { Layer, type LayerArgs } from "./layer.ts";

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkOneOf, checkPositiveInt, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
 import type { CellKind } from "../ops/_recurrent.ts";
@@ -112,12 +112,7 @@ export abstract class RecurrentLayer extends Layer {
   constructor(args: RecurrentArgs, prefix: string, gated: boolean) {
     super(args, prefix);
     const fn = prefix;
-    if (!Number.isInteger(args?.units) || args.units < 1) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "units" must be a positive integer: got ${args?.units}`,
-      );
-    }
-    this.units = args.units;
+    this.units = checkPositiveInt(args?.units, "units", fn);
     if (gated) {
       checkFixed(args.activation, "tanh", "activation", fn);
       checkFixed(args.recurrentActivation, "sigmoid", "recurrentActivation", fn);
@@ -134,14 +129,9 @@ export abstract class RecurrentLayer extends Layer {
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
-    if (args.truncate !== undefined && (!Number.isInteger(args.truncate) || args.truncate < 1)) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "truncate" must be a positive integer: got ${
-          fmtValue(args.truncate)
-        }`,
-      );
-    }
-    this.truncate = args.truncate;
+    this.truncate = args.truncate === undefined
+      ? undefined
+      : checkPositiveInt(args.truncate, "truncate", fn);
     const init = (v: unknown, d: string, arg: string, extra: string[] = []) =>
       checkOneOf(v ?? d, [...INITIALIZERS, ...extra], arg, fn);
     this.kernelInitializer = init(

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { checkTensor, fmtShape } from "../_check.ts";
+import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
 import { evalStep, readBatch } from "./step.ts";
-import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
+import { type Sequential, sliceRows } from "./sequential.ts";
 
 /** Checks that `x` and `y` are tensors with the same, non-zero number of samples. */
 export function checkXY(x: Tensor, y: Tensor, fn: string): void {
@@ -42,7 +42,7 @@ export function evaluate(
   const compiled = model.compiled;
   if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
   checkXY(x, y, fn);
-  return evaluateBatches(model, compiled, x, y, checkBatchSize(batchSize, fn));
+  return evaluateBatches(model, compiled, x, y, checkPositiveInt(batchSize, "batchSize", fn));
 }
 
 async function evaluateBatches(

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkPositiveInt } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { output } from "../ops/_output.ts";
 import { generator } from "../random.ts";
@@ -12,7 +13,7 @@ import type { Tensor } from "../tensor.ts";
 import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { ProgressLine } from "./progress.ts";
-import { checkBatchSize, type Sequential, sliceRows } from "./sequential.ts";
+import { type Sequential, sliceRows } from "./sequential.ts";
 import { readBatch, trainStep } from "./step.ts";
 
 /** Options of `fit()`. */
@@ -89,7 +90,7 @@ export async function fit(
   if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
   checkXY(x, y, fn);
   const { epochs, verbose } = checkOptions(options, fn);
-  const batchSize = checkBatchSize(options.batchSize ?? 32, fn);
+  const batchSize = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
   const callbacks = options.callbacks === undefined ? [] : [options.callbacks].flat();
   const total = x.shape[0];
   let trainCount = total;

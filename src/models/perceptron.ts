@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkFinite, checkRank, checkTensor, fmtShape } from "../_check.ts";
+import { checkFinite, checkPositiveInt, checkRank, checkTensor, fmtShape } from "../_check.ts";
 import { tensor } from "../ops/creation.ts";
 import type { Tensor } from "../tensor.ts";
 
@@ -33,12 +33,7 @@ export class Perceptron {
 
   /** @param inputDim Number of features. Weights start at zero, as in Rosenblatt's rule. */
   constructor(inputDim: number) {
-    if (!Number.isInteger(inputDim) || inputDim < 1) {
-      throw new RangeError(
-        `Cannot run perceptron(): argument "inputDim" must be a positive integer: got ${inputDim}`,
-      );
-    }
-    this.inputDim = inputDim;
+    this.inputDim = checkPositiveInt(inputDim, "inputDim", "perceptron");
     this.#w = new Float64Array(inputDim);
   }
 

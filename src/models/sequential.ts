@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape } from "../_check.ts";
+import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Layer } from "../layers/layer.ts";
 import { output } from "../ops/_output.ts";
@@ -159,7 +159,7 @@ export class Sequential {
     this.#checkInput(x, "x", fn);
     const outShape = this.build();
     const n = x.shape[0];
-    const batch = checkBatchSize(options.batchSize ?? 32, fn);
+    const batch = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
     const y = output([n, ...outShape]);
     const per = outShape.reduce((a, b) => a * b, 1);
     for (let start = 0; start < n; start += batch) {
@@ -262,16 +262,6 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
   const y = output([count, ...x.shape.slice(1)]);
   activeBackend().copy(x.storage, start * per, y.storage, 0, count * per);
   return y;
-}
-
-/** Validates a batch size. */
-export function checkBatchSize(batchSize: unknown, fn: string): number {
-  if (!Number.isInteger(batchSize) || (batchSize as number) < 1) {
-    throw new RangeError(
-      `Cannot run ${fn}(): argument "batchSize" must be a positive integer: got ${batchSize}`,
-    );
-  }
-  return batchSize as number;
 }
 
 /**

@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { checkOneOf, checkRank, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkOneOf, checkPair, checkRank, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import type { Activation, Conv2dGeometry } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
+import { checkPadding, windowAxis } from "./_geometry.ts";
 import { output } from "./_output.ts";
 import { sum } from "./reduce.ts";
 
@@ -29,7 +30,6 @@ export interface Conv2dOptions {
   activation?: Activation;
 }
 
-const PADDINGS: readonly Conv2dPadding[] = ["valid", "same"];
 const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"];
 
 /**
@@ -79,7 +79,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     filter.shape,
     checkPair(options.strides ?? 1, "strides", fn),
     checkPair(options.dilations ?? 1, "dilations", fn),
-    checkOneOf(options.padding ?? "valid", PADDINGS, "padding", fn),
+    checkPadding(options.padding ?? "valid", fn),
     fn,
   );
   const activation = checkOneOf(options.activation ?? "linear", ACTIVATIONS, "activation", fn);
@@ -156,8 +156,8 @@ export function conv2dGeometry(
       } and dilations ${fmtShape([dilationHeight, dilationWidth])}`,
     );
   }
-  const rows = axis(inHeight, filterHeight, strideHeight, dilationHeight, padding);
-  const cols = axis(inWidth, filterWidth, strideWidth, dilationWidth, padding);
+  const rows = windowAxis(inHeight, filterHeight, strideHeight, dilationHeight, padding);
+  const cols = windowAxis(inWidth, filterWidth, strideWidth, dilationWidth, padding);
   if (rows.out < 0 || cols.out < 0 || (padding === "valid" && (rows.out === 0 || cols.out === 0))) {
     throw new RangeError(
       `Cannot run ${fn}(): the filter ${fmtShape([filterHeight, filterWidth])} (dilated to ${
@@ -184,40 +184,6 @@ export function conv2dGeometry(
     padTop: rows.before,
     padLeft: cols.before,
   };
-}
-
-/** Output size and leading padding along one axis (TensorFlow's rules). */
-function axis(
-  size: number,
-  filter: number,
-  stride: number,
-  dilation: number,
-  padding: Conv2dPadding,
-): { out: number; before: number } {
-  const effective = (filter - 1) * dilation + 1;
-  if (padding === "valid") {
-    return { out: size < effective ? -1 : Math.ceil((size - effective + 1) / stride), before: 0 };
-  }
-  const out = Math.ceil(size / stride);
-  return { out, before: Math.floor(Math.max((out - 1) * stride + effective - size, 0) / 2) };
-}
-
-/** `value` as `[height, width]`: a positive integer for both, or an array of two. */
-export function checkPair(value: unknown, arg: string, fn: string): [number, number] {
-  const pair = typeof value === "number" ? [value, value] : value;
-  if (!Array.isArray(pair) || pair.length !== 2 || pair.some((v) => typeof v !== "number")) {
-    throw new TypeError(
-      `Cannot run ${fn}(): argument "${arg}" must be a number or an array of two numbers: got ${
-        fmtValue(value)
-      }`,
-    );
-  }
-  if (!pair.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(
-      `Cannot run ${fn}(): argument "${arg}" must hold positive integers: got ${fmtValue(value)}`,
-    );
-  }
-  return [pair[0], pair[1]];
 }
 
 /** `dy · act'(z)` from the saved output `y = act(z)`. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 import { tensor } from "./creation.ts";
 
@@ -13,11 +13,7 @@ import { tensor } from "./creation.ts";
  */
 export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: string): Tensor {
   checkTensor(indices, arg, fn);
-  if (typeof depth !== "number" || !Number.isInteger(depth) || depth < 1) {
-    throw new RangeError(
-      `Cannot run ${fn}(): argument "depth" must be a positive integer: got ${fmtValue(depth)}`,
-    );
-  }
+  checkPositiveInt(depth, "depth", fn);
   const values = indices.dataSync();
   const out = new Float32Array(values.length * depth);
   values.forEach((v, i) => {

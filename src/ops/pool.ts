@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { checkRank, checkTensor, fmtValue } from "../_check.ts";
+import { checkPair, checkRank, checkTensor, fmtValue } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import type { Pool2dArgs } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkPadding, checkPair, type Pool2dPadding, poolGeometry } from "./_pool.ts";
+import { checkPadding } from "./_geometry.ts";
+import { type Pool2dPadding, poolGeometry } from "./_pool.ts";
 import { output } from "./_output.ts";
 
 export type { Pool2dPadding } from "./_pool.ts";

@@ -47,6 +47,40 @@ export function convOutput(
   return { out, before: Math.floor(total / 2) };
 }
 
+/**
+ * The geometry of convolving x `[batch, inH, inW, inC]` with a filter `[fh, fw, inC, outC]`
+ * (given as `[fh, fw, outC]`); strides and dilations are one number for both axes or a pair.
+ */
+export function convGeometry(
+  [batch, inH, inW, inC]: readonly number[],
+  [fh, fw, outC]: readonly number[],
+  strides: number | readonly [number, number] = 1,
+  dilations: number | readonly [number, number] = 1,
+  padding: "same" | "valid" = "valid",
+): ConvGeometry {
+  const [strideH, strideW] = typeof strides === "number" ? [strides, strides] : strides;
+  const [dilH, dilW] = typeof dilations === "number" ? [dilations, dilations] : dilations;
+  const rows = convOutput(inH, fh, strideH, dilH, padding);
+  const cols = convOutput(inW, fw, strideW, dilW, padding);
+  return {
+    batch,
+    inH,
+    inW,
+    inC,
+    outH: rows.out,
+    outW: cols.out,
+    outC,
+    fh,
+    fw,
+    strideH,
+    strideW,
+    dilH,
+    dilW,
+    padTop: rows.before,
+    padLeft: cols.before,
+  };
+}
+
 /** Calls `f(n, oy, ox, kh, kw, xBase, yBase, wBase)` for every in-image tap of every output. */
 function forEachTap(
   g: ConvGeometry,

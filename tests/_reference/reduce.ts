@@ -15,6 +15,21 @@
  * @module
  */
 
+/** y[o, i] = f(lane) for every (o, i), where lane(j) = x[o, j, i]. */
+function overLanes(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+  f: (lane: (j: number) => number) => number,
+): Float64Array {
+  const y = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) y[o * inner + i] = f((j) => x[(o * len + j) * inner + i]);
+  }
+  return y;
+}
+
 /** y[o, i] = scale · Σ_j x[o, j, i]. */
 export function reduceSum(
   x: ArrayLike<number>,
@@ -23,15 +38,11 @@ export function reduceSum(
   inner: number,
   scale: number,
 ): Float64Array {
-  const y = new Float64Array(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let s = 0;
-      for (let j = 0; j < len; j++) s += x[(o * len + j) * inner + i];
-      y[o * inner + i] = scale * s;
-    }
-  }
-  return y;
+  return overLanes(x, outer, len, inner, (lane) => {
+    let s = 0;
+    for (let j = 0; j < len; j++) s += lane(j);
+    return scale * s;
+  });
 }
 
 /** y[o, i] = max_j x[o, j, i] (NaN if any term is NaN). */
@@ -41,22 +52,15 @@ export function reduceMax(
   len: number,
   inner: number,
 ): Float64Array {
-  const y = new Float64Array(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let m = -Infinity;
-      for (let j = 0; j < len; j++) {
-        const v = x[(o * len + j) * inner + i];
-        if (Number.isNaN(v)) {
-          m = NaN;
-          break;
-        }
-        if (v > m) m = v;
-      }
-      y[o * inner + i] = m;
+  return overLanes(x, outer, len, inner, (lane) => {
+    let m = -Infinity;
+    for (let j = 0; j < len; j++) {
+      const v = lane(j);
+      if (Number.isNaN(v)) return NaN;
+      if (v > m) m = v;
     }
-  }
-  return y;
+    return m;
+  });
 }
 
 /** y[o, i] = the first j with x[o, j, i] NaN, else the first j with x[o, j, i] maximal. */
@@ -66,37 +70,30 @@ export function reduceArgmax(
   len: number,
   inner: number,
 ): Float64Array {
-  const y = new Float64Array(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let best = -1;
-      for (let j = 0; j < len; j++) {
-        const v = x[(o * len + j) * inner + i];
-        if (Number.isNaN(v)) {
-          best = j;
-          break;
-        }
-        if (best < 0 || v > x[(o * len + best) * inner + i]) best = j;
-      }
-      y[o * inner + i] = best;
+  return overLanes(x, outer, len, inner, (lane) => {
+    let best = -1;
+    for (let j = 0; j < len; j++) {
+      const v = lane(j);
+      if (Number.isNaN(v)) return j;
+      if (best < 0 || v > lane(best)) best = j;
     }
-  }
-  return y;
+    return best;
+  });
 }
 
-function rowMax(x: ArrayLike<number>, start: number, cols: number): number {
-  let m = -Infinity;
+/** The row's max m and Σ e^(x - m), the shifted terms of softmax. */
+function rowExpSum(x: ArrayLike<number>, start: number, cols: number): { m: number; s: number } {
+  let m = -Infinity, s = 0;
   for (let j = 0; j < cols; j++) m = Math.max(m, x[start + j]);
-  return m;
+  for (let j = 0; j < cols; j++) s += Math.exp(x[start + j] - m);
+  return { m, s };
 }
 
 /** Row-wise softmax of a [rows, cols] matrix. */
 export function softmax(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
   const y = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const m = rowMax(x, r * cols, cols);
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j] - m);
+    const { m, s } = rowExpSum(x, r * cols, cols);
     for (let j = 0; j < cols; j++) y[r * cols + j] = Math.exp(x[r * cols + j] - m) / s;
   }
   return y;
@@ -106,9 +103,7 @@ export function softmax(x: ArrayLike<number>, rows: number, cols: number): Float
 export function logSoftmax(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
   const y = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const m = rowMax(x, r * cols, cols);
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j] - m);
+    const { m, s } = rowExpSum(x, r * cols, cols);
     for (let j = 0; j < cols; j++) y[r * cols + j] = (x[r * cols + j] - m) - Math.log(s);
   }
   return y;

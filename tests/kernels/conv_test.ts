@@ -25,7 +25,7 @@ import {
   conv2dBackwardFilterReference,
   conv2dReference,
   type ConvGeometry,
-  convOutput,
+  convGeometry,
 } from "../_reference/conv.ts";
 
 const harnesses = await kernelHarnesses();
@@ -45,29 +45,14 @@ interface ConvCase {
   padding: "same" | "valid";
 }
 
-function geometry(cs: ConvCase): ConvGeometry {
-  const [sh, sw] = typeof cs.stride === "number" ? [cs.stride, cs.stride] : cs.stride;
-  const [dh, dw] = typeof cs.dil === "number" ? [cs.dil, cs.dil] : cs.dil ?? [1, 1];
-  const rows = convOutput(cs.h, cs.fh, sh, dh, cs.padding);
-  const cols = convOutput(cs.w, cs.fw, sw, dw, cs.padding);
-  return {
-    batch: cs.batch,
-    inH: cs.h,
-    inW: cs.w,
-    inC: cs.inC,
-    outH: rows.out,
-    outW: cols.out,
-    outC: cs.outC,
-    fh: cs.fh,
-    fw: cs.fw,
-    strideH: sh,
-    strideW: sw,
-    dilH: dh,
-    dilW: dw,
-    padTop: rows.before,
-    padLeft: cols.before,
-  };
-}
+const geometry = (cs: ConvCase): ConvGeometry =>
+  convGeometry(
+    [cs.batch, cs.h, cs.w, cs.inC],
+    [cs.fh, cs.fw, cs.outC],
+    cs.stride,
+    cs.dil,
+    cs.padding,
+  );
 
 function describe(g: ConvGeometry): string {
   return `x [${g.batch}, ${g.inH}, ${g.inW}, ${g.inC}] * w [${g.fh}, ${g.fw}, ${g.inC}, ${g.outC}]` +
@@ -120,6 +105,14 @@ function packed(h: KernelHarness, g: ConvGeometry, w: number, transposed: number
 /** Batch boundaries [0, ..., batch] of one call sequence. */
 type Cuts = number[];
 
+/** Calls `kernel(begin, end)` for each batch range of `cuts`, checking the guards after each. */
+function overCuts(h: KernelHarness, cuts: Cuts, kernel: (begin: number, end: number) => void) {
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    kernel(cuts[i], cuts[i + 1]);
+    h.checkGuards();
+  }
+}
+
 function runForward(
   h: KernelHarness,
   g: ConvGeometry,
@@ -136,10 +129,9 @@ function runForward(
   const yp = h.f32(n.y, nan(n.y));
   const pw = packed(h, g, wp, 0);
   const s = scratch(h, g);
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    h.k.f32_conv2d_nhwc(xp, pw, bp, yp, ...geomArgs(g), ACT_CODE[act], cuts[i], cuts[i + 1], s);
-    h.checkGuards();
-  }
+  overCuts(h, cuts, (b, e) => {
+    h.k.f32_conv2d_nhwc(xp, pw, bp, yp, ...geomArgs(g), ACT_CODE[act], b, e, s);
+  });
   return h.read(yp, n.y);
 }
 
@@ -156,10 +148,7 @@ function runBackwardData(
   const dxp = h.f32(n.x, nan(n.x));
   const pw = packed(h, g, wp, 1);
   const s = scratch(h, g);
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    h.k.f32_conv2d_nhwc_bwd_data(dyp, pw, dxp, ...geomArgs(g), cuts[i], cuts[i + 1], s);
-    h.checkGuards();
-  }
+  overCuts(h, cuts, (b, e) => h.k.f32_conv2d_nhwc_bwd_data(dyp, pw, dxp, ...geomArgs(g), b, e, s));
   return h.read(dxp, n.x);
 }
 
@@ -176,10 +165,11 @@ function runBackwardFilter(
   const xp = h.f32(n.x, x), dyp = h.f32(n.y, dy);
   const dwp = h.f32(n.w, dw0);
   const s = scratch(h, g);
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    h.k.f32_conv2d_nhwc_bwd_filter(xp, dyp, dwp, ...geomArgs(g), cuts[i], cuts[i + 1], s);
-    h.checkGuards();
-  }
+  overCuts(
+    h,
+    cuts,
+    (b, e) => h.k.f32_conv2d_nhwc_bwd_filter(xp, dyp, dwp, ...geomArgs(g), b, e, s),
+  );
   return h.read(dwp, n.w);
 }
 
@@ -372,19 +362,22 @@ Deno.test("f32_conv2d_nhwc_bwd_filter() accumulates: consecutive ranges equal on
   assertEquals(failures, []);
 });
 
+/** A small 3x3 "same" convolution for the edge-case tests. */
+const SMALL = geometry({
+  batch: 2,
+  h: 4,
+  w: 4,
+  inC: 2,
+  outC: 3,
+  fh: 3,
+  fw: 3,
+  stride: 1,
+  padding: "same",
+});
+
 Deno.test("f32_conv2d_nhwc() with an empty batch range writes nothing", () => {
   for (const h of harnesses) {
-    const g = geometry({
-      batch: 2,
-      h: 4,
-      w: 4,
-      inC: 2,
-      outC: 3,
-      fh: 3,
-      fw: 3,
-      stride: 1,
-      padding: "same",
-    });
+    const g = SMALL;
     const n = sizes(g);
     const x = randomF32(n.x, 1), w = randomF32(n.w, 2);
     const y = runForward(h, g, x, w, undefined, "none", [1, 1]);
@@ -399,17 +392,7 @@ Deno.test("f32_conv2d_nhwc() with an empty batch range writes nothing", () => {
 Deno.test("f32_conv2d_nhwc() debug build asserts its preconditions", () => {
   const h = harnesses.find((x) => x.name === "debug")!;
   h.reset();
-  const g = geometry({
-    batch: 2,
-    h: 4,
-    w: 4,
-    inC: 2,
-    outC: 3,
-    fh: 3,
-    fw: 3,
-    stride: 1,
-    padding: "same",
-  });
+  const g = SMALL;
   const buf = h.f32(4096);
   const s = scratch(h, g);
   const args = geomArgs(g);

@@ -16,6 +16,15 @@
  *     ε|dy|y² + 2ε|dx| + ε²-terms, taken as (1 + ε)^2 factors below.
  */
 import { assert, assertEquals } from "../_util/assert.ts";
+import {
+  assertWithin,
+  bits,
+  EDGE,
+  ODD_CUTS,
+  pieces,
+  type Range,
+  wholeAndSplit,
+} from "../_util/kernel_checks.ts";
 import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
 import { assertClose, Tol } from "../_util/assert_close.ts";
@@ -32,7 +41,6 @@ import {
 
 const harnesses = await kernelHarnesses();
 
-const EDGE = [1, 2, 3, 4, 5, 7, 8, 9, 17, 127, 128, 129, 513];
 const EPS32 = 2 ** -24;
 const SPECIAL = [
   0,
@@ -68,14 +76,6 @@ const SPECIAL = [
   -1,
 ].map(Math.fround);
 
-type Range = readonly [number, number];
-/** Three pieces cutting the 8- and 4-wide bodies at odd offsets (some empty for small n). */
-function pieces(n: number): Range[] {
-  const a = Math.min(3, n), b = Math.max(a, n - 5);
-  return [[0, a], [a, b], [b, n]];
-}
-const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
-
 /** The f32 spacing at |v|: 2^(floor(log2|v|) - 23), and 2^-149 in the subnormal range. */
 function ulp(v: number): number {
   const a = Math.abs(v);
@@ -99,26 +99,6 @@ function assertUlps(actual: Float32Array, expected: Float64Array, maxUlps: numbe
         `${what}: first mismatch at [${i}]: actual ${a}, expected ${e}, error ${
           (Math.abs(a - e) / ulp(e)).toFixed(2)
         } ulp > ${maxUlps}`,
-      );
-    }
-  }
-}
-
-/** Throws unless |actual - expected| <= bound(i) at every i (NaN must match NaN, inf exact). */
-function assertWithin(
-  actual: Float32Array,
-  expected: Float64Array,
-  bound: (i: number) => number,
-  what: string,
-) {
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= bound(i);
-    if (!ok) {
-      throw new Error(
-        `${what}: first mismatch at [${i}]: actual ${a}, expected ${e}, |diff| ${
-          Math.abs(a - e)
-        } > bound ${bound(i)}`,
       );
     }
   }
@@ -168,7 +148,7 @@ for (const name of Object.keys(UNARY_ULPS) as UnaryName[]) {
       for (const h of harnesses) {
         const whole = runUnary(h, name, x, [[0, n]]);
         assertUlps(whole, expected, ulps, `f32_v${name} [${h.name}] n = ${n}`);
-        const split = runUnary(h, name, x, pieces(n));
+        const split = runUnary(h, name, x, pieces(n, ...ODD_CUTS));
         assertEquals(bits(split), bits(whole), `f32_v${name} [${h.name}] split n = ${n}`);
         h.reset();
       }
@@ -237,7 +217,7 @@ for (const n of EDGE) {
   Deno.test(`f32_fill() writes exactly [begin, end) for length ${n}`, () => {
     for (const h of harnesses) {
       const y = h.f32(n, new Float32Array(n).fill(7));
-      const [, [b, e]] = pieces(n);
+      const [, [b, e]] = pieces(n, ...ODD_CUTS);
       h.k.f32_fill(y, -2.5, b, e);
       h.checkGuards();
       const expected = new Float32Array(n).fill(7).fill(-2.5, b, e);
@@ -252,16 +232,11 @@ for (const n of EDGE) {
     const expected = affine(x, scale, shift);
     for (const h of harnesses) {
       const px = h.f32(n, x);
-      const run = (ranges: Range[]) => {
-        const py = h.f32(n);
-        for (const [b, e] of ranges) h.k.f32_vaffine(px, py, scale, shift, b, e);
-        h.checkGuards();
-        return h.read(py, n);
-      };
-      const whole = run([[0, n]]);
+      const whole = wholeAndSplit(h, n, n, (py, b, e) => {
+        h.k.f32_vaffine(px, py, scale, shift, b, e);
+      }, ODD_CUTS);
       const bound = (i: number) => EPS32 * (Math.abs(x[i] * scale) + Math.abs(expected[i]) * 1.01);
       assertWithin(whole, expected, bound, `f32_vaffine [${h.name}] n = ${n}`);
-      assertEquals(bits(run(pieces(n))), bits(whole));
       h.reset();
     }
   });
@@ -284,16 +259,11 @@ for (const name of Object.keys(BACKWARD_BOUND) as BackwardName[]) {
       const expected = backward(name, dy, saved);
       for (const h of harnesses) {
         const pdy = h.f32(n, dy), ps = h.f32(n, saved);
-        const run = (ranges: Range[]) => {
-          const pdx = h.f32(n);
-          for (const [b, e] of ranges) h.k[`f32_v${name}_bwd`](pdy, ps, pdx, b, e);
-          h.checkGuards();
-          return h.read(pdx, n);
-        };
-        const whole = run([[0, n]]);
+        const whole = wholeAndSplit(h, n, n, (pdx, b, e) => {
+          h.k[`f32_v${name}_bwd`](pdy, ps, pdx, b, e);
+        }, ODD_CUTS);
         const bound = (i: number) => BACKWARD_BOUND[name](dy[i], saved[i], expected[i]);
         assertWithin(whole, expected, bound, `f32_v${name}_bwd [${h.name}] n = ${n}`);
-        assertEquals(bits(run(pieces(n))), bits(whole));
         h.reset();
       }
     });
@@ -322,15 +292,10 @@ for (const op of BINARY_OPS) {
       const expected = binary(op, a, b);
       for (const h of harnesses) {
         const pa = h.f32(n, a), pb = h.f32(n, b);
-        const run = (ranges: Range[]) => {
-          const py = h.f32(n);
-          for (const [lo, hi] of ranges) h.k[`f32_v${op}`](pa, pb, py, lo, hi);
-          h.checkGuards();
-          return h.read(py, n);
-        };
-        const whole = run([[0, n]]);
+        const whole = wholeAndSplit(h, n, n, (py, lo, hi) => {
+          h.k[`f32_v${op}`](pa, pb, py, lo, hi);
+        }, ODD_CUTS);
         assertUlps(whole, expected, 0.5, `f32_v${op} [${h.name}] n = ${n}`);
-        assertEquals(bits(run(pieces(n))), bits(whole));
         // In place over a.
         const pc = h.f32(n, a);
         h.k[`f32_v${op}`](pc, pb, pc, 0, n);
@@ -402,17 +367,10 @@ for (const op of BINARY_OPS) {
         const rows = c.dims[0] * c.dims[1] * c.dims[2];
         for (const h of harnesses) {
           const pa = h.f32(a.length, a), pb = h.f32(b.length, b);
-          const run = (ranges: Range[]) => {
-            const py = h.f32(expected.length);
-            for (const [lo, hi] of ranges) {
-              h.k[`f32_v${op}_bcast`](pa, pb, py, ...c.dims, ...c.sa, ...c.sb, lo, hi);
-            }
-            h.checkGuards();
-            return h.read(py, expected.length);
-          };
-          const whole = run([[0, rows]]);
+          const whole = wholeAndSplit(h, expected.length, rows, (py, lo, hi) => {
+            h.k[`f32_v${op}_bcast`](pa, pb, py, ...c.dims, ...c.sa, ...c.sb, lo, hi);
+          }, ODD_CUTS);
           assertUlps(whole, expected, 0.5, `f32_v${op}_bcast [${h.name}] ${c.what}`);
-          assertEquals(bits(run(pieces(rows))), bits(whole), `${c.what} split`);
           h.reset();
         }
       }

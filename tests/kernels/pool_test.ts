@@ -16,7 +16,8 @@
  */
 import { assertEquals, assertThrows } from "../_util/assert.ts";
 import { assertClose, Tol } from "../_util/assert_close.ts";
-import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
+import { bits, wholeAndSplit } from "../_util/kernel_checks.ts";
+import { kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
 import {
   avgPool,
@@ -62,13 +63,6 @@ const CONFIGS: Config[] = [
   [[16, 3, 5, 17], [3, 3], [2, 2], "same"],
 ];
 
-type Range = readonly [number, number];
-/** Whole range, then three pieces (some empty for small n). */
-function pieces(n: number): Range[] {
-  const a = Math.min(1, n), b = Math.max(a, n - 1);
-  return [[0, a], [a, b], [b, n]];
-}
-const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 const sizes = (g: PoolGeometry) => ({
   x: g.n * g.h * g.w * g.c,
   y: g.n * g.oh * g.ow * g.c,
@@ -76,30 +70,6 @@ const sizes = (g: PoolGeometry) => ({
 /** The kernels' geometry arguments, in ABI order. */
 const args = (g: PoolGeometry) =>
   [g.n, g.h, g.w, g.c, g.ph, g.pw, g.sh, g.sw, g.padTop, g.padLeft, g.oh, g.ow] as const;
-
-/**
- * Runs `call(out, begin, end)` over the whole batch and over split ranges, into outputs pre-filled
- * with garbage (so the kernel must overwrite them); checks guards after every call and that both
- * runs give the same bytes. Returns the whole run's output.
- */
-function wholeAndSplit(
-  h: KernelHarness,
-  size: number,
-  batch: number,
-  call: (out: number, begin: number, end: number) => void,
-): Float32Array {
-  const run = (ranges: Range[]) => {
-    const out = h.f32(size, new Float32Array(size).fill(1234.5));
-    for (const [b, e] of ranges) {
-      call(out, b, e);
-      h.checkGuards();
-    }
-    return h.read(out, size);
-  };
-  const whole = run([[0, batch]]);
-  assertEquals(bits(run(pieces(batch))), bits(whole), "split ranges give other bytes");
-  return whole;
-}
 
 for (const [shape, pool, strides, padding] of CONFIGS) {
   const g = poolGeometry(shape, pool, strides, padding);

@@ -20,7 +20,8 @@
  * U_EXP = U_LOG = 2 are the ulp contracts that elementwise_test.ts asserts for exp and log.
  */
 import { assert, assertEquals } from "../_util/assert.ts";
-import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
+import { assertWithin, bits, EDGE, wholeAndSplit } from "../_util/kernel_checks.ts";
+import { kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
 import {
   logSoftmax,
@@ -34,58 +35,9 @@ import {
 
 const harnesses = await kernelHarnesses();
 
-const EDGE = [1, 2, 3, 4, 5, 7, 8, 9, 17, 127, 128, 129, 513];
 const EPS32 = 2 ** -24;
 const U_EXP = 2, U_LOG = 2;
 const SUBNORMAL_ULP = 2 ** -149;
-
-type Range = readonly [number, number];
-/** Whole range, then three pieces (some empty for small n). */
-function pieces(n: number): Range[] {
-  const a = Math.min(1, n), b = Math.max(a, n - 1);
-  return [[0, a], [a, b], [b, n]];
-}
-const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
-
-/** Throws unless |actual - expected| <= bound(i) at every i (NaN must match NaN, inf exact). */
-function assertWithin(
-  actual: Float32Array,
-  expected: Float64Array,
-  bound: (i: number) => number,
-  what: string,
-) {
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= bound(i);
-    if (!ok) {
-      throw new Error(
-        `${what}: first mismatch at [${i}]: actual ${a}, expected ${e}, |diff| ${
-          Math.abs(a - e)
-        } > bound ${bound(i)}`,
-      );
-    }
-  }
-}
-
-/** Calls `kernel(ranges)` into a fresh output of n floats per range list; returns whole, split. */
-function wholeAndSplit(
-  h: KernelHarness,
-  n: number,
-  rows: number,
-  call: (y: number, begin: number, end: number) => void,
-): Float32Array {
-  const run = (ranges: Range[]) => {
-    const y = h.f32(n);
-    for (const [b, e] of ranges) {
-      call(y, b, e);
-      h.checkGuards();
-    }
-    return h.read(y, n);
-  };
-  const whole = run([[0, rows]]);
-  assertEquals(bits(run(pieces(rows))), bits(whole), "split ranges give other bytes");
-  return whole;
-}
 
 /** [outer, len, inner] shapes: inner == 1, outer == 1, both > 1. */
 const SHAPES: [number, number, number][] = [

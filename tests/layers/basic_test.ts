@@ -166,14 +166,16 @@ Deno.test("reshape() rejects bad target shapes and incompatible samples with a R
   );
 });
 
+/** One fresh layer of each weightless kind. */
+const weightless = () => [
+  dn.layers.activation({ activation: "relu" }),
+  dn.layers.dropout({ rate: 0.5 }),
+  dn.layers.flatten(),
+  dn.layers.reshape({ targetShape: [2] }),
+];
+
 Deno.test("weightless layers reject a non-tensor input with a TypeError", () => {
-  const layers = [
-    dn.layers.activation({ activation: "relu" }),
-    dn.layers.dropout({ rate: 0.5 }),
-    dn.layers.flatten(),
-    dn.layers.reshape({ targetShape: [2] }),
-  ];
-  for (const layer of layers) {
+  for (const layer of weightless()) {
     for (const training of [false, true]) {
       assertThrows(
         () => layer.call([1, 2] as unknown as dn.Tensor, training),
@@ -185,13 +187,7 @@ Deno.test("weightless layers reject a non-tensor input with a TypeError", () => 
 });
 
 Deno.test("weightless layers have no weights and count 0 parameters", () => {
-  const layers = [
-    dn.layers.activation({ activation: "relu" }),
-    dn.layers.dropout({ rate: 0.5 }),
-    dn.layers.flatten(),
-    dn.layers.reshape({ targetShape: [2] }),
-  ];
-  for (const layer of layers) {
+  for (const layer of weightless()) {
     assertEquals(layer.countParams(), 0);
     assertEquals(layer.getWeights(), []);
   }

@@ -12,7 +12,7 @@
 import * as dn from "../../mod.ts";
 import { conv2d, type Conv2dOptions } from "../../src/ops/conv.ts";
 import type { GemmActivation } from "../_reference/gemm.ts";
-import { conv2dReference, type ConvGeometry, convOutput } from "../_reference/conv.ts";
+import { conv2dReference, type ConvGeometry, convGeometry } from "../_reference/conv.ts";
 import { assert, assertEquals, assertThrows } from "../_util/assert.ts";
 import { gradcheck, type GradInput, gradInput } from "../_util/gradcheck.ts";
 
@@ -26,33 +26,8 @@ interface OpCase {
   padding?: "same" | "valid";
 }
 
-const pair = (v: number | [number, number] | undefined): [number, number] =>
-  v === undefined ? [1, 1] : typeof v === "number" ? [v, v] : v;
-
-function geometry(cs: OpCase): ConvGeometry {
-  const [batch, inH, inW, inC] = cs.x;
-  const [fh, fw, outC] = cs.f;
-  const [sh, sw] = pair(cs.strides), [dh, dw] = pair(cs.dilations);
-  const padding = cs.padding ?? "valid";
-  const rows = convOutput(inH, fh, sh, dh, padding), cols = convOutput(inW, fw, sw, dw, padding);
-  return {
-    batch,
-    inH,
-    inW,
-    inC,
-    outH: rows.out,
-    outW: cols.out,
-    outC,
-    fh,
-    fw,
-    strideH: sh,
-    strideW: sw,
-    dilH: dh,
-    dilW: dw,
-    padTop: rows.before,
-    padLeft: cols.before,
-  };
-}
+const geometry = (cs: OpCase): ConvGeometry =>
+  convGeometry(cs.x, cs.f, cs.strides, cs.dilations, cs.padding);
 
 function label(cs: OpCase): string {
   const opts = [`padding ${cs.padding ?? "valid"}`];

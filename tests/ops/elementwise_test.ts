@@ -17,6 +17,7 @@ import { clip } from "../_reference/optim.ts";
 import { assert, assertEquals, assertThrows } from "../_util/assert.ts";
 import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { input, toTensor } from "./_inputs.ts";
+import { BINARY_OPS, UNARY_OPS } from "./_ops.ts";
 
 const LENGTHS = [1, 3, 4, 5, 7, 8, 9, 17, 129, 1000];
 
@@ -31,18 +32,6 @@ const UNARY_CASES: Record<UnaryName, { lo: number; hi: number; tol: Tolerance; p
   sqrt: { lo: 0, hi: 100, tol: Tol.rounding, preset: "Tol.rounding" },
   square: { lo: -4, hi: 4, tol: Tol.rounding, preset: "Tol.rounding" },
   abs: { lo: -4, hi: 4, tol: Tol.exact, preset: "Tol.exact" },
-};
-
-const UNARY_OPS: Record<UnaryName, (x: dn.Tensor) => dn.Tensor> = {
-  relu: dn.relu,
-  sigmoid: dn.sigmoid,
-  tanh: dn.tanh,
-  exp: dn.exp,
-  log: dn.log,
-  neg: dn.neg,
-  sqrt: dn.sqrt,
-  square: dn.square,
-  abs: dn.abs,
 };
 
 /** The f32 result the reference rounds to (overflow to ±Infinity as f32 does). */
@@ -99,9 +88,6 @@ const PATTERNS: [string, number[], number[]][] = [
   ["rank 4", [2, 3, 4, 5], [1, 3, 1, 5]],
   ["rank 4 both sides", [2, 1, 4, 1], [1, 3, 1, 5]],
 ];
-
-const BINARY_OPS: Record<BinaryName, (a: dn.Tensor | number, b: dn.Tensor | number) => dn.Tensor> =
-  { add: dn.add, sub: dn.sub, mul: dn.mul, div: dn.div };
 
 for (const name of Object.keys(BINARY_OPS) as BinaryName[]) {
   const op = BINARY_OPS[name];

@@ -18,6 +18,7 @@ import { clip } from "../_reference/optim.ts";
 import { logSoftmax, softmax } from "../_reference/reduce.ts";
 import { gradcheck } from "../_util/gradcheck.ts";
 import { awayFromZero, distinct, type Input, input } from "./_inputs.ts";
+import { BINARY_OPS, UNARY_OPS } from "./_ops.ts";
 
 type Op = (...xs: dn.Tensor[]) => dn.Tensor;
 type Ref = (xs: Float64Array[]) => ArrayLike<number>;
@@ -39,9 +40,6 @@ function check(what: string, f: Op, ref: Ref, inputs: Input[], seed = 1): void {
     return total;
   }, inputs);
 }
-
-const BINARY_OPS: Record<BinaryName, (a: dn.Tensor | number, b: dn.Tensor | number) => dn.Tensor> =
-  { add: dn.add, sub: dn.sub, mul: dn.mul, div: dn.div };
 
 /** `[label, a shape, b shape]`: same shape and broadcasting of either operand. */
 const BINARY_SHAPES: [string, number[], number[]][] = [
@@ -86,18 +84,6 @@ const UNARY_INPUTS: Record<UnaryName, (shape: number[], seed: number) => Input> 
   sqrt: (s, seed) => input(s, seed, 0.2, 3),
   square: (s, seed) => input(s, seed, -2, 2),
   abs: (s, seed) => awayFromZero(s, seed),
-};
-
-const UNARY_OPS: Record<UnaryName, Op> = {
-  relu: dn.relu,
-  sigmoid: dn.sigmoid,
-  tanh: dn.tanh,
-  exp: dn.exp,
-  log: dn.log,
-  neg: dn.neg,
-  sqrt: dn.sqrt,
-  square: dn.square,
-  abs: dn.abs,
 };
 
 for (const name of Object.keys(UNARY_OPS) as UnaryName[]) {

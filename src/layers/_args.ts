@@ -1,0 +1,54 @@
+/**
+ * The arguments the kernel layers `dense` and `conv2d` share (activation, bias, initialisers and
+ * the kernel's L2 penalty): their validation (STYLE C14) with Keras's defaults, and their config.
+ *
+ * @module
+ */
+import { checkOneOf } from "../_check.ts";
+import { type ActivationName, checkActivation } from "./activations.ts";
+import { type Initializer, INITIALIZERS } from "./initializers.ts";
+
+/** The arguments `dense()` and `conv2d()` share, as the user passes them. */
+export interface KernelLayerArgs {
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+  kernelRegularizer?: { l2: number };
+}
+
+/** The shared arguments, validated and with defaults filled in. */
+export interface KernelLayerOptions {
+  activation: ActivationName;
+  useBias: boolean;
+  kernelInitializer: Initializer;
+  biasInitializer: Initializer;
+  l2: number;
+}
+
+/** Validates the shared arguments of the kernel layer `fn`; defaults as Keras's. */
+export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelLayerOptions {
+  const activation = checkActivation(args.activation, fn);
+  const init = (value: unknown, fallback: Initializer, arg: string) =>
+    checkOneOf(value ?? fallback, INITIALIZERS, arg, fn);
+  const kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
+  const biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
+  const l2 = args.kernelRegularizer?.l2 ?? 0;
+  if (!Number.isFinite(l2) || l2 < 0) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
+    );
+  }
+  return { activation, useBias: args.useBias ?? true, kernelInitializer, biasInitializer, l2 };
+}
+
+/** The shared arguments as Keras config entries, the regularizer only when set. */
+export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unknown> {
+  return {
+    activation: layer.activation,
+    useBias: layer.useBias,
+    kernelInitializer: layer.kernelInitializer,
+    biasInitializer: layer.biasInitializer,
+    ...(layer.l2 ? { kernelRegularizer: { l2: layer.l2 } } : {}),
+  };
+}
