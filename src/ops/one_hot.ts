@@ -5,15 +5,25 @@
  */
 import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
+import { equal } from "./arithmetic.ts";
 import { tensor } from "./creation.ts";
+import { reshape } from "./transform.ts";
 
 /**
  * `oneHot` with the caller's name and argument in messages (the losses and metrics call it).
- * Reads the indices back with `dataSync()`, so it needs a CPU backend.
+ * On the CPU backends the indices are read back and validated. On WebGPU, which cannot read
+ * synchronously, the encoding is computed on the device as `indices[..., None] == [0 .. depth)`:
+ * the indices are not validated there, and an index that is fractional or out of range gives a
+ * row of zeros (as TensorFlow.js does on its GPU backends).
  */
 export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: string): Tensor {
   checkTensor(indices, arg, fn);
   checkPositiveInt(depth, "depth", fn);
+  if (indices.backend.name === "webgpu") {
+    using classes = tensor(Float32Array.from({ length: depth }, (_, i) => i), [depth]);
+    using column = reshape(indices, [...indices.shape, 1]);
+    return equal(column, classes);
+  }
   const values = indices.dataSync();
   const out = new Float32Array(values.length * depth);
   values.forEach((v, i) => {
