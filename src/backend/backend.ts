@@ -182,7 +182,8 @@ export interface Conv2dBackwardFilterArgs extends Conv2dGeometry {
 /**
  * One LSTM time step (Keras gate order i, f, c, o): `xw`, `hu`, `gates` are `[batch, 4·units]`
  * (`xw = x·W + b`, `hu = hPrev·U`), `cPrev`, `c`, `h` are `[batch, units]`; `c` may be `cPrev`.
- * Writes `c`, `h` and the gate activations `[i, f, g, o]` that the backward reads.
+ * Writes `c`, `h` and the gate activations `[i, f, g, o]` that the backward reads; `gates` may
+ * be `xw` (the activations then replace the preactivations, element by element).
  */
 export interface LstmGatesArgs {
   batch: number;

@@ -8,7 +8,9 @@
  * (`[steps·batch, features] · [features, g·units]`, input bias fused), then each step runs one
  * small GEMM `hPrev·U` and one fused gate kernel. Hidden states live in one `[steps + 1, batch,
  * units]` buffer (block 0 = initial state), cell states likewise, gate activations in
- * `[steps, batch, ·]`: every step works on contiguous blocks (backend `subarray` windows).
+ * `[steps, batch, ·]`: every step works on contiguous blocks (backend `subarray` windows). The
+ * LSTM's gate kernel writes its activations over the step's block of `x·W + b` (in place), so
+ * one buffer serves both and the stores land in cache lines the kernel has just read.
  *
  * Backward. Walks the steps in reverse: the gate kernel turns the step's total dh (and dc) into
  * the preactivation gradients dz, then one GEMM adds `dz·Uᵀ` to the previous step's dh. With
@@ -114,9 +116,13 @@ export function runSequence(p: SequenceArgs): SequenceResult {
   );
   const hs = output([steps + 1, batch, units]);
   const cs = p.cell === "lstm" ? output([steps + 1, batch, units]) : null;
-  const gates = p.cell === "simpleRnn"
-    ? null
-    : output([steps, batch, p.cell === "gru" ? 4 * units : d.g]);
+  // The LSTM's gate activations overwrite its preactivations step by step (the kernel runs in
+  // place), so xw becomes the saved gates; the GRU saves 4 blocks per step beside its 3.
+  const gates = p.cell === "lstm"
+    ? xw
+    : p.cell === "gru"
+    ? output([steps, batch, 4 * units])
+    : null;
   if (p.initialState[0]) be.copy(p.initialState[0].storage, 0, hs.storage, 0, bu);
   else be.fill(hs.storage, 0, bu);
   if (cs) {
@@ -128,19 +134,24 @@ export function runSequence(p: SequenceArgs): SequenceResult {
     be.subarray(t!.storage, s * size, size);
   for (let s = 0; s < steps; s++) {
     const hPrev = block(hs, s, bu), h = block(hs, s + 1, bu);
-    gemm(
-      be,
-      hPrev,
-      p.recurrentKernel.storage,
-      hu.storage,
-      batch,
-      d.g,
-      units,
-      false,
-      false,
-      0,
-      biasRec,
-    );
+    // With no initial state, h·U at the first step is 0·U = +0 exactly (one step's GEMM saved;
+    // only a NaN or inf in U, which would reach every later step anyway, no longer shows here).
+    if (s === 0 && !p.initialState[0] && !biasRec) be.fill(hu.storage, 0, batch * d.g);
+    else {
+      gemm(
+        be,
+        hPrev,
+        p.recurrentKernel.storage,
+        hu.storage,
+        batch,
+        d.g,
+        units,
+        false,
+        false,
+        0,
+        biasRec,
+      );
+    }
     const xws = block(xw, s, batch * d.g);
     if (p.cell === "lstm") {
       be.lstmGates({
@@ -168,7 +179,7 @@ export function runSequence(p: SequenceArgs): SequenceResult {
     }
   }
   hu.dispose();
-  xw.dispose();
+  if (gates !== xw) xw.dispose();
 
   // The recorded output: the sequence or the last state, or with returnState all of them packed
   // in one tensor that the caller's views slice (so one node still covers everything).

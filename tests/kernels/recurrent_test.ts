@@ -8,8 +8,9 @@
  * References: forwards against tests/_reference/recurrent.ts's `stepReference` (float64 cell
  * equations); backwards against central differences (h = 1e-6, float64) of the same step
  * function, weighted by the incoming gradients: independent of the hand-derived formulas.
- * Error bounds (STYLE C9), inputs in [-1, 1]: forward values are a few f32 operations on <= 3 ulp
- * sigmoid/tanh, all of size <= 2: 16 ε32 relative and absolute. Backwards take the forward's
+ * Error bounds (STYLE C9), inputs in [-1, 1]: forward values are a few f32 operations on sigmoid
+ * (<= 3.6 ulp) and tanh (XNNPACK's rational 9/6: <= 5.6e-7 absolute, 9.4 ε32), all of size <= 2:
+ * 16 ε32 relative and absolute. Backwards take the forward's
  * f32-rounded gates as inputs and multiply 3-4 factors of size <= 2: 64 ε32.
  */
 import { assertEquals, assertThrows } from "../_util/assert.ts";
@@ -99,6 +100,16 @@ for (const batch of BATCHES) {
           [{ size: bu }, { size: bu }, { size: batch * g }],
           batch,
           ([pc, ph, pg], b, e) => h.k.f32_lstm_gates_fwd(pxw, phu, pcp, pc, ph, pg, u, b, e),
+        );
+        // In place (gates == xw, as src/ops/_recurrent.ts runs it): the same bytes.
+        const inPlace = wholeAndSplit(
+          h,
+          [{ size: bu }, { size: bu }, { size: batch * g, init: xw }],
+          batch,
+          ([pc, ph, pz], b, e) => h.k.f32_lstm_gates_fwd(pz, phu, pcp, pc, ph, pz, u, b, e),
+        );
+        [c, hh, gates].forEach((want, i) =>
+          assertEquals(bits(inPlace[i]), bits(want), `lstm in place, output ${i}`)
         );
         const pc = h.f32(bu, c), pg = h.f32(batch * g, gates), pdh = h.f32(bu, dh);
         const [dz, dcPrev] = wholeAndSplit(
@@ -221,6 +232,34 @@ Deno.test("f32_lstm_gates_fwd() allows c to alias cPrev", () => {
     h.k.f32_lstm_gates_fwd(pxw, phu, p2, p2, h2, g2, u, 0, batch);
     assertEquals(bits(h.read(p2, cp.length)), bits(h.read(c1, cp.length)), `c [${h.name}]`);
     assertEquals(bits(h.read(h2, cp.length)), bits(h.read(h1, cp.length)), `h [${h.name}]`);
+    h.checkGuards();
+    h.reset();
+  }
+});
+
+Deno.test("gate tanh and sigmoid keep NaN, saturate exactly and keep tanh's sign of zero", () => {
+  // Through the simple RNN (act(xw + hu) with hu = -0, which changes no input, -0 included).
+  const x = [NaN, Infinity, -Infinity, 100, -100, 7.7, -7.7, 0, -0, 1e-30, -1e-30];
+  const tanh = [NaN, 1, -1, 1, -1, 1, -1, 0, -0, 1e-30, -1e-30];
+  const sigmoid = [NaN, 1, 0, 1, 0, 1 / (1 + Math.exp(-7.7)), 1 / (1 + Math.exp(7.7))]
+    .concat([0.5, 0.5, 0.5, 0.5]);
+  for (const h of harnesses) {
+    const px = h.f32(x.length, x), pz = h.f32(x.length, x.map(() => -0)), py = h.f32(x.length);
+    for (const [act, want] of [["tanh", tanh], ["sigmoid", sigmoid]] as const) {
+      h.k.f32_rnn_gates_fwd(px, pz, py, ACT_CODE[act], x.length, 0, 1);
+      const got = h.read(py, x.length);
+      want.forEach((w, i) => {
+        const exact = w === 0 || Math.abs(w) === 1 || w === 0.5; // -0 included
+        const ok = Number.isNaN(w)
+          ? Number.isNaN(got[i])
+          : act === "sigmoid" && w === 0
+          ? Object.is(got[i], 0) // σ(x < -87.34) is flushed to 0 (see the kernel header)
+          : exact
+          ? Object.is(got[i], w)
+          : Math.abs(got[i] - w) <= 1e-6 * Math.abs(w); // relative accuracy, also near 0
+        assertEquals(ok, true, `${act}(${x[i]}) = ${got[i]}, want ${w} [${h.name}]`);
+      });
+    }
     h.checkGuards();
     h.reset();
   }
