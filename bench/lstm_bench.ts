@@ -34,19 +34,25 @@ const shapes = [[F, 4 * U], [U, 4 * U], [4 * U]];
 // TensorFlow.js
 // Zero initialisers: the weights are set below, and tfjs's orthogonal initialiser calls chained
 // tensor methods that the tfjs-core node entry does not register (the union package does).
-const layer = tfl.layers.lstm({
-  units: U,
-  recurrentActivation: "sigmoid",
-  kernelInitializer: "zeros",
-  recurrentInitializer: "zeros",
-});
+// The forward runs on `layer`, whose weights stay fixed; training updates a second layer with the
+// same initial weights, so the forward timing does not drift as training moves the weights.
 const tx = tf.tensor3d(xData, [B, T, F]);
-tf.tidy(() => void layer.apply(tx));
-layer.setWeights(wData.map((w, i) => tf.tensor(w, shapes[i])));
+const tfLstm = () => {
+  const l = tfl.layers.lstm({
+    units: U,
+    recurrentActivation: "sigmoid",
+    kernelInitializer: "zeros",
+    recurrentInitializer: "zeros",
+  });
+  tf.tidy(() => void l.apply(tx));
+  l.setWeights(wData.map((w, i) => tf.tensor(w, shapes[i])));
+  return l;
+};
+const layer = tfLstm(), trained = tfLstm();
 const tfOpt = tf.train.sgd(1e-3);
 const tfForward = () => tf.tidy(() => void (layer.apply(tx) as typeof tx).dataSync());
 const tfTrain = () => {
-  const loss = tfOpt.minimize(() => tf.mean(tf.square(layer.apply(tx) as typeof tx)), true);
+  const loss = tfOpt.minimize(() => tf.mean(tf.square(trained.apply(tx) as typeof tx)), true);
   loss!.dataSync();
   loss!.dispose();
 };
@@ -54,7 +60,7 @@ const tfTrain = () => {
 // Dendrite
 const x = dn.tensor(xData, [B, T, F]);
 const [kernel, recurrentKernel, bias] = wData.map((w, i) => dn.tensor(w, shapes[i]));
-const weights = [kernel, recurrentKernel, bias];
+const weights = wData.map((w, i) => dn.tensor(w, shapes[i]));
 const dnOpt = dn.optimizers.sgd({ learningRate: 1e-3 });
 const run = (k: dn.Tensor, r: dn.Tensor, b: dn.Tensor) => lstm(x, k, r, { bias: b }).output;
 const dnForward = () => {
