@@ -10,7 +10,7 @@
  * @module
  */
 import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
-import type { Backend, Storage } from "../backend/backend.ts";
+import type { Backend, BroadcastPlan, Storage } from "../backend/backend.ts";
 import { Tensor } from "../tensor.ts";
 import { positive } from "./_validate.ts";
 import type { LearningRateSchedule, SerializedConfig } from "./schedules.ts";
@@ -265,6 +265,9 @@ export abstract class Optimizer {
       backend.clip(g.storage, scratch, n, -this.#clipValue, this.#clipValue);
       return scratch;
     }
+    if (this.#clipNorm !== undefined && backend.name === "webgpu") {
+      return this.#clipNormOnDevice(backend, g, this.#clipNorm);
+    }
     if (this.#clipNorm !== undefined) {
       const norm = Math.sqrt(backend.sumSquares(g.storage, n));
       // Keras: g·clipNorm / max(norm, clipNorm); below the threshold that is g itself.
@@ -274,6 +277,42 @@ export abstract class Optimizer {
       return scratch;
     }
     return g.storage;
+  }
+
+  /**
+   * `g·c / max(‖g‖, c)` computed on the device, for backends that cannot return a sum
+   * synchronously (WebGPU): the norm is reduced in float32 there (the CPU path sums in float64).
+   */
+  #clipNormOnDevice(backend: Backend, g: Tensor, c: number): Storage {
+    const n = g.size;
+    const scratch = this.#scratchFor(backend, n);
+    const norm = backend.alloc(1), scale = backend.alloc(1);
+    try {
+      backend.unary("square", g.storage, scratch, n);
+      backend.reduce("sum", scratch, norm, 1, n, 1, 1);
+      backend.unary("sqrt", norm, norm, 1);
+      // max(norm, c) = relu(norm - c) + c, with the primitives every backend has.
+      backend.affine(norm, norm, 1, 1, -c);
+      backend.unary("relu", norm, norm, 1);
+      backend.affine(norm, norm, 1, 1, c);
+      backend.fill(scale, c, 1);
+      const one: BroadcastPlan = {
+        dims: [1, 1, 1, 1],
+        aStrides: [0, 0, 0, 1],
+        bStrides: [0, 0, 0, 1],
+      };
+      backend.binary("div", scale, norm, scale, one);
+      const rows: BroadcastPlan = {
+        dims: [1, 1, 1, n],
+        aStrides: [0, 0, 0, 1],
+        bStrides: [0, 0, 0, 0],
+      };
+      backend.binary("mul", g.storage, scale, scratch, rows);
+    } finally {
+      backend.free(norm);
+      backend.free(scale);
+    }
+    return scratch;
   }
 
   #scratchFor(backend: Backend, size: number): Storage {

@@ -14,11 +14,9 @@
  *
  * Reads are asynchronous only: `readSync()` throws a TypeError (use `await tensor.data()`).
  * Every primitive runs in WGSL except `sumSquares()`: the Backend contract returns its number
- * synchronously (the optimizers' clip-by-norm reads it on the host, in the middle of a step),
- * which a GPU cannot do without a readback the host waits on. It throws a TypeError naming the
- * primitive, `supports("sumSquares")` is false, and `clipValue` (an elementwise kernel) works.
- * Moving clip-by-norm onto the device (a reduction into a buffer and a scale read by the next
- * kernel) would need a Backend primitive of its own.
+ * synchronously, which a GPU cannot do without a readback the host waits on. It throws a
+ * TypeError naming the primitive and `supports("sumSquares")` is false; the optimizers' clipNorm
+ * does not need it here: on webgpu it computes the norm and the scale on the device.
  *
  * @module
  */
@@ -372,7 +370,7 @@ export class WebGpuBackend implements Backend {
   }
 
   sumSquares(_x: Storage, _size: number): number {
-    return this.#unsupported("sumSquares", "clipNorm needs a synchronous sum; use clipValue");
+    return this.#unsupported("sumSquares", "a synchronous sum needs a readback the host waits on");
   }
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
