@@ -10,6 +10,7 @@ import type { Tensor } from "../tensor.ts";
 import { output } from "./_output.ts";
 import { record } from "../autograd/tape.ts";
 import { sum } from "./reduce.ts";
+import { fused } from "./unary.ts";
 
 /** Options of `matmul()`. */
 export interface MatmulOptions {
@@ -79,7 +80,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const c = gemm(a, b, transA, transB, bias ?? null, activation);
   const inputs = bias ? [a, b, bias] : [a, b];
   return record(c, inputs, (dc, [a, b, c]) => {
-    const dz = activation === "linear" ? dc : activationGrad(activation, dc, c);
+    // relu's derivative from its output equals the one from its input: c > 0 exactly when z > 0.
+    const dz = activation === "linear" ? dc : fused(activation, dc, c);
     // op(a)·op(b) = z: d op(a) = dz·op(b)ᵀ and d op(b) = op(a)ᵀ·dz, transposed back where stored so.
     const da = transA
       ? gemm(b, dz, transB, true, null, "linear")
@@ -118,13 +120,4 @@ function gemm(
     beta: 0,
   });
   return c;
-}
-
-/** `dc · act'(z)` from the saved output `c = act(z)`. */
-function activationGrad(activation: Exclude<Activation, "linear">, dc: Tensor, c: Tensor): Tensor {
-  const dz = output(dc.shape);
-  if (dz.size > 0) {
-    activeBackend().unaryBackward(activation, dc.storage, c.storage, dz.storage, dc.size);
-  }
-  return dz;
 }

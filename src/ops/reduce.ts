@@ -73,13 +73,14 @@ function reduce(
   if (current !== x) current.dispose();
   if (op === "argMax") return result;
   return record(result, [x], (dy, saved) => {
-    // Spread dy back over the reduced axes; max sends it to every maximum (ties share it).
-    const spread = add(fill(x.shape, 0), reshape(dy, kept));
+    // dy (kept dims) broadcasts back over the reduced axes; mean scales the small dy, not the
+    // spread; max sends it to every maximum (ties share it) through the broadcasting mul.
+    const g = reshape(dy, kept);
     if (op === "sum") {
-      return [mean ? mul(spread, kept.reduce((a, d) => a * d, 1) / x.size) : spread];
+      return [add(fill(x.shape, 0), mean ? mul(g, kept.reduce((a, d) => a * d, 1) / x.size) : g)];
     }
     const [input, maxima] = saved;
-    return [mul(spread, equal(input, reshape(maxima, kept)))];
+    return [mul(equal(input, reshape(maxima, kept)), g)];
   }, op === "max" ? [x, result] : []);
 }
 

@@ -19,7 +19,7 @@ function forward(op: UnaryOp, x: Tensor): Tensor {
 }
 
 /** `dy · f'` by the fused derivative kernel, from the saved input (relu) or output. */
-function fused(op: UnaryGradOp, dy: Tensor, saved: Tensor): Tensor {
+export function fused(op: UnaryGradOp, dy: Tensor, saved: Tensor): Tensor {
   const dx = output(dy.shape);
   if (dx.size > 0) {
     activeBackend().unaryBackward(op, dy.storage, saved.storage, dx.storage, dy.size);
