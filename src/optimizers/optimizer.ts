@@ -74,6 +74,8 @@ export abstract class Optimizer {
   #iterations = 0;
   #slots = new Map<Tensor, Tensor[]>();
   #scratch: Tensor | null = null;
+  /** Two floats (norm, scale) for clipNorm on the device, kept between steps. */
+  #scalars: { backend: Backend; norm: Storage; scale: Storage } | null = null;
   #disposed = false;
 
   /** Checks the common options (`COMMON_OPTIONS`); `fn` names the factory in error messages. */
@@ -215,6 +217,7 @@ export abstract class Optimizer {
     this.#slots.clear();
     this.#scratch?.dispose();
     this.#scratch = null;
+    this.#freeScalars();
     this.#disposed = true;
   }
 
@@ -286,33 +289,39 @@ export abstract class Optimizer {
   #clipNormOnDevice(backend: Backend, g: Tensor, c: number): Storage {
     const n = g.size;
     const scratch = this.#scratchFor(backend, n);
-    const norm = backend.alloc(1), scale = backend.alloc(1);
-    try {
-      backend.unary("square", g.storage, scratch, n);
-      backend.reduce("sum", scratch, norm, 1, n, 1, 1);
-      backend.unary("sqrt", norm, norm, 1);
-      // max(norm, c) = relu(norm - c) + c, with the primitives every backend has.
-      backend.affine(norm, norm, 1, 1, -c);
-      backend.unary("relu", norm, norm, 1);
-      backend.affine(norm, norm, 1, 1, c);
-      backend.fill(scale, c, 1);
-      const one: BroadcastPlan = {
-        dims: [1, 1, 1, 1],
-        aStrides: [0, 0, 0, 1],
-        bStrides: [0, 0, 0, 1],
-      };
-      backend.binary("div", scale, norm, scale, one);
-      const rows: BroadcastPlan = {
-        dims: [1, 1, 1, n],
-        aStrides: [0, 0, 0, 1],
-        bStrides: [0, 0, 0, 0],
-      };
-      backend.binary("mul", g.storage, scale, scratch, rows);
-    } finally {
-      backend.free(norm);
-      backend.free(scale);
+    if (this.#scalars?.backend !== backend) {
+      this.#freeScalars();
+      this.#scalars = { backend, norm: backend.alloc(1), scale: backend.alloc(1) };
     }
+    const { norm, scale } = this.#scalars;
+    backend.unary("square", g.storage, scratch, n);
+    backend.reduce("sum", scratch, norm, 1, n, 1, 1);
+    backend.unary("sqrt", norm, norm, 1);
+    // max(norm, c) = relu(norm - c) + c, with the primitives every backend has.
+    backend.affine(norm, norm, 1, 1, -c);
+    backend.unary("relu", norm, norm, 1);
+    backend.affine(norm, norm, 1, 1, c);
+    backend.fill(scale, c, 1);
+    const one: BroadcastPlan = {
+      dims: [1, 1, 1, 1],
+      aStrides: [0, 0, 0, 1],
+      bStrides: [0, 0, 0, 1],
+    };
+    backend.binary("div", scale, norm, scale, one);
+    const rows: BroadcastPlan = {
+      dims: [1, 1, 1, n],
+      aStrides: [0, 0, 0, 1],
+      bStrides: [0, 0, 0, 0],
+    };
+    backend.binary("mul", g.storage, scale, scratch, rows);
     return scratch;
+  }
+
+  #freeScalars(): void {
+    if (!this.#scalars) return;
+    this.#scalars.backend.free(this.#scalars.norm);
+    this.#scalars.backend.free(this.#scalars.scale);
+    this.#scalars = null;
   }
 
   #scratchFor(backend: Backend, size: number): Storage {
