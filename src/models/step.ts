@@ -34,8 +34,8 @@ function packScalars(first: Tensor, rest: readonly Tensor[]): Tensor {
 }
 
 /**
- * Forward pass, loss and metrics; metrics are computed without recording, packed into one tensor
- * pushed on `metrics` (kept out of every scope: the caller disposes it).
+ * Forward pass, loss and metrics; the metric scalars are computed without recording and pushed on
+ * `metrics` (kept out of every scope: the caller disposes them).
  */
 function lossAndMetrics(
   model: Sequential,
@@ -51,8 +51,7 @@ function lossAndMetrics(
   withoutRecording(() =>
     tidy(() => {
       const probs = fused ? activationFn(fused.activation)(out) : out;
-      const values = compiled.metrics.map((m) => m(y, probs));
-      if (values.length) metrics.push(keep(packScalars(values[0], values.slice(1))));
+      for (const m of compiled.metrics) metrics.push(keep(m(y, probs)));
     })
   );
   if (training) {
@@ -65,16 +64,10 @@ function lossAndMetrics(
   return loss;
 }
 
-/** `[loss, ...metrics]` of a batch as one tensor (disposed by `readBatch`). */
+/** `[loss, ...metrics]` of a batch as one tensor (disposed by `readBatch`); frees the metrics. */
 function packResult(loss: Tensor, metrics: Tensor[]): Tensor {
-  const backend = activeBackend();
-  const m = metrics[0]?.size ?? 0;
-  const packed = output([1 + m]);
-  backend.copy(loss.storage, 0, packed.storage, 0, 1);
-  if (metrics.length) {
-    backend.copy(metrics[0].storage, 0, packed.storage, 1, m);
-    metrics[0].dispose();
-  }
+  const packed = packScalars(loss, metrics);
+  for (const m of metrics) m.dispose();
   return packed;
 }
 
