@@ -8,7 +8,7 @@
 import { fmtValue } from "../_check.ts";
 import { setOpsBackend } from "../tensor.ts";
 import type { Backend, BackendName } from "./backend.ts";
-import { sharedMemorySupported } from "./wasm/module.ts";
+import { relaxedSimdSupported, sharedMemorySupported } from "./wasm/module.ts";
 import { WasmBackend } from "./wasm/wasm_backend.ts";
 import { ThreadsBackend } from "./threads/threads_backend.ts";
 import { probeAdapter } from "./webgpu/device.ts";
@@ -42,12 +42,17 @@ function startWasm(reason: string): { backend: Backend; reason: string } {
   if (active?.backend.name === "wasm") return { backend: active.backend, reason };
   // One thread needs no shared memory, and V8 bounds-checks accesses to a shared one more
   // slowly (GEMM 512^3: 45.7 vs 50.6 GFLOP/s measured here), so the plain build runs it.
-  return { backend: new WasmBackend("plain"), reason };
+  if (relaxedSimdSupported()) return { backend: new WasmBackend("plain"), reason };
+  return {
+    backend: new WasmBackend("portable"),
+    reason: `${reason} (portable kernels: this engine has no relaxed SIMD)`,
+  };
 }
 
 /** Why the threads backend cannot run here, or null when it can. */
 function threadsUnavailable(): string | null {
   if (!sharedMemorySupported()) return "this runtime has no SharedArrayBuffer";
+  if (!relaxedSimdSupported()) return "this engine has no relaxed SIMD";
   if (typeof Worker !== "function") return "this runtime has no Worker";
   return null;
 }

@@ -1,5 +1,5 @@
 /**
- * Raw-kernel test harness: the release kernels (plain and shared builds) and a debug build with
+ * Raw-kernel test harness: the release kernels (plain, shared and portable builds) and a debug build with
  * asserts on, each over its own memory, plus an arena with NaN-payload guard regions around every
  * buffer (STYLE C2, C10).
  */
@@ -84,7 +84,10 @@ function harness(name: string, module: WebAssembly.Module, variant: KernelVarian
   };
 }
 
-/** The release kernels over a plain memory, over a shared memory, and the debug build. */
+/**
+ * The release kernels over a plain memory, over a shared memory, the portable build (no relaxed
+ * SIMD) and the debug build.
+ */
 export async function kernelHarnesses(): Promise<KernelHarness[]> {
   debugModule ??= compileTarget("debug").then((bytes) =>
     new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>)
@@ -92,6 +95,7 @@ export async function kernelHarnesses(): Promise<KernelHarness[]> {
   return [
     harness("release", kernelModule("plain"), "plain"),
     harness("release-shared", kernelModule("shared"), "shared"),
+    harness("release-portable", kernelModule("portable"), "portable"),
     harness("debug", await debugModule, "plain"),
   ];
 }

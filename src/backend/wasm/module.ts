@@ -4,10 +4,24 @@
  *
  * @module
  */
-import { KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED } from "./kernels.generated.ts";
+import {
+  KERNELS_WASM_PLAIN,
+  KERNELS_WASM_PORTABLE,
+  KERNELS_WASM_SHARED,
+} from "./kernels.generated.ts";
 
-/** Which build of the kernels: over a shared memory (threads) or a plain one. */
-export type KernelVariant = "shared" | "plain";
+/**
+ * Which build of the kernels: over a shared memory (threads) or a plain one, both using relaxed
+ * SIMD (fused multiply-add in the GEMM); or "portable", plain memory and SIMD128 only, for engines
+ * without relaxed SIMD ({@linkcode relaxedSimdSupported}).
+ */
+export type KernelVariant = "shared" | "plain" | "portable";
+
+const BASE64: Record<KernelVariant, string> = {
+  shared: KERNELS_WASM_SHARED,
+  plain: KERNELS_WASM_PLAIN,
+  portable: KERNELS_WASM_PORTABLE,
+};
 
 /** A kernel export: raw pointers (byte offsets) and sizes in, nothing or a number out. */
 export type KernelFn = (...args: number[]) => number;
@@ -31,11 +45,61 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 export function kernelModule(variant: KernelVariant): WebAssembly.Module {
   let module = modules.get(variant);
   if (!module) {
-    const text = variant === "shared" ? KERNELS_WASM_SHARED : KERNELS_WASM_PLAIN;
-    module = new WebAssembly.Module(decodeBase64(text));
+    module = new WebAssembly.Module(decodeBase64(BASE64[variant]));
     modules.set(variant, module);
   }
   return module;
+}
+
+/**
+ * A module whose one function returns `f32x4.relaxed_madd` of its v128 local three times: valid
+ * exactly where the engine implements relaxed SIMD (V8 11.4+: every Deno since 1.34).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // types: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of type 0
+  0x0a,
+  0x0f,
+  0x01,
+  0x0d,
+  0x01,
+  0x01,
+  0x7b, // code: one body, one v128 local
+  0x20,
+  0x00,
+  0x20,
+  0x00,
+  0x20,
+  0x00,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // get x3, relaxed_madd, end
+]);
+
+let relaxed: boolean | null = null;
+
+/** Whether this engine runs relaxed SIMD (the "shared" and "plain" kernel builds need it). */
+export function relaxedSimdSupported(): boolean {
+  relaxed ??= WebAssembly.validate(RELAXED_PROBE);
+  return relaxed;
 }
 
 /** Whether this runtime can create a shared `WebAssembly.Memory`. */
