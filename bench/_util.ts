@@ -64,12 +64,12 @@ export function gemmGroup(m: number, n: number, k: number): string {
 export type Row = Record<string, string | number>;
 
 /**
- * Prints `rows` as a Markdown table; columns are the keys of the first row, and columns whose
- * cells are all numeric are right-aligned.
+ * Prints `rows` as a Markdown table; columns are the keys of all rows in first-seen order (a row
+ * without a key shows an empty cell), and columns whose cells are all numeric are right-aligned.
  */
 export function printTable(rows: readonly Row[], title?: string): void {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]);
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cells = rows.map((r) => cols.map((c) => String(r[c] ?? "")));
   const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
   const right = cols.map((_, i) => cells.every((r) => r[i] !== "" && !isNaN(Number(r[i]))));
