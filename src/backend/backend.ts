@@ -348,7 +348,11 @@ export interface Backend {
     toTimeMajor: boolean,
     reverse: boolean,
   ): void;
-  /** `y[i] = table[indices[i]]` over rows of `cols`; indices are checked integers in range. */
+  /**
+   * `y[i] = table[indices[i]]` over rows of `cols`. `src/ops/` checks that the indices are
+   * integers in `[0, rows)` on backends that read synchronously; webgpu, which cannot, checks them
+   * in the kernel (zeros for a bad index) and throws from its next `read()`.
+   */
   gatherRows(
     table: Storage,
     indices: Storage,
@@ -357,7 +361,7 @@ export interface Backend {
     cols: number,
     n: number,
   ): void;
-  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order. */
+  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order (webgpu skips bad indices). */
   scatterAddRows(
     dy: Storage,
     indices: Storage,

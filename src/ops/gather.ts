@@ -11,15 +11,21 @@ import { output } from "./_output.ts";
 
 /**
  * Rows of `table` picked by integer `indices` (Keras `Embedding`, `tf.gather` on axis 0). The
- * indices are read back (`dataSync()`) and checked before any kernel runs. The gradient with
- * respect to `table` adds each output row's gradient to its table row (scatter-add); `indices`
- * get none.
+ * gradient with respect to `table` adds each output row's gradient to its table row
+ * (scatter-add); `indices` get none.
+ *
+ * On the CPU backends (wasm, threads) the indices are read back (`dataSync()`) and checked before
+ * any kernel runs. WebGPU cannot read them back synchronously, so there the kernel checks them on
+ * the device: a bad index gives a row of zeros (and no gradient), and the error surfaces as a
+ * RangeError from the first read (`await t.data()`) of any tensor after the call.
  *
  * @param table `[rows, cols]`.
  * @param indices Any shape of float32 integers in `[0, rows)`.
  * @returns `[...indices.shape, cols]`.
  * @throws {TypeError} When an argument is not a live tensor or `table` is not rank 2.
- * @throws {RangeError} When an index is fractional, negative or not below `rows`.
+ * @throws {RangeError} When an index is fractional, negative, NaN or not below `rows`: thrown by
+ * this call on the CPU backends; on WebGPU thrown instead by the first read after it (the message
+ * gives the flat position of the first bad index of the first bad call since the previous read).
  *
  * @example
  * ```ts
@@ -43,15 +49,8 @@ export function gather(table: Tensor, indices: Tensor): Tensor {
     );
   }
   const [rows, cols] = table.shape;
-  const values = indices.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(Number.isInteger(v) && v >= 0 && v < rows)) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "indices" must hold integers in [0, ${rows}): got ${v} at flat position ${i}`,
-      );
-    }
-  }
+  // WebGPU cannot read synchronously: its gather kernel checks the indices on the device instead.
+  if (indices.backend.name !== "webgpu") checkIndices(indices, rows, fn);
   const n = indices.size;
   const y = output([...indices.shape, cols]);
   const be = activeBackend();
@@ -62,4 +61,17 @@ export function gather(table: Tensor, indices: Tensor): Tensor {
     if (dy.size > 0) be.scatterAddRows(dy.storage, idx.storage, dt.storage, rows, cols, n);
     return [dt];
   }, [indices]);
+}
+
+/** Throws unless every value of `indices` (read back synchronously) is an integer in [0, rows). */
+function checkIndices(indices: Tensor, rows: number, fn: string): void {
+  const values = indices.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < rows)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "indices" must hold integers in [0, ${rows}): got ${v} at flat position ${i}`,
+      );
+    }
+  }
 }

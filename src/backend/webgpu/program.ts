@@ -11,10 +11,12 @@
 /** Scalar types a uniform field may have. */
 export type UniformType = "u32" | "i32" | "f32";
 
-/** A storage binding: its WGSL name and whether the program writes it. */
+/** A storage binding: its WGSL name, whether the program writes it, and its WGSL type. */
 export interface Binding {
   name: string;
   access: "read" | "read_write";
+  /** The WGSL type of the binding; `array<f32>` (tensor storage) when absent. */
+  type?: string;
 }
 
 /** Workgroup dimensions. */
@@ -103,7 +105,7 @@ export function wgslSource<P>(program: WgslProgram<P>, p: P, wg: Vec3): string {
     ? "struct U { _pad: u32 }"
     : `struct U {\n${fields.map(([n, t]) => `  ${n}: ${t},`).join("\n")}\n}`;
   const bindings = program.bindings.map((b, i) =>
-    `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<f32>;`
+    `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: ${b.type ?? "array<f32>"};`
   );
   return [
     struct,

@@ -13,6 +13,8 @@
  * pooled temporary: copied in before the dispatch, copied back after it when written.
  *
  * Reads are asynchronous only: `readSync()` throws a TypeError (use `await tensor.data()`).
+ * So gather's indices are checked on the device: a read also copies out (and clears) the index
+ * error flag of index_errors.ts when a gather ran since the last read, and throws its RangeError.
  * Every primitive runs in WGSL except `sumSquares()`: the Backend contract returns its number
  * synchronously, which a GPU cannot do without a readback the host waits on. It throws a
  * TypeError naming the primitive and `supports("sumSquares")` is false; the optimizers' clipNorm
@@ -45,6 +47,12 @@ import type {
 } from "../backend.ts";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE, UniformArena } from "./buffers.ts";
 import { type GpuContext, openDevice } from "./device.ts";
+import {
+  INDEX_ERROR_BYTES,
+  INDEX_ERROR_WORDS,
+  indexError,
+  IndexErrorFlag,
+} from "./index_errors.ts";
 import { PipelineCache } from "./pipelines.ts";
 import { packUniforms, type WgslProgram } from "./program.ts";
 import {
@@ -115,6 +123,9 @@ export class WebGpuBackend implements Backend {
   readonly #align: number;
   /** A small buffer bound where an optional input is absent. */
   readonly #dummy: GPUBuffer;
+  /** Gather's index error flag, and a storage over it to bind. */
+  readonly #indexErrors: IndexErrorFlag;
+  readonly #indexErrorStorage: GpuStorage;
   /**
    * Which GEMM program runs: "blocked" (no workgroup memory) on software adapters, "tiled" on
    * hardware ones; settable so that the tests run both on llvmpipe.
@@ -136,6 +147,8 @@ export class WebGpuBackend implements Backend {
     this.#pipelines = new PipelineCache(ctx.device);
     this.#align = ctx.device.limits.minStorageBufferOffsetAlignment;
     this.#dummy = ctx.device.createBuffer({ size: 256, usage: STORAGE_USAGE });
+    this.#indexErrors = new IndexErrorFlag(ctx.device);
+    this.#indexErrorStorage = new GpuStorage(this, this.#indexErrors.buffer, 0, INDEX_ERROR_WORDS);
     ctx.device.addEventListener("uncapturederror", (e) => {
       this.#error ??= new Error(
         `WebGPU error on the webgpu backend: ${(e as GPUUncapturedErrorEvent).error.message}`,
@@ -190,32 +203,44 @@ export class WebGpuBackend implements Backend {
     this.device.queue.writeBuffer(s.buffer, s.offset * 4, src);
   }
 
+  /**
+   * Copies the first `size` floats of `storage` out.
+   *
+   * @throws {RangeError} When a gather recorded since the previous read met a bad index (the
+   * index error flag, copied out behind the data in the same submit and cleared there).
+   */
   async read(storage: Storage, size: number): Promise<Float32Array> {
     const s = this.#own(storage, "read");
-    if (size === 0) {
+    const bytes = size * 4;
+    const flagBytes = this.#indexErrors.pending ? INDEX_ERROR_BYTES : 0;
+    if (bytes + flagBytes === 0) {
       this.flush();
       await this.#pipelines.check();
       return new Float32Array(0);
     }
-    const bytes = size * 4;
-    const staging = this.#pool.acquire(bytes, READBACK_USAGE);
+    const staging = this.#pool.acquire(bytes + flagBytes, READBACK_USAGE);
     this.#endPass();
     this.#encoder ??= this.device.createCommandEncoder();
-    this.#encoder.copyBufferToBuffer(s.buffer, s.offset * 4, staging, 0, bytes);
+    if (bytes > 0) this.#encoder.copyBufferToBuffer(s.buffer, s.offset * 4, staging, 0, bytes);
+    if (flagBytes > 0) this.#indexErrors.take(this.#encoder, staging, bytes);
     this.flush();
     try {
       await this.#pipelines.check();
-      await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      await staging.mapAsync(GPUMapMode.READ, 0, bytes + flagBytes);
     } catch (e) {
       this.#live("read");
       if (this.#error) throw this.#error;
       throw e;
     }
-    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    const mapped = staging.getMappedRange(0, bytes + flagBytes);
+    const out = new Float32Array(mapped.slice(0, bytes));
+    const flag = new Uint32Array(mapped.slice(bytes));
     staging.unmap();
     this.#pool.release(staging);
     this.#live("read");
     if (this.#error) throw this.#error;
+    const badIndex = indexError(flag);
+    if (badIndex) throw badIndex;
     return out;
   }
 
@@ -517,16 +542,20 @@ export class WebGpuBackend implements Backend {
     });
   }
 
+  /** Checks the indices on the device: see programs/gather.ts and index_errors.ts. */
   gatherRows(
     table: Storage,
     indices: Storage,
     y: Storage,
-    _rows: number,
+    rows: number,
     cols: number,
     n: number,
   ): void {
     const size = n * cols;
-    if (size > 0) this.#run(f32GatherRows, { n: size }, [table, indices, y], { n: size, cols });
+    if (size === 0) return;
+    const operands = [table, indices, y, this.#indexErrorStorage];
+    const call = this.#indexErrors.nextCall();
+    this.#run(f32GatherRows, { n: size }, operands, { n: size, cols, rows, call });
   }
 
   scatterAddRows(
@@ -539,11 +568,13 @@ export class WebGpuBackend implements Backend {
   ): void {
     const size = rows * cols;
     if (size === 0 || n === 0) return;
-    this.#run(f32ScatterAddRows, { n: size }, [dy, indices, dtable], { n: size, cols, count: n });
+    const uniforms = { n: size, cols, rows, count: n };
+    this.#run(f32ScatterAddRows, { n: size }, [dy, indices, dtable], uniforms);
   }
 
   memoryBytes(): number {
-    return this.#pool.bytes + this.#uniforms.bytes + this.#dummy.size;
+    return this.#pool.bytes + this.#uniforms.bytes + this.#dummy.size +
+      this.#indexErrors.buffer.size;
   }
 
   /** Submits the recorded work (a no-op when nothing is recorded). */
