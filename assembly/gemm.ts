@@ -19,7 +19,7 @@
  * iteration, an address between copies of a step, and it fully unrolls loops of <= 3 iterations;
  * so the k loop runs 4 steps per iteration as two such loops of 2 (~30 instructions per later
  * step). Unrolling by hand is worse: Binaryen merges the steps into one expression per
- * accumulator. Measured on Zen 3 under Deno (microkernel alone, kc = 256, sweeping 512 columns;
+ * accumulator. Measured on a 2-core AMD EPYC VM (family 1Ah, Zen 5) under Deno (microkernel alone, kc = 256, sweeping 512 columns;
  * GFLOP/s when quiet / paired ratio to the old 2-step hand unroll under load): 2-step hand
  * unroll 44 / 1.00; 4 steps as 2 x 2 V8-unrolled 51-53 / 1.17-1.21 (chosen); 3 steps 52 / 1.15;
  * 3x12 tile, 3 steps 52 / 1.19 (would need NR = 12); 5x8 48 / 1.09; 4x12 and 4x16 spill
