@@ -34,7 +34,17 @@ export const MAX_PAGES = 16384;
 
 const modules = new Map<KernelVariant, WebAssembly.Module>();
 
+/** `Uint8Array.fromBase64` (ES2026; in Deno 2.5+), where the runtime has it. */
+const fromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> })
+  .fromBase64;
+
+/**
+ * The bytes of `text`. With the native decoder the wasm backend starts in 1.3 ms of a cold process
+ * (first `backend()` call: decode, probe, compile, memory); with the loop, which runs in the
+ * interpreter that early, 6.7-9.3 ms.
+ */
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (fromBase64) return fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
