@@ -41,7 +41,8 @@ let active: { backend: Backend; reason: string } | null = null;
 function startWasm(reason: string): { backend: Backend; reason: string } {
   if (active?.backend.name === "wasm") return { backend: active.backend, reason };
   // One thread needs no shared memory, and V8 bounds-checks accesses to a shared one more
-  // slowly (GEMM 512^3: 45.7 vs 50.6 GFLOP/s measured here), so the plain build runs it.
+  // slowly (GEMM 512^3: 45.7 vs 50.6 GFLOP/s with mul + add; 1-2% with the fused multiply-add,
+  // whose loop has fewer instructions), so the plain build runs it.
   if (relaxedSimdSupported()) return { backend: new WasmBackend("plain"), reason };
   return {
     backend: new WasmBackend("portable"),
