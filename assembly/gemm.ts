@@ -19,8 +19,9 @@
  * iteration, an address between copies of a step, and it fully unrolls loops of <= 3 iterations;
  * so the k loop runs 4 steps per iteration as two such loops of 2 (~30 instructions per later
  * step). Unrolling by hand is worse: Binaryen merges the steps into one expression per
- * accumulator. Measured on a 2-core AMD EPYC VM (family 1Ah, Zen 5) under Deno (microkernel alone, kc = 256, sweeping 512 columns;
- * GFLOP/s when quiet / paired ratio to the old 2-step hand unroll under load): 2-step hand
+ * accumulator. Measured on a 2-core AMD EPYC VM under Deno, before the FMA (microkernel alone,
+ * kc = 256, sweeping 512 columns; GFLOP/s when quiet / paired ratio to the old 2-step hand unroll
+ * under load): 2-step hand
  * unroll 44 / 1.00; 4 steps as 2 x 2 V8-unrolled 51-53 / 1.17-1.21 (chosen); 3 steps 52 / 1.15;
  * 3x12 tile, 3 steps 52 / 1.19 (would need NR = 12); 5x8 48 / 1.09; 4x12 and 4x16 spill
  * (<= 1.04); A loaded as one v128 and splat by i32x4.shuffle (XNNPACK's "splat" variant) 44-45 /
@@ -28,12 +29,17 @@
  * Whole f32_gemm, pack_b included: 1.10-1.23x the 2-step kernel, 64^3 to 1024^3 and 64x512x784.
  * Each step's multiply-add is one `madd` (relaxed SIMD: one vfmadd instead of mulps + addps, 8
  * fewer instructions per step): whole f32_gemm 1.22-1.27x the mul + add build on 256^3, 1024^3,
- * 64x512x784, 32x1024x256 and 1600x1024x128, paired in one process (the portable build keeps
- * mul + add for engines without relaxed SIMD). Peak with FMA measured 58 GFLOP/s against 52.
- * A is packed per (MC x KC) block into the caller's scratch as MR-row strips, the 4
+ * 64x512x784, 32x1024x256 and 1600x1024x128 while the host is loaded, about equal when it is
+ * quiet, paired in one process (the portable build keeps mul + add for engines without relaxed
+ * SIMD). Peak with FMA measured 58-59 GFLOP/s against 52-55. With FMA the 4x8 tile's 8
+ * accumulator chains only just cover the multiply-add latency (4 cycles x 2 per cycle), so
+ * f32_gemm_ukernel_6x8 (12 chains, 15 XMM registers, no spill) runs wherever m suits 6-row
+ * strips (mrFor): 1.05-1.09x the 4x8 tile on a quiet host (1024^3 54.7 GFLOP/s), even under load;
+ * m = 32 (an LSTM step at batch 32) keeps 4x8. 5x8 measured between the two.
+ * A is packed per (MC x KC) block into the caller's scratch as strips of the tile's height, its
  * values of one k step contiguous, so the microkernel walks A and B with one pointer each.
  * K is cut into equal blocks of at most KC = 256 steps (a B panel block of 8 KiB and an A strip
- * of 4 KiB stay in L1); MC = 128 rows keep the packed A block (<= 128 KiB) in L2, and columns
+ * of 6 KiB stay in L1); MC = 120 rows keep the packed A block (<= 120 KiB) in L2, and columns
  * are taken NCP = 32 panels at a time (a contiguous B block of <= 256 KiB, also in L2) while
  * every row strip of the A block sweeps them. After the last K block the activation runs over
  * the A block's rows. Row tails alias the missing rows to the last valid row (XNNPACK):
@@ -60,14 +66,15 @@
 import { f32_vsigmoid, f32_vtanh } from "./elementwise";
 import { madd } from "./simd";
 
-/** Rows per microkernel tile. */
-const MR = 4;
+/** Rows per microkernel tile: 6 (f32_gemm_ukernel_6x8) or 4 (f32_gemm_ukernel_4x8), see mrFor. */
+const MR_LARGE = 6;
+const MR_SMALL = 4;
 /** Columns per microkernel tile and per packed B panel. */
 const NR = 8;
 /** Deepest K block: k is split into ceil(k / KC) blocks of equal depth (a multiple of 4). */
 const KC = 256;
-/** Rows of A packed at once (a multiple of MR). */
-const MC = 128;
+/** Rows of A packed at once (a multiple of both tile heights). */
+const MC = 120;
 /** Panels of B per column block: 32 x 8 columns x KC steps x 4 bytes = 256 KiB, in L2. */
 // @ts-ignore: decorator
 @inline const NCP = 32;
@@ -79,7 +86,8 @@ const ACT_TANH = 3;
 /** Bytes of scratch f32_gemm needs for an m x k opA(A): one packed MC x KC block of A. */
 export function f32_gemm_scratch_bytes(m: i32, k: i32): i32 {
   assert(m >= 0 && k >= 0);
-  const rows = (min(m, MC) + MR - 1) / MR * MR;
+  const mr = mrFor(m);
+  const rows = (min(m, MC) + mr - 1) / mr * mr;
   return rows * min(k, KC) * 4;
 }
 
@@ -89,6 +97,18 @@ export function f32_gemm_scratch_bytes(m: i32, k: i32): i32 {
 function kBlockDepth(k: i32): i32 {
   const kBlocks = max(1, (k + KC - 1) / KC);
   return ((k + kBlocks - 1) / kBlocks + 3) & ~3;
+}
+
+/**
+ * Tile height for an m-row product: 6 unless rounding m up to whole 6-row strips wastes more than
+ * the 6x8 tile gains per flop over the 4x8 one (~8%, hence 23/25): m = 32 runs 4x8 (36 rows of
+ * 6-strips against 32), m = 64 runs 6x8 (66 rows). The choice depends on m alone, so every thread
+ * of a split call uses the same tile; the bits do not depend on it anyway (see the header).
+ */
+// @ts-ignore: decorator
+@inline
+function mrFor(m: i32): i32 {
+  return 23 * ((m + 5) / 6 * 6) < 25 * ((m + 3) / 4 * 4) ? MR_LARGE : MR_SMALL;
 }
 
 /**
@@ -228,6 +248,7 @@ export function f32_gemm(
   const panelBegin = colBegin / NR;
   const panelEnd = (colEnd + NR - 1) / NR;
   const relu = act == ACT_RELU;
+  const tile = mrFor(m);
   // K blocks of equal depth (rounded up to a multiple of 4 for the 4-step loop), so k = 784 runs
   // as 4 x 196 rather than 3 x 256 + 16; the block edges do not change any bits (see the header).
   const kcMax = kBlockDepth(k);
@@ -239,22 +260,26 @@ export function f32_gemm(
     const init = kb > 0 ? INIT_C : beta != 0 ? INIT_BETA_C : INIT_BIAS;
     for (let i0 = rowBegin; i0 < rowEnd; i0 += MC) {
       const iEnd = min(i0 + MC, rowEnd);
-      packA(a, lda, transA, i0, iEnd, kb, kc, scratch);
+      packA(a, lda, transA, i0, iEnd, kb, kc, tile, scratch);
       // NC blocking: a block of NCP panels of B (<= 256 KiB) stays in L2 while every row strip
       // of the packed A block (<= 128 KiB) sweeps it.
       for (let p0 = panelBegin; p0 < panelEnd; p0 += NCP) {
         const pEnd = min(p0 + NCP, panelEnd);
-        for (let i = i0; i < iEnd; i += MR) {
-          const mr = min(iEnd - i, MR);
+        for (let i = i0; i < iEnd; i += tile) {
+          const mr = min(iEnd - i, tile);
           const pa = scratch + ((<usize>(i - i0) * <usize>kc) << 2);
           const cRow = c + <usize>i * ldcBytes;
           for (let panel = p0; panel < pEnd; panel++) {
             const j0 = panel * NR;
             const pb = packedB + ((<usize>kb * <usize>panels + <usize>panel * <usize>kc) << 5);
-            f32_gemm_ukernel_4x8(
-              kc, pa, pb, cRow + (<usize>j0 << 2), ldcBytes, mr, min(colEnd - j0, NR),
-              init, bias != 0 ? bias + (<usize>j0 << 2) : 0, beta, last && relu,
-            );
+            const cTile = cRow + (<usize>j0 << 2);
+            const nr = min(colEnd - j0, NR);
+            const biasTile = bias != 0 ? bias + (<usize>j0 << 2) : 0;
+            if (tile == MR_LARGE) {
+              f32_gemm_ukernel_6x8(kc, pa, pb, cTile, ldcBytes, mr, nr, init, biasTile, beta, last && relu);
+            } else {
+              f32_gemm_ukernel_4x8(kc, pa, pb, cTile, ldcBytes, mr, nr, init, biasTile, beta, last && relu);
+            }
           }
         }
       }
@@ -276,26 +301,43 @@ const INIT_BETA_C = 1;
 const INIT_C = 2;
 
 /**
- * Packs opA(A)[i0 .. iEnd, kb .. kb + kc] into MR-row strips: strip s holds kc steps of MR
- * floats (rows i0 + MR s ..), rows past iEnd repeating the last valid row.
+ * Packs opA(A)[i0 .. iEnd, kb .. kb + kc] into strips of `tile` (4 or 6) rows: strip s holds kc
+ * steps of `tile` floats (rows i0 + tile·s ..), rows past iEnd repeating the last valid row.
  */
 // @ts-ignore: decorator
 @inline
-function packA(a: usize, lda: i32, transA: i32, i0: i32, iEnd: i32, kb: i32, kc: i32, dst: usize): void {
+function packA(
+  a: usize, lda: i32, transA: i32, i0: i32, iEnd: i32, kb: i32, kc: i32, tile: i32, dst: usize,
+): void {
   const ldaBytes = <usize>lda << 2;
-  for (let i = i0; i < iEnd; i += MR) {
-    const last = iEnd - 1;
+  const step = <usize>tile << 2;
+  const last = iEnd - 1;
+  for (let i = i0; i < iEnd; i += tile) {
     if (transA == 0) {
-      // Row-major opA: read 4 rows, transpose 4 k steps at a time.
-      const r0 = a + <usize>i * ldaBytes + (<usize>kb << 2);
-      const r1 = a + <usize>min(i + 1, last) * ldaBytes + (<usize>kb << 2);
-      const r2 = a + <usize>min(i + 2, last) * ldaBytes + (<usize>kb << 2);
-      const r3 = a + <usize>min(i + 3, last) * ldaBytes + (<usize>kb << 2);
+      // Row-major opA: transpose 4 k steps of rows 0-3 at a time; rows 4-5 by lane stores.
+      const kOff = <usize>kb << 2;
+      const r0 = a + <usize>i * ldaBytes + kOff;
+      const r1 = a + <usize>min(i + 1, last) * ldaBytes + kOff;
+      const r2 = a + <usize>min(i + 2, last) * ldaBytes + kOff;
+      const r3 = a + <usize>min(i + 3, last) * ldaBytes + kOff;
+      const r4 = a + <usize>min(i + 4, last) * ldaBytes + kOff;
+      const r5 = a + <usize>min(i + 5, last) * ldaBytes + kOff;
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const o = <usize>p << 2;
-        transposeStore4x4(dst, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), 16);
-        dst += 64;
+        transposeStore4x4(dst, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), step);
+        if (tile == MR_LARGE) {
+          const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
+          v128.store32_lane(dst, v4, 0, 16);
+          v128.store32_lane(dst, v5, 0, 20);
+          v128.store32_lane(dst, v4, 1, 40);
+          v128.store32_lane(dst, v5, 1, 44);
+          v128.store32_lane(dst, v4, 2, 64);
+          v128.store32_lane(dst, v5, 2, 68);
+          v128.store32_lane(dst, v4, 3, 88);
+          v128.store32_lane(dst, v5, 3, 92);
+        }
+        dst += step << 2;
       }
       for (; p < kc; p++) {
         const o = <usize>p << 2;
@@ -303,29 +345,29 @@ function packA(a: usize, lda: i32, transA: i32, i0: i32, iEnd: i32, kb: i32, kc:
         store<f32>(dst, load<f32>(r1 + o), 4);
         store<f32>(dst, load<f32>(r2 + o), 8);
         store<f32>(dst, load<f32>(r3 + o), 12);
-        dst += 16;
+        if (tile == MR_LARGE) {
+          store<f32>(dst, load<f32>(r4 + o), 16);
+          store<f32>(dst, load<f32>(r5 + o), 20);
+        }
+        dst += step;
       }
-    } else if (i + MR <= iEnd) {
-      // Column-major opA: the MR values of one k step are contiguous already.
+    } else if (i + tile <= iEnd) {
+      // Column-major opA: the tile values of one k step are contiguous already.
       let src = a + <usize>kb * ldaBytes + (<usize>i << 2);
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
+        if (tile == MR_LARGE) v128.store64_lane(dst, v128.load64_zero(src, 16), 0, 16);
         src += ldaBytes;
-        dst += 16;
+        dst += step;
       }
     } else {
       let src = a + <usize>kb * ldaBytes;
-      const o0 = <usize>i << 2;
-      const o1 = <usize>min(i + 1, last) << 2;
-      const o2 = <usize>min(i + 2, last) << 2;
-      const o3 = <usize>min(i + 3, last) << 2;
       for (let p = 0; p < kc; p++) {
-        store<f32>(dst, load<f32>(src + o0));
-        store<f32>(dst, load<f32>(src + o1), 4);
-        store<f32>(dst, load<f32>(src + o2), 8);
-        store<f32>(dst, load<f32>(src + o3), 12);
+        for (let r = 0; r < tile; r++) {
+          store<f32>(dst + (<usize>r << 2), load<f32>(src + (<usize>min(i + r, last) << 2)));
+        }
         src += ldaBytes;
-        dst += 16;
+        dst += step;
       }
     }
   }
@@ -383,7 +425,163 @@ function initRow(c: usize, nr: i32, init: i32, vbeta: v128, bias: v128, hi: bool
 }
 
 /**
- * One MR x NR tile: C[0..mr, 0..nr] (rows ldcBytes apart) from kc steps of packed A (4 floats
+ * One 6 x NR tile, as f32_gemm_ukernel_4x8 (same k loop shape, same order of operations per
+ * element) with 12 accumulators: 12 + 2 B vectors + 1 splat = 15 XMM registers, and 12
+ * independent multiply-add chains, enough to hide the 4-cycle latency of the fused multiply-add
+ * that the 8 chains of the 4x8 tile only just cover. Rows past mr alias row mr - 1.
+ */
+function f32_gemm_ukernel_6x8(
+  kc: i32, pa: usize, pb: usize, c0: usize, ldcBytes: usize, mr: i32, nr: i32,
+  init: i32, bias: usize, beta: f32, relu: bool,
+): void {
+  const c1 = mr > 1 ? c0 + ldcBytes : c0;
+  const c2 = mr > 2 ? c1 + ldcBytes : c1;
+  const c3 = mr > 3 ? c2 + ldcBytes : c2;
+  const c4 = mr > 4 ? c3 + ldcBytes : c3;
+  const c5 = mr > 5 ? c4 + ldcBytes : c4;
+  const vbeta = f32x4.splat(beta);
+  let bias0123 = f32x4.splat(0);
+  let bias4567 = f32x4.splat(0);
+  if (bias != 0) {
+    bias0123 = loadN(bias, nr);
+    bias4567 = nr == NR ? v128.load(bias, 16) : loadN(bias + 16, nr - 4);
+  }
+  let acc0x0123 = initRow(c0, nr, init, vbeta, bias0123, false);
+  let acc0x4567 = initRow(c0, nr, init, vbeta, bias4567, true);
+  let acc1x0123 = initRow(c1, nr, init, vbeta, bias0123, false);
+  let acc1x4567 = initRow(c1, nr, init, vbeta, bias4567, true);
+  let acc2x0123 = initRow(c2, nr, init, vbeta, bias0123, false);
+  let acc2x4567 = initRow(c2, nr, init, vbeta, bias4567, true);
+  let acc3x0123 = initRow(c3, nr, init, vbeta, bias0123, false);
+  let acc3x4567 = initRow(c3, nr, init, vbeta, bias4567, true);
+  let acc4x0123 = initRow(c4, nr, init, vbeta, bias0123, false);
+  let acc4x4567 = initRow(c4, nr, init, vbeta, bias4567, true);
+  let acc5x0123 = initRow(c5, nr, init, vbeta, bias0123, false);
+  let acc5x4567 = initRow(c5, nr, init, vbeta, bias4567, true);
+  const paEnd4 = pa + <usize>(kc & ~3) * 24;
+  while (pa < paEnd4) {
+    for (let s = 0; s < 2; s++) {
+      const vb0123 = v128.load(pb);
+      const vb4567 = v128.load(pb, 16);
+      const va0 = v128.load32_splat(pa);
+      acc0x0123 = madd(va0, vb0123, acc0x0123);
+      acc0x4567 = madd(va0, vb4567, acc0x4567);
+      const va1 = v128.load32_splat(pa, 4);
+      acc1x0123 = madd(va1, vb0123, acc1x0123);
+      acc1x4567 = madd(va1, vb4567, acc1x4567);
+      const va2 = v128.load32_splat(pa, 8);
+      acc2x0123 = madd(va2, vb0123, acc2x0123);
+      acc2x4567 = madd(va2, vb4567, acc2x4567);
+      const va3 = v128.load32_splat(pa, 12);
+      acc3x0123 = madd(va3, vb0123, acc3x0123);
+      acc3x4567 = madd(va3, vb4567, acc3x4567);
+      const va4 = v128.load32_splat(pa, 16);
+      acc4x0123 = madd(va4, vb0123, acc4x0123);
+      acc4x4567 = madd(va4, vb4567, acc4x4567);
+      const va5 = v128.load32_splat(pa, 20);
+      acc5x0123 = madd(va5, vb0123, acc5x0123);
+      acc5x4567 = madd(va5, vb4567, acc5x4567);
+      pa += 24;
+      pb += 32;
+    }
+    for (let s = 0; s < 2; s++) {
+      const vb0123 = v128.load(pb);
+      const vb4567 = v128.load(pb, 16);
+      const va0 = v128.load32_splat(pa);
+      acc0x0123 = madd(va0, vb0123, acc0x0123);
+      acc0x4567 = madd(va0, vb4567, acc0x4567);
+      const va1 = v128.load32_splat(pa, 4);
+      acc1x0123 = madd(va1, vb0123, acc1x0123);
+      acc1x4567 = madd(va1, vb4567, acc1x4567);
+      const va2 = v128.load32_splat(pa, 8);
+      acc2x0123 = madd(va2, vb0123, acc2x0123);
+      acc2x4567 = madd(va2, vb4567, acc2x4567);
+      const va3 = v128.load32_splat(pa, 12);
+      acc3x0123 = madd(va3, vb0123, acc3x0123);
+      acc3x4567 = madd(va3, vb4567, acc3x4567);
+      const va4 = v128.load32_splat(pa, 16);
+      acc4x0123 = madd(va4, vb0123, acc4x0123);
+      acc4x4567 = madd(va4, vb4567, acc4x4567);
+      const va5 = v128.load32_splat(pa, 20);
+      acc5x0123 = madd(va5, vb0123, acc5x0123);
+      acc5x4567 = madd(va5, vb4567, acc5x4567);
+      pa += 24;
+      pb += 32;
+    }
+  }
+  const paEnd = pa + <usize>(kc & 3) * 24;
+  while (pa < paEnd) {
+    const vb0123 = v128.load(pb);
+    const vb4567 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(pa);
+    acc0x0123 = madd(va0, vb0123, acc0x0123);
+    acc0x4567 = madd(va0, vb4567, acc0x4567);
+    const va1 = v128.load32_splat(pa, 4);
+    acc1x0123 = madd(va1, vb0123, acc1x0123);
+    acc1x4567 = madd(va1, vb4567, acc1x4567);
+    const va2 = v128.load32_splat(pa, 8);
+    acc2x0123 = madd(va2, vb0123, acc2x0123);
+    acc2x4567 = madd(va2, vb4567, acc2x4567);
+    const va3 = v128.load32_splat(pa, 12);
+    acc3x0123 = madd(va3, vb0123, acc3x0123);
+    acc3x4567 = madd(va3, vb4567, acc3x4567);
+    const va4 = v128.load32_splat(pa, 16);
+    acc4x0123 = madd(va4, vb0123, acc4x0123);
+    acc4x4567 = madd(va4, vb4567, acc4x4567);
+    const va5 = v128.load32_splat(pa, 20);
+    acc5x0123 = madd(va5, vb0123, acc5x0123);
+    acc5x4567 = madd(va5, vb4567, acc5x4567);
+    pa += 24;
+    pb += 32;
+  }
+
+  if (relu) {
+    const zero = f32x4.splat(0);
+    acc0x0123 = f32x4.pmax(acc0x0123, zero);
+    acc0x4567 = f32x4.pmax(acc0x4567, zero);
+    acc1x0123 = f32x4.pmax(acc1x0123, zero);
+    acc1x4567 = f32x4.pmax(acc1x4567, zero);
+    acc2x0123 = f32x4.pmax(acc2x0123, zero);
+    acc2x4567 = f32x4.pmax(acc2x4567, zero);
+    acc3x0123 = f32x4.pmax(acc3x0123, zero);
+    acc3x4567 = f32x4.pmax(acc3x4567, zero);
+    acc4x0123 = f32x4.pmax(acc4x0123, zero);
+    acc4x4567 = f32x4.pmax(acc4x4567, zero);
+    acc5x0123 = f32x4.pmax(acc5x0123, zero);
+    acc5x4567 = f32x4.pmax(acc5x4567, zero);
+  }
+  // Highest row first, so aliased rows end with the valid row's values (they are equal anyway).
+  if (nr == NR) {
+    v128.store(c5, acc5x0123);
+    v128.store(c5, acc5x4567, 16);
+    v128.store(c4, acc4x0123);
+    v128.store(c4, acc4x4567, 16);
+    v128.store(c3, acc3x0123);
+    v128.store(c3, acc3x4567, 16);
+    v128.store(c2, acc2x0123);
+    v128.store(c2, acc2x4567, 16);
+    v128.store(c1, acc1x0123);
+    v128.store(c1, acc1x4567, 16);
+    v128.store(c0, acc0x0123);
+    v128.store(c0, acc0x4567, 16);
+  } else {
+    storeN(c5, acc5x0123, nr);
+    storeN(c5 + 16, acc5x4567, nr - 4);
+    storeN(c4, acc4x0123, nr);
+    storeN(c4 + 16, acc4x4567, nr - 4);
+    storeN(c3, acc3x0123, nr);
+    storeN(c3 + 16, acc3x4567, nr - 4);
+    storeN(c2, acc2x0123, nr);
+    storeN(c2 + 16, acc2x4567, nr - 4);
+    storeN(c1, acc1x0123, nr);
+    storeN(c1 + 16, acc1x4567, nr - 4);
+    storeN(c0, acc0x0123, nr);
+    storeN(c0 + 16, acc0x4567, nr - 4);
+  }
+}
+
+/**
+ * One 4 x NR tile: C[0..mr, 0..nr] (rows ldcBytes apart) from kc steps of packed A (4 floats
  * per step) and packed B (8 floats per step). Rows past mr alias row mr - 1.
  */
 function f32_gemm_ukernel_4x8(

@@ -98,8 +98,12 @@ const whole = (work: (args: Args) => number = () => 0, scratch?: Split["scratch"
 /**
  * f32_gemm(a, lda, transA, packedB, c, ldc, m, n, k, rowBegin, rowEnd, colBegin, colEnd, bias,
  * act, beta, scratch): by NR = 8 column panels when there are enough of them (no shared A-rows
- * work is lost and each thread streams only its panels), else by rows in multiples of MR = 4.
+ * work is lost and each thread streams only its panels), else by rows in multiples of 12 (whole
+ * strips of either GEMM tile height, 4 or 6).
  */
+/** Rows per piece of a row split: a multiple of both GEMM tile heights (assembly/gemm.ts). */
+const ROW_ALIGN = 12;
+
 const gemm: Split = {
   work: (a) => (a[10] - a[9]) * (a[12] - a[11]) * Math.max(1, a[8]),
   scratch: { at: -1, bytes: (k, a) => k.f32_gemm_scratch_bytes(a[6], a[8]) },
@@ -120,12 +124,12 @@ const gemm: Split = {
       }
       return plans;
     }
-    const strips = Math.ceil(rows / 4);
+    const strips = Math.ceil(rows / ROW_ALIGN);
     for (let p = 0; p < t; p++) {
       const copy = args.slice();
-      copy[9] = args[9] + 4 * Math.floor((p * strips) / t);
-      copy[10] = Math.min(args[10], args[9] + 4 * Math.floor(((p + 1) * strips) / t));
-      plans.push(copy);
+      copy[9] = args[9] + ROW_ALIGN * Math.floor((p * strips) / t);
+      copy[10] = Math.min(args[10], args[9] + ROW_ALIGN * Math.floor(((p + 1) * strips) / t));
+      if (copy[9] < copy[10]) plans.push(copy);
     }
     return plans;
   },
