@@ -22,6 +22,7 @@ import * as dn from "../mod.ts";
 import type { Backend } from "../src/backend/backend.ts";
 import { ThreadsBackend } from "../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../src/backend/wasm/wasm_backend.ts";
+import { lenetModel } from "./_lenet.ts";
 import { onnxMatMul } from "./_onnx.ts";
 import {
   comparePaired,
@@ -105,37 +106,6 @@ comparePaired(ROUNDS, 50);
 printTable(onnxRows, `onnxruntime-web (wasm, numThreads ${THREADS}), ${ROUNDS} rounds of >= 50 ms`);
 
 // LeNet-5 training step, 1 thread vs THREADS threads on the same model and memory.
-function lenetModel(): { step: () => void } {
-  dn.setSeed(1);
-  const model = dn.sequential([
-    dn.layers.conv2d({
-      filters: 6,
-      kernelSize: 5,
-      padding: "same",
-      activation: "relu",
-      inputShape: [28, 28, 1],
-    }),
-    dn.layers.maxPooling2d({ poolSize: 2 }),
-    dn.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
-    dn.layers.maxPooling2d({ poolSize: 2 }),
-    dn.layers.flatten(),
-    dn.layers.dense({ units: 120, activation: "relu" }),
-    dn.layers.dense({ units: 84, activation: "relu" }),
-    dn.layers.dense({ units: 10, activation: "softmax" }),
-  ]);
-  model.compile({
-    optimizer: dn.optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }),
-    loss: "categoricalCrossentropy",
-  });
-  const batch = 64;
-  const x = dn.tensor(values(batch * 784, 9).map((v) => (v + 1) / 2), [batch, 28, 28, 1]);
-  const labels = new Float32Array(batch * 10);
-  for (let i = 0; i < batch; i++) labels[i * 10 + (i % 10)] = 1;
-  const y = dn.tensor(labels, [batch, 10]);
-  // On the CPU backends the step runs before trainOnBatch() returns; only the read is async.
-  return { step: () => void model.trainOnBatch(x, y) };
-}
-
 async function lenetStep(): Promise<Row[]> {
   // The single-thread wasm backend (plain memory) first, in its own phase: a backend switch
   // leaves its tensors behind, so it cannot alternate with the pool round by round.
