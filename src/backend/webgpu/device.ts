@@ -38,14 +38,18 @@ export function webgpuMissing(): string | null {
     : null;
 }
 
+/** What {@linkcode probeAdapter} found: an adapter, or null with the reason. */
+export type AdapterProbe = { adapter: GPUAdapter; software: boolean } | {
+  adapter: null;
+  why: string;
+};
+
 /**
  * The adapter this runtime offers, or null with the reason. Never throws.
  *
  * @param allowSoftware Whether a fallback/software adapter is acceptable.
  */
-export async function probeAdapter(
-  allowSoftware: boolean,
-): Promise<{ adapter: GPUAdapter; software: boolean } | { adapter: null; why: string }> {
+export async function probeAdapter(allowSoftware: boolean): Promise<AdapterProbe> {
   const missing = webgpuMissing();
   if (missing) return { adapter: null, why: missing };
   let adapter: GPUAdapter | null = null;
