@@ -1,5 +1,6 @@
 /**
- * The backends the conformance suite runs on (STYLE C11): wasm always, webgpu when the runtime
+ * The backends the conformance suite runs on (STYLE C11): wasm always (the release build and the
+ * portable one without relaxed SIMD, which engines lacking it get), webgpu when the runtime
  * offers an adapter (software ones such as llvmpipe included: they run the same WGSL). Without an
  * adapter the webgpu suite is skipped with the reason printed, unless `DENDRITE_REQUIRE_WEBGPU=1`
  * (set by .ci/run, where Mesa's llvmpipe is installed): then a failing test says so, because a
@@ -13,7 +14,7 @@ import { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 
 /** A backend under test. */
 export interface TestBackend {
-  name: "wasm" | "webgpu";
+  name: "wasm" | "wasm-portable" | "webgpu";
   backend: Backend;
   /** Whether the backend implements `primitive` (C6 `supports`). */
   supports(primitive: string): boolean;
@@ -50,10 +51,13 @@ export function testWebgpu(): Promise<{ backend: WebGpuBackend | null; why: stri
   return gpu;
 }
 
-/** wasm, and webgpu when an adapter exists (see the module doc). */
+/** wasm (release and portable builds), and webgpu when an adapter exists (see the module doc). */
 export async function testBackends(): Promise<TestBackend[]> {
   const wasm = new WasmBackend(sharedMemorySupported() ? "shared" : "plain");
-  const list: TestBackend[] = [{ name: "wasm", backend: wasm, supports: () => true }];
+  const list: TestBackend[] = [
+    { name: "wasm", backend: wasm, supports: () => true },
+    { name: "wasm-portable", backend: new WasmBackend("portable"), supports: () => true },
+  ];
   const { backend } = await testWebgpu();
   if (backend) {
     list.push({ name: "webgpu", backend, supports: (p) => backend.supports(p) });
