@@ -9,8 +9,17 @@
 import { Tensor } from "../tensor.ts";
 import { tidy, track } from "../scope.ts";
 
-/** Gradients of the inputs of an op from the gradient of its output; null where none flows. */
-export type Backward = (dy: Tensor, saved: readonly Tensor[]) => ReadonlyArray<Tensor | null>;
+/**
+ * Gradients of the inputs of an op from the gradient of its output; null where none flows.
+ * `needs[i]` is false when input i leads to no requested gradient (a model's data, a constant):
+ * its gradient would be dropped, so an expensive backward returns null there instead of computing
+ * it (the first layer's input gradient: conv2d's dx was 1.7 ms of a 9.5 ms LeNet step).
+ */
+export type Backward = (
+  dy: Tensor,
+  saved: readonly Tensor[],
+  needs: readonly boolean[],
+) => ReadonlyArray<Tensor | null>;
 
 interface Node {
   readonly inputs: readonly Tensor[];
@@ -92,7 +101,8 @@ export function gradients(
         const node = tape[i];
         const g = grads.get(node.output);
         if (!g) continue;
-        const inputGrads = node.backward(g, node.saved);
+        const needs = node.inputs.map((input) => watched.has(input));
+        const inputGrads = node.backward(g, node.saved, needs);
         node.inputs.forEach((input, j) => {
           const gi = inputGrads[j];
           if (!gi || !watched.has(input)) return;

@@ -211,7 +211,7 @@ export function runSequence(p: SequenceArgs): SequenceResult {
     ...(cs ? [cs] : []),
     ...(gates ? [gates] : []),
   ];
-  record(packed, inputs, (dy, sv) => backward(p, d, dy, sv), saved);
+  record(packed, inputs, (dy, sv, needs) => backward(p, d, dy, sv, needs[0]), saved);
   for (const t of [xP, hs, cs, gates]) t?.dispose();
   return unpack(p, d, packed);
 }
@@ -242,8 +242,17 @@ function slice(packed: Tensor, offset: number, shape: number[]): Tensor {
   });
 }
 
-/** Backpropagation through time; returns the gradients of the recorded inputs in order. */
-function backward(p: SequenceArgs, d: Dims, dy: Tensor, sv: readonly Tensor[]): Tensor[] {
+/**
+ * Backpropagation through time; returns the gradients of the recorded inputs in order (x's null
+ * when `needDx` is false: a first layer's data needs none, and dx is a full GEMM).
+ */
+function backward(
+  p: SequenceArgs,
+  d: Dims,
+  dy: Tensor,
+  sv: readonly Tensor[],
+  needDx: boolean,
+): (Tensor | null)[] {
   const be = activeBackend();
   const { batch, steps, features, units, g } = d;
   const bu = batch * units;
@@ -313,11 +322,14 @@ function backward(p: SequenceArgs, d: Dims, dy: Tensor, sv: readonly Tensor[]): 
   const dKernel = output(kernel.shape), dRec = output(recurrentKernel.shape);
   gemm(be, hs.storage, dzh.storage, dRec.storage, units, g, n, true, false);
   gemm(be, xP.storage, dz.storage, dKernel.storage, features, g, n, true, false);
-  const dxP = output([steps, batch, features]);
-  gemm(be, dz.storage, kernel.storage, dxP.storage, n, features, g, false, true);
-  const dx = output(p.x.shape);
-  be.sequenceTranspose(dxP.storage, dx.storage, batch, steps, features, false, p.goBackwards);
-  dxP.dispose();
+  let dx: Tensor | null = null;
+  if (needDx) {
+    const dxP = output([steps, batch, features]);
+    gemm(be, dz.storage, kernel.storage, dxP.storage, n, features, g, false, true);
+    dx = output(p.x.shape);
+    be.sequenceTranspose(dxP.storage, dx.storage, batch, steps, features, false, p.goBackwards);
+    dxP.dispose();
+  }
   const grads = [dx, dKernel, dRec];
   if (p.bias) {
     const db = output(p.bias.shape);

@@ -106,18 +106,23 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     });
   }
   const inputs = bias ? [x, filter, bias] : [x, filter];
-  return record(y, inputs, (dy, [x, filter, y]) => {
+  return record(y, inputs, (dy, [x, filter, y], needs) => {
     const dz = activation === "linear" ? dy : activationGrad(activation, dy, y);
-    const dx = output(x.shape);
-    const dw = output(filter.shape);
     const backend = activeBackend();
-    if (dx.size > 0) {
-      backend.conv2dBackwardData({ ...g, dy: dz.storage, filter: filter.storage, dx: dx.storage });
+    let dx: Tensor | null = null, dw: Tensor | null = null;
+    if (needs[0]) {
+      dx = output(x.shape);
+      if (dx.size > 0) {
+        backend.conv2dBackwardData({ ...g, dy: dz.storage, filter: filter.storage, dx: dx.storage });
+      }
     }
-    if (dw.size > 0) {
-      backend.conv2dBackwardFilter({ ...g, x: x.storage, dy: dz.storage, dw: dw.storage });
+    if (needs[1]) {
+      dw = output(filter.shape);
+      if (dw.size > 0) {
+        backend.conv2dBackwardFilter({ ...g, x: x.storage, dy: dz.storage, dw: dw.storage });
+      }
     }
-    return bias ? [dx, dw, sum(dz, [0, 1, 2])] : [dx, dw];
+    return bias ? [dx, dw, needs[2] ? sum(dz, [0, 1, 2]) : null] : [dx, dw];
   }, [x, filter, y]);
 }
 

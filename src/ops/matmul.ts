@@ -79,17 +79,21 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   const c = gemm(a, b, transA, transB, bias ?? null, activation);
   const inputs = bias ? [a, b, bias] : [a, b];
-  return record(c, inputs, (dc, [a, b, c]) => {
+  return record(c, inputs, (dc, [a, b, c], needs) => {
     // relu's derivative from its output equals the one from its input: c > 0 exactly when z > 0.
     const dz = activation === "linear" ? dc : fused(activation, dc, c);
     // op(a)·op(b) = z: d op(a) = dz·op(b)ᵀ and d op(b) = op(a)ᵀ·dz, transposed back where stored so.
-    const da = transA
+    const da = !needs[0]
+      ? null
+      : transA
       ? gemm(b, dz, transB, true, null, "linear")
       : gemm(dz, b, false, !transB, null, "linear");
-    const db = transB
+    const db = !needs[1]
+      ? null
+      : transB
       ? gemm(dz, a, true, transA, null, "linear")
       : gemm(a, dz, !transA, false, null, "linear");
-    return bias ? [da, db, sum(dz, 0)] : [da, db];
+    return bias ? [da, db, needs[2] ? sum(dz, 0) : null] : [da, db];
   }, [a, b, c]);
 }
 
