@@ -113,7 +113,12 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     if (needs[0]) {
       dx = output(x.shape);
       if (dx.size > 0) {
-        backend.conv2dBackwardData({ ...g, dy: dz.storage, filter: filter.storage, dx: dx.storage });
+        backend.conv2dBackwardData({
+          ...g,
+          dy: dz.storage,
+          filter: filter.storage,
+          dx: dx.storage,
+        });
       }
     }
     if (needs[1]) {
