@@ -11,9 +11,11 @@
  *   train     forward, backward through time and an SGD update of the three weights, with the
  *             loss `mean(out²)` read back.
  * GFLOP counts only the GEMMs: forward 2·B·T·(F + u)·4u (x·W for all steps and h·U per step);
- * a training step 3x that (forward, plus the dx/dW and dh/dU products of the backward). The same
- * count for both sides, although Dendrite skips the first step's h·U when the initial state is
- * zero (2% of the forward's flops here).
+ * a training step adds the backward's dW (x·dz, 2·B·T·F·4u) and, per step, dU and dh (2 · 2·B·u·4u):
+ * 2·B·T·(2F + 3u)·4u in all, 2.67x the forward. The input gradient dx (x is data) is not counted:
+ * Dendrite does not compute it (src/autograd/tape.ts `needs`). The same count for both sides,
+ * although Dendrite skips the first step's h·U when the initial state is zero (2% of the
+ * forward's flops here).
  *
  * @module
  */
@@ -83,9 +85,10 @@ got.dispose();
 if (!(worst < 1e-4)) throw new Error(`dendrite and tfjs LSTM disagree: max |diff| ${worst}`);
 
 const fwdFlops = 2 * B * T * (F + U) * 4 * U;
+const trainFlops = 2 * B * T * (2 * F + 3 * U) * 4 * U;
 const fwd = `lstm forward B=${B} T=${T} F=${F} u=${U} (${(fwdFlops / 1e9).toFixed(3)} GFLOP)`;
 const train = `lstm train step B=${B} T=${T} F=${F} u=${U} (${
-  (3 * fwdFlops / 1e9).toFixed(3)
+  (trainFlops / 1e9).toFixed(3)
 } GFLOP)`;
 Deno.bench({
   group: fwd,
@@ -102,12 +105,12 @@ Deno.bench({
   group: train,
   name: "tfjs-layers wasm",
   baseline: true,
-  fn: timed(train, "tfjs-layers wasm", 3 * fwdFlops, tfTrain),
+  fn: timed(train, "tfjs-layers wasm", trainFlops, tfTrain),
 });
 Deno.bench({
   group: train,
   name: "dendrite wasm",
-  fn: timed(train, "dendrite wasm", 3 * fwdFlops, dnTrain),
+  fn: timed(train, "dendrite wasm", trainFlops, dnTrain),
 });
 
 comparePaired(6, 200);
