@@ -262,7 +262,7 @@ export function f32_gemm(
       const iEnd = min(i0 + MC, rowEnd);
       packA(a, lda, transA, i0, iEnd, kb, kc, tile, scratch);
       // NC blocking: a block of NCP panels of B (<= 256 KiB) stays in L2 while every row strip
-      // of the packed A block (<= 128 KiB) sweeps it.
+      // of the packed A block (<= 120 KiB) sweeps it.
       for (let p0 = panelBegin; p0 < panelEnd; p0 += NCP) {
         const pEnd = min(p0 + NCP, panelEnd);
         for (let i = i0; i < iEnd; i += tile) {
