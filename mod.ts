@@ -50,8 +50,12 @@ export { clipByValue } from "./src/ops/clip.ts";
 export { oneHot } from "./src/ops/one_hot.ts";
 export * as optimizers from "./src/optimizers/mod.ts";
 export * as layers from "./src/layers/mod.ts";
+// Type-only copies of namespace members that the top-level API mentions (`Sequential` takes
+// `Layer`s, `CompileArgs` an `Optimizer`): `deno doc` sees only top-level exports as public.
+export type { Initializer, Layer, LayerWeight } from "./src/layers/mod.ts";
+export type { Optimizer, SerializedConfig } from "./src/optimizers/mod.ts";
 export { Sequential, sequential } from "./src/models/sequential.ts";
-export type { CompileArgs } from "./src/models/compile.ts";
+export type { CompileArgs, LossOrMetricFn } from "./src/models/compile.ts";
 export type { FitOptions, History } from "./src/models/fit.ts";
 export * as callbacks from "./src/models/callbacks.ts";
 export type { Callback, Logs } from "./src/models/callbacks.ts";
@@ -59,7 +63,7 @@ export { loadModel } from "./src/models/io.ts";
 export { Perceptron, perceptron } from "./src/models/perceptron.ts";
 export type { PerceptronFitOptions, PerceptronHistory } from "./src/models/perceptron.ts";
 export { datasets } from "./src/data/mod.ts";
-export type { MnistTensors } from "./src/data/mod.ts";
+export type { Datasets, LoadMnistOptions, MnistTensors } from "./src/data/mod.ts";
 export { gru, lstm, simpleRnn } from "./src/ops/recurrent.ts";
 export type { RecurrentOptions, SequenceResult } from "./src/ops/recurrent.ts";
 export { gather } from "./src/ops/gather.ts";

@@ -7,7 +7,11 @@
 
 /** Thrown by `ready()` when the requested backend cannot run in this runtime. */
 export class BackendUnavailableError extends Error {
-  /** @param message What was requested and why it cannot run. */
+  /**
+   * Creates the error.
+   *
+   * @param message What was requested and why it cannot run.
+   */
   constructor(message: string) {
     super(message);
     this.name = "BackendUnavailableError";

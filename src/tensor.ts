@@ -88,6 +88,8 @@ export class Tensor {
    * if the tensor lives on another backend than the active one (a wasm tensor after
    * `ready({ backend: "webgpu" })`, or the reverse): storage is never copied between backends
    * behind the user's back (ARCHITECTURE principle 1).
+   *
+   * @internal
    */
   get storage(): Storage {
     const shared = this.#live("storage");
@@ -102,7 +104,11 @@ export class Tensor {
     return shared.storage;
   }
 
-  /** The backend holding the storage. */
+  /**
+   * The backend holding the storage, for ops and backends, not for users.
+   *
+   * @internal
+   */
   get backend(): Backend {
     return this.#live("backend").backend;
   }

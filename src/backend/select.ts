@@ -30,7 +30,9 @@ export interface ReadyOptions {
 
 /** The active backend and the reason it was chosen. */
 export interface BackendInfo {
+  /** The backend running the ops. */
   name: BackendName;
+  /** Why it was chosen, with details such as the thread count, a fallback's cause or the GPU. */
   reason: string;
 }
 

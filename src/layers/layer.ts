@@ -20,7 +20,9 @@ export interface LayerArgs {
 
 /** A weight of a layer: a name local to the layer and its tensor. */
 export interface LayerWeight {
+  /** Name within the layer, e.g. `"kernel"` or `"bias"` (a wrapper prefixes its inner layers'). */
   readonly name: string;
+  /** The weight's values; the layer owns the tensor and frees it in `dispose()`. */
   readonly value: Tensor;
   /** L2 regularisation factor, 0 for none. */
   readonly l2: number;
@@ -39,7 +41,12 @@ export abstract class Layer {
   #weights: LayerWeight[] = [];
   #built: number[] | null = null;
 
-  /** @param args `name`, `inputShape`. */
+  /**
+   * Sets the name and the input shape; called by the subclasses' constructors.
+   *
+   * @param args `name`, `inputShape`.
+   * @param prefix Prefix of the default name `<prefix>_<n>`, and the function named in errors.
+   */
   constructor(args: LayerArgs, prefix: string) {
     const n = (counters.get(prefix) ?? 0) + 1;
     counters.set(prefix, n);
@@ -143,7 +150,12 @@ export abstract class Layer {
     this.#built = null;
   }
 
-  /** Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). */
+  /**
+   * Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). For
+   * the layers of this library: `rng` is the internal generator type.
+   *
+   * @internal
+   */
   protected addWeight(
     name: string,
     shape: readonly number[],

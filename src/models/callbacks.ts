@@ -14,10 +14,15 @@ export type Logs = Record<string, number>;
 export interface Callback {
   /** Called once before training with the model being trained. */
   setModel?(model: Sequential): void;
+  /** Called once before the first epoch (`logs` is empty). */
   onTrainBegin?(logs: Logs): void | Promise<void>;
+  /** Called once after the last epoch, also after an early stop (`logs` is empty). */
   onTrainEnd?(logs: Logs): void | Promise<void>;
+  /** Called before each epoch, numbered from 0 (`logs` is empty). */
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Called after each epoch with its mean loss and metrics, and `val_*` when validating. */
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  /** Called after each batch with `batch`, `size`, and the batch's loss and metrics. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
 }
 

@@ -27,11 +27,16 @@ export interface PerceptronHistory {
 
 /** A single-layer perceptron with a step activation and labels 0 or 1. */
 export class Perceptron {
+  /** Number of input features. */
   readonly inputDim: number;
   #w: Float64Array;
   #b = 0;
 
-  /** @param inputDim Number of features. Weights start at zero, as in Rosenblatt's rule. */
+  /**
+   * Creates an untrained perceptron; weights and bias start at zero, as in Rosenblatt's rule.
+   *
+   * @param inputDim Number of features.
+   */
   constructor(inputDim: number) {
     this.inputDim = checkPositiveInt(inputDim, "inputDim", "perceptron");
     this.#w = new Float64Array(inputDim);

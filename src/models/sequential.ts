@@ -19,12 +19,21 @@ import { modelToBytes } from "./io.ts";
 /** A linear stack of layers. */
 export class Sequential {
   readonly #layers: Layer[] = [];
-  /** Loss, metrics and optimizer after `compile()`. */
+  /**
+   * Loss, metrics and optimizer after `compile()`, read by training, evaluation and `save()`;
+   * not for users.
+   *
+   * @internal
+   */
   compiled: Compiled | null = null;
   /** Set to true (by a callback) to stop `fit()` after the current epoch. */
   stopTraining = false;
 
-  /** @param layers The layers, first to last; the first needs `inputShape`. */
+  /**
+   * Creates a model from a list of layers (or an empty one to `add()` to).
+   *
+   * @param layers The layers, first to last; the first needs `inputShape`.
+   */
   constructor(layers: readonly Layer[] = []) {
     for (const layer of layers) this.add(layer);
   }

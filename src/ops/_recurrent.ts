@@ -58,7 +58,9 @@ export interface SequenceArgs {
 
 /** Output of a sequence op: the output and, with `returnState`, the final states. */
 export interface SequenceResult {
+  /** The last step's output `[batch, units]`, or every step's `[batch, steps, units]`. */
   output: Tensor;
+  /** With `returnState` the final states `[h]` (LSTM `[h, c]`) of `[batch, units]`, else empty. */
   states: Tensor[];
 }
 

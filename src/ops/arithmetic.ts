@@ -93,8 +93,9 @@ function operand(x: Tensor | number, arg: string, fn: string): [Tensor, boolean]
  * assert.deepEqual([...y.dataSync()], [11, 22, 13, 24]);
  * ```
  */
-export const add: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
-  binary("add", a, b);
+export function add(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("add", a, b);
+}
 
 /**
  * Elementwise `a - b`, broadcasting as NumPy does.
@@ -112,8 +113,9 @@ export const add: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  * assert.deepEqual([...dn.sub(dn.tensor([5, 7]), 2).dataSync()], [3, 5]);
  * ```
  */
-export const sub: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
-  binary("sub", a, b);
+export function sub(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("sub", a, b);
+}
 
 /**
  * Elementwise `a * b`, broadcasting as NumPy does.
@@ -131,8 +133,9 @@ export const sub: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  * assert.deepEqual([...dn.mul(dn.tensor([[1], [2]]), dn.tensor([3, 4])).dataSync()], [3, 4, 6, 8]);
  * ```
  */
-export const mul: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
-  binary("mul", a, b);
+export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("mul", a, b);
+}
 
 /**
  * Elementwise `a / b`, broadcasting as NumPy does (IEEE division: `x / 0` is ±Infinity or NaN).
@@ -150,8 +153,9 @@ export const mul: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  * assert.deepEqual([...dn.div(dn.tensor([1, 3]), 2).dataSync()], [0.5, 1.5]);
  * ```
  */
-export const div: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
-  binary("div", a, b);
+export function div(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("div", a, b);
+}
 
 /**
  * Elementwise `a == b` as 1 or 0 (float32), broadcasting as NumPy does; not differentiable.
@@ -169,5 +173,6 @@ export const div: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
  * assert.deepEqual([...dn.equal(dn.tensor([1, 2, 3]), 2).dataSync()], [0, 1, 0]);
  * ```
  */
-export const equal: (a: Tensor | number, b: Tensor | number) => Tensor = (a, b) =>
-  binary("equal", a, b);
+export function equal(a: Tensor | number, b: Tensor | number): Tensor {
+  return binary("equal", a, b);
+}

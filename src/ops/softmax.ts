@@ -43,7 +43,9 @@ function normalize(op: SoftmaxOp, x: Tensor): Tensor {
  * assert.deepEqual([...p], [0.5, 0.5, 1, 0]);
  * ```
  */
-export const softmax: (x: Tensor) => Tensor = (x) => normalize("softmax", x);
+export function softmax(x: Tensor): Tensor {
+  return normalize("softmax", x);
+}
 
 /**
  * Log of the softmax over the last axis: `x - max - log(sum(exp(x - max)))` per row.
@@ -60,4 +62,6 @@ export const softmax: (x: Tensor) => Tensor = (x) => normalize("softmax", x);
  * assert.ok(Math.abs(y[0] - Math.log(0.5)) < 1e-6);
  * ```
  */
-export const logSoftmax: (x: Tensor) => Tensor = (x) => normalize("logSoftmax", x);
+export function logSoftmax(x: Tensor): Tensor {
+  return normalize("logSoftmax", x);
+}

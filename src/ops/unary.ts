@@ -63,7 +63,9 @@ function unary(op: UnaryOp, x: Tensor): Tensor {
  * assert.deepEqual([...dn.relu(dn.tensor([-1, 0, 2])).dataSync()], [0, 0, 2]);
  * ```
  */
-export const relu: (x: Tensor) => Tensor = (x) => unary("relu", x);
+export function relu(x: Tensor): Tensor {
+  return unary("relu", x);
+}
 
 /**
  * Logistic sigmoid `1 / (1 + exp(-x))`.
@@ -79,7 +81,9 @@ export const relu: (x: Tensor) => Tensor = (x) => unary("relu", x);
  * assert.deepEqual([...dn.sigmoid(dn.tensor([0])).dataSync()], [0.5]);
  * ```
  */
-export const sigmoid: (x: Tensor) => Tensor = (x) => unary("sigmoid", x);
+export function sigmoid(x: Tensor): Tensor {
+  return unary("sigmoid", x);
+}
 
 /**
  * Hyperbolic tangent.
@@ -95,7 +99,9 @@ export const sigmoid: (x: Tensor) => Tensor = (x) => unary("sigmoid", x);
  * assert.deepEqual([...dn.tanh(dn.tensor([0])).dataSync()], [0]);
  * ```
  */
-export const tanh: (x: Tensor) => Tensor = (x) => unary("tanh", x);
+export function tanh(x: Tensor): Tensor {
+  return unary("tanh", x);
+}
 
 /**
  * Natural exponential `e^x`.
@@ -111,7 +117,9 @@ export const tanh: (x: Tensor) => Tensor = (x) => unary("tanh", x);
  * assert.deepEqual([...dn.exp(dn.tensor([0])).dataSync()], [1]);
  * ```
  */
-export const exp: (x: Tensor) => Tensor = (x) => unary("exp", x);
+export function exp(x: Tensor): Tensor {
+  return unary("exp", x);
+}
 
 /**
  * Natural logarithm; `log(0)` is -Infinity and negative inputs give NaN.
@@ -127,7 +135,9 @@ export const exp: (x: Tensor) => Tensor = (x) => unary("exp", x);
  * assert.deepEqual([...dn.log(dn.tensor([1])).dataSync()], [0]);
  * ```
  */
-export const log: (x: Tensor) => Tensor = (x) => unary("log", x);
+export function log(x: Tensor): Tensor {
+  return unary("log", x);
+}
 
 /**
  * Negation `-x`.
@@ -143,7 +153,9 @@ export const log: (x: Tensor) => Tensor = (x) => unary("log", x);
  * assert.deepEqual([...dn.neg(dn.tensor([1, -2])).dataSync()], [-1, 2]);
  * ```
  */
-export const neg: (x: Tensor) => Tensor = (x) => unary("neg", x);
+export function neg(x: Tensor): Tensor {
+  return unary("neg", x);
+}
 
 /**
  * Square root; negative inputs give NaN.
@@ -159,7 +171,9 @@ export const neg: (x: Tensor) => Tensor = (x) => unary("neg", x);
  * assert.deepEqual([...dn.sqrt(dn.tensor([4, 9])).dataSync()], [2, 3]);
  * ```
  */
-export const sqrt: (x: Tensor) => Tensor = (x) => unary("sqrt", x);
+export function sqrt(x: Tensor): Tensor {
+  return unary("sqrt", x);
+}
 
 /**
  * Square `x * x`.
@@ -175,7 +189,9 @@ export const sqrt: (x: Tensor) => Tensor = (x) => unary("sqrt", x);
  * assert.deepEqual([...dn.square(dn.tensor([3, -2])).dataSync()], [9, 4]);
  * ```
  */
-export const square: (x: Tensor) => Tensor = (x) => unary("square", x);
+export function square(x: Tensor): Tensor {
+  return unary("square", x);
+}
 
 /**
  * Absolute value.
@@ -191,4 +207,6 @@ export const square: (x: Tensor) => Tensor = (x) => unary("square", x);
  * assert.deepEqual([...dn.abs(dn.tensor([-3, 2])).dataSync()], [3, 2]);
  * ```
  */
-export const abs: (x: Tensor) => Tensor = (x) => unary("abs", x);
+export function abs(x: Tensor): Tensor {
+  return unary("abs", x);
+}
