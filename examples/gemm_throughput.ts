@@ -1,8 +1,8 @@
 /**
- * The README's demo: starts the engine, says which backend runs and why, checks one product
- * against a plain loop, and prints a GEMM throughput table (single thread).
+ * Starts the engine ("auto": threads on a multi-core machine), says which backend runs and why,
+ * checks one product against a plain loop, and prints a GEMM throughput table on that backend.
  *
- *   deno task demo
+ *   deno run examples/gemm_throughput.ts
  */
 import * as dn from "../mod.ts";
 
@@ -31,7 +31,8 @@ function gflops(m: number, n: number, k: number): number {
   console.log(`[[1,2,3],[4,5,6]]·[[1,0],[0,1],[1,1]] = ${JSON.stringify([...c.dataSync()])}`);
 }
 
-console.log("\nGEMM, single thread        GFLOP/s");
+const threads = info.name === "threads" ? " (all threads)" : "";
+console.log("\n" + `GEMM on ${info.name}${threads}`.padEnd(30) + "GFLOP/s");
 for (const [m, n, k] of [[64, 64, 64], [256, 256, 256], [512, 512, 512], [64, 512, 784]]) {
   console.log(`  ${`${m}x${k} · ${k}x${n}`.padEnd(24)} ${gflops(m, n, k).toFixed(1).padStart(7)}`);
 }
