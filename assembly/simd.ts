@@ -53,7 +53,8 @@
  * has not (two): the same bits for the same inputs on one machine, so splitting work between
  * threads changes nothing, but not necessarily the same bits on another machine. In the portable
  * build (for engines without relaxed SIMD) always mul + add. Half the FP instructions of mul + add:
- * whole GEMMs measured 1.22-1.27x faster with it (see the header of gemm.ts).
+ * whole GEMMs measured 1.22-1.30x faster with it while the host is loaded, about equal when it is
+ * quiet, and it is what lets the 6x8 tile win (see the header of gemm.ts).
  */
 // @ts-ignore: decorator
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
