@@ -69,3 +69,27 @@ export function gradInput(shape: number[], seed: number, lo = -1, hi = 1): GradI
   const unit = randomF32(shape.reduce((a, b) => a * b, 1), seed);
   return { shape, data: unit.map((u) => Math.fround(lo + ((hi - lo) * (u + 1)) / 2)) };
 }
+
+/** Row `b` of a row-major matrix with `n` columns, as an array. */
+export const row = (a: ArrayLike<number>, b: number, n: number): number[] =>
+  Array.from(a).slice(b * n, (b + 1) * n);
+
+/**
+ * Central differences (h = 1e-6, float64) of `Σ w·f(v)` with respect to each entry of `v`: the
+ * numeric side of a kernel's backward check, weighted by the incoming gradients `w`.
+ */
+export function numericGrad(
+  f: (v: Float64Array) => Float64Array,
+  v: ArrayLike<number>,
+  w: ArrayLike<number>,
+): Float64Array {
+  const h = 1e-6, base = Float64Array.from(v), g = new Float64Array(base.length);
+  const dot = (y: Float64Array) => y.reduce((s, yi, i) => s + yi * w[i], 0);
+  for (let i = 0; i < base.length; i++) {
+    const up = Float64Array.from(base), down = Float64Array.from(base);
+    up[i] += h;
+    down[i] -= h;
+    g[i] = (dot(f(up)) - dot(f(down))) / (2 * h);
+  }
+  return g;
+}

@@ -41,6 +41,7 @@ import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { testBackends } from "../_util/backends.ts";
 import { randomF32 } from "../_util/rng.ts";
 import { put, withStorages } from "./_conformance.ts";
+import { numericGrad, row } from "../_util/gradcheck.ts";
 
 const backends = await testBackends();
 const GUARD = 5;
@@ -66,25 +67,6 @@ function putUnaligned(
 ): Storage {
   const whole = keep(put(b, [1, 2, 3, ...Array.from(values)]));
   return b.subarray(whole, 3, values.length);
-}
-
-const row = (a: ArrayLike<number>, b: number, n: number) => Array.from(a).slice(b * n, (b + 1) * n);
-
-/** Central differences of `Σ w·f(v)` with respect to each entry of `v`. */
-function numericGrad(
-  f: (v: Float64Array) => Float64Array,
-  v: ArrayLike<number>,
-  w: ArrayLike<number>,
-): Float64Array {
-  const h = 1e-6, base = Float64Array.from(v), g = new Float64Array(base.length);
-  const dot = (y: Float64Array) => y.reduce((s, yi, i) => s + yi * w[i], 0);
-  for (let i = 0; i < base.length; i++) {
-    const up = Float64Array.from(base), down = Float64Array.from(base);
-    up[i] += h;
-    down[i] -= h;
-    g[i] = (dot(f(up)) - dot(f(down))) / (2 * h);
-  }
-  return g;
 }
 
 interface ConvCase {

@@ -18,6 +18,7 @@ import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
 import { type RnnActivation, stepReference } from "../_reference/recurrent.ts";
+import { numericGrad, row } from "../_util/gradcheck.ts";
 
 const harnesses = await kernelHarnesses();
 const EPS32 = 2 ** -24;
@@ -59,25 +60,6 @@ function wholeAndSplit(
     assertEquals(bits(split[i]), bits(w), `output ${i}: split ranges give other bytes`)
   );
   return whole;
-}
-
-const row = (a: ArrayLike<number>, b: number, n: number) => Array.from(a).slice(b * n, (b + 1) * n);
-
-/** Central differences of `Σ w·f(v)` with respect to each entry of `v`. */
-function numericGrad(
-  f: (v: Float64Array) => Float64Array,
-  v: ArrayLike<number>,
-  w: ArrayLike<number>,
-): Float64Array {
-  const h = 1e-6, base = Float64Array.from(v), g = new Float64Array(base.length);
-  const dot = (y: Float64Array) => y.reduce((s, yi, i) => s + yi * w[i], 0);
-  for (let i = 0; i < base.length; i++) {
-    const up = Float64Array.from(base), down = Float64Array.from(base);
-    up[i] += h;
-    down[i] -= h;
-    g[i] = (dot(f(up)) - dot(f(down))) / (2 * h);
-  }
-  return g;
 }
 
 for (const batch of BATCHES) {
