@@ -9,6 +9,7 @@ import { ThreadsBackend } from "../../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import { assertEquals } from "../_util/assert.ts";
 import { rng } from "../_util/rng.ts";
+import { conv2dGeometry } from "../../src/ops/conv.ts";
 
 type Op = (b: Backend, s: Storage[]) => void;
 
@@ -75,23 +76,14 @@ function randomOp(r: () => number): { name: string; sizes: number[]; op: Op } {
     }
     case 5: {
       const batch = int(1, 24), hw = int(5, 16), inC = int(1, 6), outC = int(1, 12);
-      const g = {
-        batch,
-        inHeight: hw,
-        inWidth: hw,
-        inChannels: inC,
-        outHeight: hw,
-        outWidth: hw,
-        outChannels: outC,
-        filterHeight: 3,
-        filterWidth: 3,
-        strideHeight: 1,
-        strideWidth: 1,
-        dilationHeight: 1,
-        dilationWidth: 1,
-        padTop: 1,
-        padLeft: 1,
-      };
+      const g = conv2dGeometry(
+        [batch, hw, hw, inC],
+        [3, 3, inC, outC],
+        [1, 1],
+        [1, 1],
+        "same",
+        "stress",
+      );
       const xs = batch * hw * hw * inC, ys = batch * hw * hw * outC, ws = 9 * inC * outC;
       return {
         name: `conv ${batch}x${hw}x${hw}x${inC}->${outC}`,
