@@ -239,6 +239,12 @@ export interface GruGatesBackwardArgs {
 /** The primitive set. Sizes are in float32 elements. */
 export interface Backend {
   readonly name: BackendName;
+  /**
+   * Whether `primitive` (a method name of this interface) runs here: ops ask this instead of
+   * checking backend names. False on WebGPU for `readSync` (reads are asynchronous there) and
+   * `sumSquares` (it returns a number synchronously); true for everything on the CPU backends.
+   */
+  supports(primitive: string): boolean;
   /** Allocates storage for `size` floats (contents unspecified). */
   alloc(size: number): Storage;
   /** Returns storage to the backend; it must not be used afterwards. */

@@ -49,8 +49,8 @@ export function gather(table: Tensor, indices: Tensor): Tensor {
     );
   }
   const [rows, cols] = table.shape;
-  // WebGPU cannot read synchronously: its gather kernel checks the indices on the device instead.
-  if (indices.backend.name !== "webgpu") checkIndices(indices, rows, fn);
+  // Where reads are asynchronous (WebGPU) the gather kernel checks the indices on the device.
+  if (indices.backend.supports("readSync")) checkIndices(indices, rows, fn);
   const n = indices.size;
   const y = output([...indices.shape, cols]);
   const be = activeBackend();

@@ -10,33 +10,29 @@ import { tensor } from "./creation.ts";
 import { reshape } from "./transform.ts";
 
 /**
- * `oneHot` with the caller's name and argument in messages (the losses and metrics call it).
- * On the CPU backends the indices are read back and validated. On WebGPU, which cannot read
- * synchronously, the encoding is computed on the device as `indices[..., None] == [0 .. depth)`:
- * the indices are not validated there, and an index that is fractional or out of range gives a
- * row of zeros (as TensorFlow.js does on its GPU backends).
+ * `oneHot` with the caller's name and argument in messages (the losses and metrics call it),
+ * computed on the device as `indices[..., None] == [0 .. depth)`. On the CPU backends the indices
+ * are read back first and validated. WebGPU cannot read synchronously, so there they are not: an
+ * index that is fractional or out of range gives a row of zeros (as TensorFlow.js does on its GPU
+ * backends).
  */
 export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: string): Tensor {
   checkTensor(indices, arg, fn);
   checkPositiveInt(depth, "depth", fn);
-  if (indices.backend.name === "webgpu") {
-    using classes = tensor(Float32Array.from({ length: depth }, (_, i) => i), [depth]);
-    using column = reshape(indices, [...indices.shape, 1]);
-    return equal(column, classes);
+  if (indices.backend.supports("readSync")) {
+    indices.dataSync().forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || v >= depth) {
+        throw new RangeError(
+          `Cannot run ${fn}(): argument "${arg}" must hold integers in [0, ${depth}): got ${v} at flat index ${i} of shape ${
+            fmtShape(indices.shape)
+          }`,
+        );
+      }
+    });
   }
-  const values = indices.dataSync();
-  const out = new Float32Array(values.length * depth);
-  values.forEach((v, i) => {
-    if (!Number.isInteger(v) || v < 0 || v >= depth) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "${arg}" must hold integers in [0, ${depth}): got ${v} at flat index ${i} of shape ${
-          fmtShape(indices.shape)
-        }`,
-      );
-    }
-    out[i * depth + v] = 1;
-  });
-  return tensor(out, [...indices.shape, depth]);
+  using classes = tensor(Float32Array.from({ length: depth }, (_, i) => i), [depth]);
+  using column = reshape(indices, [...indices.shape, 1]);
+  return equal(column, classes);
 }
 
 /**

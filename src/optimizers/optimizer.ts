@@ -268,7 +268,7 @@ export abstract class Optimizer {
       backend.clip(g.storage, scratch, n, -this.#clipValue, this.#clipValue);
       return scratch;
     }
-    if (this.#clipNorm !== undefined && backend.name === "webgpu") {
+    if (this.#clipNorm !== undefined && !backend.supports("sumSquares")) {
       return this.#clipNormOnDevice(backend, g, this.#clipNorm);
     }
     if (this.#clipNorm !== undefined) {

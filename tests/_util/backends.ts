@@ -16,8 +16,6 @@ import { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 export interface TestBackend {
   name: "wasm" | "wasm-portable" | "webgpu";
   backend: Backend;
-  /** Whether the backend implements `primitive` (C6 `supports`). */
-  supports(primitive: string): boolean;
 }
 
 /** Whether CI demands the webgpu suite (`DENDRITE_REQUIRE_WEBGPU=1`). */
@@ -55,12 +53,12 @@ export function testWebgpu(): Promise<{ backend: WebGpuBackend | null; why: stri
 export async function testBackends(): Promise<TestBackend[]> {
   const wasm = new WasmBackend(sharedMemorySupported() ? "shared" : "plain");
   const list: TestBackend[] = [
-    { name: "wasm", backend: wasm, supports: () => true },
-    { name: "wasm-portable", backend: new WasmBackend("portable"), supports: () => true },
+    { name: "wasm", backend: wasm },
+    { name: "wasm-portable", backend: new WasmBackend("portable") },
   ];
   const { backend } = await testWebgpu();
   if (backend) {
-    list.push({ name: "webgpu", backend, supports: (p) => backend.supports(p) });
+    list.push({ name: "webgpu", backend });
   }
   return list;
 }

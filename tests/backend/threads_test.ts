@@ -54,6 +54,7 @@ const NOT_KERNELS = new Set([
   "subarray",
   "memoryBytes",
   "runIndependent",
+  "supports",
 ]);
 /** Primitives that always run whole on the calling thread (see splits.ts `WHOLE`). */
 const UNSPLIT = new Set(["sumSquares", "copy"]);

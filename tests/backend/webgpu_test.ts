@@ -139,6 +139,7 @@ Deno.test({
     await dn.ready({ backend: "webgpu" });
     const gpuBackend = activeBackend() as WebGpuBackend;
     assert(!gpuBackend.supports("sumSquares"), "supports() is honest");
+    assert(!gpuBackend.supports("readSync"), "reads are asynchronous on webgpu");
     assert(
       gpuBackend.supports("conv2d") && gpuBackend.supports("lstmGates"),
       "supports(conv2d, lstmGates)",

@@ -198,6 +198,11 @@ export class WasmBackend implements Backend {
   readonly #alloc: Allocator;
   #scratch: WasmStorage | null = null;
 
+  /** Every primitive runs on the CPU backends. */
+  supports(_primitive: string): boolean {
+    return true;
+  }
+
   /**
    * Instantiates the kernels of `variant` over a new memory. `wrapKernels` (for the threads
    * backend) may replace the export table, e.g. to split each kernel's range across workers.

@@ -103,8 +103,12 @@ export class GpuStorage implements Storage {
   ) {}
 }
 
-/** Primitives this backend does not implement (yet); each throws a TypeError naming itself. */
-export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set(["sumSquares"]);
+/**
+ * Primitives this backend cannot run, each throwing a TypeError naming itself: the synchronous
+ * ones (`readSync`; `sumSquares` returns a number), which a GPU cannot answer without the host
+ * waiting on a readback.
+ */
+export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set(["readSync", "sumSquares"]);
 
 /** What to bind: a storage (or null for an unused optional input). */
 type Operand = Storage | null;
