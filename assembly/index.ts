@@ -9,3 +9,4 @@ export * from "./conv";
 export * from "./pool";
 export * from "./recurrent";
 export * from "./gather";
+export * from "./random";

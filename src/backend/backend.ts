@@ -259,6 +259,12 @@ export interface Backend {
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void;
   /** Sets `size` floats of `y` to `value`. */
   fill(y: Storage, value: number, size: number): void;
+  /**
+   * A dropout mask drawn on the backend: `y[i]` is 0 with probability `rate`, else `keep`, a pure
+   * function of (`seed` as u32, i) that every backend computes bit for bit alike
+   * (assembly/random.ts).
+   */
+  dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void;
   gemm(args: GemmArgs): void;
   unary(op: UnaryOp, x: Storage, y: Storage, size: number): void;
   /** `dx = dy · f'`, from the input (relu) or the output (sigmoid, tanh) saved by the forward. */

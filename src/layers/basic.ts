@@ -5,7 +5,7 @@
  */
 import { checkShape, checkTensor, fmtShape } from "../_check.ts";
 import { mul } from "../ops/arithmetic.ts";
-import { tensor } from "../ops/creation.ts";
+import { dropoutMask } from "../ops/random.ts";
 import { reshape } from "../ops/transform.ts";
 import { generator, Random } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
@@ -57,14 +57,8 @@ export class Dropout extends Layer {
   call(x: Tensor, training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     if (!training || this.rate === 0) return x;
-    const rng = this.#rng ?? generator();
-    const keep = 1 / (1 - this.rate);
-    const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < this.rate ? 0 : keep;
-    const m = tensor(mask, x.shape);
-    const y = mul(x, m);
-    m.dispose();
-    return y;
+    using m = dropoutMask(x.shape, this.rate, (this.#rng ?? generator()).nextUint32());
+    return mul(x, m);
   }
   override getConfig(): Record<string, unknown> {
     return {

@@ -109,3 +109,14 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   for (let i = 0; i < values.length; i++) values[i] = mean + std * rng.normal();
   return seeded(values, dims);
 }
+
+/**
+ * A dropout mask of `shape` drawn on the backend (no values cross from JS): each element is 0
+ * with probability `rate`, else `1 / (1 - rate)`; `seed` (a u32) picks the mask. For the dropout
+ * layer, which draws one seed per call from its generator.
+ */
+export function dropoutMask(shape: readonly number[], rate: number, seed: number): Tensor {
+  const y = output(shape);
+  if (y.size > 0) activeBackend().dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
+  return y;
+}

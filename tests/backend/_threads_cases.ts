@@ -154,6 +154,12 @@ for (const n of [17, 4099]) {
     run: (b, [y]) => b.fill(y, -2.5, n),
   });
   add({
+    name: `dropoutMask ${n}`,
+    method: "dropoutMask",
+    data: [rand(n)],
+    run: (b, [y]) => b.dropoutMask(y, n, 0x9e3779b9, 0.3, 1 / 0.7),
+  });
+  add({
     name: `clip ${n}`,
     method: "clip",
     data: [rand(n, 3), zeros(n)],

@@ -32,9 +32,11 @@ import {
   softmaxBackward,
 } from "../_reference/reduce.ts";
 import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
+import { assertEquals } from "../_util/assert.ts";
 import { testBackends } from "../_util/backends.ts";
 import { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 import { randomF32 } from "../_util/rng.ts";
+import { dropoutMask } from "../_reference/random.ts";
 import { put, uniform, withStorages } from "./_conformance.ts";
 
 const backends = await testBackends();
@@ -403,6 +405,20 @@ for (const { name: backendName, backend: b } of backends) {
         }, n);
         rmspropStep(w, g, ms, 1e-2, 0.9, 1e-7);
         await check("rmsprop", [ws, mss], [w, ms], Tol.gpu);
+      });
+    }
+  });
+
+  Deno.test(`dropoutMask() on ${name} equals its definition bit for bit`, async () => {
+    for (const [n, seed, rate] of [[1, 3, 0.5], [1001, 0xfffffff0, 0.25]]) {
+      await withStorages(b, async (keep) => {
+        const y = keep(b.alloc(n));
+        b.dropoutMask(y, n, seed, rate, 1 / (1 - rate));
+        assertEquals(
+          Array.from(await b.read(y, n)),
+          Array.from(dropoutMask(n, seed, rate, 1 / (1 - rate))),
+          `dropoutMask n ${n} on ${name}`,
+        );
       });
     }
   });

@@ -166,6 +166,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
   f32_maxpool2d_nhwc_bwd: byRange(-2, poolItem(4), MIN_POOL),
   f32_avgpool2d_nhwc_bwd: byRange(-2, poolItem(2), MIN_POOL),
   f32_fill: ew,
+  f32_dropout_mask: ew,
   f32_vrelu: ew,
   f32_vneg: ew,
   f32_vabs: ew,

@@ -247,6 +247,10 @@ export class WasmBackend implements Backend {
     this.#k.f32_fill(ptr(y), value, 0, size);
   }
 
+  dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void {
+    this.#k.f32_dropout_mask(ptr(y), seed, rate, keep, 0, size);
+  }
+
   gemm(p: GemmArgs): void {
     const { m, n, k } = p;
     if (m === 0 || n === 0) return;

@@ -73,6 +73,7 @@ import {
   filterSlices,
 } from "./programs/conv.ts";
 import { f32GatherRows, f32ScatterAddRows } from "./programs/gather.ts";
+import { f32DropoutMask } from "./programs/random.ts";
 import { f32GemmBlocked, f32GemmTiled } from "./programs/gemm.ts";
 import { f32Pool2dNhwc, f32Pool2dNhwcBwd } from "./programs/pool.ts";
 import {
@@ -272,6 +273,12 @@ export class WebGpuBackend implements Backend {
 
   fill(y: Storage, value: number, size: number): void {
     if (size > 0) this.#run(f32Fill, { n: size }, [y], { n: size, value });
+  }
+
+  dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void {
+    if (size > 0) {
+      this.#run(f32DropoutMask, { n: size }, [y], { n: size, seed: seed >>> 0, rate, keep });
+    }
   }
 
   gemm(p: GemmArgs): void {
