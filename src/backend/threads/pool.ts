@@ -6,16 +6,18 @@
  * lets a script that used the pool exit by itself.
  *
  * Dispatch. Backend methods are synchronous, so the calling thread must wait synchronously: it
- * writes each worker's program of kernel calls into that worker's slot of a shared control buffer,
- * bumps SEQ and `Atomics.notify`s, runs its own share, then waits for DONE == SEQ (a short spin,
- * then `Atomics.wait`, which Deno allows on the main thread, in slices). Workers spin a little
+ * writes the run's pieces (lists of kernel calls, with that worker's scratch) into each worker's
+ * slot of a shared control buffer, resets the shared piece counter, bumps SEQ and
+ * `Atomics.notify`s; every thread then takes pieces by `Atomics.add` on the counter until none is
+ * left, and the caller waits for DONE == SEQ of each worker that started (a short spin, then
+ * `Atomics.wait`, which Deno allows on the main thread, in slices). Workers spin a little
  * after each program, then block in `Atomics.wait`. Round trip of an empty program, 2-core VM
  * under load, median of 2000 (tools: a throwaway script, numbers in threads_backend.ts):
  *   postMessage to the worker, caller waits on an Atomics flag        14-21 us
  *   shared slot, worker blocked in Atomics.wait, caller Atomics.wait   7-38 us (p90 33-65)
  *   shared slot, worker blocked in Atomics.wait, caller spins          6.6 us (p90 6.9)
  *   shared slot, worker still spinning, caller spins                   0.3 us
- * so the slot wins; the caller spins (it has done its share, its core is otherwise idle).
+ * so the slot wins; the caller spins (no piece is left for it, its core is otherwise idle).
  *
  * Failure. A kernel that throws in a worker (a trap, a debug-build assert) is reported in the slot
  * and rethrown by `run()` once every thread has finished. A worker that dies marks the pool
@@ -39,7 +41,10 @@ export interface PoolOptions {
   workerSpin?: number;
   /** Iterations the caller spins before blocking (default 200 000). */
   callerSpin?: number;
-  /** Whether the caller runs programs no worker has started yet (default true). */
+  /**
+   * Whether the caller, once no piece is left, cancels the program of a worker that has not
+   * started it instead of waiting for it to wake (default true).
+   */
   steal?: boolean;
 }
 
@@ -54,6 +59,8 @@ const LAYOUT = {
 };
 const SLOT_BYTES = LAYOUT.messageByte + LAYOUT.messageBytes;
 const WAIT_SLICE_MS = 20;
+/** Byte offset of the piece counter, after the workers' slots, on its own cache line. */
+const queueByte = (workers: number) => Math.max(1, workers) * SLOT_BYTES;
 
 interface NodeWorker {
   postMessage(value: unknown): void;
@@ -71,6 +78,8 @@ export class Pool {
   readonly #heads: Int32Array[];
   readonly #programs: Float64Array[];
   readonly #messages: Uint8Array[];
+  /** The shared piece counter of the current run: the next piece to take. */
+  readonly #queue: Int32Array;
   readonly #index: Map<string, number>;
   readonly #main: Kernels;
   readonly #timeoutMs: number;
@@ -98,6 +107,7 @@ export class Pool {
     this.#messages = workers.map((_, i) =>
       new Uint8Array(control, i * SLOT_BYTES + LAYOUT.messageByte, LAYOUT.messageBytes)
     );
+    this.#queue = new Int32Array(control, queueByte(workers.length), 1);
     this.#index = new Map(names.map((n, i) => [n, i]));
     this.#main = main;
     this.#timeoutMs = options.timeoutMs ?? 120_000;
@@ -128,7 +138,7 @@ export class Pool {
     const names = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === "function")
       .map((e) => e.name);
-    const control = new SharedArrayBuffer(Math.max(1, workers) * SLOT_BYTES);
+    const control = new SharedArrayBuffer(queueByte(workers) + 64);
     const started: NodeWorker[] = [];
     try {
       await Promise.all(Array.from({ length: workers }, (_, i) => {
@@ -145,6 +155,7 @@ export class Pool {
             memory,
             control,
             offset: i * SLOT_BYTES,
+            queue: queueByte(workers),
             layout: LAYOUT,
             names,
             spin: options.workerSpin ?? 20_000,
@@ -179,35 +190,37 @@ export class Pool {
   }
 
   /**
-   * Runs `jobs[0]` on the calling thread and `jobs[t]` on worker t (t <= size) concurrently;
-   * returns when all are done. Throws if a call failed anywhere or the pool is broken.
+   * Runs `pieces` (lists of kernel calls that write disjoint outputs) on the calling thread and
+   * the first `workers` workers together: each thread takes the next piece nobody has taken until
+   * none is left, so a worker that wakes late or runs slow takes fewer. `argsFor(t, call)` gives
+   * thread t's arguments for a call (its own scratch; thread 0 is the caller). Returns when every
+   * piece is done; throws if a call failed anywhere or the pool is broken.
    */
-  run(jobs: readonly (readonly KernelCall[])[]): void {
+  run(
+    pieces: readonly (readonly KernelCall[])[],
+    workers: number,
+    argsFor: (t: number, call: KernelCall) => readonly number[],
+  ): void {
     this.check();
     this.runs++;
     const seq = this.#next();
+    Atomics.store(this.#queue, 0, 0);
     const sent: number[] = [];
-    for (let t = 1; t < jobs.length; t++) {
-      if (jobs[t].length === 0) continue;
-      this.#post(t - 1, jobs[t], seq);
-      sent.push(t - 1);
+    for (let w = 0; w < Math.min(workers, this.size); w++) {
+      this.#post(w, pieces, (call) => argsFor(w + 1, call), seq);
+      sent.push(w);
     }
     let failure: unknown = null;
-    try {
-      for (const [name, args] of jobs[0] ?? []) this.#main[name](...args);
-    } catch (e) {
-      failure = e;
+    for (let i; (i = Atomics.add(this.#queue, 0, 1)) < pieces.length;) {
+      try {
+        for (const call of pieces[i]) this.#main[call[0]](...argsFor(0, call));
+      } catch (e) {
+        failure ??= e;
+      }
     }
     for (const w of sent) {
-      if (this.#steal && this.#claim(w, seq)) {
-        // The worker has not started it (descheduled on a busy machine): run it here.
-        try {
-          for (const [name, args] of jobs[w + 1]) this.#main[name](...args);
-        } catch (e) {
-          failure ??= e;
-        }
-        continue;
-      }
+      // A worker that has not started (descheduled on a busy machine) finds nothing left to take.
+      if (this.#steal && this.#claim(w, seq)) continue;
       const error = this.#wait(w, seq);
       failure ??= error;
     }
@@ -257,19 +270,37 @@ export class Pool {
     }
   }
 
-  #post(w: number, calls: readonly KernelCall[], seq: number): void {
+  /**
+   * Writes the pieces into worker `w`'s slot as its program and wakes it: `[count, start of each
+   * piece, ...pieces]`, a piece being `[calls, (fn, argc, ...args) per call]`.
+   */
+  #post(
+    w: number,
+    pieces: readonly (readonly KernelCall[])[],
+    argsFor: (call: KernelCall) => readonly number[],
+    seq: number,
+  ): void {
     const program = this.#programs[w];
-    let p = 0;
-    for (const [name, args] of calls) {
-      const fn = this.#index.get(name);
-      if (fn === undefined) throw new Error(`Cannot run kernel "${name}": no such export`);
-      if (p + 2 + args.length > program.length) {
-        throw new Error(`Cannot post ${calls.length} kernel calls to a worker: program too long`);
+    const tooLong = () =>
+      new Error(
+        `Cannot post ${pieces.length} pieces of kernel calls to a worker: program too long`,
+      );
+    if (1 + pieces.length > program.length) throw tooLong();
+    program[0] = pieces.length;
+    let p = 1 + pieces.length;
+    pieces.forEach((calls, i) => {
+      program[1 + i] = p;
+      program[p++] = calls.length;
+      for (const call of calls) {
+        const fn = this.#index.get(call[0]);
+        if (fn === undefined) throw new Error(`Cannot run kernel "${call[0]}": no such export`);
+        const args = argsFor(call);
+        if (p + 2 + args.length > program.length) throw tooLong();
+        program[p++] = fn;
+        program[p++] = args.length;
+        for (const a of args) program[p++] = a;
       }
-      program[p++] = fn;
-      program[p++] = args.length;
-      for (const a of args) program[p++] = a;
-    }
+    });
     const head = this.#heads[w];
     Atomics.store(head, WORDS, p);
     Atomics.store(head, SEQ, seq);

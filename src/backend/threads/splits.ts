@@ -22,14 +22,22 @@ import type { Kernels } from "../wasm/module.ts";
 /** Arguments of one kernel call. */
 export type Args = readonly number[];
 
+/** A split call: how many threads work on it and the argument lists of its pieces. */
+export interface Plan {
+  /** Threads to use, the calling thread included (>= 2). */
+  threads: number;
+  /** One argument list per piece; the threads take the pieces in turn. */
+  pieces: number[][];
+}
+
 /** How one kernel export runs on several threads. */
 export interface Split {
   /**
-   * One argument list per thread (first for the calling thread), or null to run the call whole
-   * on the calling thread (too little work, or a kernel that must not be split). `scale`
-   * multiplies the thresholds: 1 normally, 0 in tests to split whatever can be split.
+   * The pieces of a call, or null to run it whole on the calling thread (too little work, or a
+   * kernel that must not be split). `scale` multiplies the thresholds: 1 normally, 0 in tests to
+   * split whatever can be split.
    */
-  plan(args: Args, threads: number, scale: number): number[][] | null;
+  plan(args: Args, threads: number, scale: number): Plan | null;
   /** Work units of a call, to decide whether independent calls are worth spreading. */
   work(args: Args): number;
   /** The scratch argument (index from the end, e.g. -1) and its bytes: one region per thread. */
@@ -48,6 +56,12 @@ export const MIN_PACK = 65536;
 export const MIN_CONV = 1 << 18;
 /** Pooling window reads per thread. */
 export const MIN_POOL = 65536;
+/**
+ * Pieces per thread of a range split: the threads take them in turn, so one that starts late (a
+ * worker waking from Atomics.wait) or runs slow (a busy host) takes fewer instead of holding up
+ * the call.
+ */
+export const PIECES_PER_THREAD = 4;
 
 const at = (args: Args, i: number): number => args[i < 0 ? args.length + i : i];
 
@@ -69,21 +83,19 @@ export function byRange(
     plan(args, threads, scale) {
       const begin = at(args, index), end = at(args, index + 1);
       const n = end - begin;
-      const t = Math.min(threads, Math.floor(work(args) / (min * scale)), Math.ceil(n / align));
+      const blocks = Math.ceil(n / align);
+      const t = Math.min(threads, Math.floor(work(args) / (min * scale)), blocks);
       if (t < 2) return null;
       const i = index < 0 ? args.length + index : index;
-      const plans: number[][] = [];
-      const blocks = Math.ceil(n / align);
-      for (let p = 0; p < t; p++) {
-        const b = begin + Math.floor((p * blocks) / t) * align;
-        const e = Math.min(end, begin + Math.floor(((p + 1) * blocks) / t) * align);
-        if (b >= e) continue;
+      const count = Math.min(blocks, t * PIECES_PER_THREAD);
+      const pieces: number[][] = [];
+      for (let p = 0; p < count; p++) {
         const copy = args.slice();
-        copy[i] = b;
-        copy[i + 1] = e;
-        plans.push(copy);
+        copy[i] = begin + Math.floor((p * blocks) / count) * align;
+        copy[i + 1] = Math.min(end, begin + Math.floor(((p + 1) * blocks) / count) * align);
+        pieces.push(copy);
       }
-      return plans;
+      return { threads: t, pieces };
     },
   };
 }
@@ -112,7 +124,7 @@ const gemm: Split = {
     const t = Math.min(threads, Math.floor(gemm.work(args) / (MIN_GEMM * scale)), rows * cols);
     if (t < 2) return null;
     const panels = Math.ceil(cols / 8);
-    const plans: number[][] = [];
+    const pieces: number[][] = [];
     if (panels >= 2 * t || rows < 8 * t) {
       const tc = Math.min(t, panels);
       if (tc < 2) return null;
@@ -120,18 +132,20 @@ const gemm: Split = {
         const copy = args.slice();
         copy[11] = args[11] + 8 * Math.floor((p * panels) / tc);
         copy[12] = Math.min(args[12], args[11] + 8 * Math.floor(((p + 1) * panels) / tc));
-        plans.push(copy);
+        pieces.push(copy);
       }
-      return plans;
+      return { threads: tc, pieces };
     }
     const strips = Math.ceil(rows / ROW_ALIGN);
-    for (let p = 0; p < t; p++) {
+    const ts = Math.min(t, strips);
+    if (ts < 2) return null;
+    for (let p = 0; p < ts; p++) {
       const copy = args.slice();
-      copy[9] = args[9] + ROW_ALIGN * Math.floor((p * strips) / t);
-      copy[10] = Math.min(args[10], args[9] + ROW_ALIGN * Math.floor(((p + 1) * strips) / t));
-      if (copy[9] < copy[10]) plans.push(copy);
+      copy[9] = args[9] + ROW_ALIGN * Math.floor((p * strips) / ts);
+      copy[10] = Math.min(args[10], args[9] + ROW_ALIGN * Math.floor(((p + 1) * strips) / ts));
+      pieces.push(copy);
     }
-    return plans;
+    return { threads: ts, pieces };
   },
 };
 

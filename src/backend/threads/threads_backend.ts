@@ -1,8 +1,8 @@
 /**
  * The multithreaded backend: the wasm backend (same memory, allocator, reads, writes and the same
  * code path for every primitive) whose kernel export table is replaced by one that splits each
- * kernel call's `[begin, end)` range across a pool of workers, per the table in `splits.ts`. The
- * calling thread runs the first piece itself. Every kernel keeps each output's order of
+ * kernel call's `[begin, end)` range into pieces, per the table in `splits.ts`, which the calling
+ * thread and the pool's workers take in turn until none is left. Every kernel keeps each output's order of
  * operations whatever the split, so results are bitwise identical to the wasm backend's; the one
  * accumulating kernel (the convolution filter gradient) is cut into batch groups that depend on
  * the shape alone (`filterGradGroups`), which the wasm backend sums the same way.
@@ -14,8 +14,12 @@
  * often only one core was free: treat every ratio as a lower bound). Round trip of an empty
  * program (pool.ts): 6.6 us median with the worker blocked in Atomics.wait and the caller
  * spinning, 0.3 us while the worker still spins after its previous program, 14-21 us for
- * postMessage dispatch. The caller steals a program no worker has claimed yet when it finishes
- * its own share, so a descheduled worker costs at most the dispatch, not its share.
+ * postMessage dispatch. Range splits come in PIECES_PER_THREAD pieces per thread, taken from a
+ * shared counter, so a worker that wakes late or runs slow on a busy host takes fewer pieces
+ * instead of holding the call up (LeNet-5 step on 2 threads, same process: 1.40-1.49x one thread
+ * with one piece per thread against 1.51-1.52x with four, in two of three runs; equal in the
+ * third), and a worker that has not started when the pieces run out is skipped (its program
+ * claimed by the caller), costing at most the dispatch.
  * Thresholds (splits.ts, least work per thread), from `deno bench -A --v8-flags=--no-liftoff
  * bench/threads_bench.ts -- --split` (1 vs 2 threads, interleaved medians, two runs):
  *   relu   65 536: 0.83 / 0.44   131 072: 1.12 / 0.47   524 288: 1.58 / 0.61   -> 65 536 floats
@@ -31,7 +35,7 @@
 import { filterGradGroups, type KernelCall, WasmBackend } from "../wasm/wasm_backend.ts";
 import { kernelModule, type Kernels } from "../wasm/module.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
-import { type Args, SPLITS } from "./splits.ts";
+import { type Plan, SPLITS } from "./splits.ts";
 
 export { filterGradGroups };
 
@@ -106,7 +110,7 @@ export class ThreadsBackend extends WasmBackend {
     return this.#ctx.pool;
   }
 
-  /** Independent jobs (the filter gradient's batch groups) spread over the threads. */
+  /** Independent jobs (the filter gradient's batch groups), taken in turn by the threads. */
   protected override runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
     const pool = this.#ctx.pool;
     const threads = Math.min(this.threads, jobs.length);
@@ -117,27 +121,22 @@ export class ThreadsBackend extends WasmBackend {
       for (const job of jobs) for (const [name, args] of job) this.#ctx.raw![name](...args);
       return;
     }
-    const perThread: KernelCall[][] = [];
-    for (let t = 0; t < threads; t++) {
-      const calls: KernelCall[] = [];
-      const from = Math.floor((t * jobs.length) / threads);
-      const to = Math.floor(((t + 1) * jobs.length) / threads);
-      for (const job of jobs.slice(from, to)) {
-        for (const [name, args] of job) calls.push([name, this.withScratch(name, args, t)]);
-      }
-      perThread.push(calls);
-    }
-    pool.run(perThread);
+    pool.run(jobs, threads - 1, this.#argsFor);
   }
 
-  /** `args` with thread `t`'s own scratch region substituted (t = 0 keeps the caller's). */
-  withScratch(name: string, args: Args, t: number): number[] {
+  /** A call's arguments on thread `t`: its own scratch region substituted (t = 0 keeps the caller's). */
+  readonly #argsFor = (t: number, [name, args]: KernelCall): readonly number[] => {
     const scratch = SPLITS[name]?.scratch;
+    if (!scratch || t === 0) return args;
     const copy = args.slice();
-    if (!scratch || t === 0) return copy;
     const i = scratch.at < 0 ? copy.length + scratch.at : scratch.at;
     copy[i] = this.#workerScratch(t - 1, scratch.bytes(this.#ctx.raw!, args));
     return copy;
+  };
+
+  /** Runs the pieces of a split kernel call on the pool. */
+  runPlan(name: string, { threads, pieces }: Plan, pool: Pool): void {
+    pool.run(pieces.map((args) => [[name, args]]), threads - 1, this.#argsFor);
   }
 
   #workerScratch(w: number, bytes: number): number {
@@ -176,9 +175,9 @@ function splitKernels(raw: Kernels, ctx: Context): Kernels {
       const pool = ctx.pool;
       if (!pool) return fn(...args);
       pool.check();
-      const plans = split.plan(args, 1 + pool.size, ctx.scale);
-      if (!plans) return fn(...args);
-      pool.run(plans.map((a, t) => [[name, t === 0 ? a : ctx.owner!.withScratch(name, a, t)]]));
+      const plan = split.plan(args, 1 + pool.size, ctx.scale);
+      if (!plan) return fn(...args);
+      ctx.owner!.runPlan(name, plan, pool);
       return 0;
     };
   }

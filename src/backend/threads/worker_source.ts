@@ -2,13 +2,14 @@
  * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory:
  * no file to read, so no permission flag). The worker instantiates the compiled "shared" kernel
  * module over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its
- * control slot (`Atomics.wait`, after a short spin), run the program of kernel calls found there,
- * publish the sequence number as done. It never allocates in the wasm memory and keeps no state
+ * control slot (`Atomics.wait`, after a short spin), take pieces of the program found there (each
+ * a list of kernel calls) by bumping the shared piece counter until none is left, publish the
+ * sequence number as done. It never allocates in the wasm memory and keeps no state
  * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
  *
  * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
- * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[fn, argc, ...args]*`,
- * and from byte MESSAGE_BYTE an error message (UTF-8, NUL-padded).
+ * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[count, start of each piece, ...pieces]`, a
+ * piece being `[calls, (fn, argc, ...args) per call]`, and from byte MESSAGE_BYTE an error message (UTF-8, NUL-padded).
  *
  * @module
  */
@@ -20,8 +21,9 @@ const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
 const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
-  const { module, memory, control, offset, layout, names, spin } = init;
+  const { module, memory, control, offset, queue: queueByte, layout, names, spin } = init;
   const head = new Int32Array(control, offset, 8);
+  const queue = new Int32Array(control, queueByte, 1);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
   const message = new Uint8Array(control, offset + layout.messageByte, layout.messageBytes);
   let fns;
@@ -68,12 +70,16 @@ parentPort.once("message", (init) => {
       throw new Error("worker crashed on request (test hook)");
     }
     try {
-      for (let p = 0; p < words;) {
-        const fn = fns[program[p]];
-        const argc = program[p + 1];
-        const args = Array.prototype.slice.call(program, p + 2, p + 2 + argc);
-        fn.apply(null, args);
-        p += 2 + argc;
+      const count = program[0];
+      for (let i; (i = Atomics.add(queue, 0, 1)) < count;) {
+        let p = program[1 + i];
+        for (let calls = program[p++]; calls > 0; calls--) {
+          const fn = fns[program[p]];
+          const argc = program[p + 1];
+          const args = Array.prototype.slice.call(program, p + 2, p + 2 + argc);
+          fn.apply(null, args);
+          p += 2 + argc;
+        }
       }
       Atomics.store(head, STATUS, OK);
     } catch (e) {
