@@ -45,6 +45,7 @@
  *
  * Tested against the direct float64 loops of tests/_reference/conv.ts (tests/kernels/conv_test.ts).
  */
+import { convDirect, directBandBytes, directFits } from "./conv_direct";
 import { f32_gemm, f32_gemm_pack_b, f32_gemm_scratch_bytes } from "./gemm";
 
 /** Columns per packed B panel, as stated in the gemm.ts header (packed size k * ceil(n/NR) * NR). */
@@ -99,7 +100,7 @@ export function f32_conv2d_scratch_bytes(fh: i32, fw: i32, inC: i32, outC: i32):
   const bwdData = col + align64(f32_gemm_scratch_bytes(rows, outC));
   const bwdFilter = col + align64(packedFloats(rows, outC) * 4) +
     align64(f32_gemm_scratch_bytes(k, rows));
-  return max(fwd, max(bwdData, bwdFilter));
+  return max(max(fwd, directBandBytes(fh, fw, inC)), max(bwdData, bwdFilter));
 }
 
 /**
@@ -135,17 +136,24 @@ export function f32_conv2d_nhwc(
 ): void {
   checkGeometry(batch, inH, inW, inC, outH, outW, outC, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft, batchBegin, batchEnd, scratch);
   assert(act >= 0 && act <= 3);
+  const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  if (!pointwise && directFits(fh, fw, inC, dilW)) {
+    convDirect(
+      x, packedW, bias, y, inH, inW, inC, outH, outW, outC, fh, fw, strideH, strideW, dilH,
+      padTop, padLeft, act, batchBegin, batchEnd, scratch,
+    );
+    return;
+  }
   const k = fh * fw * inC;
   const rowsPerChunk = chunkRows(k);
   const rowEnd = batchEnd * outH * outW;
   const col = scratch;
   const gemmScratch = scratch + <usize>colBytes(rowsPerChunk, k);
-  const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
   const xEnd = x + (<usize>batch * <usize>inH * <usize>inW * <usize>inC << 2);
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
     let a = x + (<usize>r * <usize>inC << 2);
-    if (!direct) {
+    if (!pointwise) {
       im2col(x, xEnd, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
       a = col;
     }
@@ -172,15 +180,15 @@ export function f32_conv2d_nhwc_bwd_data(
   const rowEnd = batchEnd * outH * outW;
   const dcol = scratch;
   const gemmScratch = scratch + <usize>colBytes(rowsPerChunk, k);
-  const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
-  if (!direct) {
+  const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  if (!pointwise) {
     const imageFloats = <usize>inH * <usize>inW * <usize>inC;
     zeroF32(dx + (<usize>batchBegin * imageFloats << 2), <usize>(batchEnd - batchBegin) * imageFloats);
   }
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
     const dyRows = dy + (<usize>r * <usize>outC << 2);
-    if (direct) {
+    if (pointwise) {
       f32_gemm(
         dyRows, outC, 0, packedWT, dx + (<usize>r * <usize>inC << 2), inC,
         rows, k, outC, 0, rows, 0, k, 0, 0, 0, gemmScratch,
@@ -211,12 +219,12 @@ export function f32_conv2d_nhwc_bwd_filter(
   const packedDy = col + <usize>colBytes(rowsPerChunk, k);
   const gemmScratch = packedDy + <usize>align64(packedFloats(rowsPerChunk, outC) * 4);
   const panels = (outC + GEMM_NR - 1) / GEMM_NR;
-  const direct = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
   const xEnd = x + (<usize>batch * <usize>inH * <usize>inW * <usize>inC << 2);
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
     let a = x + (<usize>r * <usize>inC << 2);
-    if (!direct) {
+    if (!pointwise) {
       im2col(x, xEnd, col, r, rows, inH, inW, inC, outH, outW, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft);
       a = col;
     }

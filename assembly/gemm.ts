@@ -64,7 +64,7 @@
  * Tested against the float64 triple loop in tests/_reference/gemm.ts (tests/kernels/gemm_test.ts).
  */
 import { f32_vsigmoid, f32_vtanh } from "./elementwise";
-import { madd } from "./simd";
+import { loadN, madd, storeN } from "./simd";
 
 /** Rows per microkernel tile: 6 (f32_gemm_ukernel_6x8) or 4 (f32_gemm_ukernel_4x8), see mrFor. */
 const MR_LARGE = 6;
@@ -385,34 +385,6 @@ function transposeStore4x4(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128, s
   v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
   v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
-}
-
-/** Loads the first n (0..4) floats at p into a vector, zeros elsewhere, reading nothing past them. */
-// @ts-ignore: decorator
-@inline
-function loadN(p: usize, n: i32): v128 {
-  if (n >= 4) return v128.load(p);
-  if (n == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
-  if (n == 2) return v128.load64_zero(p);
-  if (n == 1) return v128.load32_zero(p);
-  return f32x4.splat(0);
-}
-
-/** Stores the first n (0..4) lanes of v at p. */
-// @ts-ignore: decorator
-@inline
-function storeN(p: usize, v: v128, n: i32): void {
-  if (n <= 0) return;
-  if (n >= 4) {
-    v128.store(p, v);
-    return;
-  }
-  if (n & 2) {
-    v128.store64_lane(p, v, 0);
-    v = f32x4.shuffle(v, v, 2, 3, 2, 3);
-    p += 8;
-  }
-  if (n & 1) v128.store32_lane(p, v, 0);
 }
 
 /** Row start of a tile: beta * C + bias, C, or bias, over the first nr columns. */

@@ -177,3 +177,29 @@
   return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
     max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
+
+/** Loads the first n floats at p (n <= 0: zeros; n >= 4: all four), reading nothing past them. */
+// @ts-ignore: decorator
+@inline export function loadN(p: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(p);
+  if (n == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (n == 2) return v128.load64_zero(p);
+  if (n == 1) return v128.load32_zero(p);
+  return f32x4.splat(0);
+}
+
+/** Stores the first n lanes of v at p (n <= 0: none; n >= 4: all four). */
+// @ts-ignore: decorator
+@inline export function storeN(p: usize, v: v128, n: i32): void {
+  if (n <= 0) return;
+  if (n >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  if (n & 2) {
+    v128.store64_lane(p, v, 0);
+    v = f32x4.shuffle(v, v, 2, 3, 2, 3);
+    p += 8;
+  }
+  if (n & 1) v128.store32_lane(p, v, 0);
+}

@@ -292,6 +292,25 @@ Deno.test("f32_conv2d_nhwc() and its backwards match the reference across im2col
   assertNoFailures(failures, MULTI_CHUNK.length * harnesses.length * 3);
 });
 
+/**
+ * The forward's two paths: the direct one (K <= 256, dilW == 1) over rows wider than one band
+ * (64 input pixels + fw - 1: blocks of 64 output pixels at stride 1, 32 at stride 2), and
+ * im2col + GEMM past K = 256.
+ */
+const PATHS: ConvCase[] = [
+  { batch: 2, h: 3, w: 150, inC: 1, outC: 6, fh: 3, fw: 3, stride: 1, padding: "same" },
+  { batch: 1, h: 4, w: 141, inC: 2, outC: 11, fh: 3, fw: 5, stride: 2, padding: "same" },
+  { batch: 1, h: 3, w: 100, inC: 1, outC: 4, fh: 2, fw: 40, stride: 1, padding: "valid" },
+  { batch: 2, h: 6, w: 7, inC: 32, outC: 10, fh: 3, fw: 3, stride: 1, padding: "same" },
+  { batch: 1, h: 5, w: 5, inC: 257, outC: 3, fh: 1, fw: 1, stride: 2, padding: "valid" },
+];
+
+Deno.test("f32_conv2d_nhwc() matches the reference on both forward paths (direct, im2col + GEMM)", () => {
+  const failures: string[] = [];
+  PATHS.forEach((cs, i) => checkCase(cs, 2000 + i, failures));
+  assertNoFailures(failures, PATHS.length * harnesses.length * 3);
+});
+
 Deno.test("f32_conv2d_nhwc() and bwd_data give the same bytes whatever the batch split", () => {
   const failures: string[] = [];
   const cases: ConvCase[] = [
