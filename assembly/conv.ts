@@ -45,7 +45,9 @@
  *
  * Tested against the direct float64 loops of tests/_reference/conv.ts (tests/kernels/conv_test.ts).
  */
-import { convDirect, directBandBytes, directFits } from "./conv_direct";
+import {
+  convDirect, convDirectFilterGrad, DIRECT_GRAD_MIN_WIDTH, directBandBytes, directFits,
+} from "./conv_direct";
 import { f32_gemm, f32_gemm_pack_b, f32_gemm_scratch_bytes } from "./gemm";
 
 /** Columns per packed B panel, as stated in the gemm.ts header (packed size k * ceil(n/NR) * NR). */
@@ -213,13 +215,20 @@ export function f32_conv2d_nhwc_bwd_filter(
   checkGeometry(batch, inH, inW, inC, outH, outW, outC, fh, fw, strideH, strideW, dilH, dilW, padTop, padLeft, batchBegin, batchEnd, scratch);
   const k = fh * fw * inC;
   if (k == 0 || outC == 0) return;
+  const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
+  if (!pointwise && directFits(fh, fw, inC, dilW) && outW >= DIRECT_GRAD_MIN_WIDTH) {
+    convDirectFilterGrad(
+      x, dy, dw, inH, inW, inC, outH, outW, outC, fh, fw, strideH, strideW, dilH, padTop, padLeft,
+      batchBegin, batchEnd, scratch,
+    );
+    return;
+  }
   const rowsPerChunk = chunkRows(k);
   const rowEnd = batchEnd * outH * outW;
   const col = scratch;
   const packedDy = col + <usize>colBytes(rowsPerChunk, k);
   const gemmScratch = packedDy + <usize>align64(packedFloats(rowsPerChunk, outC) * 4);
   const panels = (outC + GEMM_NR - 1) / GEMM_NR;
-  const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
   const xEnd = x + (<usize>batch * <usize>inH * <usize>inW * <usize>inC << 2);
   for (let r = batchBegin * outH * outW; r < rowEnd; r += rowsPerChunk) {
     const rows = min(rowsPerChunk, rowEnd - r);
