@@ -273,10 +273,15 @@ const CASES: ConvCase[] = [
   { batch: 2, h: 3, w: 2, inC: 1, outC: 1, fh: 5, fw: 5, stride: 2, padding: "same" },
 ];
 
-Deno.test("f32_conv2d_nhwc() and its backwards match the f64 reference over 26 geometries", () => {
+/** Checks every case on every harness (forward, dx, dw), seeds from `seed` on. */
+function checkAll(cases: ConvCase[], seed: (i: number) => number): void {
   const failures: string[] = [];
-  CASES.forEach((cs, i) => checkCase(cs, 10 * i + 1, failures));
-  assertNoFailures(failures, CASES.length * harnesses.length * 3);
+  cases.forEach((cs, i) => checkCase(cs, seed(i), failures));
+  assertNoFailures(failures, cases.length * harnesses.length * 3);
+}
+
+Deno.test("f32_conv2d_nhwc() and its backwards match the f64 reference over 26 geometries", () => {
+  checkAll(CASES, (i) => 10 * i + 1);
 });
 
 /** Large enough for several im2col chunks (K = 153: 208 rows; K = 9: 512 rows per chunk). */
@@ -287,15 +292,13 @@ const MULTI_CHUNK: ConvCase[] = [
 ];
 
 Deno.test("f32_conv2d_nhwc() and its backwards match the reference across im2col chunks", () => {
-  const failures: string[] = [];
-  MULTI_CHUNK.forEach((cs, i) => checkCase(cs, 1000 + i, failures));
-  assertNoFailures(failures, MULTI_CHUNK.length * harnesses.length * 3);
+  checkAll(MULTI_CHUNK, (i) => 1000 + i);
 });
 
 /**
- * The forward's two paths: the direct one (K <= 256, dilW == 1) over rows wider than one band
- * (64 input pixels + fw - 1: blocks of 64 output pixels at stride 1, 32 at stride 2), and
- * im2col + GEMM past K = 256.
+ * The two paths of the forward and the filter gradient: the direct one (K <= 256, dilW == 1; dw
+ * also outW >= 16) over rows wider than one band (64 input pixels + fw - 1: blocks of 64 output
+ * pixels at stride 1, 32 at stride 2), and im2col + GEMM past K = 256.
  */
 const PATHS: ConvCase[] = [
   { batch: 2, h: 3, w: 150, inC: 1, outC: 6, fh: 3, fw: 3, stride: 1, padding: "same" },
@@ -305,10 +308,8 @@ const PATHS: ConvCase[] = [
   { batch: 1, h: 5, w: 5, inC: 257, outC: 3, fh: 1, fw: 1, stride: 2, padding: "valid" },
 ];
 
-Deno.test("f32_conv2d_nhwc() matches the reference on both forward paths (direct, im2col + GEMM)", () => {
-  const failures: string[] = [];
-  PATHS.forEach((cs, i) => checkCase(cs, 2000 + i, failures));
-  assertNoFailures(failures, PATHS.length * harnesses.length * 3);
+Deno.test("f32_conv2d_nhwc() and dw match the reference on both paths (direct, im2col + GEMM)", () => {
+  checkAll(PATHS, (i) => 2000 + i);
 });
 
 Deno.test("f32_conv2d_nhwc() and bwd_data give the same bytes whatever the batch split", () => {
