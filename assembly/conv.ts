@@ -52,7 +52,7 @@
  * Tested against the direct float64 loops of tests/_reference/conv.ts (tests/kernels/conv_test.ts).
  */
 import {
-  convDirect, convDirectFilterGrad, DIRECT_GRAD_MIN_WIDTH, directBandBytes, directFits,
+  convDirect, convDirectFilterGrad, directBandBytes, directFits, directGradFits,
 } from "./conv_direct";
 import { f32_gemm, f32_gemm_pack_b, f32_gemm_scratch_bytes } from "./gemm";
 
@@ -222,7 +222,7 @@ export function f32_conv2d_nhwc_bwd_filter(
   const k = fh * fw * inC;
   if (k == 0 || outC == 0) return;
   const pointwise = isPointwise(inH, inW, outH, outW, fh, fw, strideH, strideW, padTop, padLeft);
-  if (!pointwise && directFits(fh, fw, inC, dilW) && outW >= DIRECT_GRAD_MIN_WIDTH) {
+  if (!pointwise && directGradFits(fh, fw, inC, dilW, outW)) {
     convDirectFilterGrad(
       x, dy, dw, inH, inW, inC, outH, outW, outC, fh, fw, strideH, strideW, dilH, padTop, padLeft,
       batchBegin, batchEnd, scratch,

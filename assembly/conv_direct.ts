@@ -31,7 +31,7 @@ import { loadN, madd, storeN } from "./simd";
  * 0.84 ms; conv2, outW 10, 0.9 -> 1.07 ms).
  */
 // @ts-ignore: decorator
-@inline export const DIRECT_GRAD_MIN_WIDTH = 16;
+@inline const DIRECT_GRAD_MIN_WIDTH = 16;
 /** Input pixels a band row covers beyond the filter's width: blocks of output pixels fit in it. */
 // @ts-ignore: decorator
 @inline const BAND_PIXELS = 64;
@@ -48,6 +48,12 @@ import { loadN, madd, storeN } from "./simd";
 // @ts-ignore: decorator
 @inline export function directFits(fh: i32, fw: i32, inC: i32, dilW: i32): bool {
   return dilW == 1 && fh * fw * inC <= DIRECT_MAX_K;
+}
+
+/** Whether f32_conv2d_nhwc_bwd_filter takes the direct path: directFits and rows long enough. */
+// @ts-ignore: decorator
+@inline export function directGradFits(fh: i32, fw: i32, inC: i32, dilW: i32, outW: i32): bool {
+  return directFits(fh, fw, inC, dilW) && outW >= DIRECT_GRAD_MIN_WIDTH;
 }
 
 /** Bytes of the band: fh rows of BAND_PIXELS + fw - 1 pixels. */
@@ -208,18 +214,27 @@ function directTile(
     acc5x0123 = f32x4.pmax(acc5x0123, zero);
     acc5x4567 = f32x4.pmax(acc5x4567, zero);
   }
-  // Highest pixel first: aliased pixels rewrite the last valid one with the same values.
-  const y1 = y0 + <usize>min(1, mr - 1) * ldyBytes;
-  const y2 = y0 + <usize>min(2, mr - 1) * ldyBytes;
-  const y3 = y0 + <usize>min(3, mr - 1) * ldyBytes;
-  const y4 = y0 + <usize>min(4, mr - 1) * ldyBytes;
-  const y5 = y0 + <usize>min(5, mr - 1) * ldyBytes;
-  storeRow(y5, acc5x0123, acc5x4567, nr);
-  storeRow(y4, acc4x0123, acc4x4567, nr);
-  storeRow(y3, acc3x0123, acc3x4567, nr);
-  storeRow(y2, acc2x0123, acc2x4567, nr);
-  storeRow(y1, acc1x0123, acc1x4567, nr);
-  storeRow(y0, acc0x0123, acc0x4567, nr);
+  storeTile(
+    y0, ldyBytes, mr, nr, acc0x0123, acc0x4567, acc1x0123, acc1x4567, acc2x0123, acc2x4567,
+    acc3x0123, acc3x4567, acc4x0123, acc4x4567, acc5x0123, acc5x4567,
+  );
+}
+
+/**
+ * Stores a tile's 6 rows of nr (1..8) lanes at p0 (rows ldBytes apart), highest row first: rows
+ * past mr alias row mr - 1 and rewrite it with the same values.
+ */
+// @ts-ignore: decorator
+@inline function storeTile(
+  p0: usize, ldBytes: usize, mr: i32, nr: i32, r0lo: v128, r0hi: v128, r1lo: v128, r1hi: v128,
+  r2lo: v128, r2hi: v128, r3lo: v128, r3hi: v128, r4lo: v128, r4hi: v128, r5lo: v128, r5hi: v128,
+): void {
+  storeRow(p0 + <usize>min(5, mr - 1) * ldBytes, r5lo, r5hi, nr);
+  storeRow(p0 + <usize>min(4, mr - 1) * ldBytes, r4lo, r4hi, nr);
+  storeRow(p0 + <usize>min(3, mr - 1) * ldBytes, r3lo, r3hi, nr);
+  storeRow(p0 + <usize>min(2, mr - 1) * ldBytes, r2lo, r2hi, nr);
+  storeRow(p0 + <usize>min(1, mr - 1) * ldBytes, r1lo, r1hi, nr);
+  storeRow(p0, r0lo, r0hi, nr);
 }
 
 /** Stores the first nr (1..8) lanes of lo:hi at p. */
@@ -326,10 +341,8 @@ function filterGradTile(
     acc5x4567 = madd(va5, vb4567, acc5x4567);
     p += pixBytes;
   }
-  storeRow(w5, acc5x0123, acc5x4567, nr);
-  storeRow(w4, acc4x0123, acc4x4567, nr);
-  storeRow(w3, acc3x0123, acc3x4567, nr);
-  storeRow(w2, acc2x0123, acc2x4567, nr);
-  storeRow(w1, acc1x0123, acc1x4567, nr);
-  storeRow(dw, acc0x0123, acc0x4567, nr);
+  storeTile(
+    dw, ldBytes, mr, nr, acc0x0123, acc0x4567, acc1x0123, acc1x4567, acc2x0123, acc2x4567,
+    acc3x0123, acc3x4567, acc4x0123, acc4x4567, acc5x0123, acc5x4567,
+  );
 }
