@@ -9,10 +9,12 @@
  * warm-up calls and stray GC pauses from moving the rate. The group name also states the work per
  * call, so the `deno bench` table can be checked by hand. A/B files can also ask for an
  * interleaved pass ({@linkcode comparePaired}), which is the number to quote for "x faster than
- * the baseline" on a machine shared with other work.
+ * the baseline" on a machine shared with other work; given a core probe (bench/_cores.ts), it
+ * also gives that ratio over the rounds the machine ran on two free cores.
  *
  * @module
  */
+import type { CoreProbe } from "./_cores.ts";
 
 /** Deterministic values in [-1, 1) times `scale` (an LCG), so every run uses the same inputs. */
 export function values(size: number, seed: number, scale = 1): Float32Array {
@@ -92,6 +94,7 @@ interface Series {
 const series: Series[] = [];
 let pairedRounds = 0;
 let pairedRoundMs = 50;
+let pairedProbe: CoreProbe | null = null;
 
 /**
  * Wraps `fn` so that every call is timed and reported, at unload, as GFLOP/s.
@@ -122,10 +125,41 @@ export function timed(group: string, name: string, flops: number, fn: () => void
  * `deno bench` runs one function to completion before the next, so on a shared or throttling
  * machine a slow spell can land on one side of a comparison; alternating rounds spread it over
  * both. Use it for A-vs-B files (GEMM against tfjs), not for single-implementation files.
+ *
+ * With `probe`, each round is bracketed by core probes and the table adds each function's median
+ * ratio over the rounds that probed at TWO_FREE_CORES or more (threads against one thread: a round
+ * run while the host gave the two vCPUs one core's FP pipes measures the host, not the code).
  */
-export function comparePaired(rounds = 10, roundMs = 50): void {
+export function comparePaired(rounds = 10, roundMs = 50, probe?: CoreProbe): void {
   pairedRounds = rounds;
   pairedRoundMs = roundMs;
+  pairedProbe = probe ?? null;
+}
+
+/**
+ * Least probe scaling (bench/_cores.ts) before and after a round for the round to count as run on
+ * two free cores. Quiet minutes on the 2-core VM probe at 1.75-2.0; a busy one at about 1.0.
+ */
+export const TWO_FREE_CORES = 1.7;
+
+/**
+ * Probes the cores around one round: the smaller scaling of the probes before and after `round`,
+ * or NaN without a probe.
+ */
+export function probed(probe: CoreProbe | null, round: () => void): number {
+  const before = probe?.scaling() ?? NaN;
+  round();
+  return Math.min(before, probe?.scaling() ?? NaN);
+}
+
+/**
+ * The median of per-round `ratios` over the rounds whose `cores` probe reached TWO_FREE_CORES,
+ * as "1.84 (7/10)", or "" when no round was probed.
+ */
+export function onTwoFreeCores(ratios: number[], cores: number[]): string {
+  if (cores.every(Number.isNaN)) return "";
+  const kept = ratios.filter((_, r) => cores[r] >= TWO_FREE_CORES);
+  return `${kept.length ? median(kept).toFixed(2) : "-"} (${kept.length}/${ratios.length})`;
 }
 
 /** The median of `xs` (the mean of the middle two for an even count). */
@@ -169,22 +203,28 @@ function report(): void {
     const members = ran.filter((s) => s.group === group);
     if (members.length < 2) continue;
     const ms = members.map(() => [] as number[]);
+    const cores: number[] = [];
     for (let r = 0; r < pairedRounds; r++) {
-      members.forEach((s, i) => ms[i].push(msPerCall(s.fn, pairedRoundMs)));
+      cores.push(probed(pairedProbe, () => {
+        members.forEach((s, i) => ms[i].push(msPerCall(s.fn, pairedRoundMs)));
+      }));
     }
     members.forEach((s, i) => {
-      const speedup = median(ms[i].map((t, r) => ms[0][r] / t));
-      rows.push({
+      const ratios = ms[i].map((t, r) => ms[0][r] / t);
+      const row: Row = {
         group,
         name: s.name,
         "median ms": median(ms[i]).toFixed(4),
         "GFLOP/s": gflops(s.flops, median(ms[i])).toFixed(2),
-        "x baseline": speedup.toFixed(2),
-      });
+        "x baseline": median(ratios).toFixed(2),
+      };
+      if (pairedProbe) row["x baseline, two free cores"] = i ? onTwoFreeCores(ratios, cores) : "";
+      rows.push(row);
     });
   }
   printTable(
     rows,
-    `Interleaved pass: ${pairedRounds} rounds of >= ${pairedRoundMs} ms per function`,
+    `Interleaved pass: ${pairedRounds} rounds of >= ${pairedRoundMs} ms per function` +
+      (pairedProbe ? `; two free cores: probe >= ${TWO_FREE_CORES} before and after` : ""),
   );
 }

@@ -143,7 +143,7 @@ Deno.test("a worker terminated from outside makes the next call throw (exit even
 });
 
 Deno.test("a worker that does not answer in time makes the call throw instead of hanging", async () => {
-  const b = await ThreadsBackend.start({ threads: 2, timeoutMs: 0, callerSpin: 0, steal: false });
+  const b = await ThreadsBackend.start({ threads: 2, timeoutMs: 0, callerSpinMs: 0, steal: false });
   try {
     const n = 512;
     const [a, c] = [b.alloc(n * n), b.alloc(n * n)];

@@ -2,7 +2,7 @@
  * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory:
  * no file to read, so no permission flag). The worker instantiates the compiled "shared" kernel
  * module over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its
- * control slot (`Atomics.wait`, after a short spin), take pieces of the program found there (each
+ * control slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause`), take pieces of the program found there (each
  * a list of kernel calls) by bumping the shared piece counter until none is left, publish the
  * sequence number as done. It never allocates in the wasm memory and keeps no state
  * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
@@ -21,7 +21,8 @@ const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
 const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
-  const { module, memory, control, offset, queue: queueByte, layout, names, spin } = init;
+  const { module, memory, control, offset, queue: queueByte, layout, names, spinMs } = init;
+  const pause = Atomics.pause ?? (() => {});
   const head = new Int32Array(control, offset, 8);
   const queue = new Int32Array(control, queueByte, 1);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
@@ -56,8 +57,10 @@ parentPort.once("message", (init) => {
     }
   };
   for (;;) {
-    for (let i = 0; Atomics.load(head, SEQ) === seen; i++) {
-      if (i >= spin) Atomics.wait(head, SEQ, seen);
+    const until = performance.now() + spinMs;
+    for (let i = 1; Atomics.load(head, SEQ) === seen; i++) {
+      if ((i & 255) === 0 && performance.now() > until) Atomics.wait(head, SEQ, seen);
+      else pause();
     }
     seen = Atomics.load(head, SEQ);
     if (!claim(seen)) continue;
