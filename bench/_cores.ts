@@ -1,9 +1,9 @@
 /**
- * How much of two cores' vector arithmetic the machine is giving this process right now. On a
- * shared VM the host moves the two vCPUs around: on two physical cores, two threads of FMA-bound
- * work run at twice one thread's rate; on the two hyperthreads of one core (or with a neighbour
- * on a sibling), they share one set of FP pipes and run at about one thread's rate. A
- * threads-vs-one-thread ratio measured in such a minute says nothing about the code.
+ * How much of two cores' vector arithmetic the machine is giving this process right now. On the
+ * shared 2-vCPU VM, two threads of FMA-bound work run at twice one thread's rate in most minutes
+ * and at about one thread's rate in others (presumably the host running both vCPUs on the
+ * hyperthreads of one core, or a neighbour on a sibling). A threads-vs-one-thread ratio measured
+ * in such a minute says nothing about the code.
  *
  * The probe runs the 12-chain f32x4 FMA loop of bench/_peak.ts (no memory traffic, nothing shared)
  * on this thread alone, then on this thread and a worker at once: `2 * alone / together` is 2.0
