@@ -128,7 +128,8 @@ export function timed(group: string, name: string, flops: number, fn: () => void
  *
  * With `probe`, each round is bracketed by core probes and the table adds each function's median
  * ratio over the rounds that probed at TWO_FREE_CORES or more (threads against one thread: a round
- * run while the host gave the two vCPUs one core's FP pipes measures the host, not the code).
+ * run while two threads of pure FMA work ran at one thread's rate measures the host, not the
+ * code).
  */
 export function comparePaired(rounds = 10, roundMs = 50, probe?: CoreProbe): void {
   pairedRounds = rounds;

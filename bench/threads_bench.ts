@@ -15,8 +15,8 @@
  *
  * Every interleaved round is bracketed by core probes (bench/_cores.ts): the "two free cores"
  * columns give the median ratio over the rounds in which the host gave the two vCPUs two cores'
- * FP pipes, and how many rounds that was. On this VM the host sometimes runs both vCPUs on one
- * core's pipes for seconds at a time; rounds run then show ~1.0x whatever the code does.
+ * FP pipes, and how many rounds that was. On this VM two threads of pure FMA work sometimes run
+ * at one thread's rate for seconds at a time; rounds run then show ~1.0x whatever the code does.
  *
  * `--split` adds a pass that times each kernel family at growing sizes on 1 and 2 threads (the
  * threshold measurements quoted in src/backend/threads/threads_backend.ts).

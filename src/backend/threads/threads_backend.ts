@@ -2,10 +2,10 @@
  * The multithreaded backend: the wasm backend (same memory, allocator, reads, writes and the same
  * code path for every primitive) whose kernel export table is replaced by one that splits each
  * kernel call's `[begin, end)` range into pieces, per the table in `splits.ts`, which the calling
- * thread and the pool's workers take in turn until none is left. Every kernel keeps each output's order of
- * operations whatever the split, so results are bitwise identical to the wasm backend's; the one
- * accumulating kernel (the convolution filter gradient) is cut into batch groups that depend on
- * the shape alone (`filterGradGroups`), which the wasm backend sums the same way.
+ * thread and the pool's workers take in turn until none is left. Every kernel keeps each output's
+ * order of operations whatever the split, so results are bitwise identical to the wasm backend's;
+ * the one accumulating kernel (the convolution filter gradient) is cut into batch groups that
+ * depend on the shape alone (`filterGradGroups`), which the wasm backend sums the same way.
  *
  * Scratch: kernels that take scratch (GEMM A packing, im2col) get the caller's region on the
  * calling thread and one region per worker, kept and grown here (never shared between threads).

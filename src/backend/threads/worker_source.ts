@@ -1,15 +1,16 @@
 /**
- * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory:
- * no file to read, so no permission flag). The worker instantiates the compiled "shared" kernel
- * module over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its
- * control slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause`), take pieces of the program found there (each
- * a list of kernel calls) by bumping the shared piece counter until none is left, publish the
- * sequence number as done. It never allocates in the wasm memory and keeps no state
+ * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory: no
+ * file to read, so no permission flag). The worker instantiates the compiled "shared" kernel module
+ * over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its control
+ * slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause`), take pieces of the program
+ * found there (each a list of kernel calls) by bumping the shared piece counter until none is left,
+ * publish the sequence number as done. It never allocates in the wasm memory and keeps no state
  * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
  *
  * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
- * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[count, start of each piece, ...pieces]`, a
- * piece being `[calls, (fn, argc, ...args) per call]`, and from byte MESSAGE_BYTE an error message (UTF-8, NUL-padded).
+ * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[count, start of each
+ * piece, ...pieces]`, a piece being `[calls, (fn, argc, ...args) per call]`, and from byte
+ * MESSAGE_BYTE an error message (UTF-8, NUL-padded).
  *
  * @module
  */
@@ -22,7 +23,6 @@ const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
   const { module, memory, control, offset, queue: queueByte, layout, names, spinMs } = init;
-  const pause = Atomics.pause ?? (() => {});
   const head = new Int32Array(control, offset, 8);
   const queue = new Int32Array(control, queueByte, 1);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
@@ -60,7 +60,7 @@ parentPort.once("message", (init) => {
     const until = performance.now() + spinMs;
     for (let i = 1; Atomics.load(head, SEQ) === seen; i++) {
       if ((i & 255) === 0 && performance.now() > until) Atomics.wait(head, SEQ, seen);
-      else pause();
+      else Atomics.pause();
     }
     seen = Atomics.load(head, SEQ);
     if (!claim(seen)) continue;
