@@ -7,9 +7,11 @@
  *
  * Dispatch. Backend methods are synchronous, so the calling thread must wait synchronously: it
  * writes the run's pieces (lists of kernel calls, with that worker's scratch) into each worker's
- * slot of a shared control buffer, resets the shared piece counter, bumps SEQ and
- * `Atomics.notify`s; every thread then takes pieces by `Atomics.add` on the counter until none is
- * left, and the caller waits for DONE == SEQ of each worker that started (a spin of
+ * slot of a shared control buffer, sets each thread's piece counter to the start of its home range
+ * (the pieces cut into one contiguous range per thread), bumps SEQ and `Atomics.notify`s; every
+ * thread then takes pieces by `Atomics.add` on a counter, its own range's first and then the
+ * others' (claim.ts), until none is left, and the caller waits for DONE == SEQ of each worker that
+ * started (a spin of
  * `callerSpinMs`, then `Atomics.wait`, which Deno allows on the main thread, in slices). Workers
  * spin for `workerSpinMs` after each program, then block in `Atomics.wait`. Every spin loop calls
  * `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread sibling. Round
@@ -30,6 +32,7 @@
  * @module
  */
 import type { Kernels } from "../wasm/module.ts";
+import { COUNTER_STRIDE, homeBegin, take } from "./claim.ts";
 import { WORKER_SOURCE } from "./worker_source.ts";
 
 /** One kernel call: export name and its arguments. */
@@ -57,7 +60,7 @@ export interface PoolOptions {
   steal?: boolean;
 }
 
-const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4, THREADS = 5;
 const FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 const LAYOUT = {
@@ -68,7 +71,7 @@ const LAYOUT = {
 };
 const SLOT_BYTES = LAYOUT.messageByte + LAYOUT.messageBytes;
 const WAIT_SLICE_MS = 20;
-/** Byte offset of the piece counter, after the workers' slots, on its own cache line. */
+/** Byte offset of the piece counters, after the workers' slots. */
 const queueByte = (workers: number) => Math.max(1, workers) * SLOT_BYTES;
 
 interface NodeWorker {
@@ -87,7 +90,7 @@ export class Pool {
   readonly #heads: Int32Array[];
   readonly #programs: Float64Array[];
   readonly #messages: Uint8Array[];
-  /** The shared piece counter of the current run: the next piece to take. */
+  /** Per thread, the next piece of its home range to take (thread t at word t * COUNTER_STRIDE). */
   readonly #queue: Int32Array;
   readonly #index: Map<string, number>;
   readonly #main: Kernels;
@@ -116,7 +119,11 @@ export class Pool {
     this.#messages = workers.map((_, i) =>
       new Uint8Array(control, i * SLOT_BYTES + LAYOUT.messageByte, LAYOUT.messageBytes)
     );
-    this.#queue = new Int32Array(control, queueByte(workers.length), 1);
+    this.#queue = new Int32Array(
+      control,
+      queueByte(workers.length),
+      (workers.length + 1) * COUNTER_STRIDE,
+    );
     this.#index = new Map(names.map((n, i) => [n, i]));
     this.#main = main;
     this.#timeoutMs = options.timeoutMs ?? 120_000;
@@ -147,7 +154,7 @@ export class Pool {
     const names = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === "function")
       .map((e) => e.name);
-    const control = new SharedArrayBuffer(queueByte(workers) + 64);
+    const control = new SharedArrayBuffer(queueByte(workers) + (workers + 1) * COUNTER_STRIDE * 4);
     const started: NodeWorker[] = [];
     try {
       await Promise.all(Array.from({ length: workers }, (_, i) => {
@@ -165,6 +172,8 @@ export class Pool {
             control,
             offset: i * SLOT_BYTES,
             queue: queueByte(workers),
+            thread: i + 1,
+            threads: workers + 1,
             layout: LAYOUT,
             names,
             spinMs: options.workerSpinMs ?? 0.1,
@@ -200,8 +209,9 @@ export class Pool {
 
   /**
    * Runs `pieces` (lists of kernel calls that write disjoint outputs) on the calling thread and
-   * the first `workers` workers together: each thread takes the next piece nobody has taken until
-   * none is left, so a worker that wakes late or runs slow takes fewer. `argsFor(t, call)` gives
+   * the first `workers` workers together: each thread takes the pieces of its home range, then
+   * any piece nobody has taken, until none is left, so a worker that wakes late or runs slow takes
+   * fewer while consecutive calls cut alike keep each range on one core. `argsFor(t, call)` gives
    * thread t's arguments for a call (its own scratch; thread 0 is the caller). Returns when every
    * piece is done; throws if a call failed anywhere or the pool is broken.
    */
@@ -213,14 +223,17 @@ export class Pool {
     this.check();
     this.runs++;
     const seq = this.#next();
-    Atomics.store(this.#queue, 0, 0);
+    const threads = 1 + Math.min(workers, this.size);
+    for (let t = 0; t < threads; t++) {
+      Atomics.store(this.#queue, t * COUNTER_STRIDE, homeBegin(t, threads, pieces.length));
+    }
     const sent: number[] = [];
-    for (let w = 0; w < Math.min(workers, this.size); w++) {
-      this.#post(w, pieces, (call) => argsFor(w + 1, call), seq);
+    for (let w = 0; w < threads - 1; w++) {
+      this.#post(w, pieces, (call) => argsFor(w + 1, call), seq, threads);
       sent.push(w);
     }
     let failure: unknown = null;
-    for (let i; (i = Atomics.add(this.#queue, 0, 1)) < pieces.length;) {
+    for (let i; (i = take(this.#queue, COUNTER_STRIDE, 0, threads, pieces.length)) >= 0;) {
       try {
         for (const call of pieces[i]) this.#main[call[0]](...argsFor(0, call));
       } catch (e) {
@@ -288,6 +301,7 @@ export class Pool {
     pieces: readonly (readonly KernelCall[])[],
     argsFor: (call: KernelCall) => readonly number[],
     seq: number,
+    threads: number,
   ): void {
     const program = this.#programs[w];
     const tooLong = () =>
@@ -312,6 +326,7 @@ export class Pool {
     });
     const head = this.#heads[w];
     Atomics.store(head, WORDS, p);
+    Atomics.store(head, THREADS, threads);
     Atomics.store(head, SEQ, seq);
     Atomics.notify(head, SEQ);
   }

@@ -26,7 +26,7 @@ export type Args = readonly number[];
 export interface Plan {
   /** Threads to use, the calling thread included (>= 2). */
   threads: number;
-  /** One argument list per piece; the threads take the pieces in turn. */
+  /** One argument list per piece, in range order; each thread takes its home range's first. */
   pieces: number[][];
 }
 
@@ -57,9 +57,9 @@ export const MIN_CONV = 1 << 18;
 /** Pooling window reads per thread. */
 export const MIN_POOL = 65536;
 /**
- * Pieces per thread of a range split: the threads take them in turn, so one that starts late (a
- * worker waking from Atomics.wait) or runs slow (a busy host) takes fewer instead of holding up
- * the call.
+ * Pieces per thread of a range split: each thread takes its home range's pieces and then any left
+ * in the others', so one that starts late (a worker waking from Atomics.wait) or runs slow (a busy
+ * host) takes fewer instead of holding up the call.
  */
 export const PIECES_PER_THREAD = 4;
 

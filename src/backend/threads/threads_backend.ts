@@ -14,12 +14,13 @@
  * often only one core was free: treat every ratio as a lower bound). Round trip of an empty
  * program (pool.ts): 6.6 us median with the worker blocked in Atomics.wait and the caller
  * spinning, 0.3 us while the worker still spins after its previous program, 14-21 us for
- * postMessage dispatch. Range splits come in PIECES_PER_THREAD pieces per thread, taken from a
- * shared counter, so a worker that wakes late or runs slow on a busy host takes fewer pieces
- * instead of holding the call up (LeNet-5 step on 2 threads, same process: 1.40-1.49x one thread
- * with one piece per thread against 1.51-1.52x with four, in two of three runs; equal in the
- * third), and a worker that has not started when the pieces run out is skipped (its program
- * claimed by the caller), costing at most the dispatch.
+ * postMessage dispatch. Range splits come in PIECES_PER_THREAD pieces per thread, each thread
+ * taking its home range's pieces and then whatever is left of the others' (pool.ts, `take()`), so
+ * a worker that wakes late or runs slow on a busy host takes fewer pieces instead of holding the
+ * call up (LeNet-5 step on 2 threads, same process: 1.40-1.49x one thread with one piece per
+ * thread against 1.51-1.52x with four, in two of three runs; equal in the third), and a worker
+ * that has not started when the pieces run out is skipped (its program claimed by the caller),
+ * costing at most the dispatch.
  * Thresholds (splits.ts, least work per thread), from `deno bench -A --v8-flags=--no-liftoff
  * bench/threads_bench.ts -- --split` (1 vs 2 threads, interleaved medians, two runs):
  *   relu   65 536: 0.83 / 0.44   131 072: 1.12 / 0.47   524 288: 1.58 / 0.61   -> 65 536 floats

@@ -3,28 +3,33 @@
  * file to read, so no permission flag). The worker instantiates the compiled "shared" kernel module
  * over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its control
  * slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause`), take pieces of the program
- * found there (each a list of kernel calls) by bumping the shared piece counter until none is left,
- * publish the sequence number as done. It never allocates in the wasm memory and keeps no state
+ * found there (each a list of kernel calls) by bumping the piece counters, its own home range's
+ * first (claim.ts, whose `take()` is embedded here as source text), until none is left, publish the sequence number as done. It never allocates in the wasm memory and keeps no state
  * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
  *
  * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
- * (length of the program), then from byte PROGRAM_BYTE a Float64 program `[count, start of each
+ * (length of the program), CLAIMED (the program's taker), THREADS (threads in the run), then from byte PROGRAM_BYTE a Float64 program `[count, start of each
  * piece, ...pieces]`, a piece being `[calls, (fn, argc, ...args) per call]`, and from byte
  * MESSAGE_BYTE an error message (UTF-8, NUL-padded).
  *
  * @module
  */
 
+import { COUNTER_STRIDE, take } from "./claim.ts";
+
 /** The worker's code (CommonJS: the `eval` flavour of `node:worker_threads`). */
 export const WORKER_SOURCE = `"use strict";
 const { parentPort } = require("node:worker_threads");
-const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4;
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4, THREADS = 5;
+const COUNTER_STRIDE = ${COUNTER_STRIDE};
+const take = ${take};
 const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
-  const { module, memory, control, offset, queue: queueByte, layout, names, spinMs } = init;
+  const { module, memory, control, offset, queue: queueByte, thread: self, threads: most } = init;
+  const { layout, names, spinMs } = init;
   const head = new Int32Array(control, offset, 8);
-  const queue = new Int32Array(control, queueByte, 1);
+  const queue = new Int32Array(control, queueByte, most * COUNTER_STRIDE);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
   const message = new Uint8Array(control, offset + layout.messageByte, layout.messageBytes);
   let fns;
@@ -74,7 +79,8 @@ parentPort.once("message", (init) => {
     }
     try {
       const count = program[0];
-      for (let i; (i = Atomics.add(queue, 0, 1)) < count;) {
+      const threads = Atomics.load(head, THREADS);
+      for (let i; (i = take(queue, COUNTER_STRIDE, self, threads, count)) >= 0;) {
         let p = program[1 + i];
         for (let calls = program[p++]; calls > 0; calls--) {
           const fn = fns[program[p]];
