@@ -9,12 +9,11 @@
  * warm-up calls and stray GC pauses from moving the rate. The group name also states the work per
  * call, so the `deno bench` table can be checked by hand. A/B files can also ask for an
  * interleaved pass ({@linkcode comparePaired}), which is the number to quote for "x faster than
- * the baseline" on a machine shared with other work; given a core probe (bench/_cores.ts), it
- * also gives that ratio over the rounds the machine ran on two free cores.
+ * the baseline" on a machine shared with other work, together with the same ratio between the
+ * fastest fifth of each side's calls ({@linkcode QUIET}).
  *
  * @module
  */
-import type { CoreProbe } from "./_cores.ts";
 
 /** Deterministic values in [-1, 1) times `scale` (an LCG), so every run uses the same inputs. */
 export function values(size: number, seed: number, scale = 1): Float32Array {
@@ -94,7 +93,6 @@ interface Series {
 const series: Series[] = [];
 let pairedRounds = 0;
 let pairedRoundMs = 50;
-let pairedProbe: CoreProbe | null = null;
 
 /**
  * Wraps `fn` so that every call is timed and reported, at unload, as GFLOP/s.
@@ -120,47 +118,35 @@ export function timed(group: string, name: string, flops: number, fn: () => void
  * Asks for a second, interleaved pass at unload: for each group that ran two or more functions,
  * `rounds` rounds call each function in turn for at least `roundMs` milliseconds, and the table
  * gives each function's median GFLOP/s and its median per-round speed relative to the group's
- * first function (the baseline).
+ * first function (the baseline), then the QUIET quantile of its single calls and that quantile's
+ * ratio to the baseline's.
  *
  * `deno bench` runs one function to completion before the next, so on a shared or throttling
  * machine a slow spell can land on one side of a comparison; alternating rounds spread it over
  * both. Use it for A-vs-B files (GEMM against tfjs), not for single-implementation files.
- *
- * With `probe`, each round is bracketed by core probes and the table adds each function's median
- * ratio over the rounds that probed at TWO_FREE_CORES or more (threads against one thread: a round
- * run while two threads of pure FMA work ran at one thread's rate measures the host, not the
- * code).
  */
-export function comparePaired(rounds = 10, roundMs = 50, probe?: CoreProbe): void {
+export function comparePaired(rounds = 10, roundMs = 50): void {
   pairedRounds = rounds;
   pairedRoundMs = roundMs;
-  pairedProbe = probe ?? null;
 }
 
 /**
- * Least probe scaling (bench/_cores.ts) before and after a round for the round to count as run on
- * two free cores. Quiet minutes on the 2-core VM probe at 1.75-2.0; a busy one at about 1.0.
+ * The quantile of single-call times the "p20" columns give: the time a call takes when the host
+ * leaves the process alone. On the shared 2-vCPU VM, other work takes one of the two cores for
+ * seconds at a time, unannounced; a two-thread call run then takes about as long as one thread's
+ * call, so medians move with the host's load (a LeNet-5 step on 2 threads: p20 3.9-4.0 ms,
+ * median 4.9-5.2 ms in the same runs; on 1 thread p20 6.8-7.0 ms, median 7.0-7.4 ms). Both sides
+ * of a ratio use the same quantile, of calls interleaved round by round.
  */
-export const TWO_FREE_CORES = 1.7;
+export const QUIET = 0.2;
 
-/**
- * Probes the cores around one round: the smaller scaling of the probes before and after `round`,
- * or NaN without a probe.
- */
-export function probed(probe: CoreProbe | null, round: () => void): number {
-  const before = probe?.scaling() ?? NaN;
-  round();
-  return Math.min(before, probe?.scaling() ?? NaN);
-}
+/** Column label of the QUIET quantile ("p20"). */
+export const QUIET_LABEL = `p${Math.round(QUIET * 100)}`;
 
-/**
- * The median of per-round `ratios` over the rounds whose `cores` probe reached TWO_FREE_CORES,
- * as "1.84 (7/10)", or "" when no round was probed.
- */
-export function onTwoFreeCores(ratios: number[], cores: number[]): string {
-  if (cores.every(Number.isNaN)) return "";
-  const kept = ratios.filter((_, r) => cores[r] >= TWO_FREE_CORES);
-  return `${kept.length ? median(kept).toFixed(2) : "-"} (${kept.length}/${ratios.length})`;
+/** The `q` quantile of `xs` (nearest rank, 0 <= q <= 1). */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = xs.toSorted((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 /** The median of `xs` (the mean of the middle two for an even count). */
@@ -181,6 +167,25 @@ export function msPerCall(fn: () => void, budgetMs: number): number {
     t = performance.now();
   } while (t - t0 < budgetMs);
   return (t - t0) / calls;
+}
+
+/** The milliseconds of each call of `fn`, calling it for at least `budgetMs` (at least once). */
+export function callTimes(fn: () => void, budgetMs: number): number[] {
+  const ms: number[] = [];
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    fn();
+    const now = performance.now();
+    ms.push(now - t);
+    t = now;
+  } while (t - t0 < budgetMs);
+  return ms;
+}
+
+/** The mean of `xs`. */
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 function report(): void {
@@ -204,28 +209,30 @@ function report(): void {
     const members = ran.filter((s) => s.group === group);
     if (members.length < 2) continue;
     const ms = members.map(() => [] as number[]);
-    const cores: number[] = [];
+    const calls = members.map(() => [] as number[]);
     for (let r = 0; r < pairedRounds; r++) {
-      cores.push(probed(pairedProbe, () => {
-        members.forEach((s, i) => ms[i].push(msPerCall(s.fn, pairedRoundMs)));
-      }));
+      members.forEach((s, i) => {
+        const round = callTimes(s.fn, pairedRoundMs);
+        ms[i].push(mean(round));
+        calls[i].push(...round);
+      });
     }
+    const quiet = calls.map((c) => quantile(c, QUIET));
     members.forEach((s, i) => {
-      const ratios = ms[i].map((t, r) => ms[0][r] / t);
-      const row: Row = {
+      rows.push({
         group,
         name: s.name,
         "median ms": median(ms[i]).toFixed(4),
         "GFLOP/s": gflops(s.flops, median(ms[i])).toFixed(2),
-        "x baseline": median(ratios).toFixed(2),
-      };
-      if (pairedProbe) row["x baseline, two free cores"] = i ? onTwoFreeCores(ratios, cores) : "";
-      rows.push(row);
+        "x baseline": median(ms[i].map((t, r) => ms[0][r] / t)).toFixed(2),
+        [`${QUIET_LABEL} ms`]: quiet[i].toFixed(4),
+        [`x baseline, ${QUIET_LABEL}`]: (quiet[0] / quiet[i]).toFixed(2),
+      });
     });
   }
   printTable(
     rows,
-    `Interleaved pass: ${pairedRounds} rounds of >= ${pairedRoundMs} ms per function` +
-      (pairedProbe ? `; two free cores: probe >= ${TWO_FREE_CORES} before and after` : ""),
+    `Interleaved pass: ${pairedRounds} rounds of >= ${pairedRoundMs} ms per function; ` +
+      `${QUIET_LABEL}: ${QUIET} quantile of single calls`,
   );
 }

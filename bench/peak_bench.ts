@@ -17,13 +17,49 @@
  *
  * @module
  */
-import { peakKernels, peakModule } from "./_peak.ts";
+import asc from "assemblyscript/asc";
 import { timed } from "./_util.ts";
 
 const CHAINS = [1, 4, 8, 12, 14, 16];
 const STEPS = 1 << 20;
 
-const kernels = peakKernels(await peakModule(CHAINS));
+/** AssemblyScript source of `peak<c>(steps, s, t)` with `c` independent accumulators. */
+function source(chains: number, fma: boolean): string {
+  const ids = Array.from({ length: chains }, (_, i) => i);
+  const step = (i: number) =>
+    fma
+      ? `a${i} = f32x4.relaxed_madd(a${i}, vs, vt);`
+      : `a${i} = f32x4.add(f32x4.mul(a${i}, vs), vt);`;
+  return `export function ${fma ? "fma" : "peak"}${chains}(steps: i32, s: f32, t: f32): f32 {
+  const vs = f32x4.splat(s);
+  const vt = f32x4.splat(t);
+  ${ids.map((i) => `let a${i} = f32x4.splat(t * ${i + 1}.0);`).join("\n  ")}
+  for (let i = 0; i < steps; i++) {
+    ${ids.map(step).join("\n    ")}
+  }
+  return ${ids.map((i) => `f32x4.extract_lane(a${i}, 0)`).join(" + ")};
+}
+`;
+}
+
+async function compile(): Promise<Record<string, (steps: number, s: number, t: number) => number>> {
+  const src = CHAINS.flatMap((c) => [source(c, false), source(c, true)]).join("\n");
+  const out = await asc.compileString(src, {
+    runtime: "stub",
+    optimizeLevel: 3,
+    shrinkLevel: 0,
+    noAssert: true,
+    enable: ["simd", "relaxed-simd"],
+  });
+  if (out.error || !out.binary) {
+    throw new Error(`Cannot compile the peak kernels: ${out.error?.message}\n${out.stderr}`);
+  }
+  const module = new WebAssembly.Module(out.binary as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module);
+  return instance.exports as Record<string, (steps: number, s: number, t: number) => number>;
+}
+
+const kernels = await compile();
 for (const kind of ["peak", "fma"] as const) {
   const group = `wasm f32x4 ${
     kind === "fma" ? "fma" : "mul+add"
