@@ -24,7 +24,7 @@
  * @module
  */
 import * as dn from "../mod.ts";
-import type { Backend } from "../src/backend/backend.ts";
+import type { Backend, Pool2dArgs } from "../src/backend/backend.ts";
 import { ThreadsBackend } from "../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../src/backend/wasm/wasm_backend.ts";
 import { lenetModel } from "./_lenet.ts";
@@ -165,41 +165,87 @@ printTable(
 
 // Optional: each split family at growing sizes (threshold measurements).
 if (Deno.args.includes("--split")) {
+  const always = await ThreadsBackend.start({ threads: THREADS, splitAlways: true });
   const rows: Row[] = [];
+  /** 2x2 max pooling of `n` images of 10x10x16 (LeNet-5's second pooling layer at batch n). */
+  const pool = (n: number): Pool2dArgs => ({
+    batch: n,
+    inHeight: 10,
+    inWidth: 10,
+    channels: 16,
+    outHeight: 5,
+    outWidth: 5,
+    poolHeight: 2,
+    poolWidth: 2,
+    strideHeight: 2,
+    strideWidth: 2,
+    padTop: 0,
+    padLeft: 0,
+  });
   const families: [string, number[], (b: Backend, n: number) => () => void][] = [
-    ["relu (floats)", [8192, 32768, 65536, 131072, 524288], (b, n) => {
+    ["relu (floats)", [8192, 16384, 32768, 65536, 131072, 524288], (b, n) => {
       const [x, y] = [b.alloc(n), b.alloc(n)];
       b.write(x, values(n, 3));
       return () => b.unary("relu", x, y, n);
     }],
-    ["exp (floats)", [4096, 16384, 32768, 131072], (b, n) => {
+    ["relu backward (floats)", [8192, 16384, 32768, 65536, 131072, 524288], (b, n) => {
+      const [dy, x, dx] = [b.alloc(n), b.alloc(n), b.alloc(n)];
+      b.write(dy, values(n, 3));
+      b.write(x, values(n, 4));
+      return () => b.unaryBackward("relu", dy, x, dx, n);
+    }],
+    ["exp (floats)", [2048, 4096, 8192, 16384, 32768, 131072], (b, n) => {
       const [x, y] = [b.alloc(n), b.alloc(n)];
       b.write(x, values(n, 3));
       return () => b.unary("exp", x, y, n);
     }],
     ["gemm (n^3)", [32, 48, 64, 80, 96, 128], (b, n) => gemmOn(b, n, n, n)],
-    ["softmax (rows x 100)", [64, 256, 1024, 4096], (b, n) => {
+    ["softmax (rows x 100)", [16, 32, 64, 256, 1024], (b, n) => {
       const [x, y] = [b.alloc(n * 100), b.alloc(n * 100)];
       b.write(x, values(n * 100, 4));
       return () => b.softmax("softmax", x, y, n, 100);
     }],
+    ["reduce sum (n x 16 x 10 -> n x 10)", [64, 256, 640, 2048], (b, n) => {
+      const [x, y] = [b.alloc(n * 160), b.alloc(n * 10)];
+      b.write(x, values(n * 160, 5));
+      return () => b.reduce("sum", x, y, n, 16, 10, 1);
+    }],
+    ["maxpool 2x2 (batch of 10x10x16)", [8, 16, 32, 64, 256], (b, n) => {
+      const [x, y] = [b.alloc(n * 1600), b.alloc(n * 400)];
+      b.write(x, values(n * 1600, 6));
+      return () => b.maxPool2d(x, y, pool(n));
+    }],
+    ["maxpool 2x2 backward (same)", [8, 16, 32, 64, 256], (b, n) => {
+      const [x, y, dy, dx] = [
+        b.alloc(n * 1600),
+        b.alloc(n * 400),
+        b.alloc(n * 400),
+        b.alloc(n * 1600),
+      ];
+      b.write(x, values(n * 1600, 6));
+      b.write(dy, values(n * 400, 7));
+      b.maxPool2d(x, y, pool(n));
+      return () => b.maxPool2dBackward(x, y, dy, dx, pool(n));
+    }],
   ];
   for (const [family, sizes, make] of families) {
     for (const n of sizes) {
-      const one = make(single, n), two = make(threaded, n);
+      const one = make(single, n), two = make(always, n);
       const t1: number[] = [], t2: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        t1.push(msPerCall(one, 20));
-        t2.push(msPerCall(two, 20));
+        t1.push(...callTimes(one, 20));
+        t2.push(...callTimes(two, 20));
       }
+      const [q1, q2] = [quantile(t1, QUIET), quantile(t2, QUIET)];
       rows.push({
         family,
         size: n,
-        "1 thread us": (median(t1) * 1000).toFixed(1),
-        [`${THREADS} threads us`]: (median(t2) * 1000).toFixed(1),
-        speedup: median(t1.map((v, r) => v / t2[r])).toFixed(2),
+        [`1 thread us, ${QUIET_LABEL}`]: (q1 * 1000).toFixed(1),
+        [`${THREADS} threads us, ${QUIET_LABEL}`]: (q2 * 1000).toFixed(1),
+        speedup: (q1 / q2).toFixed(2),
       });
     }
   }
-  printTable(rows, "Split thresholds: 1 thread vs 2 (thresholds on, interleaved medians)");
+  await always.shutdown();
+  printTable(rows, `Split thresholds: 1 thread vs ${THREADS}, every call split, interleaved`);
 }

@@ -45,17 +45,17 @@ export interface Split {
 }
 
 /** Elementwise work per thread below which one thread is faster (floats). */
-export const MIN_ELEMENTWISE = 65536;
+export const MIN_ELEMENTWISE = 32768;
 /** Heavier per-float kernels (exp, log, tanh, Adam) pay earlier. */
-export const MIN_TRANSCENDENTAL = 8192;
+export const MIN_TRANSCENDENTAL = 2048;
 /** GEMM multiply-adds per thread. */
-export const MIN_GEMM = 1 << 20;
+export const MIN_GEMM = 1 << 18;
 /** Floats packed per thread by f32_gemm_pack_b. */
 export const MIN_PACK = 65536;
 /** Convolution multiply-adds per thread. */
 export const MIN_CONV = 1 << 18;
 /** Pooling window reads per thread. */
-export const MIN_POOL = 65536;
+export const MIN_POOL = 32768;
 /**
  * Pieces per thread of a range split: each thread takes its home range's pieces and then any left
  * in the others', so one that starts late (a worker waking from Atomics.wait) or runs slow (a busy
