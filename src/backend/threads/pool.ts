@@ -43,12 +43,13 @@ export interface PoolOptions {
   /** Longest wait for one program, in milliseconds (default 120 000). */
   timeoutMs?: number;
   /**
-   * Milliseconds a worker spins after a program before blocking (default 0.1). A worker that
+   * Milliseconds a worker spins after a program before blocking (default 1). A worker that
    * sleeps takes 7-65 us to wake; in a LeNet-5 training step on 2 threads the gaps between split
-   * calls are 18 us at the median, 0.27 ms at p90 and 1.1 ms at p99 (the gap between steps). The
-   * step's 2-thread speedup with 0.05, 0.1, 0.2, 0.3 and 1 ms of spin, interleaved in one process,
-   * moved by less than the host's noise (1.44-1.70x in every setting across three runs), so the
-   * spin stays short: a spinning worker holds a core that V8's GC helper threads could use.
+   * calls are 18 us at the median, 0.27 ms at p90 and 1.1 ms at p99 (the gap between steps). A
+   * worker that wakes late still takes its home piece and the caller waits for it: with 0.1 ms of
+   * spin the step's second dense layer's input-gradient GEMM (64x120x84, after the unsplit last
+   * layer) ran at 0.68-0.72x one thread, with 1 ms at 1.40x; the whole step's p10 time (per-step
+   * times, interleaved) was 1-2% lower with 1 ms than with 0.1 ms in two of two runs.
    */
   workerSpinMs?: number;
   /** Milliseconds the caller spins for a worker's last piece before blocking (default 1). */
@@ -176,7 +177,7 @@ export class Pool {
             threads: workers + 1,
             layout: LAYOUT,
             names,
-            spinMs: options.workerSpinMs ?? 0.1,
+            spinMs: options.workerSpinMs ?? 1,
           });
         });
       }));
