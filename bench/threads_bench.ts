@@ -24,9 +24,10 @@
  * @module
  */
 import * as dn from "../mod.ts";
-import type { Backend, Pool2dArgs } from "../src/backend/backend.ts";
+import type { Backend } from "../src/backend/backend.ts";
 import { ThreadsBackend } from "../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../src/backend/wasm/wasm_backend.ts";
+import { poolGeometry } from "../src/ops/_pool.ts";
 import { lenetModel } from "./_lenet.ts";
 import { onnxMatMul } from "./_onnx.ts";
 import {
@@ -168,20 +169,7 @@ if (Deno.args.includes("--split")) {
   const always = await ThreadsBackend.start({ threads: THREADS, splitAlways: true });
   const rows: Row[] = [];
   /** 2x2 max pooling of `n` images of 10x10x16 (LeNet-5's second pooling layer at batch n). */
-  const pool = (n: number): Pool2dArgs => ({
-    batch: n,
-    inHeight: 10,
-    inWidth: 10,
-    channels: 16,
-    outHeight: 5,
-    outWidth: 5,
-    poolHeight: 2,
-    poolWidth: 2,
-    strideHeight: 2,
-    strideWidth: 2,
-    padTop: 0,
-    padLeft: 0,
-  });
+  const pool = (n: number) => poolGeometry([n, 10, 10, 16], [2, 2], [2, 2], "valid", "bench");
   const families: [string, number[], (b: Backend, n: number) => () => void][] = [
     ["relu (floats)", [8192, 16384, 32768, 65536, 131072, 524288], (b, n) => {
       const [x, y] = [b.alloc(n), b.alloc(n)];
