@@ -18,9 +18,10 @@
  * backward: per output pixel, 16 channels (four v128 chains held in registers over the whole
  * window, which hides the add/max latency), then 4 at a time; in the forwards a tail of 1-3
  * channels (c >= 4) is one more vector over [c - 4, c), overlapping channels already written
- * (recomputing them stores the same bits; XNNPACK's aliasing trick), so only c < 4 runs the scalar
- * loop; the max backward has a scalar tail, since its accumulation cannot run twice; the avg
- * backward (independent read-modify-writes, no chain) uses 8, then 4, then the tail. Each
+ * (recomputing them stores the same bits; XNNPACK's aliasing trick), and c < 4 is one partial
+ * vector (loadN/storeN: only the c lanes are read and written); the max backward's tail is a
+ * partial vector too, since its accumulation cannot run twice; the avg backward (independent
+ * read-modify-writes, no chain) uses 8, then 4, then a scalar tail. Each
  * channel's result is computed in the same order on every path, so it does not depend on the
  * path that c's split gives it.
  *
@@ -39,6 +40,8 @@
  *
  * Tested against tests/_reference/pool.ts (float64 loops) by tests/kernels/pool_test.ts.
  */
+
+import { loadN, storeN } from "./simd";
 
 // @ts-ignore: decorator
 @inline const MAX = 0;
@@ -144,23 +147,20 @@
           }
           v128.store(yp + (<usize>ch << 2), finish(op, acc, nan, vcount));
         }
-        for (; ch < c; ch++) {
-          let acc = init;
-          let nan = false;
-          let rp = corner + (<usize>ch << 2);
+        if (c < 4) {
+          // Fewer than 4 channels: one partial vector (loadN/storeN touch only the c lanes).
+          let acc = f32x4.splat(init);
+          let nan = none;
+          let rp = corner;
           for (let r = y0; r < y1; r++, rp += rowBytes) {
             let p = rp;
             for (let s = x0; s < x1; s++, p += pixBytes) {
-              const v = load<f32>(p);
-              if (op == MAX) {
-                acc = acc < v ? v : acc;
-                nan = nan || v != v;
-              } else {
-                acc += v;
-              }
+              const v = loadN(p, c);
+              acc = step(op, acc, v);
+              nan = nanStep(op, nan, v);
             }
           }
-          store<f32>(yp + (<usize>ch << 2), op == MAX ? (nan ? <f32>NaN : acc) : acc / count);
+          storeN(yp, finish(op, acc, nan, vcount), c);
         }
         yp += pixBytes;
       }
@@ -190,14 +190,15 @@ export function f32_avgpool2d_nhwc(
   poolForward(AVG, x, y, n, h, w, c, ph, pw, sh, sw, padTop, padLeft, oh, ow, batchBegin, batchEnd);
 }
 
-// One window element of the max-pool backward: the lanes still `open` whose x equals the window's
-// maximum m (or is NaN, possible only when m is NaN) take g; returns the lanes still open.
+// One window element of the max-pool backward, over the first t lanes (t = 4: whole vectors; 1-3:
+// a channel tail, reading and writing nothing past it): the lanes still `open` whose x equals the
+// window's maximum m (or is NaN, possible only when m is NaN) take g; returns the lanes still open.
 // Branch-free: a branch on "any lane hit" mispredicts on random data and measured slower.
 // @ts-ignore: decorator
-@inline function route(xp: usize, dxp: usize, m: v128, g: v128, open: v128): v128 {
-  const v = v128.load(xp);
+@inline function route(xp: usize, dxp: usize, m: v128, g: v128, open: v128, t: i32): v128 {
+  const v = loadN(xp, t);
   const hit = v128.and(v128.or(f32x4.eq(v, m), f32x4.ne(v, v)), open);
-  v128.store(dxp, f32x4.add(v128.load(dxp), v128.and(g, hit)));
+  storeN(dxp, f32x4.add(loadN(dxp, t), v128.and(g, hit)), t);
   return v128.andnot(open, hit);
 }
 
@@ -238,10 +239,10 @@ export function f32_maxpool2d_nhwc_bwd(
           for (let r = y0; r < y1; r++, rp += rowBytes) {
             let p = rp;
             for (let s = x0; s < x1; s++, p += pixBytes) {
-              o0 = route(x + p, dx + p, m0, g0, o0);
-              o1 = route(x + p + 16, dx + p + 16, m1, g1, o1);
-              o2 = route(x + p + 32, dx + p + 32, m2, g2, o2);
-              o3 = route(x + p + 48, dx + p + 48, m3, g3, o3);
+              o0 = route(x + p, dx + p, m0, g0, o0, 4);
+              o1 = route(x + p + 16, dx + p + 16, m1, g1, o1, 4);
+              o2 = route(x + p + 32, dx + p + 32, m2, g2, o2, 4);
+              o3 = route(x + p + 48, dx + p + 48, m3, g3, o3, 4);
             }
           }
         }
@@ -253,24 +254,20 @@ export function f32_maxpool2d_nhwc_bwd(
           let rp = corner + cb;
           for (let r = y0; r < y1; r++, rp += rowBytes) {
             let p = rp;
-            for (let s = x0; s < x1; s++, p += pixBytes) open = route(x + p, dx + p, m, g, open);
+            for (let s = x0; s < x1; s++, p += pixBytes) open = route(x + p, dx + p, m, g, open, 4);
           }
         }
-        for (; ch < c; ch++) {
+        if (ch < c) {
+          // The last 1-3 channels: partial vectors over the c - ch lanes.
           const cb = <usize>ch << 2;
-          const m = load<f32>(y + yo + cb);
+          const t = c - ch;
+          const m = loadN(y + yo + cb, t);
+          const g = loadN(dy + yo + cb, t);
+          let open = all;
           let rp = corner + cb;
-          let open = true;
-          for (let r = y0; open && r < y1; r++, rp += rowBytes) {
+          for (let r = y0; r < y1; r++, rp += rowBytes) {
             let p = rp;
-            for (let s = x0; s < x1; s++, p += pixBytes) {
-              const v = load<f32>(x + p);
-              if (v == m || v != v) {
-                store<f32>(dx + p, load<f32>(dx + p) + load<f32>(dy + yo + cb));
-                open = false;
-                break;
-              }
-            }
+            for (let s = x0; s < x1; s++, p += pixBytes) open = route(x + p, dx + p, m, g, open, t);
           }
         }
         yo += pixBytes;

@@ -61,6 +61,10 @@ const CONFIGS: Config[] = [
   [[2, 7, 7, 12], [7, 7], [1, 1], "valid"],
   [[2, 5, 5, 16], [5, 5], [5, 5], "same"],
   [[16, 3, 5, 17], [3, 3], [2, 2], "same"],
+  [[2, 8, 8, 6], [2, 2], [2, 2], "valid"],
+  [[2, 7, 7, 6], [3, 3], [1, 1], "same"],
+  [[2, 5, 6, 2], [3, 3], [2, 2], "same"],
+  [[1, 6, 6, 7], [3, 3], [1, 1], "same"],
 ];
 
 const sizes = (g: PoolGeometry) => ({
@@ -116,7 +120,7 @@ for (const [shape, pool, strides, padding] of CONFIGS) {
   });
 }
 
-for (const c of [1, 3, 4, 5, 8, 17]) {
+for (const c of [1, 2, 3, 4, 5, 6, 7, 8, 17]) {
   const g = poolGeometry([2, 5, 5, c], [3, 3], [2, 2], "same");
   const n = sizes(g);
 
