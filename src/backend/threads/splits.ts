@@ -107,15 +107,17 @@ const whole = (work: (args: Args) => number = () => 0, scratch?: Split["scratch"
   scratch,
 });
 
+/** Rows per piece of a row split: a multiple of both GEMM tile heights (assembly/gemm.ts). */
+const ROW_ALIGN = 12;
+
 /**
  * f32_gemm(a, lda, transA, packedB, c, ldc, m, n, k, rowBegin, rowEnd, colBegin, colEnd, bias,
  * act, beta, scratch): by NR = 8 column panels when there are enough of them (no shared A-rows
  * work is lost and each thread streams only its panels), else by rows in multiples of 12 (whole
- * strips of either GEMM tile height, 4 or 6).
+ * strips of either GEMM tile height, 4 or 6). One piece per thread: more column pieces would each
+ * repack all of A; column groups cut into row blocks (no repacking) gave lower speedups on LeNet's
+ * dense GEMMs and 256^3 in two runs on a busy host (256^3: 1.20-1.55x against 1.85-1.91x).
  */
-/** Rows per piece of a row split: a multiple of both GEMM tile heights (assembly/gemm.ts). */
-const ROW_ALIGN = 12;
-
 const gemm: Split = {
   work: (a) => (a[10] - a[9]) * (a[12] - a[11]) * Math.max(1, a[8]),
   scratch: { at: -1, bytes: (k, a) => k.f32_gemm_scratch_bytes(a[6], a[8]) },
