@@ -44,6 +44,24 @@ Deno.test("a script using ready({ backend: 'threads' }) runs with no permission 
   assertEquals(stdout, "threads 256");
 });
 
+Deno.test("on an engine without Atomics.pause the pool spins without it", async () => {
+  const SELECT = JSON.stringify(new URL("../../src/backend/select.ts", import.meta.url).href);
+  const { code, killed, stdout, stderr } = await runScript(`
+    delete Atomics.pause;
+    const dn = await import(${MOD});
+    const { activeBackend } = await import(${SELECT});
+    await dn.ready({ backend: "threads", threads: 2 });
+    const a = dn.ones([256, 256]);
+    // Many split calls: the caller waits for the worker in some of them.
+    let c = a;
+    for (let i = 0; i < 200; i++) c = dn.matmul(a, a);
+    console.log(typeof Atomics.pause, (await c.data())[0], activeBackend().poolForTest.runs >= 200);
+  `);
+  assert(!killed, "the script did not exit by itself");
+  assertEquals(code, 0, stderr);
+  assertEquals(stdout, "undefined 256 true");
+});
+
 Deno.test("ready() takes threads for 'auto' with SharedArrayBuffer and several cores", async () => {
   try {
     const info = await dn.ready({ backend: "auto" });

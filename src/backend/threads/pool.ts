@@ -14,7 +14,8 @@
  * started (a spin of
  * `callerSpinMs`, then `Atomics.wait`, which Deno allows on the main thread, in slices). Workers
  * spin for `workerSpinMs` after each program, then block in `Atomics.wait`. Every spin loop calls
- * `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread sibling. Round
+ * `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread sibling, where the
+ * engine has it (ES2025; older Deno lacks it, and the loops then spin without it). Round
  * trip of an empty program, 2-core VM under load, median of 2000 (tools: a throwaway script,
  * numbers in threads_backend.ts):
  *   postMessage to the worker, caller waits on an Atomics flag        14-21 us
@@ -72,6 +73,10 @@ const LAYOUT = {
 };
 const SLOT_BYTES = LAYOUT.messageByte + LAYOUT.messageBytes;
 const WAIT_SLICE_MS = 20;
+/** Whether this engine has `Atomics.pause` (the workers run on the same engine: they are told). */
+const hasPause = typeof (Atomics as { pause?: unknown }).pause === "function";
+/** `Atomics.pause()`, or nothing on an engine without it. */
+const pause: () => void = hasPause ? () => Atomics.pause() : () => {};
 /** Byte offset of the piece counters, after the workers' slots. */
 const queueByte = (workers: number) => Math.max(1, workers) * SLOT_BYTES;
 
@@ -178,6 +183,7 @@ export class Pool {
             layout: LAYOUT,
             names,
             spinMs: options.workerSpinMs ?? 1,
+            pause: hasPause,
           });
         });
       }));
@@ -338,7 +344,7 @@ export class Pool {
     const start = performance.now();
     for (let i = 1; Atomics.load(head, DONE) !== seq; i++) {
       if ((i & 255) === 0 && performance.now() - start > this.#callerSpinMs) break;
-      Atomics.pause();
+      pause();
     }
     for (;;) {
       const done = Atomics.load(head, DONE);

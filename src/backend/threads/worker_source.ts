@@ -2,15 +2,18 @@
  * The source of a pool worker, run by `node:worker_threads` with `eval: true` (code from memory: no
  * file to read, so no permission flag). The worker instantiates the compiled "shared" kernel module
  * over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its control
- * slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause`), take pieces of the program
- * found there (each a list of kernel calls) by bumping the piece counters, its own home range's
- * first (claim.ts, whose `take()` is embedded here as source text), until none is left, publish the sequence number as done. It never allocates in the wasm memory and keeps no state
- * between programs beyond its instance (kernels are pure, ARCHITECTURE principle 2).
+ * slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause` where the caller found the
+ * engine has it), take pieces of the program found there (each a list of kernel calls) by bumping
+ * the piece counters, its own home range's first (claim.ts, whose `take()` is embedded here as
+ * source text), until none is left, publish the sequence number as done. It never allocates in
+ * the wasm memory and keeps no state between programs beyond its instance (kernels are pure,
+ * ARCHITECTURE principle 2).
  *
  * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
- * (length of the program), CLAIMED (the program's taker), THREADS (threads in the run), then from byte PROGRAM_BYTE a Float64 program `[count, start of each
- * piece, ...pieces]`, a piece being `[calls, (fn, argc, ...args) per call]`, and from byte
- * MESSAGE_BYTE an error message (UTF-8, NUL-padded).
+ * (length of the program), CLAIMED (the program's taker), THREADS (threads in the run), then from
+ * byte PROGRAM_BYTE a Float64 program `[count, start of each piece, ...pieces]`, a piece being
+ * `[calls, (fn, argc, ...args) per call]`, and from byte MESSAGE_BYTE an error message (UTF-8,
+ * NUL-padded).
  *
  * @module
  */
@@ -28,6 +31,7 @@ const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
   const { module, memory, control, offset, queue: queueByte, thread: self, threads: most } = init;
   const { layout, names, spinMs } = init;
+  const pause = init.pause ? () => Atomics.pause() : () => {};
   const head = new Int32Array(control, offset, 8);
   const queue = new Int32Array(control, queueByte, most * COUNTER_STRIDE);
   const program = new Float64Array(control, offset + layout.programByte, layout.programWords);
@@ -65,7 +69,7 @@ parentPort.once("message", (init) => {
     const until = performance.now() + spinMs;
     for (let i = 1; Atomics.load(head, SEQ) === seen; i++) {
       if ((i & 255) === 0 && performance.now() > until) Atomics.wait(head, SEQ, seen);
-      else Atomics.pause();
+      else pause();
     }
     seen = Atomics.load(head, SEQ);
     if (!claim(seen)) continue;
