@@ -48,6 +48,8 @@ const SHAPES: [number, number, number][] = [
   [5, 1, 7],
   [1, 1, 1],
   [2, 33, 8],
+  // Several outer rows of short slices (inner <= 16: kept in registers, the last vector partial).
+  ...[2, 3, 6, 7, 11, 12, 15, 16].map((inner): [number, number, number] => [5, 6, inner]),
 ];
 
 for (const [outer, len, inner] of SHAPES) {
