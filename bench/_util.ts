@@ -156,36 +156,31 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
-/** Milliseconds per call of `fn`, calling it for at least `budgetMs` (and at least once). */
-export function msPerCall(fn: () => void, budgetMs: number): number {
-  let calls = 0;
-  const t0 = performance.now();
-  let t = t0;
-  do {
-    fn();
-    calls++;
-    t = performance.now();
-  } while (t - t0 < budgetMs);
-  return (t - t0) / calls;
+/** A function timed in rounds: each round's mean call time, and every call's time. */
+export interface Rounds {
+  /** Milliseconds per call, one entry per round. */
+  means: number[];
+  /** Milliseconds of every single call, all rounds together. */
+  calls: number[];
 }
 
-/** The milliseconds of each call of `fn`, calling it for at least `budgetMs` (at least once). */
-export function callTimes(fn: () => void, budgetMs: number): number[] {
-  const ms: number[] = [];
+/** Empty {@linkcode Rounds}. */
+export function rounds(): Rounds {
+  return { means: [], calls: [] };
+}
+
+/** Times one round into `into`: calls `fn` for at least `budgetMs` (and at least once). */
+export function timeRound(into: Rounds, fn: () => void, budgetMs: number): void {
   const t0 = performance.now();
-  let t = t0;
+  let t = t0, calls = 0;
   do {
     fn();
     const now = performance.now();
-    ms.push(now - t);
+    into.calls.push(now - t);
     t = now;
+    calls++;
   } while (t - t0 < budgetMs);
-  return ms;
-}
-
-/** The mean of `xs`. */
-export function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
+  into.means.push((t - t0) / calls);
 }
 
 function report(): void {
@@ -208,16 +203,12 @@ function report(): void {
   for (const group of new Set(ran.map((s) => s.group))) {
     const members = ran.filter((s) => s.group === group);
     if (members.length < 2) continue;
-    const ms = members.map(() => [] as number[]);
-    const calls = members.map(() => [] as number[]);
+    const timed = members.map(rounds);
     for (let r = 0; r < pairedRounds; r++) {
-      members.forEach((s, i) => {
-        const round = callTimes(s.fn, pairedRoundMs);
-        ms[i].push(mean(round));
-        calls[i].push(...round);
-      });
+      members.forEach((s, i) => timeRound(timed[i], s.fn, pairedRoundMs));
     }
-    const quiet = calls.map((c) => quantile(c, QUIET));
+    const ms = timed.map((t) => t.means);
+    const quiet = timed.map((t) => quantile(t.calls, QUIET));
     members.forEach((s, i) => {
       rows.push({
         group,

@@ -31,20 +31,20 @@ import { poolGeometry } from "../src/ops/_pool.ts";
 import { lenetModel } from "./_lenet.ts";
 import { onnxMatMul } from "./_onnx.ts";
 import {
-  callTimes,
   comparePaired,
   gemmFlops,
   gemmGroup,
   gflops,
-  mean,
   median,
-  msPerCall,
   printTable,
   quantile,
   QUIET,
   QUIET_LABEL,
+  type Rounds,
+  rounds,
   type Row,
   timed,
+  timeRound,
   values,
 } from "./_util.ts";
 
@@ -123,39 +123,38 @@ async function lenetStep(): Promise<Row[]> {
   await dn.ready({ backend: "wasm" });
   const wasm = lenetModel();
   wasm.step();
-  const wasmMs = Array.from({ length: ROUNDS }, () => msPerCall(wasm.step, 200));
+  const wasmMs = rounds();
+  for (let r = 0; r < ROUNDS; r++) timeRound(wasmMs, wasm.step, 200);
   await dn.ready({ backend: "threads", threads: 1 });
   const { step } = lenetModel();
-  const ms: Record<number, number[]> = { 1: [], [THREADS]: [] };
-  const steps: Record<number, number[]> = { 1: [], [THREADS]: [] };
+  const timedOn: Record<number, Rounds> = { 1: rounds(), [THREADS]: rounds() };
   for (let r = 0; r < ROUNDS; r++) {
     for (const t of [1, THREADS]) {
       await dn.ready({ backend: "threads", threads: t });
       step();
-      const round = callTimes(step, 200);
-      ms[t].push(mean(round));
-      steps[t].push(...round);
+      timeRound(timedOn[t], step, 200);
     }
   }
   await dn.shutdown();
-  const quiet = (t: number) => quantile(steps[t], QUIET);
+  const ms = (t: number) => timedOn[t].means;
+  const quiet = (t: number) => quantile(timedOn[t].calls, QUIET);
   const name = "LeNet-5 train, batch 64";
   return [
-    { step: name, backend: "wasm (plain memory)", "median ms": median(wasmMs).toFixed(2) },
+    { step: name, backend: "wasm (plain memory)", "median ms": median(wasmMs.means).toFixed(2) },
     {
       step: name,
       backend: "threads, 1 thread",
-      "median ms": median(ms[1]).toFixed(2),
+      "median ms": median(ms(1)).toFixed(2),
       [`${QUIET_LABEL} ms`]: quiet(1).toFixed(2),
     },
     {
       step: name,
       backend: `threads, ${THREADS} threads`,
-      "median ms": median(ms[THREADS]).toFixed(2),
+      "median ms": median(ms(THREADS)).toFixed(2),
       [`${QUIET_LABEL} ms`]: quiet(THREADS).toFixed(2),
-      "x 1 thread": median(ms[1].map((v, r) => v / ms[THREADS][r])).toFixed(2),
+      "x 1 thread": median(ms(1).map((v, r) => v / ms(THREADS)[r])).toFixed(2),
       [`x 1 thread, ${QUIET_LABEL}`]: (quiet(1) / quiet(THREADS)).toFixed(2),
-      "x wasm": (median(wasmMs) / median(ms[THREADS])).toFixed(2),
+      "x wasm": (median(wasmMs.means) / median(ms(THREADS))).toFixed(2),
     },
   ];
 }
@@ -219,12 +218,12 @@ if (Deno.args.includes("--split")) {
   for (const [family, sizes, make] of families) {
     for (const n of sizes) {
       const one = make(single, n), two = make(always, n);
-      const t1: number[] = [], t2: number[] = [];
+      const t1 = rounds(), t2 = rounds();
       for (let r = 0; r < ROUNDS; r++) {
-        t1.push(...callTimes(one, 20));
-        t2.push(...callTimes(two, 20));
+        timeRound(t1, one, 20);
+        timeRound(t2, two, 20);
       }
-      const [q1, q2] = [quantile(t1, QUIET), quantile(t2, QUIET)];
+      const [q1, q2] = [quantile(t1.calls, QUIET), quantile(t2.calls, QUIET)];
       rows.push({
         family,
         size: n,
