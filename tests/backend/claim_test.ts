@@ -1,9 +1,10 @@
 /**
  * The pool's piece claiming (src/backend/threads/claim.ts): each thread takes its home range in
- * order before anything else, every piece is taken exactly once whatever the interleaving, and
- * the source text the workers run (embedded in worker_source.ts) behaves the same.
+ * order before anything else, every piece is taken exactly once whatever the interleaving, a
+ * program is claimed once across sequence-number wrap-around, and the source text the workers run
+ * (embedded in worker_source.ts) behaves the same.
  */
-import { COUNTER_STRIDE, homeBegin, take } from "../../src/backend/threads/claim.ts";
+import { claimProgram, COUNTER_STRIDE, homeBegin, take } from "../../src/backend/threads/claim.ts";
 import { WORKER_SOURCE } from "../../src/backend/threads/worker_source.ts";
 import { assert, assertEquals } from "../_util/assert.ts";
 import { rng } from "../_util/rng.ts";
@@ -61,7 +62,28 @@ for (const [name, fn] of [["take", take], ["worker's take", embedded]] as const)
   });
 }
 
-Deno.test("the worker source embeds take() and the counter stride", () => {
+for (
+  const [name, fn] of [
+    ["claimProgram", claimProgram],
+    ["worker's claimProgram", new Function(`return ${claimProgram}`)() as typeof claimProgram],
+  ] as const
+) {
+  Deno.test(`${name}: a program is claimed once, newer ones after it, across wrap-around`, () => {
+    const head = new Int32Array(8);
+    head[4] = 0x7ffffffe;
+    assert(fn(head, 4, 0x7fffffff), "the next program");
+    assert(!fn(head, 4, 0x7fffffff), "the same program twice");
+    assert(!fn(head, 4, 0x7ffffffe), "an older program");
+    assert(fn(head, 4, -0x80000000), "the program after the wrap");
+    assertEquals(head[4], -0x80000000);
+  });
+}
+
+Deno.test("the worker source embeds take(), claimProgram() and the counter stride", () => {
   assert(WORKER_SOURCE.includes(`const take = ${take};`), "take() missing from the worker");
+  assert(
+    WORKER_SOURCE.includes(`const claimProgram = ${claimProgram};`),
+    "claimProgram() missing from the worker",
+  );
   assert(WORKER_SOURCE.includes(`const COUNTER_STRIDE = ${COUNTER_STRIDE};`), "stride missing");
 });

@@ -11,7 +11,11 @@
  * rounds, five runs: the fastest 10% of steps were 1-2% faster than with one shared counter in
  * every run (e.g. 3.86 -> 3.83 ms, 4.19 -> 4.13 ms).
  *
- * The workers run the same `take()`: worker_source.ts embeds its source text.
+ * A whole program (a worker's share of a run) is claimed once too: by its worker, or by the caller
+ * when the pieces ran out before the worker started (`claimProgram`).
+ *
+ * The workers run the same functions: worker_source.ts embeds their source text, so each refers
+ * to no outer name.
  *
  * @module
  */
@@ -27,7 +31,7 @@ export function homeBegin(t: number, threads: number, pieces: number): number {
 /**
  * The next piece for thread `t`, or -1 when none is left. `counters[h * stride]` is the next piece
  * of thread h's home range, which ends where thread h + 1's begins (`homeBegin`, restated here:
- * the function refers to no outer name, so that its source text runs as is in a worker).
+ * the source text runs as is in a worker).
  */
 export function take(
   counters: Int32Array,
@@ -42,4 +46,16 @@ export function take(
     if (i < Math.floor(((home + 1) * pieces) / threads)) return i;
   }
   return -1;
+}
+
+/**
+ * Claims program `seq` through the word `head[claimed]` (the last sequence number claimed); false
+ * if someone already has it. Sequence numbers wrap, hence the signed difference.
+ */
+export function claimProgram(head: Int32Array, claimed: number, seq: number): boolean {
+  for (;;) {
+    const c = Atomics.load(head, claimed);
+    if (((c - seq) | 0) >= 0) return false;
+    if (Atomics.compareExchange(head, claimed, c, seq) === c) return true;
+  }
 }

@@ -33,7 +33,7 @@
  * @module
  */
 import type { Kernels } from "../wasm/module.ts";
-import { COUNTER_STRIDE, homeBegin, take } from "./claim.ts";
+import { claimProgram, COUNTER_STRIDE, homeBegin, take } from "./claim.ts";
 import { WORKER_SOURCE } from "./worker_source.ts";
 
 /** One kernel call: export name and its arguments. */
@@ -249,7 +249,7 @@ export class Pool {
     }
     for (const w of sent) {
       // A worker that has not started (descheduled on a busy machine) finds nothing left to take.
-      if (this.#steal && this.#claim(w, seq)) continue;
+      if (this.#steal && claimProgram(this.#heads[w], CLAIMED, seq)) continue;
       const error = this.#wait(w, seq);
       failure ??= error;
     }
@@ -287,16 +287,6 @@ export class Pool {
   #next(): number {
     this.#seq = (this.#seq + 1) | 0;
     return this.#seq;
-  }
-
-  /** Claims program `seq` of worker `w` for the caller; false if the worker has it. */
-  #claim(w: number, seq: number): boolean {
-    const head = this.#heads[w];
-    for (;;) {
-      const c = Atomics.load(head, CLAIMED);
-      if (((c - seq) | 0) >= 0) return false;
-      if (Atomics.compareExchange(head, CLAIMED, c, seq) === c) return true;
-    }
   }
 
   /**

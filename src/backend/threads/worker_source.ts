@@ -4,10 +4,10 @@
  * over the pool's `WebAssembly.Memory`, says it is ready, then loops forever: block on its control
  * slot (`Atomics.wait`, after spinning `spinMs` with `Atomics.pause` where the caller found the
  * engine has it), take pieces of the program found there (each a list of kernel calls) by bumping
- * the piece counters, its own home range's first (claim.ts, whose `take()` is embedded here as
- * source text), until none is left, publish the sequence number as done. It never allocates in
- * the wasm memory and keeps no state between programs beyond its instance (kernels are pure,
- * ARCHITECTURE principle 2).
+ * the piece counters, its own home range's first (claim.ts, whose `take()` and `claimProgram()`
+ * are embedded here as source text), until none is left, publish the sequence number as done. It
+ * never allocates in the wasm memory and keeps no state between programs beyond its instance
+ * (kernels are pure, ARCHITECTURE principle 2).
  *
  * Slot layout (must match `pool.ts`): Int32 words SEQ (written by the caller), DONE, STATUS, WORDS
  * (length of the program), CLAIMED (the program's taker), THREADS (threads in the run), then from
@@ -18,7 +18,7 @@
  * @module
  */
 
-import { COUNTER_STRIDE, take } from "./claim.ts";
+import { claimProgram, COUNTER_STRIDE, take } from "./claim.ts";
 
 /** The worker's code (CommonJS: the `eval` flavour of `node:worker_threads`). */
 export const WORKER_SOURCE = `"use strict";
@@ -26,6 +26,7 @@ const { parentPort } = require("node:worker_threads");
 const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4, THREADS = 5;
 const COUNTER_STRIDE = ${COUNTER_STRIDE};
 const take = ${take};
+const claimProgram = ${claimProgram};
 const OK = 0, FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
 parentPort.once("message", (init) => {
@@ -56,15 +57,6 @@ parentPort.once("message", (init) => {
     message.set(bytes);
     Atomics.store(head, STATUS, status);
   };
-  // A program runs once: here, or on the caller when it finds the program unclaimed (stolen).
-  // Sequence numbers wrap, hence the signed difference.
-  const claim = (seq) => {
-    for (;;) {
-      const c = Atomics.load(head, CLAIMED);
-      if (((c - seq) | 0) >= 0) return false;
-      if (Atomics.compareExchange(head, CLAIMED, c, seq) === c) return true;
-    }
-  };
   for (;;) {
     const until = performance.now() + spinMs;
     for (let i = 1; Atomics.load(head, SEQ) === seen; i++) {
@@ -72,7 +64,8 @@ parentPort.once("message", (init) => {
       else pause();
     }
     seen = Atomics.load(head, SEQ);
-    if (!claim(seen)) continue;
+    // A program runs once: here, or on the caller when it finds the program unclaimed (stolen).
+    if (!claimProgram(head, CLAIMED, seen)) continue;
     const words = Atomics.load(head, WORDS);
     if (words === STOP) return;
     if (words === CRASH) {
