@@ -109,51 +109,31 @@ import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log, loadN, storeN } from "./s
 }
 
 // y[0, i] = op over the len slices of x[0, :, i] in order (then · scale for sums), for inner <= 16
-// held in v (a constant at each call site) vectors of registers, the last one partial (loadN).
-// Same order as the memory-accumulating path, without a store and reload per slice.
+// held in v (a constant at each call site) vectors of registers: lanes(k) is 4 for the full ones,
+// inner's remainder for the last, 0 (nothing read or written: folded away) past it. Same order
+// as the memory-accumulating path, without a store and reload per slice.
 // @ts-ignore: decorator
 @inline function shortSlices(op: i32, x: usize, y: usize, len: i32, inner: i32, scale: f32, v: i32): void {
   const last = inner - 4 * (v - 1);
+  const n0 = v > 1 ? 4 : last;
+  const n1 = v > 2 ? 4 : v == 2 ? last : 0;
+  const n2 = v > 3 ? 4 : v == 3 ? last : 0;
+  const n3 = v == 4 ? last : 0;
   const rowBytes = <usize>inner << 2;
-  let a0 = v > 1 ? v128.load(x) : loadN(x, last);
-  let a1 = v > 2 ? v128.load(x, 16) : v == 2 ? loadN(x + 16, last) : a0;
-  let a2 = v > 3 ? v128.load(x, 32) : v == 3 ? loadN(x + 32, last) : a0;
-  let a3 = v == 4 ? loadN(x + 48, last) : a0;
+  let a0 = loadN(x, n0), a1 = loadN(x + 16, n1), a2 = loadN(x + 32, n2), a3 = loadN(x + 48, n3);
   let p = x;
   for (let j = 1; j < len; j++) {
     p += rowBytes;
-    if (v == 1) {
-      a0 = combine(op, a0, loadN(p, last));
-    } else {
-      a0 = combine(op, a0, v128.load(p));
-      if (v == 2) a1 = combine(op, a1, loadN(p + 16, last));
-      if (v >= 3) a1 = combine(op, a1, v128.load(p, 16));
-      if (v == 3) a2 = combine(op, a2, loadN(p + 32, last));
-      if (v == 4) {
-        a2 = combine(op, a2, v128.load(p, 32));
-        a3 = combine(op, a3, loadN(p + 48, last));
-      }
-    }
+    a0 = combine(op, a0, loadN(p, n0));
+    if (v > 1) a1 = combine(op, a1, loadN(p + 16, n1));
+    if (v > 2) a2 = combine(op, a2, loadN(p + 32, n2));
+    if (v > 3) a3 = combine(op, a3, loadN(p + 48, n3));
   }
   const vs = f32x4.splat(scale);
-  if (op == SUM) {
-    a0 = f32x4.mul(a0, vs);
-    a1 = f32x4.mul(a1, vs);
-    a2 = f32x4.mul(a2, vs);
-    a3 = f32x4.mul(a3, vs);
-  }
-  if (v == 1) {
-    storeN(y, a0, last);
-  } else {
-    v128.store(y, a0);
-    if (v == 2) storeN(y + 16, a1, last);
-    if (v >= 3) v128.store(y, a1, 16);
-    if (v == 3) storeN(y + 32, a2, last);
-    if (v == 4) {
-      v128.store(y, a2, 32);
-      storeN(y + 48, a3, last);
-    }
-  }
+  storeN(y, op == SUM ? f32x4.mul(a0, vs) : a0, n0);
+  storeN(y + 16, op == SUM ? f32x4.mul(a1, vs) : a1, n1);
+  storeN(y + 32, op == SUM ? f32x4.mul(a2, vs) : a2, n2);
+  storeN(y + 48, op == SUM ? f32x4.mul(a3, vs) : a3, n3);
 }
 
 // @ts-ignore: decorator
