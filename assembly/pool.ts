@@ -78,6 +78,27 @@ import { loadN, storeN } from "./simd";
   return op == MAX ? v128.bitselect(f32x4.splat(NaN), acc, nan) : f32x4.div(acc, count);
 }
 
+// Max or mean of one window over the first t lanes (t = 4: a whole vector, 1-3: reading nothing
+// past them) from `corner`, the window's first element.
+// @ts-ignore: decorator
+@inline function windowVector(
+  op: i32, corner: usize, rowBytes: usize, pixBytes: usize, y0: i32, y1: i32, x0: i32, x1: i32,
+  vcount: v128, t: i32,
+): v128 {
+  let acc = f32x4.splat(op == MAX ? -Infinity : 0);
+  let nan = i32x4.splat(0);
+  let rp = corner;
+  for (let r = y0; r < y1; r++, rp += rowBytes) {
+    let p = rp;
+    for (let s = x0; s < x1; s++, p += pixBytes) {
+      const v = loadN(p, t);
+      acc = step(op, acc, v);
+      nan = nanStep(op, nan, v);
+    }
+  }
+  return finish(op, acc, nan, vcount);
+}
+
 // y[b, oy, ox, :] = max or mean over the window, for b in [batchBegin, batchEnd).
 // @ts-ignore: decorator
 @inline function poolForward(
@@ -134,34 +155,11 @@ import { loadN, storeN } from "./simd";
           // With c >= 4, a tail of 1-3 channels is folded into one last vector over channels
           // [c - 4, c): it recomputes a few channels, which writes their same values again.
           if (ch + 4 > c) ch = c - 4;
-          let acc = f32x4.splat(init);
-          let nan = none;
-          let rp = corner + (<usize>ch << 2);
-          for (let r = y0; r < y1; r++, rp += rowBytes) {
-            let p = rp;
-            for (let s = x0; s < x1; s++, p += pixBytes) {
-              const v = v128.load(p);
-              acc = step(op, acc, v);
-              nan = nanStep(op, nan, v);
-            }
-          }
-          v128.store(yp + (<usize>ch << 2), finish(op, acc, nan, vcount));
+          const q = <usize>ch << 2;
+          v128.store(yp + q, windowVector(op, corner + q, rowBytes, pixBytes, y0, y1, x0, x1, vcount, 4));
         }
-        if (c < 4) {
-          // Fewer than 4 channels: one partial vector (loadN/storeN touch only the c lanes).
-          let acc = f32x4.splat(init);
-          let nan = none;
-          let rp = corner;
-          for (let r = y0; r < y1; r++, rp += rowBytes) {
-            let p = rp;
-            for (let s = x0; s < x1; s++, p += pixBytes) {
-              const v = loadN(p, c);
-              acc = step(op, acc, v);
-              nan = nanStep(op, nan, v);
-            }
-          }
-          storeN(yp, finish(op, acc, nan, vcount), c);
-        }
+        // Fewer than 4 channels: one partial vector (loadN/storeN touch only the c lanes).
+        if (c < 4) storeN(yp, windowVector(op, corner, rowBytes, pixBytes, y0, y1, x0, x1, vcount, c), c);
         yp += pixBytes;
       }
     }
@@ -258,7 +256,8 @@ export function f32_maxpool2d_nhwc_bwd(
           }
         }
         if (ch < c) {
-          // The last 1-3 channels: partial vectors over the c - ch lanes.
+          // The last 1-3 channels: partial vectors over the c - ch lanes (kept apart from the
+          // loop above: one helper for both measured 6-8% slower on c = 2 and 6).
           const cb = <usize>ch << 2;
           const t = c - ch;
           const m = loadN(y + yo + cb, t);
