@@ -11,13 +11,12 @@
  * (the pieces cut into one contiguous range per thread), bumps SEQ and `Atomics.notify`s; every
  * thread then takes pieces by `Atomics.add` on a counter, its own range's first and then the
  * others' (claim.ts), until none is left, and the caller waits for DONE == SEQ of each worker that
- * started (a spin of
- * `callerSpinMs`, then `Atomics.wait`, which Deno allows on the main thread, in slices). Workers
- * spin for `workerSpinMs` after each program, then block in `Atomics.wait`. Every spin loop calls
- * `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread sibling, where the
- * engine has it (ES2025; older Deno lacks it, and the loops then spin without it). Round
- * trip of an empty program, 2-core VM under load, median of 2000 (tools: a throwaway script,
- * numbers in threads_backend.ts):
+ * started (a spin of `callerSpinMs`, then `Atomics.wait`, which Deno allows on the main thread, in
+ * slices). Workers spin for `workerSpinMs` after each program, then block in `Atomics.wait`. Every
+ * spin loop calls `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread
+ * sibling, where the engine has it (ES2025; older Deno lacks it, and the loops then spin without
+ * it). Round trip of an empty program, 2-core VM under load, median of 2000 (tools: a throwaway
+ * script, numbers in threads_backend.ts):
  *   postMessage to the worker, caller waits on an Atomics flag        14-21 us
  *   shared slot, worker blocked in Atomics.wait, caller Atomics.wait   7-38 us (p90 33-65)
  *   shared slot, worker blocked in Atomics.wait, caller spins          6.6 us (p90 6.9)

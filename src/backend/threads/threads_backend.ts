@@ -15,8 +15,8 @@
  * program (pool.ts): 6.6 us median with the worker blocked in Atomics.wait and the caller
  * spinning, 0.3 us while the worker still spins after its previous program, 14-21 us for
  * postMessage dispatch. Range splits come in PIECES_PER_THREAD pieces per thread, each thread
- * taking its home range's pieces and then whatever is left of the others' (claim.ts), so
- * a worker that wakes late or runs slow on a busy host takes fewer pieces instead of holding the
+ * taking its home range's pieces and then whatever is left of the others' (claim.ts), so a
+ * worker that wakes late or runs slow on a busy host takes fewer pieces instead of holding the
  * call up (LeNet-5 step on 2 threads, same process: 1.40-1.49x one thread with one piece per
  * thread against 1.51-1.52x with four, in two of three runs; equal in the third), and a worker
  * that has not started when the pieces run out is skipped (its program claimed by the caller),
