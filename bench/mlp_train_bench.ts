@@ -8,12 +8,13 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as dn from "../mod.ts";
+import { mnist } from "../datasets.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
 import { printTable } from "./_util.ts";
 
 const tf = await initTfjsWasm();
 const BATCH = 64, STEPS = 20;
-const { xTrain, yTrain } = await dn.datasets.mnist({ seed: 0 });
+const { xTrain, yTrain } = await mnist({ seed: 0 });
 const xs = xTrain.dataSync(), ys = yTrain.dataSync();
 
 const dnModel = dn.sequential([

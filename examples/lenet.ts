@@ -7,6 +7,7 @@
  *   deno run examples/lenet.ts [epochs]
  */
 import * as dn from "../mod.ts";
+import { mnist } from "../datasets.ts";
 import { shiftAugment } from "./mnist_mlp.ts";
 
 /** Builds the network for 28x28x1 inputs. */
@@ -31,7 +32,7 @@ export async function trainLenet(
   options: { epochs?: number; verbose?: 0 | 1 | 2; augment?: boolean } = {},
 ): Promise<{ model: dn.Sequential; accuracy: number; seconds: number }> {
   dn.setSeed(0);
-  const { xTrain, yTrain, xTest, yTest } = await dn.datasets.mnist({ seed: 0 });
+  const { xTrain, yTrain, xTest, yTest } = await mnist({ seed: 0 });
   let x = xTrain, y = yTrain;
   if (options.augment ?? true) {
     const [ax, ay] = shiftAugment(xTrain.dataSync(), yTrain.dataSync(), xTrain.shape[0]);

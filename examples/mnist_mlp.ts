@@ -11,6 +11,7 @@
  *   deno task demo
  */
 import * as dn from "../mod.ts";
+import { mnist } from "../datasets.ts";
 
 /** Returns `x` (`[n, 784]` 28x28 images) and four copies shifted by one pixel; labels repeated. */
 export function shiftAugment(
@@ -43,7 +44,7 @@ export async function trainMnistMlp(
   options: { epochs?: number; verbose?: 0 | 1 | 2 } = {},
 ): Promise<{ model: dn.Sequential; accuracy: number; xTest: dn.Tensor; yTest: dn.Tensor }> {
   dn.setSeed(0);
-  const { xTrain, yTrain, xTest, yTest } = await dn.datasets.mnist({ seed: 0 });
+  const { xTrain, yTrain, xTest, yTest } = await mnist({ seed: 0 });
   const n = xTrain.shape[0];
   const [ax, ay] = shiftAugment(xTrain.dataSync(), yTrain.dataSync(), n);
   xTrain.dispose();

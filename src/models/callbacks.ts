@@ -10,10 +10,22 @@ import type { Sequential } from "./sequential.ts";
 /** Values logged at the end of a batch or an epoch: `loss`, metrics, `val_*`. */
 export type Logs = Record<string, number>;
 
+/** What a `fit()` call will run, as Keras's `Callback.params`. */
+export interface TrainingParams {
+  /** Number of epochs asked for. */
+  epochs: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** Training samples per epoch (after any validation split). */
+  samples: number;
+}
+
 /** Hooks called by `fit()`; each may return a promise, which `fit()` awaits. */
 export interface Callback {
   /** Called once before training with the model being trained. */
   setModel?(model: Sequential): void;
+  /** Called once before training with the number of epochs and batches. */
+  setParams?(params: TrainingParams): void;
   /** Called once before the first epoch (`logs` is empty). */
   onTrainBegin?(logs: Logs): void | Promise<void>;
   /** Called once after the last epoch, also after an early stop (`logs` is empty). */

@@ -1,6 +1,6 @@
 /**
- * `fit()`: epochs of seeded shuffled mini-batches, validation, callbacks, and a progress bar on
- * terminals (one line per epoch elsewhere).
+ * `fit()`: epochs of seeded shuffled mini-batches, validation, callbacks, and one summary line
+ * per epoch.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
-import { ProgressLine } from "./progress.ts";
+import { epochLine } from "./progress.ts";
 import { type Sequential, sliceRows } from "./sequential.ts";
 import { readBatch, trainStep } from "./step.ts";
 
@@ -30,7 +30,10 @@ export interface FitOptions {
   validationData?: [Tensor, Tensor];
   /** Callbacks, e.g. `dn.callbacks.earlyStopping(...)` or objects with `onEpochEnd` etc. */
   callbacks?: Callback | Callback[];
-  /** 0 silent, 1 progress bar on a terminal (default), 2 one line per epoch. */
+  /**
+   * 0 silent; 1 (default) and 2 one summary line per epoch. For a live bar with an ETA pass
+   * `progressBar()` of `@dendrite/dendrite/progress` as a callback, with `verbose: 0`.
+   */
   verbose?: 0 | 1 | 2;
 }
 
@@ -116,7 +119,10 @@ export async function fit(
   const order = Uint32Array.from({ length: trainCount }, (_, i) => i);
   const rng = generator();
   model.stopTraining = false;
-  for (const cb of callbacks) cb.setModel?.(model);
+  for (const cb of callbacks) {
+    cb.setModel?.(model);
+    cb.setParams?.({ epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount });
+  }
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
@@ -128,7 +134,6 @@ export async function fit(
         }
       }
       const batches = Math.ceil(trainCount / batchSize);
-      const progress = verbose === 1 ? await ProgressLine.start(epoch, epochs, batches) : null;
       const sums = new Array<number>(names.length).fill(0);
       const started = performance.now();
       for (let b = 0; b < batches; b++) {
@@ -144,7 +149,6 @@ export async function fit(
         [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
         const logs: Logs = { batch: b, size: count, loss: r.loss };
         compiled.metricNames.forEach((n, i) => (logs[n] = r.metrics[i]));
-        progress?.tick(Object.fromEntries(names.map((n, i) => [n, sums[i] / (start + count)])));
         for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
       }
       const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / trainCount]));
@@ -157,8 +161,7 @@ export async function fit(
       history.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       const seconds = (performance.now() - started) / 1000;
-      if (progress) progress.finish(logs, seconds);
-      else if (verbose) ProgressLine.line(epoch, epochs, logs, seconds);
+      if (verbose) epochLine(epoch, epochs, logs, seconds);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
     }
     for (const cb of callbacks) await cb.onTrainEnd?.({});

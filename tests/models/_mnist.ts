@@ -4,6 +4,7 @@
  * reach held-out accuracy >= 0.93 (the margin is derived in mnist_test.ts).
  */
 import * as dn from "../../mod.ts";
+import { mnist } from "../../datasets.ts";
 import { assert, assertEquals } from "../_util/assert.ts";
 
 /** The held-out accuracy the MLP must reach. */
@@ -18,7 +19,7 @@ export async function checkMnistMlp(
   where = "",
   after?: (model: dn.Sequential, xTest: dn.Tensor, yTest: dn.Tensor) => Promise<void>,
 ): Promise<void> {
-  const { xTrain, yTrain, xTest, yTest } = await dn.datasets.mnist();
+  const { xTrain, yTrain, xTest, yTest } = await mnist();
   assertEquals([xTrain.shape, xTest.shape], [[8_000, 784], [2_000, 784]]);
   dn.setSeed(0);
   const model = dn.sequential([

@@ -1,6 +1,6 @@
 /**
  * A small real-data check: an MLP 784-128-10 (relu, softmax) learns the MNIST digits of
- * `dn.datasets.mnist()` (8,000 train / 2,000 held-out test, seeded split).
+ * `mnist()` of `@dendrite/dendrite/datasets` (8,000 train / 2,000 held-out test, seeded split).
  *
  * The bar: held-out accuracy >= 0.93 after 4 epochs of Adam (lr 1e-3, batch 32), from seed 0.
  * Training is deterministic for a seed; over seeds 0-7 the 4-epoch test accuracy measured
