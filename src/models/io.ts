@@ -13,6 +13,7 @@ import type { Layer } from "../layers/layer.ts";
 import type { CompileArgs } from "./compile.ts";
 import type { SerializedConfig } from "../optimizers/schedules.ts";
 import { fromConfig as optimizerFromConfig } from "../optimizers/from_config.ts";
+import { checkOptions } from "../optimizers/_validate.ts";
 import { Sequential } from "./sequential.ts";
 
 const FORMAT = "dendrite.sequential";
@@ -105,14 +106,65 @@ function checkWeights(layers: Layer[], tensors: Map<string, { shape: number[] }>
   }
 }
 
+/** Options of {@linkcode loadModel}. */
+export interface LoadModelOptions {
+  /** Cancels the download or file read; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Gives up after this many milliseconds, rejecting with a `"TimeoutError"` DOMException. */
+  timeoutMs?: number;
+}
+
+/** The source's bytes: fetched for `http:`/`https:` (any non-file URL), read for a path. */
+async function readSource(
+  source: string | URL,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<Uint8Array> {
+  const remote = source instanceof URL ? source.protocol !== "file:" : /^https?:\/\//i.test(source);
+  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const signals = [signal, timeout].filter((s) => s !== undefined);
+  const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const where = remote ? `fetching "${source}"` : `reading "${source}"`;
+  try {
+    if (!remote) {
+      const path = typeof source === "string" && /^file:/i.test(source) ? new URL(source) : source;
+      return await Deno.readFile(path, { signal: combined });
+    }
+    const response = await fetch(source, { signal: combined });
+    if (!response.ok) {
+      await response.body?.cancel();
+      fail(
+        TypeError,
+        `${where} must answer an HTTP status in 200-299: got ${response.status}${
+          response.statusText ? ` ${response.statusText}` : ""
+        }`,
+      );
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (e) {
+    if (timeout?.aborted && !signal?.aborted) {
+      throw new DOMException(
+        `Cannot load model in loadModel(): ${where} must finish within "timeoutMs" ${timeoutMs} ms: it did not`,
+        "TimeoutError",
+      );
+    }
+    throw e;
+  }
+}
+
 /**
  * Restores a model saved by `model.save()` or `model.toBytes()`.
  *
- * @param source A file path or `file:`/`https:` URL (needs read or net permission), or the bytes.
+ * @param source A file path or `file:` URL (needs read permission), an `http:`/`https:` URL as a
+ *   string or URL (fetched with `fetch`; needs net permission), or the bytes.
+ * @param options `signal` to cancel, `timeoutMs` to give up after that many milliseconds.
  * @returns The model with its weights, compiled again when it was saved compiled.
  * @throws {RangeError} When the file is truncated, oversized, or its tensors do not match the
- *   topology. {SyntaxError} When the header or metadata is not JSON. {TypeError} When a dtype,
- *   layer class or topology entry is invalid.
+ *   topology, or `timeoutMs` is not a positive number. {SyntaxError} When the header or metadata
+ *   is not JSON. {TypeError} When a dtype, layer class or topology entry is invalid, an option is
+ *   unknown, the server answers a status outside 200-299 (the message names the URL and status),
+ *   or the network fails. {DOMException} `"TimeoutError"` after `timeoutMs`; the signal's reason
+ *   (an `"AbortError"` by default) when `signal` aborts.
  *
  * @example
  * ```ts
@@ -124,17 +176,28 @@ function checkWeights(layers: Layer[], tensors: Map<string, { shape: number[] }>
  * assert.deepEqual(copy.predict(x).dataSync(), model.predict(x).dataSync());
  * ```
  */
-export async function loadModel(source: string | URL | Uint8Array): Promise<Sequential> {
+export async function loadModel(
+  source: string | URL | Uint8Array,
+  options: LoadModelOptions = {},
+): Promise<Sequential> {
+  const o = checkOptions(options, ["signal", "timeoutMs"], "loadModel");
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    fail(TypeError, `option "signal" must be an AbortSignal: got ${fmtValue(o.signal)}`);
+  }
+  const timeoutMs = o.timeoutMs as number | undefined;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
+    fail(RangeError, `option "timeoutMs" must be a positive number: got ${fmtValue(timeoutMs)}`);
+  }
   let bytes: Uint8Array;
   if (source instanceof Uint8Array) bytes = source;
-  else if (source instanceof URL && source.protocol !== "file:") {
-    bytes = new Uint8Array(await (await fetch(source)).arrayBuffer());
-  } else if (typeof source === "string" || source instanceof URL) {
-    bytes = await Deno.readFile(source);
-  } else {fail(
+  else if (typeof source === "string" || source instanceof URL) {
+    bytes = await readSource(source, o.signal as AbortSignal | undefined, timeoutMs);
+  } else {
+    fail(
       TypeError,
       `argument "source" must be a path, a URL or a Uint8Array: got ${fmtValue(source)}`,
-    );}
+    );
+  }
   const { metadata, tensors } = decodeSafetensors(bytes);
   if (metadata.format !== FORMAT) {
     fail(TypeError, `"__metadata__.format" must be "${FORMAT}": got ${fmtValue(metadata.format)}`);
