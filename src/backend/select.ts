@@ -11,7 +11,6 @@ import type { Backend, BackendName } from "./backend.ts";
 import { relaxedSimdSupported, sharedMemorySupported } from "./wasm/module.ts";
 import { WasmBackend } from "./wasm/wasm_backend.ts";
 import type { ThreadsBackend } from "./threads/threads_backend.ts";
-import type { AdapterProbe } from "./webgpu/device.ts";
 import type { WebGpuBackend } from "./webgpu/webgpu_backend.ts";
 
 /** What `ready()` may be asked for. */
@@ -76,26 +75,24 @@ function cores(): number {
 async function startThreads(
   threads: number | "auto",
   reason: string,
+  lazy = false,
 ): Promise<{ backend: Backend; reason: string }> {
   const n = threads === "auto" ? cores() : threads;
   const why = `${reason}: ${n} thread${n === 1 ? "" : "s"}${
     threads === "auto" ? " (navigator.hardwareConcurrency)" : ""
-  }`;
+  }${lazy && n > 1 ? ", workers start with the first call big enough to split" : ""}`;
   const current = activeThreads();
   if (current) {
-    await current.restart({ threads: n });
+    await current.restart({ threads: n, lazy });
     return { backend: current, reason: why };
   }
   const { ThreadsBackend } = await import("./threads/threads_backend.ts");
-  return { backend: await ThreadsBackend.start({ threads: n }), reason: why };
+  return { backend: await ThreadsBackend.start({ threads: n, lazy }), reason: why };
 }
 
-/** Whether a hardware WebGPU adapter exists, asked once per process (adapters stay). */
-let hardwareAdapter: Promise<AdapterProbe> | null = null;
-
 /**
- * The WebGPU backend: the active one while its device works, else a new device. An explicit
- * request accepts a software (fallback) adapter such as llvmpipe; "auto" never gets here with one.
+ * The WebGPU backend: the active one while its device works, else a new device. It accepts a
+ * software (fallback) adapter such as llvmpipe.
  */
 async function startWebgpu(reason: string): Promise<{ backend: Backend; reason: string }> {
   const current = active?.backend.name === "webgpu" ? active.backend as WebGpuBackend : null;
@@ -115,11 +112,13 @@ async function retire(next: Backend): Promise<void> {
 /**
  * Chooses the backend that later ops run on.
  *
- * `"auto"` takes WebGPU when the runtime offers a hardware adapter (never a fallback or software
- * one such as llvmpipe: the CPU backends beat it on the same CPU), else the threads backend when
- * SharedArrayBuffer exists and the machine has more than one core, else the single-thread
- * WebAssembly SIMD backend. `"webgpu"` takes any adapter, software included (`backend().reason`
- * says which), and throws `BackendUnavailableError` when there is none. On WebGPU, read tensors
+ * `"auto"` takes the threads backend when SharedArrayBuffer exists and the machine has more than
+ * one core, else the single-thread WebAssembly SIMD backend; its workers start the first time a
+ * kernel call is big enough to be split (until then, and while they start, every call runs on the
+ * calling thread), so a server that predicts one sample at a time never starts one. `"auto"` never
+ * probes for a GPU: tensors cannot move between wasm memory and a GPU, so the GPU is a choice made
+ * up front with `"webgpu"`, which takes any adapter, software included (`backend().reason` says
+ * which), and throws `BackendUnavailableError` when there is none. On WebGPU, read tensors
  * with `await t.data()` (`dataSync()` throws), and create tensors after `ready()`: a tensor made
  * on another backend is rejected with a TypeError when an op uses it. `"threads"` falls back to
  * `"wasm"` where SharedArrayBuffer or Worker is missing; `backend()` then says why. Worker threads
@@ -167,19 +166,14 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
 async function choose(request: BackendRequest, threads: number | "auto"): Promise<BackendInfo> {
   const missing = threadsUnavailable();
   let next: { backend: Backend; reason: string };
-  const gpu = request === "auto"
-    ? await (hardwareAdapter ??= import("./webgpu/device.ts").then((m) => m.probeAdapter(false)))
-    : null;
   if (request === "webgpu") {
     next = await startWebgpu("requested");
-  } else if (gpu?.adapter) {
-    next = await startWebgpu("auto: hardware WebGPU adapter");
   } else if (request === "threads") {
     next = missing === null
       ? await startThreads(threads, "requested")
       : startWasm(`requested "threads", fell back to wasm: ${missing}`);
   } else if (request === "auto" && missing === null && cores() > 1) {
-    next = await startThreads(threads, `auto: SharedArrayBuffer and ${cores()} cores`);
+    next = await startThreads(threads, `auto: SharedArrayBuffer and ${cores()} cores`, true);
   } else if (request === "auto") {
     next = startWasm(`auto: ${missing ?? "one core"}, so one thread`);
   } else {
@@ -230,7 +224,11 @@ export async function shutdown(): Promise<void> {
  */
 export function backend(): BackendInfo {
   const { backend, reason } = activeOrDefault();
-  return { name: backend.name, reason };
+  const failed = activeThreads()?.lazyStartError;
+  return {
+    name: backend.name,
+    reason: failed ? `${reason}; ${failed}, ops run on the calling thread` : reason,
+  };
 }
 
 /** The backend ops run on; starts wasm on first use. */

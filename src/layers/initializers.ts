@@ -37,6 +37,28 @@ function truncatedNormal(rng: Random): number {
   }
 }
 
+let skipDraws = false;
+
+/**
+ * Runs `fn` with every initialiser giving zeros without drawing: for layers built only to be
+ * overwritten (`loadModel`), which then neither spend the draws (drawing LeNet-5's or an MLP's
+ * weights in JS is most of a cold process's model load) nor advance the global generator.
+ */
+export function withoutDraws<T>(fn: () => T): T {
+  const saved = skipDraws;
+  skipDraws = true;
+  try {
+    return fn();
+  } finally {
+    skipDraws = saved;
+  }
+}
+
+/** Whether initialisers are to give zeros without drawing (inside {@linkcode withoutDraws}). */
+export function drawsSkipped(): boolean {
+  return skipDraws;
+}
+
 /** Values for a weight of `shape` drawn by `name` from `rng`. */
 export function initialValues(
   name: Initializer,
@@ -47,7 +69,7 @@ export function initialValues(
   checkOneOf(name, INITIALIZERS, "kernelInitializer", fn);
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
-  if (name === "zeros") return values;
+  if (name === "zeros" || skipDraws) return values;
   if (name === "ones") return values.fill(1);
   const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
   const fanIn = shape.length >= 2 ? shape[shape.length - 2] * receptive : size;

@@ -17,7 +17,7 @@ import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
 import type { CellKind } from "../ops/_recurrent.ts";
 import { generator, type Random } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
-import { type Initializer, INITIALIZERS, initialValues } from "./initializers.ts";
+import { drawsSkipped, type Initializer, INITIALIZERS, initialValues } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
 /** Activations of a simple RNN. */
@@ -185,7 +185,7 @@ export abstract class RecurrentLayer extends Layer {
     const orthogonal = this.recurrentInitializer === "orthogonal";
     const rec = orthogonal ? "zeros" : this.recurrentInitializer as Initializer;
     this.#recurrent = this.addWeight("recurrent_kernel", [this.units, g], rec);
-    if (orthogonal) {
+    if (orthogonal && !drawsSkipped()) {
       activeBackend().write(this.#recurrent.storage, orthogonalValues(this.units, g, rng));
     }
     if (this.useBias) {

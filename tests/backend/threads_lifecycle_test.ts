@@ -4,6 +4,7 @@
  * that die or stop answering (a thrown Error, never a hang).
  */
 import * as dn from "../../mod.ts";
+import { activeBackend } from "../../src/backend/select.ts";
 import { ThreadsBackend } from "../../src/backend/threads/threads_backend.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";
 
@@ -69,11 +70,43 @@ Deno.test("ready() takes threads for 'auto' with SharedArrayBuffer and several c
       assertEquals(info.name, "threads");
       assert(info.reason.includes("SharedArrayBuffer"), info.reason);
       assert(info.reason.includes(`${navigator.hardwareConcurrency} threads`), info.reason);
+      assert(info.reason.includes("workers start with the first call"), info.reason);
     } else {
       assertEquals(info.name, "wasm");
     }
     const three = await dn.ready({ backend: "threads", threads: 3 });
     assertEquals(three, { name: "threads", reason: "requested: 3 threads" });
+  } finally {
+    await dn.shutdown();
+    await dn.ready({ backend: "wasm" });
+  }
+});
+
+Deno.test("ready() 'auto' starts no worker until a call is big enough to split, then splits", async () => {
+  try {
+    await dn.ready({ backend: "auto", threads: 2 });
+    const b = activeBackend() as ThreadsBackend;
+    if (!(b instanceof ThreadsBackend)) return; // one core or no SharedArrayBuffer: wasm
+    assertEquals(b.pendingStart?.started, false);
+    const small = dn.tensor(new Float32Array(64 * 64).map((_, i) => (i % 7) - 3), [64, 64]);
+    const expected = await dn.matmul(small, small, { activation: "relu" }).data();
+    // Batch-1 inference through a layer's weights (written, as loadModel does): below every
+    // threshold.
+    const one = dn.tensor(new Float32Array(784).fill(1), [1, 784]);
+    const w = dn.tensor(new Float32Array(784 * 128).fill(0.5), [784, 128]);
+    dn.matmul(one, w, { activation: "relu" }).dispose();
+    assertEquals(b.pendingStart?.started, false, "a small call started the workers");
+    assertEquals(b.threads, 1);
+    const big = dn.ones([256, 256]);
+    const first = await dn.matmul(big, big).data(); // runs here while the workers start
+    assertEquals(b.pendingStart?.started, true);
+    await b.pendingStart!.done;
+    assertEquals(b.pendingStart, null);
+    assertEquals(b.threads, 2);
+    const runs = b.poolForTest!.runs;
+    assertEquals([...await dn.matmul(big, big).data()], [...first]);
+    assert(b.poolForTest!.runs > runs, "the big call was not split once the workers ran");
+    assertEquals([...await dn.matmul(small, small, { activation: "relu" }).data()], [...expected]);
   } finally {
     await dn.shutdown();
     await dn.ready({ backend: "wasm" });

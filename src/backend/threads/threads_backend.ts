@@ -54,6 +54,12 @@ export interface ThreadsOptions extends PoolOptions {
   threads: number;
   /** Tests: split every kernel that can be split, ignoring the thresholds. */
   splitAlways?: boolean;
+  /**
+   * Start the workers only when the first kernel call big enough to split comes (that call and
+   * those made while the workers start run on the calling thread), instead of now. Inference of
+   * small models then never starts a worker (default false).
+   */
+  lazy?: boolean;
 }
 
 /** The wasm backend with its kernels split across a worker pool. */
@@ -64,7 +70,7 @@ export class ThreadsBackend extends WasmBackend {
   readonly #scratch: { ptr: number; bytes: number; storage: unknown }[] = [];
 
   private constructor() {
-    const ctx: Context = { raw: null, pool: null, owner: null, scale: 1 };
+    const ctx: Context = { raw: null, pool: null, owner: null, scale: 1, lazy: null };
     super("shared", (raw) => {
       ctx.raw = raw;
       return splitKernels(raw, ctx);
@@ -96,17 +102,54 @@ export class ThreadsBackend extends WasmBackend {
     this.#ctx.scale = options.splitAlways ? 0 : 1;
     const workers = Math.max(0, Math.floor(options.threads) - 1);
     if (workers === 0) return;
-    this.#ctx.pool = await Pool.start(
-      workers,
-      kernelModule("shared"),
-      this.memory,
-      this.#ctx.raw!,
-      options,
-    );
+    if (options.lazy) {
+      this.#ctx.lazy = { options, starting: null };
+      return;
+    }
+    this.#ctx.pool = await this.#startPool(workers, options);
+  }
+
+  /**
+   * Whether the workers are still to start on the first big call (lazy), or starting now, and
+   * a promise that settles once they run (or could not start: the calls stay on this thread).
+   */
+  get pendingStart(): { started: boolean; done: Promise<void> } | null {
+    const lazy = this.#ctx.lazy;
+    if (!lazy) return null;
+    return { started: lazy.starting !== null, done: lazy.starting ?? Promise.resolve() };
+  }
+
+  /** Why the lazy start of the workers failed, or null. */
+  get lazyStartError(): string | null {
+    return this.#ctx.lazyError ?? null;
+  }
+
+  /** Starts the lazy pool in the background; calls run on this thread until it is up. */
+  startLazily(): void {
+    const lazy = this.#ctx.lazy;
+    if (!lazy || lazy.starting) return;
+    const workers = Math.floor(lazy.options.threads) - 1;
+    lazy.starting = this.#startPool(workers, lazy.options).then((pool) => {
+      if (this.#ctx.lazy !== lazy) return void pool.shutdown();
+      this.#ctx.lazy = null;
+      this.#ctx.pool = pool;
+    }, (e: unknown) => {
+      if (this.#ctx.lazy !== lazy) return;
+      this.#ctx.lazy = null;
+      this.#ctx.lazyError = `the workers could not start: ${(e as Error)?.message ?? e}`;
+    });
+  }
+
+  #startPool(workers: number, options: ThreadsOptions): Promise<Pool> {
+    return Pool.start(workers, kernelModule("shared"), this.memory, this.#ctx.raw!, options);
   }
 
   /** Terminates the workers; later calls run on the calling thread only... until restart. */
   async shutdown(): Promise<void> {
+    const lazy = this.#ctx.lazy;
+    this.#ctx.lazy = null;
+    this.#ctx.lazyError = undefined;
+    await lazy?.starting;
     const pool = this.#ctx.pool;
     this.#ctx.pool = null;
     for (const s of this.#scratch) if (s) this.free(s.storage as never);
@@ -168,6 +211,10 @@ interface Context {
   owner: ThreadsBackend | null;
   /** Multiplies the thresholds (0: split everything, for tests). */
   scale: number;
+  /** A pool to start on the first call big enough to split, and its start once begun. */
+  lazy: { options: ThreadsOptions; starting: Promise<void> | null } | null;
+  /** Why the lazy start failed. */
+  lazyError?: string;
 }
 
 /** The export table of `raw` with each kernel of `SPLITS` split across `ctx.pool`. */
@@ -182,7 +229,13 @@ function splitKernels(raw: Kernels, ctx: Context): Kernels {
     }
     table[name] = (...args: number[]): number => {
       const pool = ctx.pool;
-      if (!pool) return fn(...args);
+      if (!pool) {
+        const lazy = ctx.lazy;
+        if (lazy && !lazy.starting && split.plan(args, lazy.options.threads, ctx.scale)) {
+          ctx.owner!.startLazily();
+        }
+        return fn(...args);
+      }
       pool.check();
       const plan = split.plan(args, 1 + pool.size, ctx.scale);
       if (!plan) return fn(...args);

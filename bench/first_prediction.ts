@@ -1,0 +1,85 @@
+/**
+ * Process start to first prediction, as a served edge function sees it: fresh processes (no
+ * permission flag) that import `mod.ts`, call `ready()`, load a 784-128-10 MLP embedded in the
+ * module as base64 bytes, and predict one sample. Prints the median over the runs of the child's
+ * own clock at the prediction (`performance.now()`, from its time origin) and of the parent's wall
+ * time per process, for the default backend (no `ready()` call), "wasm" and "auto", interleaved,
+ * and whether "auto" started any worker.
+ *
+ *   deno run -A bench/first_prediction.ts [runs]
+ *
+ * @module
+ */
+import * as dn from "../mod.ts";
+import { encodeBase64 } from "../tools/_base64.ts";
+import { median, printTable } from "./_util.ts";
+
+const runs = Number(Deno.args[0] ?? 15);
+const mod = JSON.stringify(new URL("../mod.ts", import.meta.url).href);
+const select = JSON.stringify(new URL("../src/backend/select.ts", import.meta.url).href);
+
+dn.setSeed(1);
+const mlp = dn.sequential([
+  dn.layers.dense({ units: 128, activation: "relu", inputShape: [784] }),
+  dn.layers.dense({ units: 10, activation: "softmax" }),
+]);
+const modelB64 = encodeBase64(mlp.toBytes());
+
+function child(request: "default" | "wasm" | "auto"): string {
+  return `
+import * as dn from ${mod};
+import { activeBackend } from ${select};
+const MODEL = "${modelB64}";
+${request === "default" ? "" : `await dn.ready({ backend: "${request}" });`}
+const model = await dn.loadModel(Uint8Array.fromBase64(MODEL));
+const x = dn.tensor(new Float32Array(784).fill(0.5), [1, 784]);
+const y = await model.predict(x).data();
+const t = performance.now();
+if (!(y.length === 10 && Math.abs(y.reduce((a, b) => a + b) - 1) < 1e-5)) throw new Error("bad output");
+const b = activeBackend();
+console.log(JSON.stringify({ t, workers: b.name === "threads" && (b.threads > 1 || b.pendingStart?.started === true) }));
+`;
+}
+
+const dir = await Deno.makeTempDir();
+const variants = ["default", "wasm", "auto"] as const;
+const files = Object.fromEntries(
+  await Promise.all(variants.map(async (v) => {
+    const file = `${dir}/${v}.ts`;
+    await Deno.writeTextFile(file, child(v));
+    return [v, file];
+  })),
+);
+// One untimed run each: deno's module cache (type stripping) is then warm, as on a deployed server.
+for (const v of variants) await runChild(v);
+
+async function runChild(v: string): Promise<{ t: number; workers: boolean; wall: number }> {
+  const start = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", files[v]],
+  }).output();
+  const wall = performance.now() - start;
+  if (!out.success) throw new Error(`${v} failed: ${new TextDecoder().decode(out.stderr)}`);
+  return { ...JSON.parse(new TextDecoder().decode(out.stdout)), wall };
+}
+
+const results: Record<string, { t: number[]; wall: number[]; workers: number }> = {};
+for (let r = 0; r < runs; r++) {
+  for (const v of variants) {
+    const { t, workers, wall } = await runChild(v);
+    const e = results[v] ??= { t: [], wall: [], workers: 0 };
+    e.t.push(t);
+    e.wall.push(wall);
+    if (workers) e.workers++;
+  }
+}
+await Deno.remove(dir, { recursive: true });
+printTable(
+  variants.map((v) => ({
+    backend: v,
+    "start to prediction, median ms": median(results[v].t).toFixed(1),
+    "process wall, median ms": median(results[v].wall).toFixed(1),
+    "runs that started workers": `${results[v].workers}/${runs}`,
+  })),
+  `Process start to first prediction (784-128-10 MLP, one sample), ${runs} fresh processes each`,
+);
