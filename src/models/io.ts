@@ -8,6 +8,7 @@
 import { fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
+import { withoutDraws } from "../layers/initializers.ts";
 import { layerFromConfig } from "../layers/registry.ts";
 import type { Layer } from "../layers/layer.ts";
 import type { CompileArgs } from "./compile.ts";
@@ -216,7 +217,7 @@ export async function loadModel(
   const model = new Sequential(layers);
   // A bad training config is found only once compile() resolves it: free the weights then.
   try {
-    model.build();
+    withoutDraws(() => model.build()); // every weight is written from the file next
     const backend = activeBackend();
     for (const layer of layers) {
       for (const w of layer.weights) {
