@@ -60,6 +60,14 @@ export type { FitOptions, History } from "./src/models/fit.ts";
 export * as callbacks from "./src/models/callbacks.ts";
 export type { Callback, Logs, TrainingParams } from "./src/models/callbacks.ts";
 export { loadModel } from "./src/models/io.ts";
+export type { LoadModelOptions } from "./src/models/io.ts";
+export * as serving from "./src/serving/mod.ts";
+export type {
+  BatcherCloseOptions,
+  BatcherOptions,
+  BatcherStats,
+  BatchModel,
+} from "./src/serving/mod.ts";
 export { Perceptron, perceptron } from "./src/models/perceptron.ts";
 export type { PerceptronFitOptions, PerceptronHistory } from "./src/models/perceptron.ts";
 export { gru, lstm, simpleRnn } from "./src/ops/recurrent.ts";
