@@ -1,6 +1,7 @@
 // The wasm ABI of Dendrite: export list only (STYLE C1).
 export { heap_base } from "./memory";
 export * from "./gemm";
+export * from "./gemm_stream";
 export * from "./elementwise";
 export * from "./reduce";
 export * from "./transpose";

@@ -50,6 +50,8 @@ export const MIN_ELEMENTWISE = 32768;
 export const MIN_TRANSCENDENTAL = 2048;
 /** GEMM multiply-adds per thread. */
 export const MIN_GEMM = 1 << 18;
+/** Streaming (small-m) GEMM multiply-adds per thread. */
+export const MIN_GEMM_STREAM = 1 << 18;
 /** Floats packed per thread by f32_gemm_pack_b. */
 export const MIN_PACK = 65536;
 /** Convolution multiply-adds per thread. */
@@ -151,6 +153,13 @@ const gemm: Split = {
   },
 };
 
+/**
+ * f32_gemm_stream(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, colBegin, colEnd, bias, act,
+ * beta): by column ranges starting at multiples of 32 (whole 1 x 32 tiles; any cut gives the same
+ * bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread.
+ */
+const gemmStream = byRange(11, (a) => a[8] * Math.max(1, a[10]), MIN_GEMM_STREAM, 32);
+
 /** Conv kernels: geometry from argument `g` (batch, inH, inW, inC, outH, outW, outC, fh, fw). */
 const convItem = (g: number) => (a: Args) =>
   a[g + 4] * a[g + 5] * a[g + 6] * a[g + 7] * a[g + 8] * a[g + 3];
@@ -170,6 +179,7 @@ const bcast = byRange(-2, (a) => a[6], MIN_ELEMENTWISE);
 /** Every kernel export that the threads backend splits, by name. */
 export const SPLITS: Readonly<Record<string, Split>> = {
   f32_gemm: gemm,
+  f32_gemm_stream: gemmStream,
   f32_gemm_pack_b: byRange(-2, (a) => 8 * a[3], MIN_PACK),
   f32_conv2d_nhwc: byRange(-3, convItem(4), MIN_CONV, 1, convScratch(4)),
   f32_conv2d_nhwc_bwd_data: byRange(-3, convItem(3), MIN_CONV, 1, convScratch(3)),

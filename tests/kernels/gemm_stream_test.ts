@@ -1,0 +1,352 @@
+/**
+ * Raw-kernel tests of f32_gemm_stream (assembly/gemm_stream.ts) against the float64 reference in
+ * tests/_reference/gemm.ts, and bitwise against the packed f32_gemm of the same build, on the
+ * release (plain, shared, portable) and debug builds (STYLE C8-C10).
+ *
+ * Shapes: m = 1..8 (row groups of 4, 2, 1), n straddling the 32-, 16- and 8-column tiles, the
+ * 4-column tile and the lane tail, k straddling the 4-step loops and the 64-step K block. Every
+ * buffer sits between NaN-payload guards, checked after every call; padding of strided A, B and C
+ * holds NaN or a sentinel, so reading it poisons the result and writing it is caught.
+ *
+ * Tolerance (STYLE C9), as in gemm_test.ts: Tol.dot(k + 2) on the pre-activation value, plus
+ * Tol.ulps(3) for sigmoid and tanh. Against f32_gemm and across column splits: Tol.exact (the
+ * header of gemm_stream.ts gives the order of operations both kernels share).
+ */
+import { assertEquals, assertThrows } from "../_util/assert.ts";
+import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
+import { randomF32 } from "../_util/rng.ts";
+import { Tol } from "../_util/assert_close.ts";
+import { type GemmActivation, gemmReference } from "../_reference/gemm.ts";
+
+const harnesses = await kernelHarnesses();
+
+const ACT_CODE: Record<GemmActivation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
+/** Value left in the padding columns of a strided C; must survive every call bit for bit. */
+const C_PAD = -12345.5;
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** Extra elements added to every leading dimension (strided operands). */
+  pad?: number;
+  beta?: number;
+  bias?: boolean;
+  act?: GemmActivation;
+  seed?: number;
+  /** Overrides opA(A)[i, p] (before storage), e.g. to plant a NaN. */
+  aValue?: (i: number, p: number, random: number) => number;
+}
+
+interface Problem {
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  lda: number;
+  ldb: number;
+  ldc: number;
+  beta: number;
+  act: GemmActivation;
+  a: Float64Array;
+  b: Float64Array;
+  c: Float64Array;
+  bias?: Float64Array;
+}
+
+function describe(p: Problem): string {
+  const parts = [`M x N x K = ${p.m} x ${p.n} x ${p.k}`];
+  if (p.transA) parts.push("transA");
+  if (p.transB) parts.push("transB");
+  parts.push(`lda ${p.lda}, ldb ${p.ldb}, ldc ${p.ldc}`);
+  if (p.beta !== 0) parts.push(`beta ${p.beta}`);
+  if (p.bias) parts.push("bias");
+  if (p.act !== "none") parts.push(p.act);
+  return parts.join(", ");
+}
+
+/** Random operands; padding of A and B is NaN, padding of C is C_PAD, C is NaN when beta = 0. */
+function problem(cs: Case): Problem {
+  const { m, n, k } = cs;
+  const transA = cs.transA ?? false, transB = cs.transB ?? false;
+  const pad = cs.pad ?? 0, beta = cs.beta ?? 0, seed = cs.seed ?? 1;
+  const lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
+  const a = randomF32((transA ? k : m) * lda, seed);
+  const b = randomF32((transB ? n : k) * ldb, seed + 1);
+  const c = randomF32(m * ldc, seed + 2);
+  for (let i = 0; i < (transA ? k : m); i++) a.fill(NaN, i * lda + (transA ? m : k), (i + 1) * lda);
+  for (let i = 0; i < (transB ? n : k); i++) b.fill(NaN, i * ldb + (transB ? k : n), (i + 1) * ldb);
+  for (let i = 0; i < m; i++) {
+    c.fill(C_PAD, i * ldc + n, (i + 1) * ldc);
+    if (beta === 0) c.fill(NaN, i * ldc, i * ldc + n);
+  }
+  if (cs.aValue) {
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const at = transA ? p * lda + i : i * lda + p;
+        a[at] = cs.aValue(i, p, a[at]);
+      }
+    }
+  }
+  const bias = cs.bias ? randomF32(n, seed + 3) : undefined;
+  return { m, n, k, transA, transB, lda, ldb, ldc, beta, act: cs.act ?? "none", a, b, c, bias };
+}
+
+/** Runs f32_gemm_stream over the column pieces `cols`; returns C (m x ldc) as written. */
+function runStream(h: KernelHarness, p: Problem, cols = [0, p.n]): Float32Array {
+  h.reset();
+  const a = h.f32(p.a.length, p.a);
+  const b = h.f32(p.b.length, p.b);
+  const c = h.f32(p.c.length, p.c);
+  const bias = p.bias ? h.f32(p.n, p.bias) : 0;
+  for (let q = 0; q + 1 < cols.length; q++) {
+    h.k.f32_gemm_stream(
+      a,
+      p.lda,
+      p.transA ? 1 : 0,
+      b,
+      p.ldb,
+      p.transB ? 1 : 0,
+      c,
+      p.ldc,
+      p.m,
+      p.n,
+      p.k,
+      cols[q],
+      cols[q + 1],
+      bias,
+      ACT_CODE[p.act],
+      p.beta,
+    );
+    h.checkGuards();
+  }
+  return h.read(c, p.c.length);
+}
+
+/** Packs B and runs the packed f32_gemm once; returns C (m x ldc). */
+function runPacked(h: KernelHarness, p: Problem): Float32Array {
+  const { m, n, k } = p;
+  const panels = Math.ceil(n / 8);
+  h.reset();
+  const a = h.f32(p.a.length, p.a);
+  const b = h.f32(p.b.length, p.b);
+  const c = h.f32(p.c.length, p.c);
+  const bias = p.bias ? h.f32(n, p.bias) : 0;
+  const packed = h.f32(Math.max(1, k * panels * 8));
+  const scratch = h.f32(Math.max(1, h.k.f32_gemm_scratch_bytes(m, k) / 4));
+  h.k.f32_gemm_pack_b(b, p.ldb, p.transB ? 1 : 0, k, n, packed, 0, panels);
+  h.k.f32_gemm(
+    a,
+    p.lda,
+    p.transA ? 1 : 0,
+    packed,
+    c,
+    p.ldc,
+    m,
+    n,
+    k,
+    0,
+    m,
+    0,
+    n,
+    bias,
+    ACT_CODE[p.act],
+    p.beta,
+    scratch,
+  );
+  h.checkGuards();
+  return h.read(c, p.c.length);
+}
+
+/** Compares C against the reference; returns a failure message or undefined. */
+function check(h: KernelHarness, p: Problem, out: Float32Array): string | undefined {
+  const what = `${h.name}: ${describe(p)}`;
+  const z = gemmReference({ ...p, act: "none" });
+  const y = p.act === "none" ? z : gemmReference(p);
+  const dot = Tol.dot(p.k + 2);
+  const ulps = p.act === "sigmoid" || p.act === "tanh" ? Tol.ulps(3) : { rel: 0, abs: 0 };
+  for (let i = 0; i < p.m; i++) {
+    for (let j = 0; j < p.ldc; j++) {
+      const actual = out[i * p.ldc + j];
+      if (j >= p.n) {
+        if (!Object.is(actual, C_PAD)) {
+          return `${what}: padding C[${i}, ${j}] overwritten with ${actual}`;
+        }
+        continue;
+      }
+      const expected = y[i * p.n + j];
+      const bound = dot.abs + dot.rel * Math.abs(z[i * p.n + j]) + ulps.abs +
+        ulps.rel * Math.abs(expected);
+      const ok = Number.isNaN(expected)
+        ? Number.isNaN(actual)
+        : actual === expected || Math.abs(actual - expected) <= bound;
+      if (!ok) {
+        return `${what}: first mismatch at C[${i}, ${j}]: actual ${actual}, expected ${expected}, ` +
+          `|diff| ${Math.abs(actual - expected)} > bound ${bound}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The first index where `x` and `y` differ in bits, or -1. */
+function firstDiff(x: Float32Array, y: Float32Array): number {
+  const u = new Uint32Array(x.buffer), v = new Uint32Array(y.buffer);
+  return u.findIndex((bits, i) => bits !== v[i]);
+}
+
+/**
+ * Every case on every build: against the reference, bitwise against f32_gemm, and bitwise across
+ * a column split; collects failures and throws once listing the first few.
+ */
+function sweep(cases: Case[]): void {
+  const failures: string[] = [];
+  for (const h of harnesses) {
+    for (const cs of cases) {
+      const p = problem(cs);
+      try {
+        const out = runStream(h, p);
+        const message = check(h, p, out);
+        if (message) {
+          failures.push(message);
+          continue;
+        }
+        const at = firstDiff(out, runPacked(h, p));
+        if (at >= 0) failures.push(`${h.name}: ${describe(p)}: C[${at}] differs from f32_gemm's`);
+        const cuts = [0, Math.floor(p.n / 3), Math.floor(p.n / 3) + 1, p.n].filter((x, i, xs) =>
+          i === 0 || x > xs[i - 1]
+        );
+        const split = firstDiff(out, runStream(h, p, cuts));
+        if (split >= 0) {
+          failures.push(`${h.name}: ${describe(p)}: C[${split}] differs when split at ${cuts}`);
+        }
+      } catch (e) {
+        failures.push(`${h.name}: ${describe(p)}: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(
+      `${failures.length} of ${cases.length * harnesses.length} runs failed:\n  ` +
+        failures.slice(0, 5).join("\n  "),
+    );
+  }
+}
+
+const TRANSPOSES = [
+  { transA: false, transB: false, name: "" },
+  { transA: true, transB: false, name: " with transposed A" },
+  { transA: false, transB: true, name: " with transposed B" },
+  { transA: true, transB: true, name: " with transposed A and B" },
+];
+/** Around the 32-, 16-, 8- and 4-column tiles and the lane tail. */
+const N_EDGE = [1, 3, 4, 5, 7, 8, 9, 31, 32, 33, 63, 127, 257];
+/** Around the 4-step loops and the 64-step K block. */
+const K_EDGE = [0, 1, 3, 4, 5, 63, 64, 65, 130];
+
+for (const t of TRANSPOSES) {
+  Deno.test(`f32_gemm_stream() matches f64 reference and f32_gemm for m = 1..8${t.name}`, () => {
+    const cases: Case[] = [];
+    for (let m = 1; m <= 8; m++) {
+      for (const n of N_EDGE) cases.push({ m, n, k: 37, ...t, seed: 100 * m + n });
+      for (const k of K_EDGE) cases.push({ m, n: 37, k, ...t, seed: 100 * m + k + 50 });
+    }
+    sweep(cases);
+  });
+}
+
+Deno.test("f32_gemm_stream() matches f64 reference for every beta, bias and activation", () => {
+  const cases: Case[] = [];
+  for (const [m, n, k] of [[1, 45, 7], [3, 33, 70], [8, 9, 130]]) {
+    for (const act of ["none", "relu", "sigmoid", "tanh"] as const) {
+      for (const beta of [0, 1, 0.5]) {
+        for (const bias of [false, true]) {
+          cases.push({ m, n, k, beta, bias, act, transA: bias, transB: beta === 1 });
+        }
+      }
+    }
+  }
+  sweep(cases);
+});
+
+Deno.test("f32_gemm_stream() with k = 0 gives act(beta * C + bias)", () => {
+  const cases: Case[] = [];
+  for (const act of ["none", "relu", "sigmoid", "tanh"] as const) {
+    for (const beta of [0, 1, 0.5]) {
+      for (const bias of [false, true]) cases.push({ m: 3, n: 37, k: 0, beta, bias, act });
+    }
+  }
+  sweep(cases);
+});
+
+Deno.test("f32_gemm_stream() matches f64 reference with strided A, B and C", () => {
+  const cases: Case[] = [];
+  for (const t of TRANSPOSES) {
+    for (const [m, n, k] of [[1, 70, 37], [5, 33, 131], [8, 3, 9]]) {
+      cases.push({ m, n, k, ...t, pad: 3, beta: 0.5, bias: true });
+      cases.push({ m, n, k, ...t, pad: 8, act: "relu" });
+    }
+  }
+  sweep(cases);
+});
+
+Deno.test("f32_gemm_stream() matches f64 reference for 1x1024x1024 and 4x300x1000", () => {
+  sweep([
+    { m: 1, n: 1024, k: 1024, bias: true, act: "relu" },
+    { m: 1, n: 1024, k: 1024, transB: true, beta: 0.5 },
+    { m: 4, n: 300, k: 1000, transA: true, bias: true, act: "tanh" },
+    { m: 4, n: 300, k: 1000, transB: true, bias: true, act: "sigmoid" },
+  ]);
+});
+
+Deno.test("f32_gemm_stream() relu propagates NaN", () => {
+  sweep([{ m: 5, n: 41, k: 9, act: "relu", aValue: (i, p, v) => (i === 2 && p === 4 ? NaN : v) }]);
+});
+
+Deno.test("f32_gemm_stream() gives bitwise the same C whatever the column split", () => {
+  const failures: string[] = [];
+  for (const h of harnesses) {
+    for (const t of TRANSPOSES) {
+      const p = problem({ m: 7, n: 101, k: 150, beta: 0.5, bias: true, act: "sigmoid", ...t });
+      const whole = runStream(h, p);
+      for (const cols of [[0, 1, 5, 37, 64, 101], [0, 32, 64, 96, 101], [0, 100, 101]]) {
+        const at = firstDiff(whole, runStream(h, p, cols));
+        if (at >= 0) failures.push(`${h.name}: ${describe(p)}, cols ${cols}: C[${at}] differs`);
+      }
+    }
+  }
+  assertEquals(failures, []);
+});
+
+Deno.test("f32_gemm_stream() with m = 0 or an empty column range writes nothing", () => {
+  for (const h of harnesses) {
+    for (const [m, n, k] of [[0, 5, 3], [4, 0, 3], [0, 0, 0]]) {
+      const p = problem({ m, n, k });
+      assertEquals(Array.from(runStream(h, p)), Array.from(Float32Array.from(p.c)));
+    }
+    const p = problem({ m: 2, n: 9, k: 3 });
+    assertEquals(Array.from(runStream(h, p, [4, 4])), Array.from(Float32Array.from(p.c)));
+  }
+});
+
+Deno.test("f32_gemm_stream() debug build asserts its preconditions", () => {
+  const h = harnesses.find((x) => x.name === "debug")!;
+  h.reset();
+  const a = h.f32(16 * 16), b = h.f32(16 * 16), c = h.f32(16 * 16);
+  // colEnd <= n.
+  assertThrows(
+    () => h.k.f32_gemm_stream(a, 16, 0, b, 16, 0, c, 16, 4, 16, 16, 0, 17, 0, 0, 0),
+    Error,
+    "precondition",
+  );
+  // ldb >= k when transB.
+  assertThrows(
+    () => h.k.f32_gemm_stream(a, 16, 0, b, 8, 1, c, 16, 4, 16, 16, 0, 16, 0, 0, 0),
+    Error,
+    "precondition",
+  );
+  h.checkGuards();
+});
