@@ -133,3 +133,52 @@ export function checkOneOf<T extends string>(
   }
   return value as T;
 }
+
+/**
+ * Throws a TypeError when a call passed more positional arguments than `names` (an untyped JS
+ * call such as `gather(table, indices, 1)` would otherwise drop the extra ones silently).
+ * `args` is the callee's `arguments`.
+ */
+export function checkArity(args: ArrayLike<unknown>, names: readonly string[], fn: string): void {
+  if (args.length <= names.length) return;
+  const extra = Array.from(args).slice(names.length).map(fmtValue).join(", ");
+  const takes = names.length === 0
+    ? "no arguments"
+    : `at most ${names.length} argument${names.length === 1 ? "" : "s"} (${
+      names.map((n) => `"${n}"`).join(", ")
+    })`;
+  throw new TypeError(
+    `Cannot run ${fn}(): it takes ${takes}: got ${args.length}, the extra ${
+      args.length - names.length === 1 ? "one is" : "ones are"
+    } ${extra}`,
+  );
+}
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `known` (as Keras
+ * rejects unknown keyword arguments); returns it, or `{}` for undefined. A key whose value is
+ * `undefined` counts as absent, as a default parameter does.
+ */
+export function checkOptions(
+  options: unknown,
+  known: readonly string[],
+  fn: string,
+  arg = "options",
+): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be an object: got ${fmtValue(options)}`,
+    );
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !known.includes(key)) {
+      throw new TypeError(
+        `Cannot run ${fn}(): option "${key}" is not known: use one of ${
+          known.map((k) => `"${k}"`).join(", ")
+        }`,
+      );
+    }
+  }
+  return options as Record<string, unknown>;
+}

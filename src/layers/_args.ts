@@ -4,9 +4,18 @@
  *
  * @module
  */
-import { checkOneOf } from "../_check.ts";
+import { checkOneOf, checkOptions } from "../_check.ts";
 import { type ActivationName, checkActivation } from "./activations.ts";
 import { type Initializer, INITIALIZERS } from "./initializers.ts";
+
+/** Keys of {@linkcode KernelLayerArgs}, for the unknown-key check of `dense()` and `conv2d()`. */
+export const KERNEL_LAYER_KEYS = [
+  "activation",
+  "useBias",
+  "kernelInitializer",
+  "biasInitializer",
+  "kernelRegularizer",
+] as const;
 
 /** The arguments `dense()` and `conv2d()` share, as the user passes them. */
 export interface KernelLayerArgs {
@@ -33,6 +42,7 @@ export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelL
     checkOneOf(value ?? fallback, INITIALIZERS, arg, fn);
   const kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
   const biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
+  checkOptions(args.kernelRegularizer, ["l2"], fn, "kernelRegularizer");
   const l2 = args.kernelRegularizer?.l2 ?? 0;
   if (!Number.isFinite(l2) || l2 < 0) {
     throw new RangeError(

@@ -18,7 +18,7 @@ export class Activation extends Layer {
   readonly activation: ActivationName;
   /** @param args `activation` and the common layer arguments. */
   constructor(args: LayerArgs & { activation: ActivationName }) {
-    super(args, "activation");
+    super(args, "activation", ["activation"]);
     this.activation = checkActivation(args?.activation, "activation");
   }
   call(x: Tensor, _training = false): Tensor {
@@ -45,7 +45,7 @@ export class Dropout extends Layer {
   readonly #rng: Random | undefined;
   /** @param args `rate` in [0, 1), optional `seed`, and the common layer arguments. */
   constructor(args: LayerArgs & { rate: number; seed?: number }) {
-    super(args, "dropout");
+    super(args, "dropout", ["rate", "seed"]);
     const rate = args?.rate;
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
       throw new RangeError(`Cannot run dropout(): argument "rate" must be in [0, 1): got ${rate}`);
@@ -74,7 +74,7 @@ export class Flatten extends Layer {
   readonly className = "Flatten";
   /** @param args The common layer arguments. */
   constructor(args: LayerArgs = {}) {
-    super(args, "flatten");
+    super(args, "flatten", []);
   }
   override computeOutputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
@@ -91,7 +91,7 @@ export class Reshape extends Layer {
   readonly targetShape: number[];
   /** @param args `targetShape` and the common layer arguments. */
   constructor(args: LayerArgs & { targetShape: number[] }) {
-    super(args, "reshape");
+    super(args, "reshape", ["targetShape"]);
     const target = args?.targetShape;
     const valid = Array.isArray(target) &&
       target.every((d) => Number.isInteger(d) && (d >= 1 || d === -1)) &&

@@ -11,7 +11,7 @@ import { checkPadding } from "../ops/_geometry.ts";
 import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
 import { softmax } from "../ops/softmax.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkKernelLayerArgs, kernelLayerConfig } from "./_args.ts";
+import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
 import type { ActivationName } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
@@ -58,7 +58,14 @@ export class Conv2D extends Layer {
 
   /** @param args See `Conv2DArgs`. */
   constructor(args: Conv2DArgs) {
-    super(args, "conv2d");
+    super(args, "conv2d", [
+      "filters",
+      "kernelSize",
+      "strides",
+      "padding",
+      "dilationRate",
+      ...KERNEL_LAYER_KEYS,
+    ]);
     const fn = "conv2d";
     this.filters = checkPositiveInt(args?.filters, "filters", fn);
     this.kernelSize = checkPair(args.kernelSize, "kernelSize", fn);

@@ -9,7 +9,7 @@ import { matmul } from "../ops/matmul.ts";
 import { softmax } from "../ops/softmax.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkKernelLayerArgs, kernelLayerConfig } from "./_args.ts";
+import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
 import type { ActivationName } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
@@ -44,7 +44,7 @@ export class Dense extends Layer {
 
   /** @param args See `DenseArgs`. */
   constructor(args: DenseArgs) {
-    super(args, "dense");
+    super(args, "dense", ["units", ...KERNEL_LAYER_KEYS]);
     const fn = "dense";
     this.units = checkPositiveInt(args?.units, "units", fn);
     ({

@@ -31,7 +31,7 @@ export class Embedding extends Layer {
 
   /** @param args See `EmbeddingArgs`. */
   constructor(args: EmbeddingArgs) {
-    super(args, "embedding");
+    super(args, "embedding", ["inputDim", "outputDim", "initScale"]);
     this.inputDim = checkPositiveInt(args?.inputDim, "inputDim", "embedding");
     this.outputDim = checkPositiveInt(args?.outputDim, "outputDim", "embedding");
     const scale = args.initScale ?? 0.05;

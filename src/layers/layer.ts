@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkShape, checkTensor, fmtShape } from "../_check.ts";
+import { checkOptions, checkShape, checkTensor, fmtShape } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator, type Random } from "../random.ts";
 import { Tensor } from "../tensor.ts";
@@ -46,8 +46,13 @@ export abstract class Layer {
    *
    * @param args `name`, `inputShape`.
    * @param prefix Prefix of the default name `<prefix>_<n>`, and the function named in errors.
+   * @param keys The keys of `args` the subclass reads besides `name` and `inputShape`: when given,
+   *   any other key throws a TypeError (as Keras rejects unknown keyword arguments) instead of
+   *   being ignored.
+   * @param fn The factory named in that error (default `prefix`).
    */
-  constructor(args: LayerArgs, prefix: string) {
+  constructor(args: LayerArgs, prefix: string, keys?: readonly string[], fn: string = prefix) {
+    if (keys) checkOptions(args, [...keys, "name", "inputShape"], fn, "args");
     const n = (counters.get(prefix) ?? 0) + 1;
     counters.set(prefix, n);
     this.name = args.name ?? `${prefix}_${n}`;

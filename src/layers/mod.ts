@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { Activation, Dropout, Flatten, Reshape } from "./basic.ts";
 import { Conv2D, type Conv2DArgs } from "./conv2d.ts";
 import { Dense, type DenseArgs } from "./dense.ts";
@@ -59,6 +60,7 @@ export type { EmbeddingArgs };
  * ```
  */
 export function dense(args: DenseArgs): Dense {
+  checkArity(arguments, ["args"], "dense");
   return new Dense(args);
 }
 
@@ -86,6 +88,7 @@ export function dense(args: DenseArgs): Dense {
  * ```
  */
 export function conv2d(args: Conv2DArgs): Conv2D {
+  checkArity(arguments, ["args"], "conv2d");
   return new Conv2D(args);
 }
 
@@ -105,6 +108,7 @@ export function conv2d(args: Conv2DArgs): Conv2D {
  * ```
  */
 export function activation(args: LayerArgs & { activation: ActivationName }): Activation {
+  checkArity(arguments, ["args"], "activation");
   return new Activation(args);
 }
 
@@ -127,6 +131,7 @@ export function activation(args: LayerArgs & { activation: ActivationName }): Ac
  * ```
  */
 export function dropout(args: LayerArgs & { rate: number; seed?: number }): Dropout {
+  checkArity(arguments, ["args"], "dropout");
   return new Dropout(args);
 }
 
@@ -144,6 +149,7 @@ export function dropout(args: LayerArgs & { rate: number; seed?: number }): Drop
  * ```
  */
 export function flatten(args: LayerArgs = {}): Flatten {
+  checkArity(arguments, ["args"], "flatten");
   return new Flatten(args);
 }
 
@@ -162,6 +168,7 @@ export function flatten(args: LayerArgs = {}): Flatten {
  * ```
  */
 export function reshape(args: LayerArgs & { targetShape: number[] }): Reshape {
+  checkArity(arguments, ["args"], "reshape");
   return new Reshape(args);
 }
 
@@ -185,6 +192,7 @@ export function reshape(args: LayerArgs & { targetShape: number[] }): Reshape {
  * ```
  */
 export function maxPooling2d(args: Pooling2dArgs = {}): MaxPooling2D {
+  checkArity(arguments, ["args"], "maxPooling2d");
   return new MaxPooling2D(args);
 }
 
@@ -210,6 +218,7 @@ export function maxPooling2d(args: Pooling2dArgs = {}): MaxPooling2D {
  * ```
  */
 export function averagePooling2d(args: Pooling2dArgs = {}): AveragePooling2D {
+  checkArity(arguments, ["args"], "averagePooling2d");
   return new AveragePooling2D(args);
 }
 
@@ -235,6 +244,7 @@ export function averagePooling2d(args: Pooling2dArgs = {}): AveragePooling2D {
  * ```
  */
 export function simpleRNN(args: RecurrentArgs): SimpleRNN {
+  checkArity(arguments, ["args"], "simpleRNN");
   return new SimpleRNN(args);
 }
 
@@ -262,6 +272,7 @@ export function simpleRNN(args: RecurrentArgs): SimpleRNN {
  * ```
  */
 export function lstm(args: RecurrentArgs): LSTM {
+  checkArity(arguments, ["args"], "lstm");
   return new LSTM(args);
 }
 
@@ -285,6 +296,7 @@ export function lstm(args: RecurrentArgs): LSTM {
  * ```
  */
 export function gru(args: RecurrentArgs): GRU {
+  checkArity(arguments, ["args"], "gru");
   return new GRU(args);
 }
 
@@ -309,6 +321,7 @@ export function bidirectional(
   layer: WrappedLayer,
   args: Omit<BidirectionalArgs, "layer"> = {},
 ): Bidirectional {
+  checkArity(arguments, ["layer", "args"], "bidirectional");
   return new Bidirectional({ ...args, layer });
 }
 
@@ -329,6 +342,7 @@ export function bidirectional(
  * ```
  */
 export function timeDistributed(layer: WrappedLayer, args: LayerArgs = {}): TimeDistributed {
+  checkArity(arguments, ["layer", "args"], "timeDistributed");
   return new TimeDistributed({ ...args, layer });
 }
 
@@ -351,5 +365,6 @@ export function timeDistributed(layer: WrappedLayer, args: LayerArgs = {}): Time
  * ```
  */
 export function embedding(args: EmbeddingArgs): Embedding {
+  checkArity(arguments, ["args"], "embedding");
   return new Embedding(args);
 }

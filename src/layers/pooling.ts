@@ -29,7 +29,7 @@ abstract class Pooling2d extends Layer {
   readonly #fn: string;
 
   constructor(args: Pooling2dArgs, prefix: string, fn: string) {
-    super(args ?? {}, prefix);
+    super(args ?? {}, prefix, ["poolSize", "strides", "padding"], fn);
     this.#fn = fn;
     this.poolSize = checkPair(args?.poolSize ?? [2, 2], "poolSize", fn);
     this.strides = checkPair(args?.strides ?? this.poolSize, "strides", fn);

@@ -81,6 +81,23 @@ export function orthogonalValues(rows: number, cols: number, rng: Random): Float
   return out;
 }
 
+/** Keys of {@linkcode RecurrentArgs} every recurrent layer reads (LSTM and GRU add theirs). */
+const RECURRENT_KEYS = [
+  "units",
+  "activation",
+  "useBias",
+  "returnSequences",
+  "returnState",
+  "goBackwards",
+  "truncate",
+  "kernelInitializer",
+  "recurrentInitializer",
+  "biasInitializer",
+];
+
+/** The factory of each layer kind, named in the unknown-key error. */
+const FACTORIES: Record<string, string> = { simple_rnn: "simpleRNN", lstm: "lstm", gru: "gru" };
+
 function checkFixed(value: unknown, want: string, arg: string, fn: string): void {
   if (value !== undefined && value !== want) {
     throw new TypeError(
@@ -109,8 +126,9 @@ export abstract class RecurrentLayer extends Layer {
   #bias: Tensor | null = null;
 
   /** @param args See `RecurrentArgs`; `prefix` names the layer kind. */
-  constructor(args: RecurrentArgs, prefix: string, gated: boolean) {
-    super(args, prefix);
+  constructor(args: RecurrentArgs, prefix: string, gated: boolean, keys: readonly string[] = []) {
+    const own = gated ? ["recurrentActivation", ...keys] : keys;
+    super(args, prefix, [...RECURRENT_KEYS, ...own], FACTORIES[prefix] ?? prefix);
     const fn = prefix;
     this.units = checkPositiveInt(args?.units, "units", fn);
     if (gated) {
@@ -279,7 +297,7 @@ export class LSTM extends RecurrentLayer {
   readonly unitForgetBias: boolean;
   /** @param args See `RecurrentArgs`. */
   constructor(args: RecurrentArgs) {
-    super(args, "lstm", true);
+    super(args, "lstm", true, ["unitForgetBias"]);
     this.unitForgetBias = args.unitForgetBias ?? true;
   }
   protected get gates(): number {
@@ -301,7 +319,7 @@ export class GRU extends RecurrentLayer {
   readonly cell = "gru" as const;
   /** @param args See `RecurrentArgs`. */
   constructor(args: RecurrentArgs) {
-    super(args, "gru", true);
+    super(args, "gru", true, ["resetAfter"]);
     if (args.resetAfter !== undefined && args.resetAfter !== true) {
       throw new TypeError(
         `Cannot run gru(): argument "resetAfter" must be true (the fused kernel's layout): got ${

@@ -137,7 +137,10 @@ export class Bidirectional extends Wrapper {
         `Cannot run ${fn}(): argument "layer" must be a simpleRNN, lstm or gru layer: got ${layer.className}`,
       );
     }
-    super({ ...args, inputShape: args.inputShape ?? layer.inputShape }, "bidirectional");
+    super({ ...args, inputShape: args.inputShape ?? layer.inputShape }, "bidirectional", [
+      "layer",
+      "mergeMode",
+    ]);
     this.mergeMode = checkOneOf(args.mergeMode ?? "concat", MERGE_MODES, "mergeMode", fn);
     this.forwardLayer = layer;
     const config = layer.getConfig();
@@ -202,7 +205,7 @@ export class TimeDistributed extends Wrapper {
   /** @param args `layer` and the common layer arguments. */
   constructor(args: LayerArgs & { layer: WrappedLayer }) {
     const layer = unwrap(args?.layer, "timeDistributed");
-    super(args, "time_distributed");
+    super(args, "time_distributed", ["layer"], "timeDistributed");
     this.layer = layer;
   }
 

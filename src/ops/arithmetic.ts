@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import type { BinaryOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -94,6 +94,7 @@ function operand(x: Tensor | number, arg: string, fn: string): [Tensor, boolean]
  * ```
  */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
+  checkArity(arguments, ["a", "b"], "add");
   return binary("add", a, b);
 }
 
@@ -114,6 +115,7 @@ export function add(a: Tensor | number, b: Tensor | number): Tensor {
  * ```
  */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
+  checkArity(arguments, ["a", "b"], "sub");
   return binary("sub", a, b);
 }
 
@@ -134,6 +136,7 @@ export function sub(a: Tensor | number, b: Tensor | number): Tensor {
  * ```
  */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
+  checkArity(arguments, ["a", "b"], "mul");
   return binary("mul", a, b);
 }
 
@@ -154,6 +157,7 @@ export function mul(a: Tensor | number, b: Tensor | number): Tensor {
  * ```
  */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
+  checkArity(arguments, ["a", "b"], "div");
   return binary("div", a, b);
 }
 
@@ -174,5 +178,6 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
  * ```
  */
 export function equal(a: Tensor | number, b: Tensor | number): Tensor {
+  checkArity(arguments, ["a", "b"], "equal");
   return binary("equal", a, b);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtValue } from "../_check.ts";
+import { checkArity, checkTensor, fmtValue } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -39,6 +39,7 @@ function checkBound(value: unknown, arg: string): number {
  * ```
  */
 export function clipByValue(x: Tensor, lo: number, hi: number): Tensor {
+  checkArity(arguments, ["x", "lo", "hi"], "clipByValue");
   checkTensor(x, "x", "clipByValue");
   checkBound(lo, "lo");
   checkBound(hi, "hi");

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { checkOneOf, checkPair, checkRank, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import {
+  checkArity,
+  checkOneOf,
+  checkOptions,
+  checkPair,
+  checkRank,
+  checkTensor,
+  fmtShape,
+} from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import type { Activation, Conv2dGeometry } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
@@ -64,16 +72,13 @@ const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"]
  * ```
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
+  checkArity(arguments, ["x", "filter", "options"], "conv2d");
   const fn = "conv2d";
   checkTensor(x, "x", fn);
   checkTensor(filter, "filter", fn);
   checkRank(x, 4, "x", fn);
   checkRank(filter, 4, "filter", fn);
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot run ${fn}(): argument "options" must be an object: got ${fmtValue(options)}`,
-    );
-  }
+  checkOptions(options, ["strides", "padding", "dilations", "bias", "activation"], fn);
   const g = conv2dGeometry(
     x.shape,
     filter.shape,

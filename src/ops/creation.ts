@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkFinite, checkShape, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkFinite, checkShape, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { output } from "./_output.ts";
@@ -63,6 +63,7 @@ function inferShape(values: unknown, fn: string): number[] {
  * ```
  */
 export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+  checkArity(arguments, ["values", "shape"], "tensor");
   const fn = "tensor";
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -112,6 +113,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
  * ```
  */
 export function fill(shape: readonly number[], value: number): Tensor {
+  checkArity(arguments, ["shape", "value"], "fill");
   const dims = checkShape(shape, "shape", "fill");
   if (typeof value !== "number") checkFinite(value, "value", "fill");
   const t = output(dims);
@@ -134,6 +136,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
  * ```
  */
 export function zeros(shape: readonly number[]): Tensor {
+  checkArity(arguments, ["shape"], "zeros");
   return fill(checkShape(shape, "shape", "zeros"), 0);
 }
 
@@ -152,5 +155,6 @@ export function zeros(shape: readonly number[]): Tensor {
  * ```
  */
 export function ones(shape: readonly number[]): Tensor {
+  checkArity(arguments, ["shape"], "ones");
   return fill(checkShape(shape, "shape", "ones"), 1);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape } from "../_check.ts";
+import { checkArity, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { record } from "../autograd/tape.ts";
 import type { Tensor } from "../tensor.ts";
@@ -21,9 +21,11 @@ import { output } from "./_output.ts";
  *
  * @param table `[rows, cols]`.
  * @param indices Any shape of float32 integers in `[0, rows)`.
+ * @param axis 0 (the default, as in `tf.gather`): rows are gathered; no other axis is supported.
  * @returns `[...indices.shape, cols]`.
- * @throws {TypeError} When an argument is not a live tensor or `table` is not rank 2.
- * @throws {RangeError} When an index is fractional, negative, NaN or not below `rows`: thrown by
+ * @throws {TypeError} When an argument is not a live tensor, `table` is not rank 2, or more than
+ *   three arguments are passed.
+ * @throws {RangeError} When `axis` is not 0, or an index is fractional, negative, NaN or not below `rows`: thrown by
  * this call on the CPU backends; on WebGPU thrown instead by the first read after it (the message
  * gives the flat position of the first bad index of the first bad call since the previous read).
  *
@@ -37,10 +39,18 @@ import { output } from "./_output.ts";
  * assert.deepEqual([...y.dataSync()], [4, 5, 0, 1]);
  * ```
  */
-export function gather(table: Tensor, indices: Tensor): Tensor {
+export function gather(table: Tensor, indices: Tensor, axis = 0): Tensor {
   const fn = "gather";
+  checkArity(arguments, ["table", "indices", "axis"], fn);
   checkTensor(table, "table", fn);
   checkTensor(indices, "indices", fn);
+  if (axis !== 0) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "axis" must be 0, the only axis supported (rows of "table"): got ${
+        fmtValue(axis)
+      }`,
+    );
+  }
   if (table.rank !== 2) {
     throw new TypeError(
       `Cannot run ${fn}(): argument "table" must have rank 2 [rows, cols]: got rank ${table.rank} (shape ${

@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { checkOneOf, checkRank, checkTensor, fmtShape } from "../_check.ts";
+import {
+  checkArity,
+  checkOneOf,
+  checkOptions,
+  checkRank,
+  checkTensor,
+  fmtShape,
+} from "../_check.ts";
 import type { Activation } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -48,11 +55,13 @@ const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"]
  * ```
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkArity(arguments, ["a", "b", "options"], "matmul");
   const fn = "matmul";
   checkTensor(a, "a", fn);
   checkTensor(b, "b", fn);
   checkRank(a, 2, "a", fn);
   checkRank(b, 2, "b", fn);
+  checkOptions(options, ["transposeA", "transposeB", "bias", "activation"], fn);
   const transA = options.transposeA ?? false, transB = options.transposeB ?? false;
   const ka = transA ? a.shape[0] : a.shape[1];
   const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
+import { checkArity, checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 import { equal } from "./arithmetic.ts";
 import { tensor } from "./creation.ts";
@@ -56,5 +56,6 @@ export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: strin
  * ```
  */
 export function oneHot(indices: Tensor, depth: number): Tensor {
+  checkArity(arguments, ["indices", "depth"], "oneHot");
   return oneHotFor(indices, depth, "indices", "oneHot");
 }

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { checkPair, checkRank, checkTensor, fmtValue } from "../_check.ts";
+import {
+  checkArity,
+  checkOptions,
+  checkPair,
+  checkRank,
+  checkTensor,
+  fmtValue,
+} from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import type { Pool2dArgs } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
@@ -35,6 +42,7 @@ function prepare(x: Tensor, options: Pool2dOptions, fn: string): Pool2dArgs {
       }`,
     );
   }
+  checkOptions(options, ["poolSize", "strides", "padding"], fn);
   const pool = checkPair(options.poolSize, "poolSize", fn);
   const strides = checkPair(options.strides ?? pool, "strides", fn);
   const padding = checkPadding(options.padding ?? "valid", fn);
@@ -70,6 +78,7 @@ function outputShape(p: Pool2dArgs): number[] {
  * ```
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkArity(arguments, ["x", "options"], "maxPool2d");
   const p = prepare(x, options, "maxPool2d");
   const y = output(outputShape(p));
   if (y.size > 0) activeBackend().maxPool2d(x.storage, y.storage, p);
@@ -106,6 +115,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
  * ```
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkArity(arguments, ["x", "options"], "avgPool2d");
   const p = prepare(x, options, "avgPool2d");
   const y = output(outputShape(p));
   if (y.size > 0) activeBackend().avgPool2d(x.storage, y.storage, p);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkFinite, checkShape } from "../_check.ts";
+import { checkArity, checkFinite, checkOptions, checkShape } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
@@ -56,8 +56,10 @@ export function randomUniform(
   shape: readonly number[],
   options: RandomUniformOptions = {},
 ): Tensor {
+  checkArity(arguments, ["shape", "options"], "randomUniform");
   const fn = "randomUniform";
   const dims = checkShape(shape, "shape", fn);
+  checkOptions(options, ["minval", "maxval", "seed"], fn);
   const lo = checkFinite(options.minval ?? 0, "minval", fn);
   const hi = checkFinite(options.maxval ?? 1, "maxval", fn);
   if (lo > hi) {
@@ -95,8 +97,10 @@ export function randomUniform(
  * ```
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkArity(arguments, ["shape", "options"], "randomNormal");
   const fn = "randomNormal";
   const dims = checkShape(shape, "shape", fn);
+  checkOptions(options, ["mean", "stdDev", "seed"], fn);
   const mean = checkFinite(options.mean ?? 0, "mean", fn);
   const std = checkFinite(options.stdDev ?? 1, "stdDev", fn);
   if (std < 0) {

@@ -10,7 +10,14 @@
  *
  * @module
  */
-import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import {
+  checkArity,
+  checkOneOf,
+  checkOptions,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
 import type { Activation } from "../backend/backend.ts";
 import type { Tensor } from "../tensor.ts";
 import { type CellKind, GATES, runSequence, type SequenceResult } from "./_recurrent.ts";
@@ -41,6 +48,14 @@ export interface RecurrentOptions {
 }
 
 const ACTIVATIONS: readonly Activation[] = ["tanh", "relu", "sigmoid", "linear"];
+const OPTIONS = [
+  "bias",
+  "initialState",
+  "returnSequences",
+  "returnState",
+  "goBackwards",
+  "truncate",
+];
 
 function checkBool(value: unknown, arg: string, fn: string): boolean {
   if (value === undefined) return false;
@@ -198,6 +213,8 @@ export function lstm(
   recurrentKernel: Tensor,
   options: RecurrentOptions = {},
 ): SequenceResult {
+  checkArity(arguments, ["x", "kernel", "recurrentKernel", "options"], "lstm");
+  checkOptions(options, [...OPTIONS], "lstm");
   return sequenceOp("lstm", "lstm", x, kernel, recurrentKernel, options);
 }
 
@@ -231,6 +248,8 @@ export function gru(
   recurrentKernel: Tensor,
   options: RecurrentOptions = {},
 ): SequenceResult {
+  checkArity(arguments, ["x", "kernel", "recurrentKernel", "options"], "gru");
+  checkOptions(options, [...OPTIONS], "gru");
   return sequenceOp("gru", "gru", x, kernel, recurrentKernel, options);
 }
 
@@ -263,5 +282,7 @@ export function simpleRnn(
   recurrentKernel: Tensor,
   options: RecurrentOptions = {},
 ): SequenceResult {
+  checkArity(arguments, ["x", "kernel", "recurrentKernel", "options"], "simpleRnn");
+  checkOptions(options, [...OPTIONS, "activation"], "simpleRnn");
   return sequenceOp("simpleRnn", "simpleRnn", x, kernel, recurrentKernel, options);
 }

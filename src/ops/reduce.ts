@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkAxis, checkTensor, fmtValue } from "../_check.ts";
+import { checkArity, checkAxis, checkOptions, checkTensor, fmtValue } from "../_check.ts";
 import type { ReduceOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -13,7 +13,10 @@ import { add, equal, mul } from "./arithmetic.ts";
 import { fill } from "./creation.ts";
 import { reshape } from "./transform.ts";
 
-/** Options of `sum()`, `mean()` and `max()`. */
+/**
+ * Options of `sum()`, `mean()` and `max()`; TensorFlow.js's positional form (`max(x, axis, true)`)
+ * passes `keepDims` as a boolean instead.
+ */
 export interface ReduceOptions {
   /** Keep reduced axes as dimensions of size 1 (default false). */
   keepDims?: boolean;
@@ -49,6 +52,18 @@ function reduceAxis(op: ReduceOp, x: Tensor, axis: number, fn: string, mean: boo
     else backend.reduce(op, x.storage, y.storage, outer, len, inner, mean ? 1 / len : 1);
   }
   return y;
+}
+
+/** `keepDims` from an options object or TensorFlow.js's positional boolean. */
+function keepDimsOf(options: unknown, fn: string): boolean {
+  if (typeof options === "boolean") return options;
+  const keepDims = checkOptions(options, ["keepDims"], fn).keepDims ?? false;
+  if (typeof keepDims !== "boolean") {
+    throw new TypeError(
+      `Cannot run ${fn}(): option "keepDims" must be a boolean: got ${fmtValue(keepDims)}`,
+    );
+  }
+  return keepDims;
 }
 
 function reduce(
@@ -89,9 +104,10 @@ function reduce(
  *
  * @param x Any shape.
  * @param axis An axis, a list of axes, or undefined for all; negative axes count from the end.
- * @param options `keepDims`.
+ * @param options `keepDims`, or `keepDims` itself as a boolean (TensorFlow.js's positional form).
  * @returns The sums.
- * @throws {TypeError} When `x` is not a live tensor.
+ * @throws {TypeError} When `x` is not a live tensor, an option is unknown or `keepDims` is not a
+ *   boolean, or more than three arguments are passed.
  * @throws {RangeError} When an axis is out of range or repeated.
  *
  * @example
@@ -103,8 +119,13 @@ function reduce(
  * assert.deepEqual([...dn.sum(x).dataSync()], [21]);
  * ```
  */
-export function sum(x: Tensor, axis?: number | number[], options: ReduceOptions = {}): Tensor {
-  return reduce("sum", x, axis, options.keepDims ?? false, "sum");
+export function sum(
+  x: Tensor,
+  axis?: number | number[],
+  options: ReduceOptions | boolean = {},
+): Tensor {
+  checkArity(arguments, ["x", "axis", "options"], "sum");
+  return reduce("sum", x, axis, keepDimsOf(options, "sum"), "sum");
 }
 
 /**
@@ -112,9 +133,10 @@ export function sum(x: Tensor, axis?: number | number[], options: ReduceOptions 
  *
  * @param x Any shape.
  * @param axis An axis, a list of axes, or undefined for all; negative axes count from the end.
- * @param options `keepDims`.
+ * @param options `keepDims`, or `keepDims` itself as a boolean (TensorFlow.js's positional form).
  * @returns The means.
- * @throws {TypeError} When `x` is not a live tensor.
+ * @throws {TypeError} When `x` is not a live tensor, an option is unknown or `keepDims` is not a
+ *   boolean, or more than three arguments are passed.
  * @throws {RangeError} When an axis is out of range or repeated.
  *
  * @example
@@ -124,8 +146,13 @@ export function sum(x: Tensor, axis?: number | number[], options: ReduceOptions 
  * assert.deepEqual([...dn.mean(dn.tensor([[1, 2], [3, 4]]), 1).dataSync()], [1.5, 3.5]);
  * ```
  */
-export function mean(x: Tensor, axis?: number | number[], options: ReduceOptions = {}): Tensor {
-  return reduce("sum", x, axis, options.keepDims ?? false, "mean", true);
+export function mean(
+  x: Tensor,
+  axis?: number | number[],
+  options: ReduceOptions | boolean = {},
+): Tensor {
+  checkArity(arguments, ["x", "axis", "options"], "mean");
+  return reduce("sum", x, axis, keepDimsOf(options, "mean"), "mean", true);
 }
 
 /**
@@ -133,9 +160,10 @@ export function mean(x: Tensor, axis?: number | number[], options: ReduceOptions
  *
  * @param x Any shape.
  * @param axis An axis, a list of axes, or undefined for all; negative axes count from the end.
- * @param options `keepDims`.
+ * @param options `keepDims`, or `keepDims` itself as a boolean (TensorFlow.js's positional form).
  * @returns The maxima.
- * @throws {TypeError} When `x` is not a live tensor.
+ * @throws {TypeError} When `x` is not a live tensor, an option is unknown or `keepDims` is not a
+ *   boolean, or more than three arguments are passed.
  * @throws {RangeError} When an axis is out of range, repeated, or empty.
  *
  * @example
@@ -145,8 +173,13 @@ export function mean(x: Tensor, axis?: number | number[], options: ReduceOptions
  * assert.deepEqual([...dn.max(dn.tensor([[1, 5], [7, 2]]), -1).dataSync()], [5, 7]);
  * ```
  */
-export function max(x: Tensor, axis?: number | number[], options: ReduceOptions = {}): Tensor {
-  return reduce("max", x, axis, options.keepDims ?? false, "max");
+export function max(
+  x: Tensor,
+  axis?: number | number[],
+  options: ReduceOptions | boolean = {},
+): Tensor {
+  checkArity(arguments, ["x", "axis", "options"], "max");
+  return reduce("max", x, axis, keepDimsOf(options, "max"), "max");
 }
 
 /**
@@ -166,6 +199,7 @@ export function max(x: Tensor, axis?: number | number[], options: ReduceOptions 
  * ```
  */
 export function argMax(x: Tensor, axis = 0): Tensor {
+  checkArity(arguments, ["x", "axis"], "argMax");
   checkTensor(x, "x", "argMax");
   return reduce("argMax", x, checkAxis(axis, x.rank, "axis", "argMax"), false, "argMax");
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { output, view } from "./_output.ts";
@@ -27,6 +27,7 @@ import { record } from "../autograd/tape.ts";
  * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkArity(arguments, ["x", "shape"], "reshape");
   const fn = "reshape";
   checkTensor(x, "x", fn);
   if (!Array.isArray(shape)) {
@@ -74,6 +75,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * ```
  */
 export function transpose(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "transpose");
   checkTensor(x, "x", "transpose");
   if (x.rank !== 2) {
     throw new TypeError(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor } from "../_check.ts";
+import { checkArity, checkTensor } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import type { UnaryGradOp, UnaryOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
@@ -64,6 +64,7 @@ function unary(op: UnaryOp, x: Tensor): Tensor {
  * ```
  */
 export function relu(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "relu");
   return unary("relu", x);
 }
 
@@ -82,6 +83,7 @@ export function relu(x: Tensor): Tensor {
  * ```
  */
 export function sigmoid(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "sigmoid");
   return unary("sigmoid", x);
 }
 
@@ -100,6 +102,7 @@ export function sigmoid(x: Tensor): Tensor {
  * ```
  */
 export function tanh(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "tanh");
   return unary("tanh", x);
 }
 
@@ -118,6 +121,7 @@ export function tanh(x: Tensor): Tensor {
  * ```
  */
 export function exp(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "exp");
   return unary("exp", x);
 }
 
@@ -136,6 +140,7 @@ export function exp(x: Tensor): Tensor {
  * ```
  */
 export function log(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "log");
   return unary("log", x);
 }
 
@@ -154,6 +159,7 @@ export function log(x: Tensor): Tensor {
  * ```
  */
 export function neg(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "neg");
   return unary("neg", x);
 }
 
@@ -172,6 +178,7 @@ export function neg(x: Tensor): Tensor {
  * ```
  */
 export function sqrt(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "sqrt");
   return unary("sqrt", x);
 }
 
@@ -190,6 +197,7 @@ export function sqrt(x: Tensor): Tensor {
  * ```
  */
 export function square(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "square");
   return unary("square", x);
 }
 
@@ -208,5 +216,6 @@ export function square(x: Tensor): Tensor {
  * ```
  */
 export function abs(x: Tensor): Tensor {
+  checkArity(arguments, ["x"], "abs");
   return unary("abs", x);
 }

@@ -6,29 +6,7 @@
  */
 import { fmtValue } from "../_check.ts";
 
-/** Throws unless `options` is undefined or a plain object whose keys are all in `known`. */
-export function checkOptions(
-  options: unknown,
-  known: readonly string[],
-  fn: string,
-): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `Cannot run ${fn}(): argument "options" must be an object: got ${fmtValue(options)}`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(
-        `Cannot run ${fn}(): option "${key}" is not known: use one of ${
-          known.map((k) => `"${k}"`).join(", ")
-        }`,
-      );
-    }
-  }
-  return options as Record<string, unknown>;
-}
+export { checkOptions } from "../_check.ts";
 
 function isNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
