@@ -19,6 +19,7 @@
  *
  * @module
  */
+import process from "node:process";
 import * as dn from "../../mod.ts";
 import {
   bodyKind,
@@ -66,6 +67,8 @@ export interface Metrics {
   models: Record<ModelName, { requests: number; examples: number; batches: number }>;
   /** Answers by HTTP status. */
   responses: Record<string, number>;
+  /** User + system CPU seconds the serving process has used. */
+  cpuSeconds: number;
 }
 
 const FEATURES = 784;
@@ -202,7 +205,14 @@ export async function createHandler(options: HandlerOptions = {}): Promise<Infer
 
   function metrics(): Metrics {
     if (batchers) { for (const n of MODEL_NAMES) counts[n].batches = batchers[n].stats.batches; }
-    return { memory: dn.memory(), batching, models: structuredClone(counts), responses };
+    const { user, system } = process.cpuUsage();
+    return {
+      memory: dn.memory(),
+      batching,
+      models: structuredClone(counts),
+      responses,
+      cpuSeconds: (user + system) / 1e6,
+    };
   }
 
   async function route(req: Request): Promise<Response> {

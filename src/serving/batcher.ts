@@ -249,7 +249,7 @@ export class Batcher {
         );
       }
     }
-    const values = Float32Array.from(sample);
+    const values = new Float32Array(sample);
     this.#checkValues(values);
     return values;
   }
