@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkOptions, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 
 /** Throws unless `yTrue` and `yPred` are live tensors of the same, non-empty shape. */
@@ -52,13 +52,7 @@ export function checkRankAtLeast1(y: Tensor, fn: string): void {
 
 /** Reads the `fromLogits` option, checking its type. */
 export function fromLogitsOption(options: unknown, fn: string): boolean {
-  if (options === undefined) return false;
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `Cannot run ${fn}(): argument "options" must be an object: got ${fmtValue(options)}`,
-    );
-  }
-  const fromLogits = (options as { fromLogits?: unknown }).fromLogits ?? false;
+  const fromLogits = checkOptions(options, ["fromLogits"], fn).fromLogits ?? false;
   if (typeof fromLogits !== "boolean") {
     throw new TypeError(
       `Cannot run ${fn}(): option "fromLogits" must be a boolean: got ${fmtValue(fromLogits)}`,

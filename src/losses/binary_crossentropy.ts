@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
@@ -67,6 +68,7 @@ export function binaryCrossentropy(
   yPred: Tensor,
   options: CrossentropyOptions = {},
 ): Tensor {
+  checkArity(arguments, ["yTrue", "yPred", "options"], "binaryCrossentropy");
   const fn = "binaryCrossentropy";
   checkPair(yTrue, yPred, fn);
   const fromLogits = fromLogitsOption(options, fn);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkPair, checkRankAtLeast1, fromLogitsOption } from "./_check.ts";
@@ -37,6 +38,7 @@ export function categoricalCrossentropy(
   yPred: Tensor,
   options: CrossentropyOptions = {},
 ): Tensor {
+  checkArity(arguments, ["yTrue", "yPred", "options"], "categoricalCrossentropy");
   const fn = "categoricalCrossentropy";
   checkPair(yTrue, yPred, fn);
   checkRankAtLeast1(yPred, fn);

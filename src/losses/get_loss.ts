@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkOneOf } from "../_check.ts";
+import { checkArity, checkOneOf } from "../_check.ts";
 import { binaryCrossentropy } from "./binary_crossentropy.ts";
 import { categoricalCrossentropy } from "./categorical_crossentropy.ts";
 import { meanSquaredError } from "./mean_squared_error.ts";
@@ -42,6 +42,7 @@ const LOSSES: Readonly<Record<string, LossFunction>> = {
  * ```
  */
 export function getLoss(identifier: string | LossFunction): LossFunction {
+  checkArity(arguments, ["identifier"], "getLoss");
   return resolveLoss(identifier, "identifier", "getLoss");
 }
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 import { tidy } from "../scope.ts";
 import { sub } from "../ops/arithmetic.ts";
@@ -29,6 +30,7 @@ import { checkPair } from "./_check.ts";
  * ```
  */
 export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkArity(arguments, ["yTrue", "yPred"], "meanSquaredError");
   checkPair(yTrue, yPred, "meanSquaredError");
   return tidy(() => mean(square(sub(yPred, yTrue))));
 }

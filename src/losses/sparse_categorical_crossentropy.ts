@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { oneHotFor } from "../ops/one_hot.ts";
@@ -40,6 +41,7 @@ export function sparseCategoricalCrossentropy(
   yPred: Tensor,
   options: CrossentropyOptions = {},
 ): Tensor {
+  checkArity(arguments, ["yTrue", "yPred", "options"], "sparseCategoricalCrossentropy");
   const fn = "sparseCategoricalCrossentropy";
   checkSparsePair(yTrue, yPred, fn);
   const fromLogits = fromLogitsOption(options, fn);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtValue } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { equal, sub } from "../ops/arithmetic.ts";
@@ -41,9 +41,10 @@ export function binaryAccuracy(
   yPred: Tensor,
   options: BinaryAccuracyOptions = {},
 ): Tensor {
+  checkArity(arguments, ["yTrue", "yPred", "options"], "binaryAccuracy");
   const fn = "binaryAccuracy";
   checkPair(yTrue, yPred, fn);
-  const threshold = options?.threshold ?? 0.5;
+  const threshold = checkOptions(options, ["threshold"], fn).threshold ?? 0.5;
   if (typeof threshold !== "number" || Number.isNaN(threshold)) {
     throw new TypeError(
       `Cannot run ${fn}(): option "threshold" must be a number: got ${fmtValue(threshold)}`,
@@ -79,5 +80,6 @@ export function binaryAccuracy(
  * ```
  */
 export function accuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkArity(arguments, ["yTrue", "yPred"], "accuracy");
   return binaryAccuracy(yTrue, yPred);
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { equal } from "../ops/arithmetic.ts";
@@ -29,6 +30,7 @@ import { checkPair, checkRankAtLeast1 } from "../losses/_check.ts";
  * ```
  */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkArity(arguments, ["yTrue", "yPred"], "categoricalAccuracy");
   const fn = "categoricalAccuracy";
   checkPair(yTrue, yPred, fn);
   checkRankAtLeast1(yPred, fn);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkOneOf } from "../_check.ts";
+import { checkArity, checkOneOf } from "../_check.ts";
 import { categoricalCrossentropy } from "../losses/categorical_crossentropy.ts";
 import { resolveLoss } from "../losses/get_loss.ts";
 import { meanSquaredError } from "../losses/mean_squared_error.ts";
@@ -57,6 +57,7 @@ export function getMetric(
   identifier: string | MetricFunction,
   loss?: string | LossFunction,
 ): MetricFunction {
+  checkArity(arguments, ["identifier", "loss"], "getMetric");
   if (typeof identifier === "function") return identifier;
   const names = [...ACCURACY, ...Object.keys(METRICS)];
   const name = checkOneOf(identifier, names, "identifier", "getMetric");

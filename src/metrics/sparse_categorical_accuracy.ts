@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { equal } from "../ops/arithmetic.ts";
@@ -32,6 +33,7 @@ import { checkSparsePair } from "../losses/_check.ts";
  * ```
  */
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkArity(arguments, ["yTrue", "yPred"], "sparseCategoricalAccuracy");
   const fn = "sparseCategoricalAccuracy";
   checkSparsePair(yTrue, yPred, fn);
   return tidy(() => {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { checkOptions, positive, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -100,5 +101,6 @@ export class Adam extends Optimizer {
  * ```
  */
 export function adam(options: AdamOptions = {}): Adam {
+  checkArity(arguments, ["options"], "adam");
   return new Adam(options);
 }

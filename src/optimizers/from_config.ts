@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtValue } from "../_check.ts";
 import { Adam } from "./adam.ts";
 import type { Optimizer } from "./optimizer.ts";
 import { RMSprop } from "./rmsprop.ts";
@@ -44,6 +44,8 @@ const CLASSES: Record<string, new (options: Record<string, unknown>) => Optimize
  * ```
  */
 export function fromConfig(config: SerializedConfig): Optimizer {
+  checkArity(arguments, ["config"], "fromConfig");
+  checkOptions(config, ["className", "config"], "fromConfig", "config");
   const Class = Object.hasOwn(CLASSES, config?.className) ? CLASSES[config.className] : null;
   if (!Class) {
     throw new TypeError(

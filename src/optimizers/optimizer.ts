@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import type { Backend, BroadcastPlan, Storage } from "../backend/backend.ts";
 import { Tensor } from "../tensor.ts";
 import { positive } from "./_validate.ts";
@@ -146,6 +146,7 @@ export abstract class Optimizer {
    */
   applyGradients(weights: readonly Tensor[], grads: readonly Tensor[]): void {
     const fn = `${this.className}.applyGradients`;
+    checkArity(arguments, ["weights", "grads"], fn);
     this.#check(weights, grads, fn);
     const lr = this.learningRate;
     if (!Number.isFinite(lr) || lr < 0) {
@@ -187,6 +188,7 @@ export abstract class Optimizer {
    * ```
    */
   getConfig(): SerializedConfig {
+    checkArity(arguments, [], `${this.className}.getConfig`);
     const lr = this.#learningRate;
     const config: Record<string, unknown> = {
       learningRate: typeof lr === "number" ? lr : lr.getConfig(),
@@ -213,6 +215,7 @@ export abstract class Optimizer {
    * ```
    */
   dispose(): void {
+    checkArity(arguments, [], `${this.className}.dispose`);
     for (const slots of this.#slots.values()) for (const s of slots) s.dispose();
     this.#slots.clear();
     this.#scratch?.dispose();

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { checkOptions, positive, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -89,5 +90,6 @@ export class RMSprop extends Optimizer {
  * ```
  */
 export function rmsprop(options: RmspropOptions = {}): RMSprop {
+  checkArity(arguments, ["options"], "rmsprop");
   return new RMSprop(options);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkArity, fmtValue } from "../_check.ts";
 import { boolean, checkOptions, nonNegative, positive, unit } from "./_validate.ts";
 
 /** A saved schedule or optimizer: the class name and its hyperparameters (JSON-able). */
@@ -106,6 +106,7 @@ function required(options: Record<string, unknown>, key: string, fn: string): un
  * ```
  */
 export function exponentialDecay(options: ExponentialDecayOptions): LearningRateSchedule {
+  checkArity(arguments, ["options"], "exponentialDecay");
   const fn = "exponentialDecay";
   const o = checkOptions(
     options ?? {},
@@ -157,6 +158,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): LearningRate
  * ```
  */
 export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
+  checkArity(arguments, ["options"], "stepDecay");
   const fn = "stepDecay";
   const o = checkOptions(options ?? {}, ["initialLearningRate", "boundaries", "values"], fn);
   const initialLearningRate = nonNegative(
@@ -223,6 +225,7 @@ function numberArray(value: unknown, arg: string, fn: string): number[] {
  * ```
  */
 export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
+  checkArity(arguments, ["options"], "cosineDecay");
   const fn = "cosineDecay";
   const o = checkOptions(options ?? {}, ["initialLearningRate", "decaySteps", "alpha"], fn);
   const initialLearningRate = nonNegative(
@@ -263,6 +266,8 @@ const FACTORIES: Record<string, (options: never) => LearningRateSchedule> = {
  * ```
  */
 export function scheduleFromConfig(config: SerializedConfig): LearningRateSchedule {
+  checkArity(arguments, ["config"], "scheduleFromConfig");
+  checkOptions(config, ["className", "config"], "scheduleFromConfig", "config");
   const factory = Object.hasOwn(FACTORIES, config?.className) ? FACTORIES[config.className] : null;
   if (!factory) {
     throw new TypeError(

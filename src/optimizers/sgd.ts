@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "../_check.ts";
 import { boolean, checkOptions, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -90,5 +91,6 @@ export class SGD extends Optimizer {
  * ```
  */
 export function sgd(options: SgdOptions = {}): SGD {
+  checkArity(arguments, ["options"], "sgd");
   return new SGD(options);
 }
