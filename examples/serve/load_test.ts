@@ -4,14 +4,19 @@
  * digits, each with its own seeded noise) from `--clients` concurrent clients to each model, checks
  * every answer against the output computed here with the same embedded models (any status but 200,
  * any value off by more than 1e-5 or another argmax is a wrong answer), and prints p50/p99
- * latency, throughput and the server's `dn.memory()` after each round.
+ * latency, throughput, CPU time per request of the server and of this client process, and the
+ * server's `dn.memory()` after each round.
  *
  *   deno run --allow-net --allow-run --allow-read examples/serve/load_test.ts
- *     [--requests 5000] [--clients 200] [--rounds 5] [--format binary|json] [--backend auto]
- *     [--in-process]
+ *     [--requests 5000] [--clients 200] [--rounds 5] [--format binary|json] [--backend wasm]
+ *     [--client raw|fetch] [--in-process]
  *
- * With `--in-process` the handler is served from this process (clients and server then share one
- * thread, so the numbers are lower). Exits 1 on any wrong answer.
+ * The clients speak HTTP/1.1 over one keep-alive connection each (`--client raw`, as wrk or oha
+ * do), which costs far less CPU per request than `fetch` (`--client fetch`), so that on a small
+ * machine the client is not what limits the throughput. The server runs the single-thread wasm
+ * backend by default: on a machine with few cores the thread pool's workers compete with the
+ * clients. With `--in-process` the handler is served from this process (clients and server then
+ * share one thread). Exits 1 on any wrong answer.
  */
 import process from "node:process";
 import * as dn from "../../mod.ts";
@@ -28,7 +33,7 @@ const REQUESTS = Number(flag("requests", "5000"));
 const CLIENTS = Number(flag("clients", "200"));
 const ROUNDS = Number(flag("rounds", "5"));
 const FORMAT = flag("format", "binary") as "binary" | "json";
-const BACKEND = flag("backend", "auto");
+const BACKEND = flag("backend", "wasm");
 const IN_PROCESS = Deno.args.includes("--in-process");
 const CLIENT = flag("client", "raw") as "raw" | "fetch";
 
