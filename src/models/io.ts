@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fmtShape, fmtValue } from "../_check.ts";
+import { checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { withoutDraws } from "../layers/initializers.ts";
@@ -14,7 +14,6 @@ import type { Layer } from "../layers/layer.ts";
 import type { CompileArgs } from "./compile.ts";
 import type { SerializedConfig } from "../optimizers/schedules.ts";
 import { fromConfig as optimizerFromConfig } from "../optimizers/from_config.ts";
-import { checkOptions } from "../optimizers/_validate.ts";
 import { Sequential } from "./sequential.ts";
 
 const FORMAT = "dendrite.sequential";

@@ -6,9 +6,15 @@
  *
  * @module
  */
-import { checkFinite, checkPositiveInt, checkShape, fmtShape, fmtValue } from "../_check.ts";
+import {
+  checkFinite,
+  checkOptions,
+  checkPositiveInt,
+  checkShape,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
 import { tensor } from "../ops/creation.ts";
-import { checkOptions } from "../optimizers/_validate.ts";
 import { tidy } from "../scope.ts";
 import { Tensor } from "../tensor.ts";
 
