@@ -1,9 +1,9 @@
 /**
- * Training callbacks (Keras / TensorFlow.js shape) and `earlyStopping`.
+ * Training callbacks (Keras / TensorFlow.js shape): `earlyStopping`, `terminateOnNaN`.
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkArity, checkOneOf, checkOptions, fmtValue } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Sequential } from "./sequential.ts";
 
@@ -65,6 +65,7 @@ class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingOptions) {
     const fn = "earlyStopping";
+    checkOptions(options, ["monitor", "minDelta", "patience", "mode", "restoreBestWeights"], fn);
     this.#monitor = options.monitor ?? "val_loss";
     this.#minDelta = Math.abs(options.minDelta ?? 0);
     this.#patience = options.patience ?? 0;
@@ -75,7 +76,7 @@ class EarlyStopping implements Callback {
         }`,
       );
     }
-    const mode = options.mode ?? "auto";
+    const mode = checkOneOf(options.mode ?? "auto", ["auto", "min", "max"], "mode", fn);
     const max = mode === "max" || (mode === "auto" && /acc/.test(this.#monitor));
     this.#sign = max ? -1 : 1;
     this.#restore = options.restoreBestWeights ?? false;
@@ -140,5 +141,50 @@ class EarlyStopping implements Callback {
  * ```
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
+  checkArity(arguments, ["options"], "earlyStopping");
   return new EarlyStopping(options);
+}
+
+class TerminateOnNaN implements Callback {
+  #model: Sequential | null = null;
+
+  setModel(model: Sequential): void {
+    this.#model = model;
+  }
+
+  onBatchEnd(_batch: number, logs: Logs): void {
+    const loss = logs.loss;
+    if (loss !== undefined && !Number.isFinite(loss) && this.#model) {
+      this.#model.stopTraining = true;
+    }
+  }
+}
+
+/**
+ * Stops training right after the batch whose loss is NaN or infinite (Keras `TerminateOnNaN`):
+ * `fit()` ends that epoch with the batches run so far, calls `onEpochEnd` and `onTrainEnd`, and
+ * returns. The weights are left as that batch's update made them (non-finite, most likely).
+ *
+ * @returns A callback for `fit({ callbacks })`.
+ * @throws {TypeError} When an argument is passed.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const model = dn.sequential([dn.layers.dense({ units: 1, inputShape: [1] })]);
+ * model.compile({ optimizer: dn.optimizers.sgd({ learningRate: 1e30 }), loss: "mse" });
+ * const x = dn.tensor([[1e20], [2e20], [3e20], [4e20]]);
+ * const history = await model.fit(x, x, {
+ *   epochs: 5,
+ *   batchSize: 1,
+ *   verbose: 0,
+ *   callbacks: [dn.callbacks.terminateOnNaN()],
+ * });
+ * assert.equal(history.epoch.length, 1);
+ * ```
+ */
+export function terminateOnNaN(): Callback {
+  checkArity(arguments, [], "terminateOnNaN");
+  return new TerminateOnNaN();
 }

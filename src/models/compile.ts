@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkOptions, fmtValue } from "../_check.ts";
 import type { ActivationName } from "../layers/activations.ts";
 import type { Layer } from "../layers/layer.ts";
 import * as losses from "../losses/mod.ts";
@@ -49,6 +49,7 @@ export function compileArgs(args: CompileArgs, layers: readonly Layer[]): Compil
       `Cannot run ${fn}(): argument "args" must be an object: got ${fmtValue(args)}`,
     );
   }
+  checkOptions(args, ["optimizer", "loss", "metrics"], fn, "args");
   const optimizer = typeof args.optimizer === "string"
     ? optimizerByName(args.optimizer, fn)
     : args.optimizer;
@@ -62,6 +63,13 @@ export function compileArgs(args: CompileArgs, layers: readonly Layer[]): Compil
   const loss = losses.getLoss(args.loss);
   const lossName = typeof args.loss === "string" ? args.loss : null;
   const metricList = args.metrics ?? [];
+  if (!Array.isArray(metricList)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "metrics" must be an array of names or functions: got ${
+        fmtValue(metricList)
+      }`,
+    );
+  }
   return {
     optimizer,
     lossName,

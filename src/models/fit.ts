@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkPositiveInt } from "../_check.ts";
+import { checkOptions, checkPositiveInt } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { output } from "../ops/_output.ts";
 import { generator } from "../random.ts";
@@ -56,10 +56,21 @@ function gatherRows(x: Tensor, indices: Uint32Array, start: number, count: numbe
   return y;
 }
 
-function checkOptions(
+const FIT_OPTIONS = [
+  "epochs",
+  "batchSize",
+  "shuffle",
+  "validationSplit",
+  "validationData",
+  "callbacks",
+  "verbose",
+];
+
+function fitOptions(
   options: FitOptions,
   fn: string,
 ): Required<Pick<FitOptions, "epochs" | "verbose">> {
+  checkOptions(options, FIT_OPTIONS, fn);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) {
     throw new RangeError(
@@ -81,6 +92,17 @@ function checkOptions(
   return { epochs, verbose };
 }
 
+/**
+ * Warns that training produced a non-finite loss at `where` (once per `fit()` call; the caller
+ * keeps the flag): the weights are then most likely non-finite too, and every later batch of
+ * the call would only repeat it.
+ */
+export function warnNonFinite(fn: string, loss: number, where: string): void {
+  console.warn(
+    `${fn}(): the loss is ${loss} at ${where}; the weights are most likely no longer finite and metrics are reported as NaN while the loss is NaN: lower the learning rate or check the data for NaN/Infinity, and pass dn.callbacks.terminateOnNaN() to stop at the first such batch`,
+  );
+}
+
 /** Trains `model` on `x`, `y`; see `Sequential.fit`. */
 export async function fit(
   model: Sequential,
@@ -92,7 +114,7 @@ export async function fit(
   const compiled = model.compiled;
   if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
   checkXY(x, y, fn);
-  const { epochs, verbose } = checkOptions(options, fn);
+  const { epochs, verbose } = fitOptions(options, fn);
   const batchSize = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
   const callbacks = options.callbacks === undefined ? [] : [options.callbacks].flat();
   const total = x.shape[0];
@@ -119,6 +141,7 @@ export async function fit(
   const order = Uint32Array.from({ length: trainCount }, (_, i) => i);
   const rng = generator();
   model.stopTraining = false;
+  let warned = false;
   for (const cb of callbacks) {
     cb.setModel?.(model);
     cb.setParams?.({ epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount });
@@ -136,7 +159,8 @@ export async function fit(
       const batches = Math.ceil(trainCount / batchSize);
       const sums = new Array<number>(names.length).fill(0);
       const started = performance.now();
-      for (let b = 0; b < batches; b++) {
+      let seen = 0;
+      for (let b = 0; b < batches && !model.stopTraining; b++) {
         const start = b * batchSize, count = Math.min(batchSize, trainCount - start);
         const r = await readBatch(tidy(() =>
           trainStep(
@@ -147,11 +171,17 @@ export async function fit(
           )
         ));
         [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
+        seen += count;
+        if (!Number.isFinite(r.loss) && !warned) {
+          warned = true;
+          warnNonFinite(fn, r.loss, `epoch ${epoch}, batch ${b}`);
+        }
         const logs: Logs = { batch: b, size: count, loss: r.loss };
         compiled.metricNames.forEach((n, i) => (logs[n] = r.metrics[i]));
         for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
       }
-      const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / trainCount]));
+      if (seen === 0) break; // stopped by onEpochBegin: no batch ran, nothing to log
+      const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / seen]));
       if (validation) {
         (await evaluate(model, validation[0], validation[1], batchSize)).forEach((
           v,

@@ -4,14 +4,21 @@
  *
  * @module
  */
-import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
+import {
+  checkArity,
+  checkOptions,
+  checkPositiveInt,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
-import type { Layer } from "../layers/layer.ts";
+import { Layer } from "../layers/layer.ts";
 import { output } from "../ops/_output.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
-import { fit, type FitOptions, type History } from "./fit.ts";
+import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { readBatch, trainStep } from "./step.ts";
 import { modelToBytes } from "./io.ts";
@@ -26,16 +33,29 @@ export class Sequential {
    * @internal
    */
   compiled: Compiled | null = null;
-  /** Set to true (by a callback) to stop `fit()` after the current epoch. */
+  /**
+   * Set to true (by a callback) to stop `fit()`: from `onBatchEnd` right after that batch (the
+   * epoch ends with the batches run so far), from `onEpochEnd` after that epoch.
+   */
   stopTraining = false;
+  /** Whether `trainOnBatch()` has warned about a non-finite loss (once per model). */
+  #warnedNonFinite = false;
 
   /**
    * Creates a model from a list of layers (or an empty one to `add()` to).
    *
    * @param layers The layers, first to last; the first needs `inputShape`.
+   * @throws {TypeError} When `layers` is not an array of layers (the message names the position).
    */
   constructor(layers: readonly Layer[] = []) {
-    for (const layer of layers) this.add(layer);
+    const fn = "sequential";
+    checkArity(arguments, ["layers"], fn);
+    if (!Array.isArray(layers)) {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "layers" must be an array of layers: got ${fmtValue(layers)}`,
+      );
+    }
+    layers.forEach((layer, i) => this.#add(layer, `layers[${i}]`, fn));
   }
 
   /** The layers, first to last. */
@@ -43,10 +63,29 @@ export class Sequential {
     return this.#layers;
   }
 
-  /** Appends a layer. */
+  /**
+   * Appends a layer.
+   *
+   * @param layer A layer (`dn.layers.*`) not yet in the model.
+   * @throws {TypeError} When `layer` is not a layer.
+   * @throws {RangeError} When `layer` is already in the model.
+   */
   add(layer: Layer): void {
+    checkArity(arguments, ["layer"], "add");
+    this.#add(layer, "layer", "add");
+  }
+
+  #add(layer: unknown, arg: string, fn: string): void {
+    if (!(layer instanceof Layer)) {
+      const what = typeof layer === "function"
+        ? `the function ${layer.name || "(anonymous)"}`
+        : fmtValue(layer);
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "${arg}" must be a layer (e.g. dn.layers.dense({ units: 8 })): got ${what}`,
+      );
+    }
     if (this.#layers.includes(layer)) {
-      throw new RangeError(`Cannot run add(): layer "${layer.name}" is already in the model`);
+      throw new RangeError(`Cannot run ${fn}(): layer "${layer.name}" is already in the model`);
     }
     this.#layers.push(layer);
   }
@@ -103,6 +142,7 @@ export class Sequential {
    * @throws {TypeError} When a name is unknown.
    */
   compile(args: CompileArgs): void {
+    checkArity(arguments, ["args"], "compile");
     this.build();
     this.compiled?.optimizer.dispose();
     this.compiled = compileArgs(args, this.#layers);
@@ -119,6 +159,11 @@ export class Sequential {
    * @throws {RangeError} When shapes or options are invalid.
    */
   fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    try {
+      checkArity(arguments, ["x", "y", "options"], "fit");
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return fit(this, x, y, options);
   }
 
@@ -133,14 +178,18 @@ export class Sequential {
    */
   trainOnBatch(x: Tensor, y: Tensor): Promise<number[]> {
     const fn = "trainOnBatch";
+    checkArity(arguments, ["x", "y"], fn);
     const compiled = this.compiled;
     if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
     checkXY(x, y, fn);
     this.#checkInput(x, "x", fn);
-    return readBatch(tidy(() => trainStep(this, compiled, x, y))).then((r) => [
-      r.loss,
-      ...r.metrics,
-    ]);
+    return readBatch(tidy(() => trainStep(this, compiled, x, y))).then((r) => {
+      if (!Number.isFinite(r.loss) && !this.#warnedNonFinite) {
+        this.#warnedNonFinite = true;
+        warnNonFinite(fn, r.loss, "this batch (warned once per model)");
+      }
+      return [r.loss, ...r.metrics];
+    });
   }
 
   /**
@@ -153,7 +202,14 @@ export class Sequential {
    *   TensorFlow.js, so that GPU backends can read the values).
    */
   evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Promise<number[]> {
-    return evaluate(this, x, y, options.batchSize ?? 32);
+    let batchSize;
+    try {
+      checkArity(arguments, ["x", "y", "options"], "evaluate");
+      batchSize = checkOptions(options, ["batchSize"], "evaluate").batchSize ?? 32;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return evaluate(this, x, y, batchSize as number);
   }
 
   /**
@@ -165,6 +221,8 @@ export class Sequential {
    */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     const fn = "predict";
+    checkArity(arguments, ["x", "options"], fn);
+    checkOptions(options, ["batchSize"], fn);
     this.#checkInput(x, "x", fn);
     const outShape = this.build();
     const n = x.shape[0];
@@ -188,6 +246,7 @@ export class Sequential {
    * @returns The table.
    */
   summary(print = true): string {
+    checkArity(arguments, ["print"], "summary");
     let shape = this.inputShape;
     this.build();
     const rows = this.#layers.map((layer) => {
@@ -210,12 +269,14 @@ export class Sequential {
 
   /** Copies of all weights, layer by layer (Keras order); the caller disposes them. */
   getWeights(): Tensor[] {
+    checkArity(arguments, [], "getWeights");
     this.build();
     return this.#layers.flatMap((l) => l.getWeights());
   }
 
   /** Overwrites all weights, layer by layer (same count and shapes as `getWeights()`). */
   setWeights(weights: readonly Tensor[]): void {
+    checkArity(arguments, ["weights"], "setWeights");
     this.build();
     const expected = this.#layers.reduce((n, l) => n + l.weights.length, 0);
     if (!Array.isArray(weights) || weights.length !== expected) {
@@ -234,6 +295,7 @@ export class Sequential {
 
   /** The model as one safetensors file: weights, topology and training config. */
   toBytes(): Uint8Array {
+    checkArity(arguments, [], "toBytes");
     return modelToBytes(this);
   }
 
@@ -243,11 +305,13 @@ export class Sequential {
    * @param path File path.
    */
   async save(path: string | URL): Promise<void> {
+    checkArity(arguments, ["path"], "save");
     await Deno.writeFile(path, this.toBytes());
   }
 
   /** Frees the weights and the optimizer state. */
   dispose(): void {
+    checkArity(arguments, [], "dispose");
     for (const layer of this.#layers) layer.dispose();
     this.compiled?.optimizer.dispose();
   }
@@ -278,6 +342,8 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
  *
  * @param layers The layers, first to last; the first needs `inputShape`.
  * @returns The model.
+ * @throws {TypeError} When `layers` is not an array of layers (the message names the position),
+ *   or more than one argument is passed.
  *
  * @example
  * ```ts
@@ -294,5 +360,6 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
  * ```
  */
 export function sequential(layers: readonly Layer[] = []): Sequential {
+  checkArity(arguments, ["layers"], "sequential");
   return new Sequential(layers);
 }

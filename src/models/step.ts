@@ -71,11 +71,16 @@ function packResult(loss: Tensor, metrics: Tensor[]): Tensor {
   return packed;
 }
 
-/** Reads and disposes a tensor made by `trainStep` or `evalStep`. */
+/**
+ * Reads and disposes a tensor made by `trainStep` or `evalStep`. A NaN loss makes every metric
+ * NaN: predictions that gave it are NaN too, and an accuracy counted over them (NaN compares
+ * unequal to every label) would be a number that means nothing.
+ */
 export async function readBatch(packed: Tensor): Promise<BatchResult> {
   const values = await packed.data();
   packed.dispose();
-  return { loss: values[0], metrics: Array.from(values.subarray(1)) };
+  const metrics = Array.from(values.subarray(1));
+  return { loss: values[0], metrics: Number.isNaN(values[0]) ? metrics.map(() => NaN) : metrics };
 }
 
 /**
