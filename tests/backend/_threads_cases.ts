@@ -109,6 +109,60 @@ add({
     }),
 });
 
+// Small-m GEMM (the streaming kernel: m = 1 with B stored k x n, or a B too large to pack once):
+// column splits around the 32-column pieces.
+for (
+  const [n, k, activation, beta] of [[257, 33, "relu", 0], [1000, 70, "sigmoid", 0.5]] as const
+) {
+  add({
+    name: `gemm 1x${n}x${k} NN ${activation} bias beta=${beta} (stream)`,
+    method: "gemm",
+    data: [rand(k), rand(k * n), rand(n), rand(n)],
+    run: (b, [a, bb, c, bias]) =>
+      b.gemm({ a, b: bb, c, m: 1, n, k, transA: false, transB: false, bias, activation, beta }),
+  });
+}
+add({
+  name: "gemm 1x4100x300 NN (stream, columns)",
+  method: "gemm",
+  large: true,
+  data: [rand(300), rand(300 * 4100), zeros(4100)],
+  run: (b, [a, bb, c]) =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m: 1,
+      n: 4100,
+      k: 300,
+      transA: false,
+      transB: false,
+      bias: null,
+      activation: "linear",
+      beta: 0,
+    }),
+});
+add({
+  name: "gemm 3x2050x4100 TT tanh bias (stream: B over the packing cache)",
+  method: "gemm",
+  large: true,
+  data: [rand(4100 * 3), rand(2050 * 4100), zeros(3 * 2050), rand(2050)],
+  run: (b, [a, bb, c, bias]) =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m: 3,
+      n: 2050,
+      k: 4100,
+      transA: true,
+      transB: true,
+      bias,
+      activation: "tanh",
+      beta: 0,
+    }),
+});
+
 // Elementwise.
 const SIZES = [1, 17, 1000, 4099];
 for (

@@ -55,15 +55,30 @@ const GEMMS: [number, number, number][] = [
   [65, 3, 17],
   [33, 65, 33],
   [1, 65, 3],
+  // Small m (the small-m program): columns around its 4-column invocations, m up to 8.
+  [2, 9, 7],
+  [5, 33, 20],
+  [8, 7, 3],
+  [1, 130, 33],
 ];
 
-/** The GEMM programs of a backend: both WebGPU variants (tiled and blocked), else the one. */
+/**
+ * The GEMM programs of a backend: the WebGPU variants (tiled and blocked with the small-m program
+ * off, then the small-m program for m <= 8), else the one.
+ */
 function gemmVariants(b: Backend): [string, () => void][] {
   if (!(b instanceof WebGpuBackend)) return [["", () => {}]];
-  const initial = b.gemmVariant;
-  return (["tiled", "blocked"] as const).map((v) => [` (${v})`, () => (b.gemmVariant = v)]).concat(
-    [["", () => (b.gemmVariant = initial)]],
-  ) as [string, () => void][];
+  const initial = b.gemmVariant, smallM = b.gemmSmallM;
+  const select = (v: "tiled" | "blocked", rows: number) => () => {
+    b.gemmVariant = v;
+    b.gemmSmallM = rows;
+  };
+  return [
+    [" (tiled)", select("tiled", 0)],
+    [" (blocked)", select("blocked", 0)],
+    [" (small-m)", select(initial, smallM)],
+    ["", select(initial, smallM)],
+  ];
 }
 
 for (const { name: backendName, backend: b } of backends) {

@@ -4,7 +4,7 @@
  * release (plain, shared, portable) and debug builds (STYLE C8-C10).
  *
  * Shapes: m = 1..8 (row groups of 4, 2, 1), n straddling the 32-, 16- and 8-column tiles, the
- * 4-column tile and the lane tail, k straddling the 4-step loops and the 64-step K block. Every
+ * 4-column tile and the lane tail, k straddling the 4-step loops and the 16- and 256-step K blocks. Every
  * buffer sits between NaN-payload guards, checked after every call; padding of strided A, B and C
  * holds NaN or a sentinel, so reading it poisons the result and writing it is caught.
  *
@@ -244,8 +244,8 @@ const TRANSPOSES = [
 ];
 /** Around the 32-, 16-, 8- and 4-column tiles and the lane tail. */
 const N_EDGE = [1, 3, 4, 5, 7, 8, 9, 31, 32, 33, 63, 127, 257];
-/** Around the 4-step loops and the 64-step K block. */
-const K_EDGE = [0, 1, 3, 4, 5, 63, 64, 65, 130];
+/** Around the 4-step loops and the 16- and 256-step K blocks. */
+const K_EDGE = [0, 1, 3, 4, 5, 15, 16, 17, 33, 255, 256, 257];
 
 for (const t of TRANSPOSES) {
   Deno.test(`f32_gemm_stream() matches f64 reference and f32_gemm for m = 1..8${t.name}`, () => {

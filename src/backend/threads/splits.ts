@@ -50,8 +50,13 @@ export const MIN_ELEMENTWISE = 32768;
 export const MIN_TRANSCENDENTAL = 2048;
 /** GEMM multiply-adds per thread. */
 export const MIN_GEMM = 1 << 18;
-/** Streaming (small-m) GEMM multiply-adds per thread. */
-export const MIN_GEMM_STREAM = 1 << 18;
+/**
+ * Streaming (small-m) GEMM multiply-adds per thread. Measured at m = 1 (1 vs 2 threads, p20 of
+ * interleaved calls, 2-core VM with other work running): 512 x 512 1.06, 1024 x 512 0.96, 1024^2
+ * 1.20, 4096^2 0.93 (B read from memory: one thread already takes most of the bandwidth the VM
+ * gives); below 512 x 512 0.65-0.88.
+ */
+export const MIN_GEMM_STREAM = 1 << 19;
 /** Floats packed per thread by f32_gemm_pack_b. */
 export const MIN_PACK = 65536;
 /** Convolution multiply-adds per thread. */
@@ -156,9 +161,31 @@ const gemm: Split = {
 /**
  * f32_gemm_stream(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, colBegin, colEnd, bias, act,
  * beta): by column ranges starting at multiples of 32 (whole 1 x 32 tiles; any cut gives the same
- * bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread.
+ * bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread, one piece
+ * per thread: each piece streams its part of every row of B, and shorter parts (4 pieces per
+ * thread) measured slower (1 x 1024^2 on 2 threads: 0.93x one thread against 1.20x; 4096^2: 0.73x
+ * against 0.93x).
  */
-const gemmStream = byRange(11, (a) => a[8] * Math.max(1, a[10]), MIN_GEMM_STREAM, 32);
+const gemmStream: Split = {
+  work: (a) => (a[12] - a[11]) * a[8] * Math.max(1, a[10]),
+  plan(args, threads, scale) {
+    const blocks = Math.ceil((args[12] - args[11]) / 32);
+    const t = Math.min(
+      threads,
+      Math.floor(gemmStream.work(args) / (MIN_GEMM_STREAM * scale)),
+      blocks,
+    );
+    if (t < 2) return null;
+    const pieces: number[][] = [];
+    for (let p = 0; p < t; p++) {
+      const copy = args.slice();
+      copy[11] = args[11] + 32 * Math.floor((p * blocks) / t);
+      copy[12] = Math.min(args[12], args[11] + 32 * Math.floor(((p + 1) * blocks) / t));
+      pieces.push(copy);
+    }
+    return { threads: t, pieces };
+  },
+};
 
 /** Conv kernels: geometry from argument `g` (batch, inH, inW, inC, outH, outW, outC, fh, fw). */
 const convItem = (g: number) => (a: Args) =>

@@ -103,6 +103,26 @@ const packedBs: PackedB[] = [];
 const PACKED_B_ENTRIES = 8;
 const PACKED_B_BYTES = 32 << 20;
 
+/**
+ * Whether an m x n x k product takes the streaming kernel (f32_gemm_stream, op(B) read unpacked)
+ * instead of packing B for f32_gemm. Measured on a 2-core AMD EPYC VM (kernels alone, p20 of
+ * interleaved calls, ms): B stored k x n at m = 1 always (1 x 1024^2: 0.084 against 0.16 with the
+ * packing cached and 0.28 packing it; 1 x 4096^2: 2.6-3.1 against 2.8-4.1 cached and 9.0 packing:
+ * the packed kernel computes 4 rows for one); otherwise, up to m = 8, only where the packing
+ * would not fit the cache and so would be redone on every call (4 x 4096^2: 6.2 against 9.0
+ * packing, 2.9 cached; 8 x 4096^2: 14 against 16 and 7.6; B stored n x k, 1 x 4096^2: 9.1 against
+ * 11.2 and 3.8). With the packing cached, f32_gemm's 4 x 8 and 6 x 8 tiles beat the streaming
+ * 2 x 16 and 4 x 8 tiles at m >= 2 (2 x 4096^2: 3.5 against 4.5) and the transposing tiles
+ * everywhere. Both kernels give the same bits (assembly/gemm_stream.ts), so the choice changes
+ * only the speed.
+ */
+function streamGemm(m: number, n: number, k: number, transB: boolean): boolean {
+  if (m > STREAM_MAX_M) return false;
+  return (m === 1 && !transB) || Math.max(1, k * Math.ceil(n / 8) * 8) * 4 > PACKED_B_BYTES;
+}
+/** Rows up to which f32_gemm_stream may run. */
+const STREAM_MAX_M = 8;
+
 /** Frees the cached packings whose B overlaps the bytes `[begin, end)`. */
 function dropPackedB(begin: number, end: number): void {
   for (let i = packedBs.length - 1; i >= 0; i--) {
@@ -256,6 +276,31 @@ export class WasmBackend implements Backend {
     if (m === 0 || n === 0) return;
     // a, c and bias first: ptr() may drop (and free) a packing they overlap.
     const a = ptr(p.a), c = ptr(p.c), bias = p.bias ? ptr(p.bias) : 0;
+    if (streamGemm(m, n, k, p.transB)) {
+      const b = addr(p.b);
+      // The kernel reads B while it writes C: only a C apart from B may take it.
+      if (c + m * n * 4 <= b || b + k * n * 4 <= c) {
+        this.#k.f32_gemm_stream(
+          a,
+          p.transA ? m : k,
+          p.transA ? 1 : 0,
+          b,
+          p.transB ? k : n,
+          p.transB ? 1 : 0,
+          c,
+          n,
+          m,
+          n,
+          k,
+          0,
+          n,
+          bias,
+          ACT_CODE[p.activation],
+          p.beta,
+        );
+        return;
+      }
+    }
     const scratch = this.#gemmScratch(m, k);
     const packed = this.#packB(p.b, p.transB, k, n);
     try {

@@ -74,7 +74,7 @@ import {
 } from "./programs/conv.ts";
 import { f32GatherRows, f32ScatterAddRows } from "./programs/gather.ts";
 import { f32DropoutMask } from "./programs/random.ts";
-import { f32GemmBlocked, f32GemmTiled } from "./programs/gemm.ts";
+import { f32GemmBlocked, f32GemmSmallM, f32GemmTiled, SMALL_M_ROWS } from "./programs/gemm.ts";
 import { f32Pool2dNhwc, f32Pool2dNhwcBwd } from "./programs/pool.ts";
 import {
   f32GruGatesBwd,
@@ -136,6 +136,11 @@ export class WebGpuBackend implements Backend {
    * hardware ones; settable so that the tests run both on llvmpipe.
    */
   gemmVariant: "tiled" | "blocked";
+  /**
+   * Products with at most this many rows run the small-m GEMM (f32GemmSmallM: one invocation per
+   * 4 columns walking k) whatever `gemmVariant` says; 0 turns it off (tests); at most 8.
+   */
+  gemmSmallM: number = SMALL_M_ROWS;
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #recorded = 0;
@@ -285,7 +290,11 @@ export class WebGpuBackend implements Backend {
     const { m, n, k } = p;
     if (m === 0 || n === 0) return;
     this.#run(
-      this.gemmVariant === "blocked" ? f32GemmBlocked : f32GemmTiled,
+      m <= this.gemmSmallM
+        ? f32GemmSmallM
+        : this.gemmVariant === "blocked"
+        ? f32GemmBlocked
+        : f32GemmTiled,
       { transA: p.transA, transB: p.transB, m, n },
       [p.a, p.b, p.bias, p.c],
       {

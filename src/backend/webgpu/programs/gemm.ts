@@ -120,3 +120,50 @@ export const f32GemmBlocked: WgslProgram<
     }
   }`,
 };
+
+/** Rows the small-m GEMM keeps accumulators for (its callers send m <= this). */
+export const SMALL_M_ROWS = 8;
+
+/**
+ * The GEMM for m <= 8 (batch-1 inference), after assembly/gemm_stream.ts: each invocation owns 4
+ * columns of c for every row and walks k once, reading one 4-column vector of op(b) per step
+ * (columns past n alias the last one) and one value of op(a) per row, so b is read exactly once
+ * in all, with no workgroup memory and no barrier; 64 invocations per workgroup along n. (The
+ * tiled and blocked tiles span 16 resp. 4 rows, mostly idle at m = 1.) Each output sums its k
+ * products in order 0..k-1, like the other variants. Tested on llvmpipe for correctness only.
+ */
+export const f32GemmSmallM: WgslProgram<
+  { transA: boolean; transB: boolean; m: number; n: number }
+> = {
+  key: ({ transA, transB }) => `f32_gemm_small_m_${transA ? "t" : "n"}${transB ? "t" : "n"}`,
+  bindings: f32GemmTiled.bindings,
+  uniforms: f32GemmTiled.uniforms,
+  workgroupSize: (): Vec3 => [64, 1, 1],
+  dispatch: ({ n }, wg) => [Math.ceil(n / (4 * wg[0])), 1, 1],
+  helpers: () => WGSL_ACT,
+  body: ({ transA, transB }) => /* wgsl */ `
+  let c0 = gid.x * 4u;
+  if (c0 >= u.n) { return; }
+  let cb = vec4<u32>(c0, min(c0 + 1u, u.n - 1u), min(c0 + 2u, u.n - 1u), min(c0 + 3u, u.n - 1u));
+  var acc: array<vec4<f32>, ${SMALL_M_ROWS}>;
+  for (var p = 0u; p < u.k; p = p + 1u) {
+    let bv = vec4<f32>(${
+    [0, 1, 2, 3].map((i) => `b[${transB ? `cb[${i}] * u.k + p` : `p * u.n + cb[${i}]`}]`).join(", ")
+  });
+    for (var i = 0u; i < u.m; i = i + 1u) {
+      acc[i] = acc[i] + a[${transA ? "p * u.m + i" : "i * u.k + p"}] * bv;
+    }
+  }
+  for (var i = 0u; i < u.m; i = i + 1u) {
+    for (var j = 0u; j < 4u; j = j + 1u) {
+      let col = c0 + j;
+      if (col < u.n) {
+        let at = i * u.n + col;
+        var v = acc[i][j];
+        if (u.beta != 0.0) { v = v + u.beta * c[at]; }
+        if (u.hasBias != 0u) { v = v + bias[col]; }
+        c[at] = act_f32(v, u.act);
+      }
+    }
+  }`,
+};
