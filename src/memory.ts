@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkArity } from "./_check.ts";
 import { activeBackend } from "./backend/select.ts";
 import { tensorMemory } from "./tensor.ts";
 
@@ -33,5 +34,6 @@ export interface MemoryInfo {
  * ```
  */
 export function memory(): MemoryInfo {
+  checkArity(arguments, [], "memory");
   return { ...tensorMemory(), wasmBytes: activeBackend().memoryBytes() };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkFinite } from "./_check.ts";
+import { checkArity, checkFinite } from "./_check.ts";
 
 /** A seeded stream of random numbers. */
 export class Random {
@@ -80,6 +80,7 @@ let global = new Random(0);
  * ```
  */
 export function setSeed(seed: number): void {
+  checkArity(arguments, ["seed"], "setSeed");
   global = new Random(checkFinite(seed, "seed", "setSeed"));
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtValue } from "../_check.ts";
 import { setOpsBackend } from "../tensor.ts";
 import type { Backend, BackendName } from "./backend.ts";
 import { relaxedSimdSupported, sharedMemorySupported } from "./wasm/module.ts";
@@ -127,8 +127,8 @@ async function retire(next: Backend): Promise<void> {
  * @param options `backend`: `"auto"` (default), `"wasm"`, `"threads"` or `"webgpu"`; `threads`:
  * how many threads compute (`"auto"`, the default, is one per core).
  * @returns The active backend and why it was chosen.
- * @throws {TypeError} When `backend` is not one of the names above, or `threads` is not a whole
- * number >= 1 or `"auto"`.
+ * @throws {TypeError} When `backend` is not one of the names above, `threads` is not a whole
+ * number >= 1 or `"auto"`, an option is unknown, or more than one argument is passed.
  * @throws {BackendUnavailableError} When the requested backend cannot run here.
  *
  * @example
@@ -140,6 +140,12 @@ async function retire(next: Backend): Promise<void> {
  * ```
  */
 export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
+  try {
+    checkArity(arguments, ["options"], "ready");
+    checkOptions(options, ["backend", "threads"], "ready");
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const request = options.backend ?? "auto";
   if (!REQUESTS.includes(request)) {
     return Promise.reject(

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkOptions, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
 import { withoutDraws } from "../layers/initializers.ts";
@@ -180,6 +180,7 @@ export async function loadModel(
   source: string | URL | Uint8Array,
   options: LoadModelOptions = {},
 ): Promise<Sequential> {
+  checkArity(arguments, ["source", "options"], "loadModel");
   const o = checkOptions(options, ["signal", "timeoutMs"], "loadModel");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     fail(TypeError, `option "signal" must be an AbortSignal: got ${fmtValue(o.signal)}`);

@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { checkFinite, checkPositiveInt, checkRank, checkTensor, fmtShape } from "../_check.ts";
+import {
+  checkArity,
+  checkFinite,
+  checkOptions,
+  checkPositiveInt,
+  checkRank,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
 import { tensor } from "../ops/creation.ts";
 import type { Tensor } from "../tensor.ts";
 
@@ -38,6 +47,7 @@ export class Perceptron {
    * @param inputDim Number of features.
    */
   constructor(inputDim: number) {
+    checkArity(arguments, ["inputDim"], "perceptron");
     this.inputDim = checkPositiveInt(inputDim, "inputDim", "perceptron");
     this.#w = new Float64Array(inputDim);
   }
@@ -86,8 +96,17 @@ export class Perceptron {
    */
   fit(x: Tensor, y: Tensor, options: PerceptronFitOptions = {}): PerceptronHistory {
     const fn = "Perceptron.fit";
+    checkArity(arguments, ["x", "y", "options"], fn);
+    checkOptions(options, ["epochs", "learningRate"], fn);
     const { xs, ys, n } = this.#read(x, y, fn);
     const epochs = options.epochs ?? 100;
+    if (!Number.isInteger(epochs) || epochs < 0) {
+      throw new RangeError(
+        `Cannot run ${fn}(): option "epochs" must be a non-negative integer: got ${
+          fmtValue(epochs)
+        }`,
+      );
+    }
     const lr = checkFinite(options.learningRate ?? 1, "learningRate", fn);
     const errors: number[] = [];
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -114,6 +133,7 @@ export class Perceptron {
    * @returns `[samples]` of 0/1.
    */
   predict(x: Tensor): Tensor {
+    checkArity(arguments, ["x"], "Perceptron.predict");
     const { xs, n } = this.#read(x, null, "Perceptron.predict");
     return tensor(Float32Array.from({ length: n }, (_, i) => this.#output(xs, i)), [n]);
   }
@@ -142,5 +162,6 @@ export class Perceptron {
  * ```
  */
 export function perceptron(inputDim: number): Perceptron {
+  checkArity(arguments, ["inputDim"], "perceptron");
   return new Perceptron(inputDim);
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  checkArity,
   checkFinite,
   checkOptions,
   checkPositiveInt,
@@ -115,6 +116,11 @@ export class Batcher {
    *   infinity; or whatever `model.predict` threw, for every call of its batch.
    */
   predict(sample: Float32Array | readonly number[] | Tensor): Promise<Float32Array> {
+    try {
+      checkArity(arguments, ["sample"], FN);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     if (this.#closed) {
       return Promise.reject(new TypeError(`Cannot run ${FN}(): the batcher is closed`));
     }
@@ -145,6 +151,7 @@ export class Batcher {
    * @throws {TypeError} When an option is unknown.
    */
   async close(options: BatcherCloseOptions = {}): Promise<void> {
+    checkArity(arguments, ["options"], "close");
     const o = checkOptions(options, ["drain"], "close");
     this.#closed = true;
     clearTimeout(this.#timer);
@@ -306,6 +313,7 @@ export class Batcher {
  */
 export function batcher(model: BatchModel, options: BatcherOptions = {}): Batcher {
   const fn = "batcher";
+  checkArity(arguments, ["model", "options"], fn);
   const o = checkOptions(options, ["maxBatchSize", "maxQueueDelayMs", "inputShape"], fn);
   if (model === null || typeof model !== "object" || typeof model.predict !== "function") {
     throw new TypeError(
