@@ -156,9 +156,14 @@ export class Tensor {
   }
 }
 
-/** Live tensor count and the float32 bytes of their distinct storages. */
-export function tensorMemory(): { numTensors: number; numBytes: number } {
+/**
+ * Live tensor count and the float32 bytes of their distinct storages (with `backend`: the bytes
+ * of the storages on that backend only).
+ */
+export function tensorMemory(backend?: Backend): { numTensors: number; numBytes: number } {
   let numBytes = 0;
-  for (const s of liveStorages) numBytes += s.storage.size * 4;
+  for (const s of liveStorages) {
+    if (!backend || s.backend === backend) numBytes += s.storage.size * 4;
+  }
   return { numTensors: liveTensors, numBytes };
 }

@@ -28,7 +28,7 @@ function binary(op: BinaryOp, a: Tensor | number, b: Tensor | number): Tensor {
         } must collapse to at most 4 alternating broadcast dimensions: got more`,
       );
     }
-    const y = output(shape);
+    const y = output(shape, fn);
     if (y.size > 0) activeBackend().binary(op, ta.storage, tb.storage, y.storage, plan);
     return record(y, [ta, tb], (dy, [sa, sb]) => {
       const [ga, gb] = BACKWARD[op](dy, sa, sb);

@@ -48,7 +48,7 @@ export function clipByValue(x: Tensor, lo: number, hi: number): Tensor {
       `Cannot run clipByValue(): argument "lo" must not exceed "hi": got ${lo} and ${hi}`,
     );
   }
-  const y = output(x.shape);
+  const y = output(x.shape, "clipByValue");
   if (y.size > 0) activeBackend().clip(x.storage, y.storage, y.size, lo, hi);
   // Where the clip left x unchanged (lo <= x <= hi), y equals x and dy passes; NaN equals nothing.
   return record(y, [x], (dy, [x, y]) => [mul(dy, equal(y, x))], [x, y]);

@@ -99,7 +99,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       );
     }
   }
-  const y = output([g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const y = output([g.batch, g.outHeight, g.outWidth, g.outChannels], fn);
   if (y.size > 0) {
     activeBackend().conv2d({
       ...g,

@@ -92,7 +92,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
       }: got ${flat.length}`,
     );
   }
-  const t = output(dims);
+  const t = output(dims, fn);
   activeBackend().write(t.storage, flat instanceof Float32Array ? flat : Float32Array.from(flat));
   return t;
 }
@@ -114,9 +114,14 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
  */
 export function fill(shape: readonly number[], value: number): Tensor {
   checkArity(arguments, ["shape", "value"], "fill");
-  const dims = checkShape(shape, "shape", "fill");
-  if (typeof value !== "number") checkFinite(value, "value", "fill");
-  const t = output(dims);
+  return filled(shape, value, "fill");
+}
+
+/** `fill()` named `fn` in its errors (`zeros`, `ones`). */
+function filled(shape: readonly number[], value: number, fn: string): Tensor {
+  const dims = checkShape(shape, "shape", fn);
+  if (typeof value !== "number") checkFinite(value, "value", fn);
+  const t = output(dims, fn);
   activeBackend().fill(t.storage, value, t.size);
   return t;
 }
@@ -137,7 +142,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
  */
 export function zeros(shape: readonly number[]): Tensor {
   checkArity(arguments, ["shape"], "zeros");
-  return fill(checkShape(shape, "shape", "zeros"), 0);
+  return filled(shape, 0, "zeros");
 }
 
 /**
@@ -156,5 +161,5 @@ export function zeros(shape: readonly number[]): Tensor {
  */
 export function ones(shape: readonly number[]): Tensor {
   checkArity(arguments, ["shape"], "ones");
-  return fill(checkShape(shape, "shape", "ones"), 1);
+  return filled(shape, 1, "ones");
 }

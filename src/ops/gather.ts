@@ -62,7 +62,7 @@ export function gather(table: Tensor, indices: Tensor, axis = 0): Tensor {
   // Where reads are asynchronous (WebGPU) the gather kernel checks the indices on the device.
   if (indices.backend.supports("readSync")) checkIndices(indices, rows, fn);
   const n = indices.size;
-  const y = output([...indices.shape, cols]);
+  const y = output([...indices.shape, cols], fn);
   const be = activeBackend();
   if (y.size > 0) be.gatherRows(table.storage, indices.storage, y.storage, rows, cols, n);
   return record(y, [table], (dy, [idx]) => {

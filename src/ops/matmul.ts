@@ -118,7 +118,7 @@ function gemm(
   const m = transA ? a.shape[1] : a.shape[0];
   const k = transA ? a.shape[0] : a.shape[1];
   const n = transB ? b.shape[0] : b.shape[1];
-  const c = output([m, n]);
+  const c = output([m, n], "matmul");
   activeBackend().gemm({
     a: a.storage,
     b: b.storage,

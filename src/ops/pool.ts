@@ -80,7 +80,7 @@ function outputShape(p: Pool2dArgs): number[] {
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   checkArity(arguments, ["x", "options"], "maxPool2d");
   const p = prepare(x, options, "maxPool2d");
-  const y = output(outputShape(p));
+  const y = output(outputShape(p), "maxPool2d");
   if (y.size > 0) activeBackend().maxPool2d(x.storage, y.storage, p);
   return record(y, [x], (dy, [x, y]) => {
     const dx = output(x.shape);
@@ -117,7 +117,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   checkArity(arguments, ["x", "options"], "avgPool2d");
   const p = prepare(x, options, "avgPool2d");
-  const y = output(outputShape(p));
+  const y = output(outputShape(p), "avgPool2d");
   if (y.size > 0) activeBackend().avgPool2d(x.storage, y.storage, p);
   return record(y, [x], (dy) => {
     const dx = output(x.shape);

@@ -7,7 +7,7 @@ import { checkArity, checkFinite, checkOptions, checkShape } from "../_check.ts"
 import { activeBackend } from "../backend/select.ts";
 import { generator } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
-import { output } from "./_output.ts";
+import { checkFits, output } from "./_output.ts";
 
 /** Options of `randomUniform()`. */
 export interface RandomUniformOptions {
@@ -29,8 +29,8 @@ export interface RandomNormalOptions {
   seed?: number;
 }
 
-function seeded(values: Float32Array, shape: number[]): Tensor {
-  const t = output(shape);
+function seeded(values: Float32Array, shape: number[], fn: string): Tensor {
+  const t = output(shape, fn);
   activeBackend().write(t.storage, values);
   return t;
 }
@@ -60,6 +60,7 @@ export function randomUniform(
   const fn = "randomUniform";
   const dims = checkShape(shape, "shape", fn);
   checkOptions(options, ["minval", "maxval", "seed"], fn);
+  checkFits(dims, fn); // before the values are drawn into a JS array of that size
   const lo = checkFinite(options.minval ?? 0, "minval", fn);
   const hi = checkFinite(options.maxval ?? 1, "maxval", fn);
   if (lo > hi) {
@@ -75,7 +76,7 @@ export function randomUniform(
     const v = Math.fround(lo + (hi - lo) * rng.next());
     values[i] = v < hi ? v : lo;
   }
-  return seeded(values, dims);
+  return seeded(values, dims, fn);
 }
 
 /**
@@ -101,6 +102,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   const fn = "randomNormal";
   const dims = checkShape(shape, "shape", fn);
   checkOptions(options, ["mean", "stdDev", "seed"], fn);
+  checkFits(dims, fn);
   const mean = checkFinite(options.mean ?? 0, "mean", fn);
   const std = checkFinite(options.stdDev ?? 1, "stdDev", fn);
   if (std < 0) {
@@ -111,7 +113,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   );
   const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
   for (let i = 0; i < values.length; i++) values[i] = mean + std * rng.normal();
-  return seeded(values, dims);
+  return seeded(values, dims, fn);
 }
 
 /**
@@ -120,7 +122,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
  * layer, which draws one seed per call from its generator.
  */
 export function dropoutMask(shape: readonly number[], rate: number, seed: number): Tensor {
-  const y = output(shape);
+  const y = output(shape, "dropout");
   if (y.size > 0) activeBackend().dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
   return y;
 }

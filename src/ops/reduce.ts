@@ -45,7 +45,7 @@ function reduceAxis(op: ReduceOp, x: Tensor, axis: number, fn: string, mean: boo
   }
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const y = output(shape.map((d, i) => (i === axis ? 1 : d)));
+  const y = output(shape.map((d, i) => (i === axis ? 1 : d)), fn);
   const backend = activeBackend();
   if (y.size > 0) {
     if (len === 0) backend.fill(y.storage, mean ? NaN : 0, y.size);

@@ -23,7 +23,7 @@ function normalize(op: SoftmaxOp, x: Tensor, axis: unknown): Tensor {
     );
   }
   const cols = x.shape[x.rank - 1];
-  const y = output(x.shape);
+  const y = output(x.shape, op);
   const rows = x.size / cols;
   if (y.size > 0) activeBackend().softmax(op, x.storage, y.storage, rows, cols);
   return record(y, [x], (dy, [y]) => {

@@ -85,7 +85,7 @@ export function transpose(x: Tensor): Tensor {
     );
   }
   const [rows, cols] = x.shape;
-  const y = output([cols, rows]);
+  const y = output([cols, rows], "transpose");
   if (y.size > 0) activeBackend().transpose(x.storage, y.storage, rows, cols);
   return record(y, [x], (dy) => [transpose(dy)]);
 }

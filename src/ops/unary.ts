@@ -13,7 +13,7 @@ import { output } from "./_output.ts";
 
 function forward(op: UnaryOp, x: Tensor): Tensor {
   checkTensor(x, "x", op);
-  const y = output(x.shape);
+  const y = output(x.shape, op);
   if (y.size > 0) activeBackend().unary(op, x.storage, y.storage, x.size);
   return y;
 }
