@@ -24,10 +24,11 @@
  * 4 vectors (4 k steps of each column) and transposes them in registers (8 shuffles), so each
  * accumulator still takes its k steps in order; the last k % 4 steps gather 4 lanes. The k loop
  * of the k x n tiles runs 4 steps per iteration as two loops of 2 that V8 unrolls (see gemm.ts).
- * B stored k x n: K is cut into blocks (KB_ONE_ROW or KB_ROWS steps); within a block every column
+ * B stored k x n: K is cut into blocks (KB_ROWS steps); within a block every column
  * tile of a row group sweeps the same rows of B (that many sequential streams, one TLB page
  * each), the accumulators go to C between blocks, and the next row group finds the block's B in
- * cache. B stored n x k runs k in one block.
+ * cache. B stored n x k runs k in one block. m = 1 with B stored k x n is a matrix-vector product
+ * and runs gemvRows (gemv.ts: whole rows of B per pass over C's row, 1.2-1.7x these tiles).
  *
  * Order of operations, per element, the same as f32_gemm's whatever the layout and the work
  * split: acc = beta * C + bias (bias 0 when absent; beta == 0: acc = bias and C is not read),
@@ -47,17 +48,16 @@
  * (tests/kernels/gemm_stream_test.ts).
  */
 import { f32_vsigmoid, f32_vtanh } from "./elementwise";
+import { gemvRows } from "./gemv";
 import { loadN, madd, storeN } from "./simd";
 
 /**
- * K steps per block (multiples of 4, so only the last block has a k % 4 tail), measured on a
- * 2-core AMD EPYC VM (kernel alone, p20 of interleaved calls, B stored k x n): m = 1 takes 16
- * (1 x 1024 · 1024 x 1024: 0.084 ms against 0.089 at 32, 0.095 at 64, 0.100 at 256, 0.093 for one
- * block; at 4096^2 3.1 ms against 3.3-4.6), more rows take 256 (4 x 4096 · 4096 x 4096: 6.2 ms
- * against 6.4-6.9 at 16-128). B stored n x k runs k in one block (1 x 4096^2: 9.1 ms against 9.7
- * at 256 and 21 at 16): its tiles read 4 to 32 rows of B at once, each sequentially in k.
+ * K steps per block (a multiple of 4, so only the last block has a k % 4 tail), measured on a
+ * 2-core AMD EPYC VM (kernel alone, p20 of interleaved calls, B stored k x n): 256 (4 x 4096 ·
+ * 4096 x 4096: 6.2 ms against 6.4-6.9 at 16-128). B stored n x k runs k in one block (1 x 4096^2:
+ * 9.1 ms against 9.7 at 256 and 21 at 16): its tiles read 4 to 32 rows of B at once, each
+ * sequentially in k. m = 1 with B stored k x n runs gemvRows (gemv.ts) instead.
  */
-const KB_ONE_ROW = 16;
 const KB_ROWS = 256;
 
 const ACT_RELU = 1;
@@ -91,7 +91,11 @@ export function f32_gemm_stream(
   const aRow = transA != 0 ? 4 : ldaBytes;
   const aStep = transA != 0 ? ldaBytes : 4;
   const relu = act == ACT_RELU;
-  const kbMax = transB != 0 ? max(k, 1) : m == 1 ? KB_ONE_ROW : KB_ROWS;
+  if (m == 1 && transB == 0) {
+    gemvRows(a, aStep, b, ldbBytes, c, k, colBegin, colEnd, bias, act, beta);
+    return;
+  }
+  const kbMax = transB != 0 ? max(k, 1) : KB_ROWS;
   let kb = 0;
   do {
     const kc = min(k - kb, kbMax);

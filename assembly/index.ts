@@ -2,6 +2,7 @@
 export { heap_base } from "./memory";
 export * from "./gemm";
 export * from "./gemm_stream";
+export { f32_gemv_pack_b, f32_gemv_packed, f32_gemv_packed_floats } from "./gemv";
 export * from "./elementwise";
 export * from "./reduce";
 export * from "./transpose";

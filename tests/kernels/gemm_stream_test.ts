@@ -1,7 +1,8 @@
 /**
- * Raw-kernel tests of f32_gemm_stream (assembly/gemm_stream.ts) against the float64 reference in
- * tests/_reference/gemm.ts, and bitwise against the packed f32_gemm of the same build, on the
- * release (plain, shared, portable) and debug builds (STYLE C8-C10).
+ * Raw-kernel tests of f32_gemm_stream (assembly/gemm_stream.ts, and its m = 1 path gemvRows in
+ * assembly/gemv.ts) and, for m = 1, of f32_gemv_pack_b + f32_gemv_packed (gemv.ts), against the
+ * float64 reference in tests/_reference/gemm.ts, and bitwise against the packed f32_gemm of the
+ * same build, on the release (plain, shared, portable) and debug builds (STYLE C8-C10).
  *
  * Shapes: m = 1..8 (row groups of 4, 2, 1), n straddling the 32-, 16- and 8-column tiles, the
  * 4-column tile and the lane tail, k straddling the 4-step loops and the 16- and 256-step K blocks. Every
@@ -161,6 +162,42 @@ function runPacked(h: KernelHarness, p: Problem): Float32Array {
   return h.read(c, p.c.length);
 }
 
+/**
+ * m = 1: packs op(B) into 32-column panels and runs f32_gemv_packed over the column pieces `cols`
+ * (each starting at a panel); returns C (1 x ldc).
+ */
+function runGemv(h: KernelHarness, p: Problem, cols = [0, p.n]): Float32Array {
+  const { n, k } = p;
+  h.reset();
+  const a = h.f32(p.a.length, p.a);
+  const b = h.f32(p.b.length, p.b);
+  const c = h.f32(p.c.length, p.c);
+  const bias = p.bias ? h.f32(n, p.bias) : 0;
+  const packed = h.f32(Math.max(1, h.k.f32_gemv_packed_floats(k, n)));
+  const panels = Math.ceil(n / 32);
+  h.k.f32_gemv_pack_b(b, p.ldb, p.transB ? 1 : 0, k, n, packed, 0, Math.ceil(panels / 2));
+  h.k.f32_gemv_pack_b(b, p.ldb, p.transB ? 1 : 0, k, n, packed, Math.ceil(panels / 2), panels);
+  h.checkGuards();
+  const aStep = p.transA ? p.lda * 4 : 4;
+  for (let q = 0; q + 1 < cols.length; q++) {
+    h.k.f32_gemv_packed(
+      a,
+      aStep,
+      packed,
+      c,
+      n,
+      k,
+      cols[q],
+      cols[q + 1],
+      bias,
+      ACT_CODE[p.act],
+      p.beta,
+    );
+    h.checkGuards();
+  }
+  return h.read(c, p.c.length);
+}
+
 /** Compares C against the reference; returns a failure message or undefined. */
 function check(h: KernelHarness, p: Problem, out: Float32Array): string | undefined {
   const what = `${h.name}: ${describe(p)}`;
@@ -222,6 +259,13 @@ function sweep(cases: Case[]): void {
         const split = firstDiff(out, runStream(h, p, cuts));
         if (split >= 0) {
           failures.push(`${h.name}: ${describe(p)}: C[${split}] differs when split at ${cuts}`);
+        }
+        if (p.m === 1) {
+          const panelCuts = p.n > 32 ? [0, 32, p.n] : [0, p.n];
+          const gemv = firstDiff(out, runGemv(h, p, panelCuts));
+          if (gemv >= 0) {
+            failures.push(`${h.name}: ${describe(p)}: f32_gemv_packed's C[${gemv}] differs`);
+          }
         }
       } catch (e) {
         failures.push(`${h.name}: ${describe(p)}: ${(e as Error).message}`);
@@ -299,6 +343,14 @@ Deno.test("f32_gemm_stream() matches f64 reference for 1x1024x1024 and 4x300x100
     { m: 1, n: 1024, k: 1024, transB: true, beta: 0.5 },
     { m: 4, n: 300, k: 1000, transA: true, bias: true, act: "tanh" },
     { m: 4, n: 300, k: 1000, transB: true, bias: true, act: "sigmoid" },
+  ]);
+});
+
+Deno.test("f32_gemm_stream() and f32_gemv_packed at m = 1 with a B of 8 MiB or more (8 rows a pass)", () => {
+  // 2051 x 1027 floats: 8.4 MB, so gemvRows adds 8 rows per pass, with k % 8 = 3 and n % 4 = 3.
+  sweep([
+    { m: 1, n: 1027, k: 2051, bias: true, beta: 0.5, act: "relu" },
+    { m: 1, n: 1027, k: 2051, pad: 5, transA: true, act: "tanh" },
   ]);
 });
 

@@ -18,21 +18,21 @@ const f32 = (n: number, seed: number) => Float32Array.from(randomF32(n, seed));
 const M = 13, N = 21, K = 37;
 
 /** A fresh backend: its product of a and b, nothing cached. */
-function freshProduct(a: Float32Array, b: Float32Array, transB: boolean): Float32Array {
+function freshProduct(a: Float32Array, b: Float32Array, transB: boolean, m = M): Float32Array {
   const be = new WasmBackend("plain");
-  const sa = be.alloc(M * K), sb = be.alloc(K * N), sc = be.alloc(M * N);
+  const sa = be.alloc(m * K), sb = be.alloc(K * N), sc = be.alloc(m * N);
   be.write(sa, a);
   be.write(sb, b);
-  be.gemm(gemmArgs(sa, sb, sc, transB));
-  return be.readSync(sc, M * N);
+  be.gemm(gemmArgs(sa, sb, sc, transB, m));
+  return be.readSync(sc, m * N);
 }
 
-function gemmArgs(a: Storage, b: Storage, c: Storage, transB: boolean) {
+function gemmArgs(a: Storage, b: Storage, c: Storage, transB: boolean, m = M) {
   return {
     a,
     b,
     c,
-    m: M,
+    m,
     n: N,
     k: K,
     transA: false,
@@ -74,30 +74,40 @@ const MUTATIONS: Record<string, (be: WasmBackend, b: Storage, other: Storage) =>
   "write through a subarray view": (be, b) => be.write(be.subarray(b, 40, 10), f32(10, 9)),
 };
 
+// m = 13 runs f32_gemm on the gemm packing; m = 1 streams B on its first use and runs
+// f32_gemv_packed on the gemv packing from the second on.
 for (const variant of sharedMemorySupported() ? ["plain", "shared"] as const : ["plain"] as const) {
   for (const transB of [false, true]) {
-    Deno.test(`gemm() on ${variant} memory${transB ? " with transB" : ""} never reuses a stale packing of B`, () => {
-      const failures: string[] = [];
-      for (const [name, mutate] of Object.entries(MUTATIONS)) {
-        const be = new WasmBackend(variant);
-        const a = be.alloc(M * K), b = be.alloc(K * N), c = be.alloc(M * N);
-        const other = be.alloc(K * N);
-        be.write(a, f32(M * K, 1));
-        be.write(b, f32(K * N, 2));
-        be.write(other, f32(K * N, 3));
-        be.gemm(gemmArgs(a, b, c, transB));
-        be.gemm(gemmArgs(a, b, c, transB)); // a cache hit: still the same product
-        const aVals = be.readSync(a, M * K);
-        if (!sameBits(be.readSync(c, M * N), freshProduct(aVals, be.readSync(b, K * N), transB))) {
-          failures.push(`${name}: repeated product differs`);
+    for (const m of [M, 1]) {
+      Deno.test(`gemm() on ${variant} memory, m = ${m}${transB ? ", transB" : ""}, never reuses a stale packing of B`, () => {
+        const failures: string[] = [];
+        for (const [name, mutate] of Object.entries(MUTATIONS)) {
+          const be = new WasmBackend(variant);
+          const a = be.alloc(m * K), b = be.alloc(K * N), c = be.alloc(m * N);
+          const other = be.alloc(K * N);
+          be.write(a, f32(m * K, 1));
+          be.write(b, f32(K * N, 2));
+          be.write(other, f32(K * N, 3));
+          const aVals = be.readSync(a, m * K);
+          const want = freshProduct(aVals, be.readSync(b, K * N), transB, m);
+          for (let call = 0; call < 3; call++) { // packs, then cache hits: still the same product
+            be.gemm(gemmArgs(a, b, c, transB, m));
+            if (!sameBits(be.readSync(c, m * N), want)) {
+              failures.push(`${name}: call ${call} differs`);
+            }
+          }
+          mutate(be, b, other);
+          const changed = freshProduct(aVals, be.readSync(b, K * N), transB, m);
+          for (let call = 0; call < 3; call++) {
+            be.gemm(gemmArgs(a, b, c, transB, m));
+            if (!sameBits(be.readSync(c, m * N), changed)) {
+              failures.push(`${name}: stale packing used in call ${call} after the change`);
+            }
+          }
         }
-        mutate(be, b, other);
-        be.gemm(gemmArgs(a, b, c, transB));
-        const want = freshProduct(aVals, be.readSync(b, K * N), transB);
-        if (!sameBits(be.readSync(c, M * N), want)) failures.push(`${name}: stale packing used`);
-      }
-      assertEquals(failures, []);
-    });
+        assertEquals(failures, []);
+      });
+    }
   }
 }
 

@@ -207,6 +207,10 @@ const bcast = byRange(-2, (a) => a[6], MIN_ELEMENTWISE);
 export const SPLITS: Readonly<Record<string, Split>> = {
   f32_gemm: gemm,
   f32_gemm_stream: gemmStream,
+  // (a, aStep, packed, c, n, k, colBegin, colEnd, bias, act, beta): 32-column panels, contiguous
+  // in the packing, so each thread's home range streams one run of memory.
+  f32_gemv_packed: byRange(6, (a) => a[5], MIN_GEMM_STREAM, 32),
+  f32_gemv_pack_b: byRange(-2, (a) => 32 * a[3], MIN_PACK),
   f32_gemm_pack_b: byRange(-2, (a) => 8 * a[3], MIN_PACK),
   f32_conv2d_nhwc: byRange(-3, convItem(4), MIN_CONV, 1, convScratch(4)),
   f32_conv2d_nhwc_bwd_data: byRange(-3, convItem(3), MIN_CONV, 1, convScratch(3)),
@@ -276,6 +280,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
 export const WHOLE: Readonly<Record<string, string>> = {
   heap_base: "returns a constant",
   f32_gemm_scratch_bytes: "returns a size",
+  f32_gemv_packed_floats: "returns a size",
   f32_conv2d_scratch_bytes: "returns a size",
   f32_conv2d_packed_filter_bytes: "returns a size",
   f32_conv2d_pack_filter: "packs a small filter once per call (K x outC floats)",

@@ -82,40 +82,46 @@ function addr(s: Storage): number {
 /**
  * A packed op(B) kept between gemm calls (XNNPACK packs an operator's weights once): inference
  * and recurrent steps multiply by the same weights again and again, and packing B is 5-40% of a
- * small-m GEMM. Keyed by the allocator (one per backend and memory), the bytes of B read, transB,
- * k and n; it stays valid until any storage overlapping `[begin, end)` passes through `ptr()`.
+ * small-m GEMM. Keyed by the allocator (one per backend and memory), the layout, the bytes of B
+ * read, transB, k and n; it stays valid until any storage overlapping `[begin, end)` passes
+ * through `ptr()`.
  */
 interface PackedB {
   owner: Allocator;
+  /** "gemm": panels of 8 for f32_gemm (f32_gemm_pack_b); "gemv": panels of 32 (f32_gemv_pack_b). */
+  layout: "gemm" | "gemv";
   begin: number;
   end: number;
   transB: boolean;
   k: number;
   n: number;
-  /** Byte offset of the packed panels, allocated from `owner`. */
+  /** Byte offset of the packed panels, allocated from `owner`; 0 for a B seen once, not packed. */
   packed: number;
   bytes: number;
 }
 
 /** Cached packings, least recently used first, over all backends of this module. */
 const packedBs: PackedB[] = [];
-/** At most this many packings are kept, and at most this many bytes of them. */
-const PACKED_B_ENTRIES = 8;
-const PACKED_B_BYTES = 32 << 20;
+/**
+ * At most this many packings are kept, and at most this many bytes of them: room for the
+ * weights of a served model as large as one 4096 x 4096 layer (64 MiB) besides smaller ones.
+ */
+const PACKED_B_ENTRIES = 16;
+const PACKED_B_BYTES = 128 << 20;
 
 /**
  * Whether an m x n x k product takes the streaming kernel (f32_gemm_stream, op(B) read unpacked)
- * instead of packing B for f32_gemm. Measured on a 2-core AMD EPYC VM (kernels alone, p20 of
- * interleaved calls, ms): B stored k x n at m = 1 always (1 x 1024^2: 0.084 against 0.16 with the
- * packing cached and 0.28 packing it; 1 x 4096^2: 2.6-3.1 against 2.8-4.1 cached and 9.0 packing:
- * the packed kernel computes 4 rows for one); otherwise, up to m = 8, only where the packing
- * would not fit the cache and so would be redone on every call (3 x 4096^2: 6.3 against 9.9
- * packing, 3.2 cached; 4 x: 6.2 against 9.0 and 2.9; 5 x: 9.0 against 11.5 and 4.2; 6 x: 11.8
- * against 14.7 and 5.7; 8 x: 14.9 against 15.7 and 6.7, about even; B stored n x k, 1 x 4096^2:
- * 9.1 against 11.2 and 3.8). With the packing cached, f32_gemm's 4 x 8 and 6 x 8 tiles beat the streaming
- * 2 x 16 and 4 x 8 tiles at m >= 2 (2 x 4096^2: 3.5 against 4.5) and the transposing tiles
- * everywhere. Both kernels give the same bits (assembly/gemm_stream.ts), so the choice changes
- * only the speed.
+ * instead of packing B for f32_gemm (m = 1 first asks for a gemv packing: #gemvPacking).
+ * Measured on a 2-core AMD EPYC VM (kernels alone, p20 of interleaved calls, ms): B stored k x n
+ * at m = 1 always (1 x 1024^2: 0.074 against 0.16 with the packing cached and 0.28 packing it;
+ * 1 x 4096^2: 2.6-3.0 against 2.8-4.1 cached and 9.0 packing: the packed kernel computes 4 rows
+ * for one); otherwise, up to m = 8, only where the packing would not fit the cache and so would
+ * be redone on every call (3 x 4096^2: 6.3 against 9.9 packing, 3.2 cached; 4 x: 6.2 against 9.0
+ * and 2.9; 5 x: 9.0 against 11.5 and 4.2; 6 x: 11.8 against 14.7 and 5.7; 8 x: 14.9 against
+ * 15.7 and 6.7, about even; B stored n x k, 1 x 4096^2: 9.1 against 11.2 and 3.8). With the
+ * packing cached, f32_gemm's 4 x 8 and 6 x 8 tiles beat the streaming 2 x 16 and 4 x 8 tiles at
+ * m >= 2 (2 x 4096^2: 3.5 against 4.5) and the transposing tiles everywhere. Both kernels give
+ * the same bits (assembly/gemm_stream.ts), so the choice changes only the speed.
  */
 function streamGemm(m: number, n: number, k: number, transB: boolean): boolean {
   if (m > STREAM_MAX_M) return false;
@@ -124,13 +130,63 @@ function streamGemm(m: number, n: number, k: number, transB: boolean): boolean {
 /** Rows up to which f32_gemm_stream may run. */
 const STREAM_MAX_M = 8;
 
+/** The cached entry for this B and layout, moved to the most recently used end; or undefined. */
+function findPacked(
+  owner: Allocator,
+  layout: PackedB["layout"],
+  b: Storage,
+  transB: boolean,
+  k: number,
+  n: number,
+): PackedB | undefined {
+  const begin = addr(b), end = begin + Math.max(1, k * n) * 4;
+  for (let i = packedBs.length - 1; i >= 0; i--) {
+    const e = packedBs[i];
+    if (
+      e.owner === owner && e.layout === layout && e.begin === begin && e.end === end &&
+      e.transB === transB && e.k === k && e.n === n
+    ) {
+      packedBs.splice(i, 1);
+      packedBs.push(e);
+      return e;
+    }
+  }
+  return undefined;
+}
+
+/** A cache entry for op(B) of `b`. */
+function entry(
+  owner: Allocator,
+  layout: PackedB["layout"],
+  b: Storage,
+  transB: boolean,
+  k: number,
+  n: number,
+  packed: number,
+  bytes: number,
+): PackedB {
+  const begin = addr(b);
+  return { owner, layout, begin, end: begin + Math.max(1, k * n) * 4, transB, k, n, packed, bytes };
+}
+
+/** Frees the least recently used packings until one more entry of `bytes` fits the limits. */
+function makeRoom(bytes: number): void {
+  let held = bytes;
+  for (const e of packedBs) held += e.bytes;
+  while (packedBs.length > 0 && (packedBs.length >= PACKED_B_ENTRIES || held > PACKED_B_BYTES)) {
+    const e = packedBs.shift()!;
+    held -= e.bytes;
+    if (e.packed !== 0) e.owner.free(e.packed);
+  }
+}
+
 /** Frees the cached packings whose B overlaps the bytes `[begin, end)`. */
 function dropPackedB(begin: number, end: number): void {
   for (let i = packedBs.length - 1; i >= 0; i--) {
     const e = packedBs[i];
     if (e.begin < end && begin < e.end) {
       packedBs.splice(i, 1);
-      e.owner.free(e.packed);
+      if (e.packed !== 0) e.owner.free(e.packed);
     }
   }
 }
@@ -277,10 +333,18 @@ export class WasmBackend implements Backend {
     if (m === 0 || n === 0) return;
     // a, c and bias first: ptr() may drop (and free) a packing they overlap.
     const a = ptr(p.a), c = ptr(p.c), bias = p.bias ? ptr(p.bias) : 0;
+    const b = addr(p.b);
+    // The streaming kernels read B while they write C: only a C apart from B may take them.
+    const apart = c + m * n * 4 <= b || b + k * n * 4 <= c;
+    if (m === 1 && apart) {
+      const packed = this.#gemvPacking(p.b, p.transB, k, n);
+      if (packed !== 0) {
+        this.#k.f32_gemv_packed(a, 4, packed, c, n, k, 0, n, bias, ACT_CODE[p.activation], p.beta);
+        return;
+      }
+    }
     if (streamGemm(m, n, k, p.transB)) {
-      const b = addr(p.b);
-      // The kernel reads B while it writes C: only a C apart from B may take it.
-      if (c + m * n * 4 <= b || b + k * n * 4 <= c) {
+      if (apart) {
         this.#k.f32_gemm_stream(
           a,
           p.transA ? m : k,
@@ -337,34 +401,49 @@ export class WasmBackend implements Backend {
    * than the whole cache (then the caller frees it).
    */
   #packB(b: Storage, transB: boolean, k: number, n: number): { packed: number; cached: boolean } {
-    const begin = addr(b), end = begin + Math.max(1, k * n) * 4;
-    for (let i = packedBs.length - 1; i >= 0; i--) {
-      const e = packedBs[i];
-      if (
-        e.owner === this.#alloc && e.begin === begin && e.end === end && e.transB === transB &&
-        e.k === k && e.n === n
-      ) {
-        packedBs.splice(i, 1);
-        packedBs.push(e);
-        return { packed: e.packed, cached: true };
-      }
-    }
+    const hit = findPacked(this.#alloc, "gemm", b, transB, k, n);
+    if (hit) return { packed: hit.packed, cached: true };
     const panels = Math.ceil(n / 8);
     const bytes = Math.max(1, k * panels * 8) * 4;
     const cached = bytes <= PACKED_B_BYTES;
-    if (cached) {
-      let held = bytes;
-      for (const e of packedBs) held += e.bytes;
-      while (packedBs.length >= PACKED_B_ENTRIES || held > PACKED_B_BYTES) {
-        const e = packedBs.shift()!;
-        held -= e.bytes;
-        e.owner.free(e.packed);
-      }
-    }
+    if (cached) makeRoom(bytes);
     const packed = this.#alloc.alloc(bytes);
-    this.#k.f32_gemm_pack_b(begin, transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
-    if (cached) packedBs.push({ owner: this.#alloc, begin, end, transB, k, n, packed, bytes });
+    this.#k.f32_gemm_pack_b(addr(b), transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
+    if (cached) packedBs.push(entry(this.#alloc, "gemm", b, transB, k, n, packed, bytes));
     return { packed, cached };
+  }
+
+  /**
+   * The gemv packing (panels of 32, f32_gemv_pack_b) of an op(B) multiplied by one row: packed
+   * the second time the same unchanged B comes (the first call streams it and remembers it), so
+   * weights multiplied once (or rewritten after every use, as in training) are never packed; 0
+   * when this call should stream. 1 x 4096^2 took 2.2-2.5 ms packed against 2.6-3.0 streamed.
+   */
+  #gemvPacking(b: Storage, transB: boolean, k: number, n: number): number {
+    const hit = findPacked(this.#alloc, "gemv", b, transB, k, n);
+    const bytes = Math.max(1, this.#k.f32_gemv_packed_floats(k, n)) * 4;
+    if (hit?.packed) return hit.packed;
+    if (bytes > PACKED_B_BYTES) return 0;
+    if (!hit) {
+      makeRoom(0);
+      packedBs.push(entry(this.#alloc, "gemv", b, transB, k, n, 0, 0));
+      return 0;
+    }
+    packedBs.pop(); // the entry of the first sighting, moved last by findPacked
+    makeRoom(bytes);
+    const packed = this.#alloc.alloc(bytes);
+    this.#k.f32_gemv_pack_b(
+      addr(b),
+      transB ? k : n,
+      transB ? 1 : 0,
+      k,
+      n,
+      packed,
+      0,
+      Math.ceil(n / 32),
+    );
+    packedBs.push(entry(this.#alloc, "gemv", b, transB, k, n, packed, bytes));
+    return packed;
   }
 
   /** Scratch for A panels, kept between calls and grown when a larger GEMM needs more. */
