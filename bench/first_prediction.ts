@@ -4,13 +4,15 @@
  * bytes in a JavaScript module, and predict one sample. Prints the median over the runs of the child's
  * own clock at the prediction (`performance.now()`, from its time origin) and of the parent's wall
  * time per process, for the default backend (no `ready()` call), "wasm" and "auto", interleaved,
- * and whether "auto" started any worker.
+ * and whether "auto" started any worker; importing `mod.ts` from source, and importing the
+ * minified bundle of it that `deno bundle --minify mod.ts` writes (what an edge deployment ships).
  *
  *   deno run -A bench/first_prediction.ts [runs]
  *
  * @module
  */
 import * as dn from "../mod.ts";
+import { fileURLToPath } from "node:url";
 import { encodeBase64 } from "../tools/_base64.ts";
 import { median, printTable } from "./_util.ts";
 
@@ -25,10 +27,22 @@ const mlp = dn.sequential([
 ]);
 const modelB64 = encodeBase64(mlp.toBytes());
 
-function child(request: "default" | "wasm" | "auto"): string {
+type Variant = `${"source" | "bundle"} ${"default" | "wasm" | "auto"}`;
+const VARIANTS: Variant[] = [
+  "source default",
+  "source wasm",
+  "source auto",
+  "bundle default",
+  "bundle auto",
+];
+
+/** The child script: imports mod.ts (or the minified bundle of it), readies, loads, predicts. */
+function child(variant: Variant): string {
+  const [from, request] = variant.split(" ");
+  const source = from === "source";
   return `
-import * as dn from ${mod};
-import { activeBackend } from ${select};
+import * as dn from ${source ? mod : JSON.stringify("./dendrite.min.js")};
+${source ? `import { activeBackend } from ${select};` : ""}
 import { MODEL } from "./model.js";
 ${request === "default" ? "" : `await dn.ready({ backend: "${request}" });`}
 const model = await dn.loadModel(Uint8Array.fromBase64(MODEL));
@@ -36,8 +50,13 @@ const x = dn.tensor(new Float32Array(784).fill(0.5), [1, 784]);
 const y = await model.predict(x).data();
 const t = performance.now();
 if (!(y.length === 10 && Math.abs(y.reduce((a, b) => a + b) - 1) < 1e-5)) throw new Error("bad output");
-const b = activeBackend();
-console.log(JSON.stringify({ t, workers: b.name === "threads" && (b.threads > 1 || b.pendingStart?.started === true) }));
+${
+    source
+      ? `const b = activeBackend();
+const workers = b.name === "threads" && (b.threads > 1 || b.pendingStart?.started === true);`
+      : "const workers = null;"
+  }
+console.log(JSON.stringify({ t, workers }));
 `;
 }
 
@@ -45,18 +64,31 @@ const dir = await Deno.makeTempDir();
 // The model ships as a JavaScript module: Deno loads a 0.5 MB string from a .js file several
 // milliseconds faster than from a .ts one, which it looks up in its transpile cache first.
 await Deno.writeTextFile(`${dir}/model.js`, `export const MODEL = "${modelB64}";\n`);
-const variants = ["default", "wasm", "auto"] as const;
+// What an edge deployment ships: one minified file (see the README's deploy notes).
+const bundled = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "bundle",
+    "--minify",
+    "--quiet",
+    fileURLToPath(new URL("../mod.ts", import.meta.url)),
+    "-o",
+    `${dir}/dendrite.min.js`,
+  ],
+}).output();
+if (!bundled.success) throw new Error(new TextDecoder().decode(bundled.stderr));
 const files = Object.fromEntries(
-  await Promise.all(variants.map(async (v) => {
-    const file = `${dir}/${v}.ts`;
+  await Promise.all(VARIANTS.map(async (v) => {
+    const file = `${dir}/${v.replace(" ", "_")}.ts`;
     await Deno.writeTextFile(file, child(v));
     return [v, file];
   })),
 );
 // One untimed run each: deno's module cache (type stripping) is then warm, as on a deployed server.
-for (const v of variants) await runChild(v);
+for (const v of VARIANTS) await runChild(v);
 
-async function runChild(v: string): Promise<{ t: number; workers: boolean; wall: number }> {
+async function runChild(
+  v: string,
+): Promise<{ t: number; workers: boolean | null; wall: number }> {
   const start = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", files[v]],
@@ -66,23 +98,25 @@ async function runChild(v: string): Promise<{ t: number; workers: boolean; wall:
   return { ...JSON.parse(new TextDecoder().decode(out.stdout)), wall };
 }
 
-const results: Record<string, { t: number[]; wall: number[]; workers: number }> = {};
+const results: Record<string, { t: number[]; wall: number[]; workers: number | null }> = {};
 for (let r = 0; r < runs; r++) {
-  for (const v of variants) {
+  for (const v of VARIANTS) {
     const { t, workers, wall } = await runChild(v);
-    const e = results[v] ??= { t: [], wall: [], workers: 0 };
+    const e = results[v] ??= { t: [], wall: [], workers: workers === null ? null : 0 };
     e.t.push(t);
     e.wall.push(wall);
-    if (workers) e.workers++;
+    if (workers) e.workers!++;
   }
 }
 await Deno.remove(dir, { recursive: true });
 printTable(
-  variants.map((v) => ({
-    backend: v,
+  VARIANTS.map((v) => ({
+    "import, backend": v,
     "start to prediction, median ms": median(results[v].t).toFixed(1),
     "process wall, median ms": median(results[v].wall).toFixed(1),
-    "runs that started workers": `${results[v].workers}/${runs}`,
+    "runs that started workers": results[v].workers === null
+      ? "-"
+      : `${results[v].workers}/${runs}`,
   })),
   `Process start to first prediction (784-128-10 MLP, one sample), ${runs} fresh processes each`,
 );
