@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkArity, fmtValue } from "./_check.ts";
 import { Tensor } from "./tensor.ts";
 
 const scopes: Set<Tensor>[] = [];
@@ -33,6 +34,10 @@ export function track<T extends Tensor>(t: T): T {
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {
+  checkArity(arguments, ["t"], "keep");
+  if (!(t instanceof Tensor)) {
+    throw new TypeError(`Cannot run keep(): argument "t" must be a tensor: got ${fmtValue(t)}`);
+  }
   for (const scope of scopes) scope.delete(t);
   return t;
 }
@@ -65,6 +70,10 @@ function collect(value: unknown, into: Set<Tensor>): void {
  * ```
  */
 export function tidy<T>(fn: () => T): T {
+  checkArity(arguments, ["fn"], "tidy");
+  if (typeof fn !== "function") {
+    throw new TypeError(`Cannot run tidy(): argument "fn" must be a function: got ${fmtValue(fn)}`);
+  }
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;

@@ -115,18 +115,21 @@ export class Tensor {
 
   /** Copies the values out, row-major. */
   data(): Promise<Float32Array> {
+    if (arguments.length > 0) noArguments(`data`, arguments);
     const shared = this.#live("data");
     return shared.backend.read(shared.storage, this.size);
   }
 
   /** Copies the values out synchronously (CPU backends). */
   dataSync(): Float32Array {
+    if (arguments.length > 0) noArguments(`dataSync`, arguments);
     const shared = this.#live("dataSync");
     return shared.backend.readSync(shared.storage, this.size);
   }
 
   /** Frees the storage (once no other view uses it). Calling it twice is harmless. */
   dispose(): void {
+    if (arguments.length > 0) noArguments(`dispose`, arguments);
     if (!this.#shared) return;
     registry.unregister(this);
     liveTensors--;
@@ -141,6 +144,7 @@ export class Tensor {
 
   /** Short description: shape and dtype. */
   toString(): string {
+    if (arguments.length > 0) noArguments(`toString`, arguments);
     return `Tensor(shape=[${this.shape.join(", ")}], dtype=${this.dtype}${
       this.isDisposed ? ", disposed" : ""
     })`;
@@ -166,4 +170,11 @@ export function tensorMemory(backend?: Backend): { numTensors: number; numBytes:
     if (!backend || s.backend === backend) numBytes += s.storage.size * 4;
   }
   return { numTensors: liveTensors, numBytes };
+}
+
+/** Throws for arguments passed to a Tensor method that takes none. */
+function noArguments(method: string, args: ArrayLike<unknown>): never {
+  throw new TypeError(
+    `Cannot run Tensor.${method}(): it takes no arguments: got ${args.length}`,
+  );
 }

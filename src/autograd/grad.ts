@@ -4,13 +4,23 @@
  *
  * @module
  */
-import { checkTensor } from "../_check.ts";
+import { checkArity, checkTensor, fmtValue } from "../_check.ts";
 import { add } from "../ops/arithmetic.ts";
 import { fill } from "../ops/creation.ts";
 import type { Tensor } from "../tensor.ts";
 import { gradients } from "./tape.ts";
 
 const OPS = { fill, add };
+
+/** Throws unless `f` is a function, and unless the factory got `f` alone. */
+function checkFactory(args: ArrayLike<unknown>, fn: string): void {
+  checkArity(args, ["f"], fn);
+  if (typeof args[0] !== "function") {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "f" must be a function of tensors: got ${fmtValue(args[0])}`,
+    );
+  }
+}
 
 function checkInputs(xs: readonly Tensor[], dy: Tensor | undefined, fn: string): void {
   if (!Array.isArray(xs)) {
@@ -48,7 +58,10 @@ function checkInput(x: Tensor, dy: Tensor | undefined, fn: string): void {
 export function valueAndGrads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => { value: Tensor; grads: Tensor[] } {
-  return (xs, dy) => {
+  checkFactory(arguments, "valueAndGrads");
+  return (...args: unknown[]) => {
+    checkArity(args, ["xs", "dy"], "valueAndGrads");
+    const [xs, dy] = args as [readonly Tensor[], Tensor | undefined];
     checkInputs(xs, dy, "valueAndGrads");
     return gradients(() => f(...xs), xs, dy, "valueAndGrads", OPS);
   };
@@ -72,7 +85,10 @@ export function valueAndGrads(
 export function grads(
   f: (...xs: Tensor[]) => Tensor,
 ): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
-  return (xs, dy) => {
+  checkFactory(arguments, "grads");
+  return (...args: unknown[]) => {
+    checkArity(args, ["xs", "dy"], "grads");
+    const [xs, dy] = args as [readonly Tensor[], Tensor | undefined];
     checkInputs(xs, dy, "grads");
     const { value, grads } = gradients(() => f(...xs), xs, dy, "grads", OPS);
     value.dispose();
@@ -98,7 +114,10 @@ export function grads(
 export function valueAndGrad(
   f: (x: Tensor) => Tensor,
 ): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
-  return (x, dy) => {
+  checkFactory(arguments, "valueAndGrad");
+  return (...args: unknown[]) => {
+    checkArity(args, ["x", "dy"], "valueAndGrad");
+    const [x, dy] = args as [Tensor, Tensor | undefined];
     checkInput(x, dy, "valueAndGrad");
     const { value, grads } = gradients(() => f(x), [x], dy, "valueAndGrad", OPS);
     return { value, grad: grads[0] };
@@ -121,7 +140,10 @@ export function valueAndGrad(
  * ```
  */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
-  return (x, dy) => {
+  checkFactory(arguments, "grad");
+  return (...args: unknown[]) => {
+    checkArity(args, ["x", "dy"], "grad");
+    const [x, dy] = args as [Tensor, Tensor | undefined];
     checkInput(x, dy, "grad");
     const { value, grads } = gradients(() => f(x), [x], dy, "grad", OPS);
     value.dispose();

@@ -130,7 +130,59 @@ const EXTRA: [string, () => unknown][] = [
   ["Perceptron.fit", () => call(p.fit.bind(p), x, idx, {}, 1)],
   ["Perceptron.predict", () => call(p.predict.bind(p), x, 1)],
   ["batcher", () => call(dn.serving.batcher, m, {}, 1)],
+  ["tidy", () => call(dn.tidy, () => x, 1)],
+  ["keep", () => dn.tidy(() => call(dn.keep, dn.ones([1]), 1))],
+  ["grad", () => call(dn.grad, (t: dn.Tensor) => t, 1)],
+  ["grads", () => call(dn.grads, (t: dn.Tensor) => t, 1)],
+  ["valueAndGrad", () => call(dn.valueAndGrad, (t: dn.Tensor) => t, 1)],
+  ["valueAndGrads", () => call(dn.valueAndGrads, (t: dn.Tensor) => t, 1)],
+  ["grad", () => call(dn.grad((t: dn.Tensor) => dn.sum(t)), x, undefined, 1)],
+  ["grads", () => call(dn.grads((t: dn.Tensor) => dn.sum(t)), [x], undefined, 1)],
+  ["valueAndGrad", () => call(dn.valueAndGrad((t: dn.Tensor) => dn.sum(t)), x, undefined, 1)],
+  ["valueAndGrads", () => call(dn.valueAndGrads((t: dn.Tensor) => dn.sum(t)), [x], undefined, 1)],
 ];
+
+/** Tensor methods that take nothing. */
+const TENSOR_METHODS: [string, (t: dn.Tensor) => unknown][] = [
+  ["data", (t) => call(t.data.bind(t), 1)],
+  ["dataSync", (t) => call(t.dataSync.bind(t), 1)],
+  ["dispose", (t) => call(t.dispose.bind(t), 1)],
+  ["toString", (t) => call(t.toString.bind(t), 1)],
+];
+
+for (const [method, f] of TENSOR_METHODS) {
+  Deno.test(`Tensor.${method}() rejects an argument with a TypeError`, () => {
+    using t = dn.ones([2]);
+    assertThrows(() => f(t), TypeError, `Cannot run Tensor.${method}(): it takes no arguments`);
+  });
+}
+
+Deno.test("tidy(), keep() and the gradient factories reject a non-function or non-tensor", () => {
+  assertThrows(
+    () => call(dn.tidy, 1),
+    TypeError,
+    'Cannot run tidy(): argument "fn" must be a function',
+  );
+  assertThrows(
+    () => call(dn.keep, 1),
+    TypeError,
+    'Cannot run keep(): argument "t" must be a tensor',
+  );
+  for (
+    const [name, f] of Object.entries({
+      grad: dn.grad,
+      grads: dn.grads,
+      valueAndGrad: dn.valueAndGrad,
+      valueAndGrads: dn.valueAndGrads,
+    })
+  ) {
+    assertThrows(
+      () => call(f, x),
+      TypeError,
+      `Cannot run ${name}(): argument "f" must be a function`,
+    );
+  }
+});
 
 /** The same, for functions that answer with a promise (rejected, not thrown). */
 const EXTRA_ASYNC: [string, () => unknown][] = [
