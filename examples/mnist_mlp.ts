@@ -12,6 +12,7 @@
  */
 import * as dn from "../mod.ts";
 import { mnist } from "../datasets.ts";
+import { progressBar } from "../progress.ts";
 
 /** Returns `x` (`[n, 784]` 28x28 images) and four copies shifted by one pixel; labels repeated. */
 export function shiftAugment(
@@ -64,7 +65,8 @@ export async function trainMnistMlp(
   await model.fit(x, y, {
     epochs: options.epochs ?? 8,
     batchSize: 64,
-    verbose: options.verbose ?? 1,
+    verbose: 0,
+    callbacks: (options.verbose ?? 1) ? [progressBar()] : [],
   });
   const [, accuracy] = await model.evaluate(xTest, yTest, { batchSize: 500 });
   return { model, accuracy, xTest, yTest };

@@ -1,7 +1,7 @@
 /**
  * An MNIST inference server: the embedded MLP and LeNet-5 behind `Deno.serve`, with dynamic
  * batching of concurrent requests (see `handler.ts` for routes and answers). Needs only
- * `--allow-net`: the models are compiled into `models.generated.ts`.
+ * `--allow-net`: the models are compiled into `models.generated.js`.
  *
  *   deno run --allow-net examples/serve/server.ts [--port 8000] [--hostname 127.0.0.1]
  *     [--no-batching] [--max-batch-size 64] [--max-queue-delay-ms 2] [--backend wasm|threads|auto]
