@@ -1,5 +1,6 @@
 /**
- * The primitive kernel set every backend implements (STYLE C6). Nothing here knows about tensors:
+ * The primitive kernel set of a backend (STYLE C6): a required core, and fused primitives with
+ * defaults composed from it (fused_defaults.ts). Nothing here knows about tensors:
  * arguments are storage handles, element counts and shapes already checked by `src/ops/`.
  *
  * @module
@@ -236,15 +237,22 @@ export interface GruGatesBackwardArgs {
   dhPrev: Storage | null;
 }
 
-/** The primitive set. Sizes are in float32 elements. */
-export interface Backend {
+/**
+ * The primitives every backend implements (STYLE C6): memory, copies, GEMM, the elementwise,
+ * reduction and softmax families, transposes, gathers, pooling and convolution. Sizes are in
+ * float32 elements. Convolution and pooling stay here although they could be composed (gathers
+ * into an im2col buffer and a GEMM): such a default would hold `filterHeight·filterWidth` copies
+ * of the input, too much to be a fallback worth having.
+ */
+export interface CoreBackend {
   readonly name: BackendName;
   /**
-   * Whether `primitive` (a method name of this interface) runs here: ops ask this instead of
-   * checking backend names. False on WebGPU for `readSync` (reads are asynchronous there) and
+   * Whether `primitive` (a method name of {@linkcode Backend}) runs here, by the backend's own
+   * kernel or by its default from the core (fused_defaults.ts): ops ask this instead of checking
+   * backend names. False on WebGPU for `readSync` (reads are asynchronous there) and
    * `sumSquares` (it returns a number synchronously); true for everything on the CPU backends.
    */
-  supports(primitive: string): boolean;
+  supports(primitive: Primitive): boolean;
   /** Allocates storage for `size` floats (contents unspecified). */
   alloc(size: number): Storage;
   /** Returns storage to the backend; it must not be used afterwards. */
@@ -259,18 +267,10 @@ export interface Backend {
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void;
   /** Sets `size` floats of `y` to `value`. */
   fill(y: Storage, value: number, size: number): void;
-  /**
-   * A dropout mask drawn on the backend: `y[i]` is 0 with probability `rate`, else `keep`, a pure
-   * function of (`seed` as u32, i) that every backend computes bit for bit alike
-   * (assembly/random.ts).
-   */
-  dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void;
   gemm(args: GemmArgs): void;
   unary(op: UnaryOp, x: Storage, y: Storage, size: number): void;
   /** `dx = dy · f'`, from the input (relu) or the output (sigmoid, tanh) saved by the forward. */
   unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void;
-  /** `y = x·scale + shift`. */
-  affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void;
   binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void;
   /** x viewed as `[outer, len, inner]`, y as `[outer, inner]`; sums are multiplied by `scale`. */
   reduce(
@@ -292,14 +292,6 @@ export interface Backend {
     rows: number,
     cols: number,
   ): void;
-  /** Updates the weights `w` (and the optimizer state) in place. */
-  optimizerStep(step: OptimizerStep, size: number): void;
-  /** `y = min(max(x, lo), hi)`; NaN stays NaN. */
-  clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void;
-  /** `y += a·x`. */
-  axpy(x: Storage, y: Storage, size: number, a: number): void;
-  /** Sum of squares of `x`, accumulated in float64 in a fixed order. */
-  sumSquares(x: Storage, size: number): number;
   /** 2-D transpose of a `rows x cols` matrix. */
   transpose(x: Storage, y: Storage, rows: number, cols: number): void;
   /** `y` = the maximum of each pooling window of `x` (NaN propagates). */
@@ -321,6 +313,55 @@ export interface Backend {
    * of a sequence buffer); never passed to `free`, and invalid once `storage` is freed.
    */
   subarray(storage: Storage, offset: number, size: number): Storage;
+  /**
+   * `y[i] = table[indices[i]]` over rows of `cols`. `src/ops/` checks that the indices are
+   * integers in `[0, rows)` on backends that read synchronously; webgpu, which cannot, checks them
+   * in the kernel (zeros for a bad index) and throws from its next `read()`.
+   */
+  gatherRows(
+    table: Storage,
+    indices: Storage,
+    y: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void;
+  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order (webgpu skips bad indices). */
+  scatterAddRows(
+    dy: Storage,
+    indices: Storage,
+    dtable: Storage,
+    rows: number,
+    cols: number,
+    n: number,
+  ): void;
+  /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
+  memoryBytes(): number;
+}
+
+/**
+ * Fused primitives: each one is a composition of {@linkcode CoreBackend} primitives that a backend
+ * may run as one kernel (fewer passes over memory, no temporaries). A backend may lack any of
+ * them: `fused(backend)` (fused_defaults.ts) then runs the default composed from the core, so a
+ * new backend can come up with the core alone. The three backends implement all of them.
+ */
+export interface FusedBackend {
+  /**
+   * A dropout mask drawn on the backend: `y[i]` is 0 with probability `rate`, else `keep`, a pure
+   * function of (`seed` as u32, i) that every backend computes bit for bit alike
+   * (assembly/random.ts).
+   */
+  dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void;
+  /** `y = x·scale + shift`. */
+  affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void;
+  /** Updates the weights `w` (and the optimizer state) in place. */
+  optimizerStep(step: OptimizerStep, size: number): void;
+  /** `y = min(max(x, lo), hi)`; NaN stays NaN. */
+  clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void;
+  /** `y += a·x`. */
+  axpy(x: Storage, y: Storage, size: number, a: number): void;
+  /** Sum of squares of `x`, accumulated in float64 in a fixed order. */
+  sumSquares(x: Storage, size: number): number;
   /** Fused LSTM step (gates, cell and hidden state). */
   lstmGates(args: LstmGatesArgs): void;
   /** Gradient of a fused LSTM step. */
@@ -360,28 +401,16 @@ export interface Backend {
     toTimeMajor: boolean,
     reverse: boolean,
   ): void;
-  /**
-   * `y[i] = table[indices[i]]` over rows of `cols`. `src/ops/` checks that the indices are
-   * integers in `[0, rows)` on backends that read synchronously; webgpu, which cannot, checks them
-   * in the kernel (zeros for a bad index) and throws from its next `read()`.
-   */
-  gatherRows(
-    table: Storage,
-    indices: Storage,
-    y: Storage,
-    rows: number,
-    cols: number,
-    n: number,
-  ): void;
-  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order (webgpu skips bad indices). */
-  scatterAddRows(
-    dy: Storage,
-    indices: Storage,
-    dtable: Storage,
-    rows: number,
-    cols: number,
-    n: number,
-  ): void;
-  /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
-  memoryBytes(): number;
 }
+
+/** A backend: the core primitives, and any of the fused ones. Call fused ones via `fused()`. */
+export interface Backend extends CoreBackend, Partial<FusedBackend> {}
+
+/** Names of the fused primitives (those with a default composed from the core). */
+export type FusedPrimitive = keyof FusedBackend;
+
+/** Names of the primitives `supports()` answers for: every method but `supports`. */
+export type Primitive = Exclude<keyof CoreBackend, "name" | "supports"> | FusedPrimitive;
+
+/** A backend with a kernel of its own for every fused primitive (wasm, threads and webgpu are). */
+export type CompleteBackend = CoreBackend & FusedBackend;

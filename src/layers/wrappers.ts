@@ -6,6 +6,7 @@
  * @module
  */
 import { checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import { record } from "../autograd/tape.ts";
 import { output } from "../ops/_output.ts";
@@ -100,11 +101,11 @@ function concatLast(a: Tensor, b: Tensor): Tensor {
   be.copy(a.storage, 0, stacked.storage, 0, a.size);
   be.copy(b.storage, 0, stacked.storage, a.size, b.size);
   const y = output([...a.shape.slice(0, -1), 2 * u]);
-  be.sequenceTranspose(stacked.storage, y.storage, rows, 2, u, false, false);
+  fused(be).sequenceTranspose(stacked.storage, y.storage, rows, 2, u, false, false);
   stacked.dispose();
   return record(y, [a, b], (dy) => {
     const both = output([2, rows, u]);
-    be.sequenceTranspose(dy.storage, both.storage, rows, 2, u, true, false);
+    fused(be).sequenceTranspose(dy.storage, both.storage, rows, 2, u, true, false);
     const da = output(a.shape), db = output(b.shape);
     be.copy(both.storage, 0, da.storage, 0, a.size);
     be.copy(both.storage, a.size, db.storage, 0, b.size);

@@ -5,6 +5,7 @@
  */
 import { checkArity, checkTensor, fmtValue } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { equal, mul } from "./arithmetic.ts";
@@ -49,7 +50,7 @@ export function clipByValue(x: Tensor, lo: number, hi: number): Tensor {
     );
   }
   const y = output(x.shape, "clipByValue");
-  if (y.size > 0) activeBackend().clip(x.storage, y.storage, y.size, lo, hi);
+  if (y.size > 0) fused(activeBackend()).clip(x.storage, y.storage, y.size, lo, hi);
   // Where the clip left x unchanged (lo <= x <= hi), y equals x and dy passes; NaN equals nothing.
   return record(y, [x], (dy, [x, y]) => [mul(dy, equal(y, x))], [x, y]);
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { checkArity, checkFinite, checkOptions, checkShape } from "../_check.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
@@ -123,6 +124,6 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
  */
 export function dropoutMask(shape: readonly number[], rate: number, seed: number): Tensor {
   const y = output(shape, "dropout");
-  if (y.size > 0) activeBackend().dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
+  if (y.size > 0) fused(activeBackend()).dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
   return y;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { checkArity } from "../_check.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { checkOptions, positive, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -65,7 +66,7 @@ export class Adam extends Optimizer {
     // betas the kernel decays the moments with, so that it removes exactly that bias.
     const b1 = Math.fround(beta1), b2 = Math.fround(beta2);
     const lrT = lr * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t);
-    backend.optimizerStep({ op: "adam", w, g, m, v, lrT, beta1, beta2, epsilon }, size);
+    fused(backend).optimizerStep({ op: "adam", w, g, m, v, lrT, beta1, beta2, epsilon }, size);
   }
 
   /**

@@ -11,6 +11,7 @@
  */
 import { checkArity, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import type { Backend, BroadcastPlan, Storage } from "../backend/backend.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { Tensor } from "../tensor.ts";
 import { positive } from "./_validate.ts";
 import type { LearningRateSchedule, SerializedConfig } from "./schedules.ts";
@@ -268,18 +269,18 @@ export abstract class Optimizer {
     const n = g.size;
     if (this.#clipValue !== undefined) {
       const scratch = this.#scratchFor(backend, n);
-      backend.clip(g.storage, scratch, n, -this.#clipValue, this.#clipValue);
+      fused(backend).clip(g.storage, scratch, n, -this.#clipValue, this.#clipValue);
       return scratch;
     }
     if (this.#clipNorm !== undefined && !backend.supports("sumSquares")) {
       return this.#clipNormOnDevice(backend, g, this.#clipNorm);
     }
     if (this.#clipNorm !== undefined) {
-      const norm = Math.sqrt(backend.sumSquares(g.storage, n));
+      const norm = Math.sqrt(fused(backend).sumSquares(g.storage, n));
       // Keras: g·clipNorm / max(norm, clipNorm); below the threshold that is g itself.
       if (!(norm > this.#clipNorm)) return g.storage;
       const scratch = this.#scratchFor(backend, n);
-      backend.affine(g.storage, scratch, n, this.#clipNorm / norm, 0);
+      fused(backend).affine(g.storage, scratch, n, this.#clipNorm / norm, 0);
       return scratch;
     }
     return g.storage;
@@ -301,9 +302,9 @@ export abstract class Optimizer {
     backend.reduce("sum", scratch, norm, 1, n, 1, 1);
     backend.unary("sqrt", norm, norm, 1);
     // max(norm, c) = relu(norm - c) + c, with the primitives every backend has.
-    backend.affine(norm, norm, 1, 1, -c);
+    fused(backend).affine(norm, norm, 1, 1, -c);
     backend.unary("relu", norm, norm, 1);
-    backend.affine(norm, norm, 1, 1, c);
+    fused(backend).affine(norm, norm, 1, 1, c);
     backend.fill(scale, c, 1);
     const one: BroadcastPlan = {
       dims: [1, 1, 1, 1],

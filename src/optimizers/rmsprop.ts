@@ -4,6 +4,7 @@
  * @module
  */
 import { checkArity } from "../_check.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { checkOptions, positive, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -55,7 +56,7 @@ export class RMSprop extends Optimizer {
    */
   protected update({ backend, w, g, slots: [ms], size, lr }: UpdateArgs): void {
     const { rho, epsilon } = this;
-    backend.optimizerStep({ op: "rmsprop", w, g, ms, lr, rho, epsilon }, size);
+    fused(backend).optimizerStep({ op: "rmsprop", w, g, ms, lr, rho, epsilon }, size);
   }
 
   /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { checkArity } from "../_check.ts";
+import { fused } from "../backend/fused_defaults.ts";
 import { boolean, checkOptions, unit } from "./_validate.ts";
 import { type ClipOptions, COMMON_OPTIONS, type LearningRate, Optimizer } from "./optimizer.ts";
 import type { UpdateArgs } from "./optimizer.ts";
@@ -55,7 +56,10 @@ export class SGD extends Optimizer {
    */
   protected update({ backend, w, g, slots, size, lr }: UpdateArgs): void {
     const { momentum, nesterov } = this;
-    backend.optimizerStep({ op: "sgd", w, g, v: slots[0] ?? null, lr, momentum, nesterov }, size);
+    fused(backend).optimizerStep(
+      { op: "sgd", w, g, v: slots[0] ?? null, lr, momentum, nesterov },
+      size,
+    );
   }
 
   /**

@@ -6,7 +6,7 @@
  * (set by .ci/run, where Mesa's llvmpipe is installed): then a failing test says so, because a
  * skipped GPU suite must not look green.
  */
-import type { Backend } from "../../src/backend/backend.ts";
+import type { CompleteBackend } from "../../src/backend/backend.ts";
 import { sharedMemorySupported } from "../../src/backend/wasm/module.ts";
 import { WasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import { probeAdapter } from "../../src/backend/webgpu/device.ts";
@@ -15,7 +15,7 @@ import { WebGpuBackend } from "../../src/backend/webgpu/webgpu_backend.ts";
 /** A backend under test. */
 export interface TestBackend {
   name: "wasm" | "wasm-portable" | "webgpu";
-  backend: Backend;
+  backend: CompleteBackend;
 }
 
 /** Whether CI demands the webgpu suite (`DENDRITE_REQUIRE_WEBGPU=1`). */

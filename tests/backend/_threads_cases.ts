@@ -5,9 +5,9 @@
  */
 import type {
   Activation,
-  Backend,
   BinaryOp,
   BroadcastPlan,
+  CompleteBackend,
   Conv2dGeometry,
   Pool2dArgs,
   Storage,
@@ -20,7 +20,7 @@ export interface KernelCase {
   name: string;
   method: string;
   data: Float32Array[];
-  run(b: Backend, s: Storage[]): void;
+  run(b: CompleteBackend, s: Storage[]): void;
   large?: boolean;
   /** Too small to split (a range of one). */
   whole?: boolean;

@@ -4,14 +4,14 @@
  * and the memory stays flat once it has grown to the largest sizes (the growth itself happens
  * after the workers started, so they must see the grown memory).
  */
-import type { Backend, Storage } from "../../src/backend/backend.ts";
+import type { CompleteBackend, Storage } from "../../src/backend/backend.ts";
 import { ThreadsBackend } from "../../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import { assertEquals } from "../_util/assert.ts";
 import { rng } from "../_util/rng.ts";
 import { conv2dGeometry } from "../../src/ops/conv.ts";
 
-type Op = (b: Backend, s: Storage[]) => void;
+type Op = (b: CompleteBackend, s: Storage[]) => void;
 
 /** A random op: its buffers' sizes and the call. */
 function randomOp(r: () => number): { name: string; sizes: number[]; op: Op } {
@@ -124,7 +124,7 @@ function randomOp(r: () => number): { name: string; sizes: number[]; op: Op } {
   }
 }
 
-function run(b: Backend, sizes: number[], data: Float32Array[], op: Op): Uint32Array[] {
+function run(b: CompleteBackend, sizes: number[], data: Float32Array[], op: Op): Uint32Array[] {
   const s = sizes.map((n, i) => {
     const st = b.alloc(n);
     b.write(st, data[i]);

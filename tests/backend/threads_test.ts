@@ -5,7 +5,7 @@
  * that range edges are exercised; a few large shapes run with the real thresholds. Each case
  * compares every buffer it touched, inputs included (a stray write by one thread shows up).
  */
-import type { Backend, Storage } from "../../src/backend/backend.ts";
+import type { CompleteBackend, Storage } from "../../src/backend/backend.ts";
 import { ThreadsBackend } from "../../src/backend/threads/threads_backend.ts";
 import { SPLITS, WHOLE } from "../../src/backend/threads/splits.ts";
 import { kernelModule } from "../../src/backend/wasm/module.ts";
@@ -15,7 +15,7 @@ import { rng } from "../_util/rng.ts";
 import { CASES, type KernelCase } from "./_threads_cases.ts";
 
 /** Runs `c` on `b` over fresh buffers holding the case's data; returns every buffer's bits. */
-function runCase(b: Backend, c: KernelCase): Uint32Array[] {
+function runCase(b: CompleteBackend, c: KernelCase): Uint32Array[] {
   const storages: Storage[] = c.data.map((d) => {
     const s = b.alloc(d.length);
     b.write(s, d);

@@ -39,6 +39,7 @@ import type {
   LstmGatesBackwardArgs,
   OptimizerStep,
   Pool2dArgs,
+  Primitive,
   ReduceOp,
   SoftmaxOp,
   Storage,
@@ -109,7 +110,7 @@ export class GpuStorage implements Storage {
  * ones (`readSync`; `sumSquares` returns a number), which a GPU cannot answer without the host
  * waiting on a readback.
  */
-export const WEBGPU_UNSUPPORTED: ReadonlySet<string> = new Set(["readSync", "sumSquares"]);
+export const WEBGPU_UNSUPPORTED: ReadonlySet<Primitive> = new Set(["readSync", "sumSquares"]);
 
 /** What to bind: a storage (or null for an unused optional input). */
 type Operand = Storage | null;
@@ -187,7 +188,7 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Whether `primitive` (a Backend method name) runs on this backend. */
-  supports(primitive: string): boolean {
+  supports(primitive: Primitive): boolean {
     return !WEBGPU_UNSUPPORTED.has(primitive);
   }
 
