@@ -8,7 +8,8 @@ import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
 import { evalStep, readBatch } from "./step.ts";
-import { type Sequential, sliceRows } from "./sequential.ts";
+import { sliceRows } from "./batches.ts";
+import type { Sequential } from "./sequential.ts";
 
 /** Checks that `x` and `y` are tensors with the same, non-zero number of samples. */
 export function checkXY(x: Tensor, y: Tensor, fn: string): void {

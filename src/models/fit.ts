@@ -13,7 +13,8 @@ import type { Tensor } from "../tensor.ts";
 import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { epochLine } from "./progress.ts";
-import { type Sequential, sliceRows } from "./sequential.ts";
+import { gatherRows, sliceRows } from "./batches.ts";
+import type { Sequential } from "./sequential.ts";
 import { readBatch, trainStep } from "./step.ts";
 
 /** Options of `fit()`. */
@@ -43,17 +44,6 @@ export interface History {
   epoch: number[];
   /** `loss`, metric names, and `val_` versions: one value per epoch. */
   history: Record<string, number[]>;
-}
-
-/** Rows `indices[start .. start+count)` of `x` gathered into a new tensor. */
-function gatherRows(x: Tensor, indices: Uint32Array, start: number, count: number): Tensor {
-  const per = x.size / x.shape[0];
-  const y = output([count, ...x.shape.slice(1)]);
-  const backend = activeBackend();
-  for (let i = 0; i < count; i++) {
-    backend.copy(x.storage, indices[start + i] * per, y.storage, i * per, per);
-  }
-  return y;
 }
 
 const FIT_OPTIONS = [

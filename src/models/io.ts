@@ -7,7 +7,7 @@
  */
 import { checkArity, checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
-import { decodeSafetensors, encodeSafetensors } from "../io/safetensors.ts";
+import { decodeSafetensors } from "../io/safetensors.ts";
 import { withoutDraws } from "../layers/initializers.ts";
 import { layerFromConfig } from "../layers/registry.ts";
 import type { Layer } from "../layers/layer.ts";
@@ -15,39 +15,7 @@ import type { CompileArgs } from "./compile.ts";
 import type { SerializedConfig } from "../optimizers/schedules.ts";
 import { fromConfig as optimizerFromConfig } from "../optimizers/from_config.ts";
 import { Sequential } from "./sequential.ts";
-
-const FORMAT = "dendrite.sequential";
-const FORMAT_VERSION = "1";
-
-/** The model's bytes: weights, topology, and training config when compiled by name. */
-export function modelToBytes(model: Sequential): Uint8Array {
-  model.build();
-  const entries = model.layers.flatMap((layer) =>
-    layer.weights.map((w) => ({
-      name: `${layer.name}/${w.name}`,
-      shape: w.value.shape,
-      data: w.value.dataSync(),
-    }))
-  );
-  const topology = {
-    className: "Sequential",
-    layers: model.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
-  };
-  const metadata: Record<string, string> = {
-    format: FORMAT,
-    format_version: FORMAT_VERSION,
-    topology: JSON.stringify(topology),
-  };
-  const c = model.compiled;
-  if (c?.lossName && c.metricNames.length === c.metrics.length) {
-    metadata.training_config = JSON.stringify({
-      loss: c.lossName,
-      metrics: c.metricNames,
-      optimizer: c.optimizer.getConfig(),
-    });
-  }
-  return encodeSafetensors(entries, metadata);
-}
+import { FORMAT } from "./save.ts";
 
 function fail(Err: typeof RangeError | typeof TypeError | typeof SyntaxError, what: string): never {
   throw new Err(`Cannot load model in loadModel(): ${what}`);

@@ -21,7 +21,8 @@ import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
 import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { readBatch, trainStep } from "./step.ts";
-import { modelToBytes } from "./io.ts";
+import { modelToBytes } from "./save.ts";
+import { sliceRows } from "./batches.ts";
 
 /** A linear stack of layers. */
 export class Sequential {
@@ -327,14 +328,6 @@ export class Sequential {
       );
     }
   }
-}
-
-/** Rows `[start, start + count)` of `x` as a new tensor. */
-export function sliceRows(x: Tensor, start: number, count: number): Tensor {
-  const per = x.size / x.shape[0];
-  const y = output([count, ...x.shape.slice(1)]);
-  activeBackend().copy(x.storage, start * per, y.storage, 0, count * per);
-  return y;
 }
 
 /**
