@@ -57,6 +57,12 @@ export class Dense extends Layer {
   }
 
   protected override build(inputShape: readonly number[]): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length === 0 || !(inputDim > 0)) {
       throw new RangeError(
@@ -65,17 +71,7 @@ export class Dense extends Layer {
         }`,
       );
     }
-    this.#kernel = this.addWeight(
-      "kernel",
-      [inputDim, this.units],
-      this.kernelInitializer,
-      this.l2,
-    );
-    if (this.useBias) this.#bias = this.addWeight("bias", [this.units], this.biasInitializer);
-  }
-
-  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
-    const kernel = { name: "kernel", shape: [inputShape[inputShape.length - 1], this.units] };
+    const kernel = { name: "kernel", shape: [inputDim, this.units] };
     return this.useBias ? [kernel, { name: "bias", shape: [this.units] }] : [kernel];
   }
 

@@ -45,8 +45,9 @@ export class Embedding extends Layer {
     this.initScale = scale;
   }
 
-  protected override build(_inputShape: readonly number[]): void {
-    this.#table = this.addWeight("embeddings", [this.inputDim, this.outputDim], "zeros");
+  protected override build(inputShape: readonly number[]): void {
+    const [table] = this.weightShapes(inputShape);
+    this.#table = this.addWeight("embeddings", table.shape, "zeros");
     const rng = generator();
     const values = new Float32Array(this.inputDim * this.outputDim);
     for (let i = 0; i < values.length; i++) values[i] = (2 * rng.next() - 1) * this.initScale;

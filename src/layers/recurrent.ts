@@ -174,21 +174,8 @@ export abstract class RecurrentLayer extends Layer {
     return initialValues(this.biasInitializer, shape, rng, this.className);
   }
 
-  #biasShape(): number[] {
-    const g = this.gates * this.units;
-    return this.cell === "gru" ? [2, g] : [g];
-  }
-
+  /** `kernel [features, g·units]`, `recurrent_kernel [units, g·units]`, bias (GRU `[2, 3·units]`). */
   override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
-    const g = this.gates * this.units;
-    const shapes = [
-      { name: "kernel", shape: [inputShape[inputShape.length - 1], g] },
-      { name: "recurrent_kernel", shape: [this.units, g] },
-    ];
-    return this.useBias ? [...shapes, { name: "bias", shape: this.#biasShape() }] : shapes;
-  }
-
-  protected override build(inputShape: readonly number[]): void {
     const features = inputShape[inputShape.length - 1];
     if (!(features > 0)) {
       throw new RangeError(
@@ -198,17 +185,28 @@ export abstract class RecurrentLayer extends Layer {
       );
     }
     const g = this.gates * this.units;
+    const shapes = [
+      { name: "kernel", shape: [features, g] },
+      { name: "recurrent_kernel", shape: [this.units, g] },
+    ];
+    const bias = { name: "bias", shape: this.cell === "gru" ? [2, g] : [g] };
+    return this.useBias ? [...shapes, bias] : shapes;
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [kernel, recurrent, bias] = this.weightShapes(inputShape);
     const rng = generator();
-    this.#kernel = this.addWeight("kernel", [features, g], this.kernelInitializer);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer);
     const orthogonal = this.recurrentInitializer === "orthogonal";
     const rec = orthogonal ? "zeros" : this.recurrentInitializer as Initializer;
-    this.#recurrent = this.addWeight("recurrent_kernel", [this.units, g], rec);
+    this.#recurrent = this.addWeight("recurrent_kernel", recurrent.shape, rec);
     if (orthogonal && !drawsSkipped()) {
-      activeBackend().write(this.#recurrent.storage, orthogonalValues(this.units, g, rng));
+      const [units, g] = recurrent.shape;
+      activeBackend().write(this.#recurrent.storage, orthogonalValues(units, g, rng));
     }
-    if (this.useBias) {
-      this.#bias = this.addWeight("bias", this.#biasShape(), "zeros");
-      activeBackend().write(this.#bias.storage, this.biasValues(this.#biasShape(), rng));
+    if (bias) {
+      this.#bias = this.addWeight("bias", bias.shape, "zeros");
+      activeBackend().write(this.#bias.storage, this.biasValues(bias.shape, rng));
     }
   }
 
