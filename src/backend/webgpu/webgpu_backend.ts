@@ -115,6 +115,16 @@ export const WEBGPU_UNSUPPORTED: ReadonlySet<Primitive> = new Set(["readSync", "
 /** What to bind: a storage (or null for an unused optional input). */
 type Operand = Storage | null;
 
+/** How one dispatch binds its storages (see `#bindings`). */
+interface Bindings {
+  /** Per binding: the buffer range bound. */
+  bound: { buffer: GPUBuffer; offset: number; size: number }[];
+  /** Storages copied into temporaries before the dispatch. */
+  copyIn: [GpuStorage, GPUBuffer][];
+  /** Temporaries copied back to the storages after it. */
+  copyOut: [GPUBuffer, GpuStorage][];
+}
+
 /** Backend over one GPUDevice. */
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu" as const;
@@ -691,14 +701,31 @@ export class WebGpuBackend implements Backend {
     const key = program.key(params);
     const storages = operands.map((o) => (o === null ? null : this.#own(o, key)));
     const cached = this.#pipelines.get(program, params);
-    const device = this.device;
-    type Bound = { buffer: GPUBuffer; offset: number; size: number };
-    const bound: Bound[] = [];
-    const copyIn: [GpuStorage, GPUBuffer][] = [];
-    const copyOut: [GPUBuffer, GpuStorage][] = [];
+    const plan = this.#bindings(program, storages);
+    const entries: GPUBindGroupEntry[] = plan.bound.map((b, i) => ({
+      binding: i,
+      resource: { buffer: b.buffer, offset: b.offset, size: b.size },
+    }));
+    entries.push({
+      binding: plan.bound.length,
+      resource: this.#uniforms.push(packUniforms(program.uniforms, uniforms, key)),
+    });
+    const group = this.device.createBindGroup({ layout: cached.layout, entries });
+    const workgroups = program.dispatch(params, cached.wg, this.device.limits);
+    this.#record(cached.pipeline, group, workgroups, plan);
+    for (const [, temp] of plan.copyIn) this.#pool.release(temp);
+    if (++this.#recorded >= FLUSH_EVERY) this.flush();
+  }
+
+  /**
+   * Where each storage binds: in place, or (unaligned, or written while another binding aliases
+   * its buffer) through a pooled temporary copied in before the dispatch and, when written, back.
+   */
+  #bindings(program: WgslProgram<unknown>, storages: readonly (GpuStorage | null)[]): Bindings {
+    const plan: Bindings = { bound: [], copyIn: [], copyOut: [] };
     storages.forEach((s, i) => {
       if (s === null) {
-        bound.push({ buffer: this.#dummy, offset: 0, size: this.#dummy.size });
+        plan.bound.push({ buffer: this.#dummy, offset: 0, size: this.#dummy.size });
         return;
       }
       const writes = program.bindings[i].access === "read_write";
@@ -711,40 +738,38 @@ export class WebGpuBackend implements Backend {
       // A read binding that aliases a written one keeps the original; the written one moves.
       if (unaligned || (aliased && writes)) {
         const temp = this.#pool.acquire(bytes, STORAGE_USAGE);
-        copyIn.push([s, temp]);
-        if (writes) copyOut.push([temp, s]);
-        bound.push({ buffer: temp, offset: 0, size: bytes });
-      } else bound.push({ buffer: s.buffer, offset: s.offset * 4, size: bytes });
+        plan.copyIn.push([s, temp]);
+        if (writes) plan.copyOut.push([temp, s]);
+        plan.bound.push({ buffer: temp, offset: 0, size: bytes });
+      } else plan.bound.push({ buffer: s.buffer, offset: s.offset * 4, size: bytes });
     });
-    const entries: GPUBindGroupEntry[] = bound.map((b, i) => ({
-      binding: i,
-      resource: { buffer: b.buffer, offset: b.offset, size: b.size },
-    }));
-    entries.push({
-      binding: bound.length,
-      resource: this.#uniforms.push(packUniforms(program.uniforms, uniforms, key)),
-    });
-    const group = device.createBindGroup({ layout: cached.layout, entries });
-    const enc = this.#encoder ??= device.createCommandEncoder();
-    if (copyIn.length) {
+    return plan;
+  }
+
+  /** Encodes the copies into temporaries, the dispatch in the open compute pass, the copies back. */
+  #record(
+    pipeline: GPUComputePipeline,
+    group: GPUBindGroup,
+    [x, y, z]: readonly [number, number, number],
+    plan: Bindings,
+  ): void {
+    const enc = this.#encoder ??= this.device.createCommandEncoder();
+    if (plan.copyIn.length) {
       this.#endPass();
-      for (const [s, temp] of copyIn) {
+      for (const [s, temp] of plan.copyIn) {
         enc.copyBufferToBuffer(s.buffer, s.offset * 4, temp, 0, Math.max(1, s.size) * 4);
       }
     }
     const pass = this.#pass ??= enc.beginComputePass();
-    pass.setPipeline(cached.pipeline);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
-    const [x, y, z] = program.dispatch(params, cached.wg, device.limits);
     pass.dispatchWorkgroups(x, y, z);
-    if (copyOut.length) {
+    if (plan.copyOut.length) {
       this.#endPass();
-      for (const [temp, s] of copyOut) {
+      for (const [temp, s] of plan.copyOut) {
         enc.copyBufferToBuffer(temp, 0, s.buffer, s.offset * 4, Math.max(1, s.size) * 4);
       }
     }
-    for (const [, temp] of copyIn) this.#pool.release(temp);
-    if (++this.#recorded >= FLUSH_EVERY) this.flush();
   }
 }
 
