@@ -25,6 +25,17 @@ export interface ReadyOptions {
    * `"auto"` (the default) for `navigator.hardwareConcurrency`.
    */
   threads?: number | "auto";
+  /**
+   * Threads backend: least milliseconds the calling thread waits for a worker's share of a
+   * kernel call before giving the worker up (default 250). A finite number >= 0.
+   */
+  stallTimeoutMs?: number;
+  /**
+   * Threads backend: the wait for a worker is `max(stallTimeoutMs, stallFactor x expected)`, where
+   * expected is the call's single-thread time at a conservative rate for its kernel family
+   * (default 20). A finite number >= 1.
+   */
+  stallFactor?: number;
 }
 
 /** The active backend and the reason it was chosen. */
@@ -72,9 +83,13 @@ function cores(): number {
   return Math.max(1, Math.floor(globalThis.navigator?.hardwareConcurrency ?? 1));
 }
 
+/** The stall options of `ready()`, passed to the worker pool. */
+type StallOptions = Pick<ReadyOptions, "stallTimeoutMs" | "stallFactor">;
+
 async function startThreads(
   threads: number | "auto",
   reason: string,
+  stall: StallOptions,
   lazy = false,
 ): Promise<{ backend: Backend; reason: string }> {
   const n = threads === "auto" ? cores() : threads;
@@ -83,11 +98,11 @@ async function startThreads(
   }${lazy && n > 1 ? ", workers start with the first call big enough to split" : ""}`;
   const current = activeThreads();
   if (current) {
-    await current.restart({ threads: n, lazy });
+    await current.restart({ ...stall, threads: n, lazy });
     return { backend: current, reason: why };
   }
   const { ThreadsBackend } = await import("./threads/threads_backend.ts");
-  return { backend: await ThreadsBackend.start({ threads: n, lazy }), reason: why };
+  return { backend: await ThreadsBackend.start({ ...stall, threads: n, lazy }), reason: why };
 }
 
 /**
@@ -124,11 +139,26 @@ async function retire(next: Backend): Promise<void> {
  * `"wasm"` where SharedArrayBuffer or Worker is missing; `backend()` then says why. Worker threads
  * never keep the process alive; `shutdown()` stops them.
  *
+ * A worker that dies, or does not finish its share of a kernel call within
+ * `max(stallTimeoutMs, stallFactor x expected)` (expected: the call's single-thread time at a
+ * conservative rate for its kernel; 250 ms and 20 by default), is given up: the calling thread
+ * finishes the call (it runs every piece no worker started), the workers are terminated, and
+ * every later op runs on the calling thread over the same memory and tensors, with
+ * `backend().reason` saying which worker stopped during which kernel; `backend().name` stays
+ * `"threads"` (the backend that owns the tensors: `ready({ backend: "threads" })` starts new
+ * workers for them, while `"wasm"` would start a separate memory). A piece the lost worker had
+ * begun may still be written by it, so it is not run again: that one call throws
+ * `WorkerStalledError` (naming the kernel and the worker) and the ops after it run normally.
+ *
  * @param options `backend`: `"auto"` (default), `"wasm"`, `"threads"` or `"webgpu"`; `threads`:
- * how many threads compute (`"auto"`, the default, is one per core).
+ * how many threads compute (`"auto"`, the default, is one per core); `stallTimeoutMs` and
+ * `stallFactor`: how long the calling thread waits for a worker (above).
  * @returns The active backend and why it was chosen.
  * @throws {TypeError} When `backend` is not one of the names above, `threads` is not a whole
- * number >= 1 or `"auto"`, an option is unknown, or more than one argument is passed.
+ * number >= 1 or `"auto"`, `stallTimeoutMs` or `stallFactor` is not a number, an option is
+ * unknown, or more than one argument is passed.
+ * @throws {RangeError} When `stallTimeoutMs` is not a finite number >= 0 or `stallFactor` not a
+ * finite number >= 1.
  * @throws {BackendUnavailableError} When the requested backend cannot run here.
  *
  * @example
@@ -142,7 +172,9 @@ async function retire(next: Backend): Promise<void> {
 export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   try {
     checkArity(arguments, ["options"], "ready");
-    checkOptions(options, ["backend", "threads"], "ready");
+    checkOptions(options, ["backend", "threads", "stallTimeoutMs", "stallFactor"], "ready");
+    checkStall(options.stallTimeoutMs, "stallTimeoutMs", 0);
+    checkStall(options.stallFactor, "stallFactor", 1);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -166,20 +198,42 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       ),
     );
   }
-  return choose(request, threads);
+  const { stallTimeoutMs, stallFactor } = options;
+  return choose(request, threads, { stallTimeoutMs, stallFactor });
 }
 
-async function choose(request: BackendRequest, threads: number | "auto"): Promise<BackendInfo> {
+/** Throws unless `value` is undefined or a finite number >= `least`. */
+function checkStall(value: unknown, name: string, least: number): void {
+  if (value === undefined) return;
+  const expected = `argument "${name}" must be a finite number >= ${least}`;
+  if (typeof value !== "number") {
+    throw new TypeError(`Cannot run ready(): ${expected}: got ${fmtValue(value)}`);
+  }
+  if (!(Number.isFinite(value) && value >= least)) {
+    throw new RangeError(`Cannot run ready(): ${expected}: got ${fmtValue(value)}`);
+  }
+}
+
+async function choose(
+  request: BackendRequest,
+  threads: number | "auto",
+  stall: StallOptions,
+): Promise<BackendInfo> {
   const missing = threadsUnavailable();
   let next: { backend: Backend; reason: string };
   if (request === "webgpu") {
     next = await startWebgpu("requested");
   } else if (request === "threads") {
     next = missing === null
-      ? await startThreads(threads, "requested")
+      ? await startThreads(threads, "requested", stall)
       : startWasm(`requested "threads", fell back to wasm: ${missing}`);
   } else if (request === "auto" && missing === null && cores() > 1) {
-    next = await startThreads(threads, `auto: SharedArrayBuffer and ${cores()} cores`, true);
+    next = await startThreads(
+      threads,
+      `auto: SharedArrayBuffer and ${cores()} cores`,
+      stall,
+      true,
+    );
   } else if (request === "auto") {
     next = startWasm(`auto: ${missing ?? "one core"}, so one thread`);
   } else {
@@ -230,10 +284,17 @@ export async function shutdown(): Promise<void> {
  */
 export function backend(): BackendInfo {
   const { backend, reason } = activeOrDefault();
-  const failed = activeThreads()?.lazyStartError;
+  const threads = activeThreads();
+  const failed = threads?.lazyStartError;
+  // A broken pool (a worker died or stalled) keeps the backend, its memory and tensors.
+  const broken = threads?.broken;
   return {
     name: backend.name,
-    reason: failed ? `${reason}; ${failed}, ops run on the calling thread` : reason,
+    reason: failed
+      ? `${reason}; ${failed}, ops run on the calling thread`
+      : broken
+      ? `${reason}; threads: ${broken}; running on the calling thread`
+      : reason,
   };
 }
 

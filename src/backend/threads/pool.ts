@@ -24,15 +24,27 @@
  * so the slot wins; the caller spins (no piece is left for it, its core is otherwise idle).
  *
  * Failure. A kernel that throws in a worker (a trap, a debug-build assert) is reported in the slot
- * and rethrown by `run()` once every thread has finished. A worker that dies marks the pool
- * broken (its "error"/"exit" event, or the DEAD status it writes as it goes), and every later
- * `run()` throws instead of waiting; a wait that outlasts `timeoutMs` marks the pool broken too,
- * so nothing hangs.
+ * and rethrown by `run()` once every thread has finished. A worker that dies (its "error"/"exit"
+ * event, or the DEAD status it writes as it goes) or does not finish its share of a run within
+ * the stall bound, `max(stallTimeoutMs, stallFactor x expected)` where expected is the run's work
+ * on one thread at a conservative rate per kernel family (`unitsPerMs`), breaks the pool: every
+ * worker is terminated and every later `run()` runs on the calling thread (`size` is then 0, so
+ * the backend plans no split). The run that noticed is finished on the calling thread where that
+ * is provably safe. Each piece has a state word: a thread that took a piece marks it running by
+ * compare-and-swap before touching memory, and done after. The caller revokes, by the same
+ * compare-and-swap, every piece still unmarked: no worker can start it afterwards, so the caller
+ * runs it from the beginning, whatever its kernel (even one that accumulates into its output,
+ * which was never touched). A piece marked running by a lost worker is not re-run: nothing
+ * proves that worker will not write again (`terminate()` returns before its thread stops, and a
+ * descheduled thread runs on until its next interrupt check), and a GEMM resuming over a re-run
+ * C would add partial sums to it. `run()` then throws `WorkerStalledError`, naming the kernel and
+ * the worker; the ops after it run on the calling thread.
  *
  * @module
  */
 import type { Kernels } from "../wasm/module.ts";
 import { claimProgram, COUNTER_STRIDE, homeBegin, take } from "./claim.ts";
+import { SPLITS } from "./splits.ts";
 import { WORKER_SOURCE } from "./worker_source.ts";
 
 /** One kernel call: export name and its arguments. */
@@ -40,8 +52,13 @@ export type KernelCall = readonly [name: string, args: readonly number[]];
 
 /** Options of `Pool.start()`. */
 export interface PoolOptions {
-  /** Longest wait for one program, in milliseconds (default 120 000). */
-  timeoutMs?: number;
+  /**
+   * Least milliseconds the caller waits for a worker's share of a run before giving the worker up
+   * (default 250): the wait is `max(stallTimeoutMs, stallFactor x expected)`, see the module doc.
+   */
+  stallTimeoutMs?: number;
+  /** Multiple of a run's expected single-thread time the caller waits for a worker (default 20). */
+  stallFactor?: number;
   /**
    * Milliseconds a worker spins after a program before blocking (default 1). A worker that
    * sleeps takes 7-65 us to wake; in a LeNet-5 training step on 2 threads the gaps between split
@@ -61,9 +78,13 @@ export interface PoolOptions {
   steal?: boolean;
 }
 
-const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4, THREADS = 5;
+const SEQ = 0, DONE = 1, STATUS = 2, WORDS = 3, CLAIMED = 4, THREADS = 5, HOOK = 6, THAW = 7;
 const FAILED = 1, DEAD = 2;
 const STOP = -1, CRASH = -2;
+/** Piece states (0: not started; t > 0: running on worker thread t). */
+const PIECE_DONE = -1, PIECE_REVOKED = -2;
+/** Test hooks a worker obeys on its next program (HOOK word). */
+const HOOKS = { "freeze-before": 1, "freeze-inside": 2, "die": 3, "freeze-taken": 4 } as const;
 const LAYOUT = {
   programByte: 64,
   programWords: 4096,
@@ -78,6 +99,43 @@ const hasPause = typeof (Atomics as { pause?: unknown }).pause === "function";
 const pause: () => void = hasPause ? () => Atomics.pause() : () => {};
 /** Byte offset of the piece counters, after the workers' slots. */
 const queueByte = (workers: number) => Math.max(1, workers) * SLOT_BYTES;
+/** Byte offset of the piece states (one Int32 per piece), after the counters. */
+const statesByte = (workers: number) => queueByte(workers) + (workers + 1) * COUNTER_STRIDE * 4;
+/** Multiply-add kernels, whose work units are multiply-adds. */
+const MAC_KERNELS = new Set([
+  "f32_gemm",
+  "f32_gemm_stream",
+  "f32_gemv_packed",
+  "f32_conv2d_nhwc",
+  "f32_conv2d_nhwc_bwd_data",
+  "f32_conv2d_nhwc_bwd_filter",
+]);
+/**
+ * Work units per millisecond a kernel is expected to reach on one thread: about half of the
+ * slowest of its family on the 2-core VM (GEMM 14-18 M multiply-adds/ms, conv forward 9.8 M;
+ * exp, tanh, log and softmax 210-340 k floats/ms), so slower hosts still fit the stall factor.
+ */
+const unitsPerMs = (name: string): number => MAC_KERNELS.has(name) ? 8e6 : 1e5;
+
+/**
+ * Thrown by a kernel call when a worker stopped answering, or died, in the middle of one of the
+ * call's pieces: the piece's output may be partly written and nothing proves the worker will not
+ * write it again, so it cannot be re-run. The workers are terminated; later calls run on the
+ * calling thread, so the op can be run again.
+ */
+export class WorkerStalledError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, where, and what runs next.
+   * @param kernel The kernel export whose piece was lost.
+   * @param worker The worker (1-based, the calling thread is 0) that held it.
+   */
+  constructor(message: string, readonly kernel: string, readonly worker: number) {
+    super(message);
+    this.name = "WorkerStalledError";
+  }
+}
 
 interface NodeWorker {
   postMessage(value: unknown): void;
@@ -89,17 +147,18 @@ interface NodeWorker {
 
 /** Workers that run programs of kernel calls; the calling thread is thread 0. */
 export class Pool {
-  /** Worker count (the calling thread not included). */
-  readonly size: number;
   readonly #workers: NodeWorker[];
   readonly #heads: Int32Array[];
   readonly #programs: Float64Array[];
   readonly #messages: Uint8Array[];
   /** Per thread, the next piece of its home range to take (thread t at word t * COUNTER_STRIDE). */
   readonly #queue: Int32Array;
+  /** Per piece of the current run: 0, the worker thread running it, PIECE_DONE or PIECE_REVOKED. */
+  readonly #states: Int32Array;
   readonly #index: Map<string, number>;
   readonly #main: Kernels;
-  readonly #timeoutMs: number;
+  readonly #stallTimeoutMs: number;
+  readonly #stallFactor: number;
   readonly #callerSpinMs: number;
   readonly #steal: boolean;
   #seq = 0;
@@ -107,6 +166,7 @@ export class Pool {
   runs = 0;
   #broken: string | null = null;
   #closed = false;
+  #terminated: Promise<void> | null = null;
 
   private constructor(
     workers: NodeWorker[],
@@ -115,7 +175,6 @@ export class Pool {
     main: Kernels,
     options: PoolOptions,
   ) {
-    this.size = workers.length;
     this.#workers = workers;
     this.#heads = workers.map((_, i) => new Int32Array(control, i * SLOT_BYTES, 8));
     this.#programs = workers.map((_, i) =>
@@ -129,9 +188,11 @@ export class Pool {
       queueByte(workers.length),
       (workers.length + 1) * COUNTER_STRIDE,
     );
+    this.#states = new Int32Array(control, statesByte(workers.length), LAYOUT.programWords);
     this.#index = new Map(names.map((n, i) => [n, i]));
     this.#main = main;
-    this.#timeoutMs = options.timeoutMs ?? 120_000;
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? 250;
+    this.#stallFactor = options.stallFactor ?? 20;
     this.#callerSpinMs = options.callerSpinMs ?? 1;
     this.#steal = options.steal ?? true;
     workers.forEach((w, i) => {
@@ -159,7 +220,7 @@ export class Pool {
     const names = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === "function")
       .map((e) => e.name);
-    const control = new SharedArrayBuffer(queueByte(workers) + (workers + 1) * COUNTER_STRIDE * 4);
+    const control = new SharedArrayBuffer(statesByte(workers) + LAYOUT.programWords * 4);
     const started: NodeWorker[] = [];
     try {
       await Promise.all(Array.from({ length: workers }, (_, i) => {
@@ -177,6 +238,7 @@ export class Pool {
             control,
             offset: i * SLOT_BYTES,
             queue: queueByte(workers),
+            states: statesByte(workers),
             thread: i + 1,
             threads: workers + 1,
             layout: LAYOUT,
@@ -193,24 +255,27 @@ export class Pool {
     return new Pool(started, control, names, main, options);
   }
 
+  /** Workers that can take pieces (the calling thread not included): 0 once the pool is broken. */
+  get size(): number {
+    return this.broken === null ? this.#workers.length : 0;
+  }
+
   /** Why the pool cannot run, or null when it can. */
   get broken(): string | null {
     return this.#closed ? "the workers were shut down" : this.#broken;
   }
 
-  /** Throws if the pool cannot run. */
+  /**
+   * Notices a worker that died since the last run (the DEAD status it wrote): the pool breaks and
+   * later runs stay on the calling thread. Never throws.
+   */
   check(): void {
+    if (this.#broken !== null) return;
     this.#heads.forEach((head, w) => {
       if (Atomics.load(head, STATUS) === DEAD) {
-        this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
+        this.#break(`worker ${w + 1} died (${this.#message(w)})`);
       }
     });
-    const why = this.broken;
-    if (why !== null) {
-      throw new Error(
-        `Cannot run a kernel on the threads backend: ${why}; call ready({ backend: "threads" }) to start new workers`,
-      );
-    }
   }
 
   /**
@@ -219,7 +284,8 @@ export class Pool {
    * any piece nobody has taken, until none is left, so a worker that wakes late or runs slow takes
    * fewer while consecutive calls cut alike keep each range on one core. `argsFor(t, call)` gives
    * thread t's arguments for a call (its own scratch; thread 0 is the caller). Returns when every
-   * piece is done; throws if a call failed anywhere or the pool is broken.
+   * piece is done; on a broken pool every piece runs on the calling thread. Throws if a call
+   * failed anywhere, or `WorkerStalledError` if a worker was lost in the middle of a piece.
    */
   run(
     pieces: readonly (readonly KernelCall[])[],
@@ -227,9 +293,17 @@ export class Pool {
     argsFor: (t: number, call: KernelCall) => readonly number[],
   ): void {
     this.check();
-    this.runs++;
-    const seq = this.#next();
     const threads = 1 + Math.min(workers, this.size);
+    if (threads < 2) {
+      for (const piece of pieces) {
+        for (const call of piece) this.#main[call[0]](...argsFor(0, call));
+      }
+      return;
+    }
+    this.runs++;
+    const start = performance.now();
+    const seq = this.#next();
+    this.#states.fill(0, 0, pieces.length);
     for (let t = 0; t < threads; t++) {
       Atomics.store(this.#queue, t * COUNTER_STRIDE, homeBegin(t, threads, pieces.length));
     }
@@ -245,14 +319,37 @@ export class Pool {
       } catch (e) {
         failure ??= e;
       }
+      Atomics.store(this.#states, i, PIECE_DONE);
     }
+    let bound = -1;
+    const deadline = () => start + (bound < 0 ? (bound = this.#boundMs(pieces)) : bound);
+    let lost: string | null = null;
     for (const w of sent) {
       // A worker that has not started (descheduled on a busy machine) finds nothing left to take.
       if (this.#steal && claimProgram(this.#heads[w], CLAIMED, seq)) continue;
-      const error = this.#wait(w, seq);
-      failure ??= error;
+      const outcome = this.#wait(w, seq, start, deadline);
+      if (typeof outcome === "string") lost ??= outcome;
+      else failure ??= outcome;
     }
+    if (lost !== null) this.#salvage(pieces, argsFor, `${lost} during ${pieces[0]?.[0]?.[0]}`);
     if (failure !== null) throw failure;
+  }
+
+  /**
+   * Test hook: makes worker `w`, on its next program, block (until thawed or terminated) before
+   * taking a piece ("freeze-before"), after taking its first piece and before marking it running
+   * ("freeze-taken"), or after marking it running and before running it ("freeze-inside"), or
+   * die as it takes the program ("die").
+   */
+  hookWorkerForTest(w: number, hook: keyof typeof HOOKS): void {
+    Atomics.store(this.#heads[w], HOOK, HOOKS[hook]);
+  }
+
+  /** Test hook: lets worker `w` go on from a freeze (it runs no later hook). */
+  thawWorkerForTest(w: number): void {
+    Atomics.store(this.#heads[w], HOOK, 0);
+    Atomics.store(this.#heads[w], THAW, 1);
+    Atomics.notify(this.#heads[w], THAW);
   }
 
   /** Test hook: makes worker `w` throw an uncaught error, as a crashing worker would. */
@@ -270,7 +367,7 @@ export class Pool {
     return this.#workers[w].terminate();
   }
 
-  /** Stops and terminates the workers; later `run()` calls throw. */
+  /** Stops and terminates the workers; later `run()` calls run on the calling thread. */
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -279,13 +376,22 @@ export class Pool {
       Atomics.store(head, SEQ, this.#next());
       Atomics.notify(head, SEQ);
     }
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await this.#terminate();
   }
 
   /** The next program number (wrapping; compared by signed difference). */
   #next(): number {
     this.#seq = (this.#seq + 1) | 0;
     return this.#seq;
+  }
+
+  /** Milliseconds the caller waits for the workers of a run of `pieces` (see the module doc). */
+  #boundMs(pieces: readonly (readonly KernelCall[])[]): number {
+    let ms = 0;
+    for (const piece of pieces) {
+      for (const [name, args] of piece) ms += (SPLITS[name]?.work(args) ?? 0) / unitsPerMs(name);
+    }
+    return Math.max(this.#stallTimeoutMs, this.#stallFactor * ms);
   }
 
   /**
@@ -327,10 +433,12 @@ export class Pool {
     Atomics.notify(head, SEQ);
   }
 
-  /** Waits for worker `w` to finish program `seq`; returns its error, or null. */
-  #wait(w: number, seq: number): Error | null {
+  /**
+   * Waits for worker `w` to finish program `seq`, until `deadline()` at the latest; returns its
+   * kernel error or null, or why the worker is lost (a string).
+   */
+  #wait(w: number, seq: number, start: number, deadline: () => number): Error | string | null {
     const head = this.#heads[w];
-    const start = performance.now();
     for (let i = 1; Atomics.load(head, DONE) !== seq; i++) {
       if ((i & 255) === 0 && performance.now() - start > this.#callerSpinMs) break;
       pause();
@@ -338,34 +446,54 @@ export class Pool {
     for (;;) {
       const done = Atomics.load(head, DONE);
       if (done === seq) return this.#outcome(w);
-      if (Atomics.load(head, STATUS) === DEAD) {
-        this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
-        return new Error(`Thread pool worker ${w + 1} died: ${this.#message(w)}`);
+      if (Atomics.load(head, STATUS) === DEAD) return `worker ${w + 1} died (${this.#message(w)})`;
+      const now = performance.now();
+      if (now >= deadline()) {
+        return `worker ${w + 1} stopped answering after ${Math.round(now - start)} ms`;
       }
-      if (performance.now() - start > this.#timeoutMs) {
-        this.#break(`worker ${w + 1} did not answer within ${this.#timeoutMs} ms`);
-        return new Error(
-          `Thread pool worker ${
-            w + 1
-          } did not answer within ${this.#timeoutMs} ms: it is presumed dead (program ${seq}, seen ${
-            Atomics.load(head, SEQ)
-          }, done ${done})`,
-        );
-      }
-      Atomics.wait(head, DONE, done, WAIT_SLICE_MS);
+      Atomics.wait(head, DONE, done, Math.min(WAIT_SLICE_MS, deadline() - now));
     }
   }
 
-  #outcome(w: number): Error | null {
+  #outcome(w: number): Error | string | null {
     const status = Atomics.load(this.#heads[w], STATUS);
     if (status === FAILED) {
       return new Error(`Kernel failed in worker ${w + 1}: ${this.#message(w)}`);
     }
-    if (status === DEAD) {
-      this.#break(`worker ${w + 1} died: ${this.#message(w)}`);
-      return new Error(`Thread pool worker ${w + 1} died: ${this.#message(w)}`);
-    }
+    if (status === DEAD) return `worker ${w + 1} died (${this.#message(w)})`;
     return null;
+  }
+
+  /**
+   * After losing a worker mid-run: breaks the pool, terminates the workers, and runs on this
+   * thread every piece no worker has started (revoked first, so none can start it later). Throws
+   * `WorkerStalledError` for a piece a lost worker had started and not finished.
+   */
+  #salvage(
+    pieces: readonly (readonly KernelCall[])[],
+    argsFor: (t: number, call: KernelCall) => readonly number[],
+    why: string,
+  ): void {
+    this.#break(why);
+    let held: { piece: number; thread: number } | null = null;
+    for (let i = 0; i < pieces.length; i++) {
+      const state = Atomics.compareExchange(this.#states, i, 0, PIECE_REVOKED);
+      if (state === 0) {
+        for (const call of pieces[i]) this.#main[call[0]](...argsFor(0, call));
+        Atomics.store(this.#states, i, PIECE_DONE);
+      } else if (state > 0) {
+        held ??= { piece: i, thread: state };
+      }
+    }
+    if (held === null) return;
+    const kernel = pieces[held.piece][0]?.[0] ?? "?";
+    throw new WorkerStalledError(
+      `Cannot finish kernel "${kernel}" on the threads backend: worker ${held.thread} was lost in the middle of piece ${
+        held.piece + 1
+      } of ${pieces.length}, whose output it may still write, so the piece was not run again (${why}); the workers are terminated and later calls run on the calling thread`,
+      kernel,
+      held.thread,
+    );
   }
 
   #message(w: number): string {
@@ -374,7 +502,22 @@ export class Pool {
     return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
   }
 
+  /** Marks the pool broken (the first reason stays) and terminates its workers. */
   #break(why: string): void {
-    this.#broken ??= why;
+    if (this.#broken !== null) return;
+    this.#broken = why;
+    void this.#terminate();
+  }
+
+  /** Terminates every worker once; settles when each has been told to stop. */
+  #terminate(): Promise<void> {
+    this.#terminated ??= Promise.all(this.#workers.map(async (w) => {
+      try {
+        await w.terminate();
+      } catch {
+        // Already gone.
+      }
+    })).then(() => {});
+    return this.#terminated;
   }
 }
