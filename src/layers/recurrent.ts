@@ -12,6 +12,8 @@
  * @module
  */
 import { checkOneOf, checkPositiveInt, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { ACTIVATIONS } from "../backend/activations.ts";
+import type { Activation } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
 import type { CellKind } from "../ops/_recurrent.ts";
@@ -20,8 +22,8 @@ import type { Tensor } from "../tensor.ts";
 import { drawsSkipped, type Initializer, INITIALIZERS, initialValues } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
-/** Activations of a simple RNN. */
-export type RnnActivation = "tanh" | "relu" | "sigmoid" | "linear";
+/** Activations of a simple RNN: every fused activation (src/backend/activations.ts). */
+export type RnnActivation = Activation;
 /** Initialisers of recurrent kernels: the dense ones plus Keras's default `"orthogonal"`. */
 export type RecurrentInitializer = Initializer | "orthogonal";
 
@@ -138,7 +140,7 @@ export abstract class RecurrentLayer extends Layer {
     } else {
       this.activation = checkOneOf(
         args.activation ?? "tanh",
-        ["tanh", "relu", "sigmoid", "linear"],
+        ACTIVATIONS,
         "activation",
         fn,
       );

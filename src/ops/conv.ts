@@ -14,6 +14,7 @@ import {
   fmtShape,
 } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
+import { ACTIVATIONS } from "../backend/activations.ts";
 import type { Activation, Conv2dGeometry } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -37,8 +38,6 @@ export interface Conv2dOptions {
   /** Applied after the bias (default `"linear"`). */
   activation?: Activation;
 }
-
-const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"];
 
 /**
  * 2-D convolution `activation(conv(x, filter) + bias)`, as TensorFlow's `conv2d` (a

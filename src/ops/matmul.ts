@@ -11,6 +11,7 @@ import {
   checkTensor,
   fmtShape,
 } from "../_check.ts";
+import { ACTIVATIONS } from "../backend/activations.ts";
 import type { Activation } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
@@ -30,8 +31,6 @@ export interface MatmulOptions {
   /** Applied after the bias (default `"linear"`). */
   activation?: Activation;
 }
-
-const ACTIVATIONS: readonly Activation[] = ["linear", "relu", "sigmoid", "tanh"];
 
 /**
  * Matrix product `activation(op(a)·op(b) + bias)` of two rank-2 tensors, in one fused kernel.

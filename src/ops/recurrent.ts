@@ -18,6 +18,7 @@ import {
   fmtShape,
   fmtValue,
 } from "../_check.ts";
+import { ACTIVATIONS } from "../backend/activations.ts";
 import type { Activation } from "../backend/backend.ts";
 import type { Tensor } from "../tensor.ts";
 import { type CellKind, GATES, runSequence, type SequenceResult } from "./_recurrent.ts";
@@ -47,7 +48,6 @@ export interface RecurrentOptions {
   activation?: Activation;
 }
 
-const ACTIVATIONS: readonly Activation[] = ["tanh", "relu", "sigmoid", "linear"];
 const OPTIONS = [
   "bias",
   "initialState",

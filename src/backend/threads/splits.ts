@@ -5,21 +5,31 @@
  * each output's order of operations depends only on its own position, so the pieces give the same
  * bits as one call (the kernel headers in assembly/ state this per family).
  *
- * Adding a kernel: give it a row in `SPLITS` (where its range is, the work per range unit, the
- * least work worth a thread, and its scratch argument if it has one), or list it in `WHOLE` with
- * the reason it must run as one call. tests/backend/threads_test.ts fails for an export in
- * neither.
+ * Arguments are read by name: each kernel's positions come from the generated ABI table
+ * (`kernel_abi.generated.ts`, through `argIndex()`), resolved once per kernel, and the range a
+ * split cuts and the scratch argument are the ones the table names.
+ *
+ * Adding a kernel: give it a row in `SPLITS` (its work per range unit, the least work worth a
+ * thread, and the bytes of its scratch argument if the table lists one), or list it in `WHOLE`
+ * with the reason it must run as one call. tests/backend/threads_test.ts fails for an export in
+ * neither, and tests/backend/kernel_abi_test.ts for a split whose scratch disagrees with the table.
  *
  * Thresholds (`MIN_*`: least work units per thread). Measured with bench/threads_bench.ts
  * (`--split` pass: each family at growing sizes, single thread vs 2 threads, interleaved, 2-core
  * VM under load); a split is used where it was at least as fast as one thread. See the header of
- * threads_backend.ts for the numbers.
+ * threads_backend.ts and bench/RESULTS.abi.md for the numbers.
  *
  * @module
  */
-import type { Kernels } from "../wasm/module.ts";
+import {
+  type ArgIndex,
+  argIndex,
+  KERNEL_ABI,
+  type KernelName,
+  type Kernels,
+} from "../wasm/module.ts";
 
-/** Arguments of one kernel call. */
+/** Arguments of one kernel call, in ABI order: read them by name through `argIndex()`. */
 export type Args = readonly number[];
 
 /** A split call: how many threads work on it and the argument lists of its pieces. */
@@ -40,8 +50,11 @@ export interface Split {
   plan(args: Args, threads: number, scale: number): Plan | null;
   /** Work units of a call, to decide whether independent calls are worth spreading. */
   work(args: Args): number;
-  /** The scratch argument (index from the end, e.g. -1) and its bytes: one region per thread. */
-  scratch?: { at: number; bytes: (k: Kernels, args: Args) => number };
+  /**
+   * The scratch argument (its position, from the ABI table) and its bytes: one region per
+   * thread.
+   */
+  scratch?: { index: number; bytes: (k: Kernels, args: Args) => number };
 }
 
 /** Elementwise work per thread below which one thread is faster (floats). */
@@ -51,10 +64,8 @@ export const MIN_TRANSCENDENTAL = 2048;
 /** GEMM multiply-adds per thread. */
 export const MIN_GEMM = 1 << 18;
 /**
- * Streaming (small-m) GEMM multiply-adds per thread. Measured at m = 1 (1 vs 2 threads, p20 of
- * interleaved calls, 2-core VM with other work running): 512 x 512 1.06, 1024 x 512 0.96, 1024^2
- * 1.20, 4096^2 0.93 (B read from memory: one thread already takes most of the bandwidth the VM
- * gives); below 512 x 512 0.65-0.88.
+ * Streaming (small-m) GEMM multiply-adds per thread: where 2 threads beat one at m = 1
+ * (measurements: bench/RESULTS.abi.md).
  */
 export const MIN_GEMM_STREAM = 1 << 19;
 /** Floats packed per thread by f32_gemm_pack_b. */
@@ -70,36 +81,70 @@ export const MIN_POOL = 32768;
  */
 export const PIECES_PER_THREAD = 4;
 
-const at = (args: Args, i: number): number => args[i < 0 ? args.length + i : i];
+/** The positions of kernel `name`'s only `[begin, end)` pair; throws if it has none or two. */
+function rangeOf(name: KernelName): [begin: number, end: number] {
+  const { ranges, args } = KERNEL_ABI[name] as {
+    ranges: readonly (readonly [string, string])[];
+    args: readonly string[];
+  };
+  if (ranges.length !== 1) {
+    throw new Error(`${name} has ${ranges.length} [begin, end) ranges: split it by name`);
+  }
+  const [[begin, end]] = ranges;
+  return [args.indexOf(begin), args.indexOf(end)];
+}
 
 /**
- * Splits the range at argument `index` (negative: from the end; `end` follows `begin`) into
- * pieces that start at multiples of `align`, one per thread while each gets `min` work units.
+ * Kernel `name`'s scratch argument with its bytes per thread; throws if the ABI table lists no
+ * scratch argument for it.
  */
-export function byRange(
-  index: number,
-  unit: (args: Args) => number,
+function scratchOf<N extends KernelName>(
+  name: N,
+  bytes: (k: Kernels, a: Args, ix: ArgIndex<N>) => number,
+): Split["scratch"] {
+  const arg = KERNEL_ABI[name].scratch as string | null;
+  if (arg === null) throw new Error(`${name} takes no scratch argument`);
+  const ix = argIndex(name);
+  return {
+    index: (KERNEL_ABI[name].args as readonly string[]).indexOf(arg),
+    bytes: (k, a) => bytes(k, a, ix),
+  };
+}
+
+/** Splits `[begin, end)` into `count` cuts at multiples of `align`: piece p is `[cut(p), cut(p + 1))`. */
+const cuts = (begin: number, end: number, count: number, align: number) => (p: number) =>
+  Math.min(end, begin + Math.floor((p * Math.ceil((end - begin) / align)) / count) * align);
+
+/**
+ * Splits kernel `name`'s `[begin, end)` range (the one pair the ABI table lists) into pieces
+ * that start at multiples of `align`, one per thread while each gets `min` work units; `unit`
+ * is the work per range unit, reading the call's arguments by name.
+ */
+export function byRange<N extends KernelName>(
+  name: N,
+  unit: (args: Args, ix: ArgIndex<N>) => number,
   min: number,
   align = 1,
-  scratch?: Split["scratch"],
+  scratchBytes?: (k: Kernels, a: Args, ix: ArgIndex<N>) => number,
 ): Split {
-  const work = (args: Args) => (at(args, index + 1) - at(args, index)) * unit(args);
+  const ix = argIndex(name);
+  const [b, e] = rangeOf(name);
+  const work = (args: Args) => (args[e] - args[b]) * unit(args, ix);
   return {
     work,
-    scratch,
+    scratch: scratchBytes && scratchOf(name, scratchBytes),
     plan(args, threads, scale) {
-      const begin = at(args, index), end = at(args, index + 1);
-      const n = end - begin;
-      const blocks = Math.ceil(n / align);
+      const begin = args[b], end = args[e];
+      const blocks = Math.ceil((end - begin) / align);
       const t = Math.min(threads, Math.floor(work(args) / (min * scale)), blocks);
       if (t < 2) return null;
-      const i = index < 0 ? args.length + index : index;
       const count = Math.min(blocks, t * PIECES_PER_THREAD);
+      const cut = cuts(begin, end, count, align);
       const pieces: number[][] = [];
       for (let p = 0; p < count; p++) {
         const copy = args.slice();
-        copy[i] = begin + Math.floor((p * blocks) / count) * align;
-        copy[i + 1] = Math.min(end, begin + Math.floor(((p + 1) * blocks) / count) * align);
+        copy[b] = cut(p);
+        copy[e] = cut(p + 1);
         pieces.push(copy);
       }
       return { threads: t, pieces };
@@ -117,164 +162,177 @@ const whole = (work: (args: Args) => number = () => 0, scratch?: Split["scratch"
 /** Rows per piece of a row split: a multiple of both GEMM tile heights (assembly/gemm.ts). */
 const ROW_ALIGN = 12;
 
+const G = argIndex("f32_gemm");
+
 /**
- * f32_gemm(a, lda, transA, packedB, c, ldc, m, n, k, rowBegin, rowEnd, colBegin, colEnd, bias,
- * act, beta, scratch): by NR = 8 column panels when there are enough of them (no shared A-rows
- * work is lost and each thread streams only its panels), else by rows in multiples of 12 (whole
- * strips of either GEMM tile height, 4 or 6). One piece per thread: more column pieces would each
- * repack all of A; column groups cut into row blocks (no repacking) gave lower speedups on LeNet's
- * dense GEMMs and 256^3 in two runs on a busy host (256^3: 1.20-1.55x against 1.85-1.91x).
+ * `count` pieces of a GEMM call over the range `[args[b], args[e])`, cut at multiples of
+ * `align`, one per thread.
+ */
+function onePerThread(args: Args, b: number, e: number, count: number, align: number): Plan {
+  const cut = cuts(args[b], args[e], count, align);
+  const pieces: number[][] = [];
+  for (let p = 0; p < count; p++) {
+    const copy = args.slice();
+    copy[b] = cut(p);
+    copy[e] = cut(p + 1);
+    pieces.push(copy);
+  }
+  return { threads: count, pieces };
+}
+
+/**
+ * f32_gemm: by NR = 8 column panels when there are enough of them (no shared A-rows work is lost
+ * and each thread streams only its panels), else by rows in multiples of 12 (whole strips of
+ * either GEMM tile height, 4 or 6). One piece per thread: more column pieces would each repack
+ * all of A, and column groups cut into row blocks measured slower (bench/RESULTS.abi.md).
  */
 const gemm: Split = {
-  work: (a) => (a[10] - a[9]) * (a[12] - a[11]) * Math.max(1, a[8]),
-  scratch: { at: -1, bytes: (k, a) => k.f32_gemm_scratch_bytes(a[6], a[8]) },
+  work: (a) => (a[G.rowEnd] - a[G.rowBegin]) * (a[G.colEnd] - a[G.colBegin]) * Math.max(1, a[G.k]),
+  scratch: scratchOf("f32_gemm", (k, a, ix) => k.f32_gemm_scratch_bytes(a[ix.m], a[ix.k])),
   plan(args, threads, scale) {
-    const rows = args[10] - args[9], cols = args[12] - args[11];
+    const rows = args[G.rowEnd] - args[G.rowBegin], cols = args[G.colEnd] - args[G.colBegin];
     const t = Math.min(threads, Math.floor(gemm.work(args) / (MIN_GEMM * scale)), rows * cols);
     if (t < 2) return null;
     const panels = Math.ceil(cols / 8);
-    const pieces: number[][] = [];
     if (panels >= 2 * t || rows < 8 * t) {
       const tc = Math.min(t, panels);
-      if (tc < 2) return null;
-      for (let p = 0; p < tc; p++) {
-        const copy = args.slice();
-        copy[11] = args[11] + 8 * Math.floor((p * panels) / tc);
-        copy[12] = Math.min(args[12], args[11] + 8 * Math.floor(((p + 1) * panels) / tc));
-        pieces.push(copy);
-      }
-      return { threads: tc, pieces };
+      return tc < 2 ? null : onePerThread(args, G.colBegin, G.colEnd, tc, 8);
     }
-    const strips = Math.ceil(rows / ROW_ALIGN);
-    const ts = Math.min(t, strips);
-    if (ts < 2) return null;
-    for (let p = 0; p < ts; p++) {
-      const copy = args.slice();
-      copy[9] = args[9] + ROW_ALIGN * Math.floor((p * strips) / ts);
-      copy[10] = Math.min(args[10], args[9] + ROW_ALIGN * Math.floor(((p + 1) * strips) / ts));
-      pieces.push(copy);
-    }
-    return { threads: ts, pieces };
+    const ts = Math.min(t, Math.ceil(rows / ROW_ALIGN));
+    return ts < 2 ? null : onePerThread(args, G.rowBegin, G.rowEnd, ts, ROW_ALIGN);
   },
 };
 
+const GS = argIndex("f32_gemm_stream");
+
 /**
- * f32_gemm_stream(a, lda, transA, b, ldb, transB, c, ldc, m, n, k, colBegin, colEnd, bias, act,
- * beta): by column ranges starting at multiples of 32 (whole 1 x 32 tiles; any cut gives the same
- * bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread, one piece
- * per thread: each piece streams its part of every row of B, and shorter parts (4 pieces per
- * thread) measured slower (1 x 1024^2 on 2 threads: 0.93x one thread against 1.20x; 4096^2: 0.73x
- * against 0.93x).
+ * f32_gemm_stream: by column ranges starting at multiples of 32 (whole 1 x 32 tiles; any cut gives
+ * the same bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread,
+ * one piece per thread: each piece streams its part of every row of B, and shorter parts (4
+ * pieces per thread) measured slower (bench/RESULTS.abi.md).
  */
 const gemmStream: Split = {
-  work: (a) => (a[12] - a[11]) * a[8] * Math.max(1, a[10]),
+  work: (a) => (a[GS.colEnd] - a[GS.colBegin]) * a[GS.m] * Math.max(1, a[GS.k]),
   plan(args, threads, scale) {
-    const blocks = Math.ceil((args[12] - args[11]) / 32);
+    const blocks = Math.ceil((args[GS.colEnd] - args[GS.colBegin]) / 32);
     const t = Math.min(
       threads,
       Math.floor(gemmStream.work(args) / (MIN_GEMM_STREAM * scale)),
       blocks,
     );
-    if (t < 2) return null;
-    const pieces: number[][] = [];
-    for (let p = 0; p < t; p++) {
-      const copy = args.slice();
-      copy[11] = args[11] + 32 * Math.floor((p * blocks) / t);
-      copy[12] = Math.min(args[12], args[11] + 32 * Math.floor(((p + 1) * blocks) / t));
-      pieces.push(copy);
-    }
-    return { threads: t, pieces };
+    return t < 2 ? null : onePerThread(args, GS.colBegin, GS.colEnd, t, 32);
   },
 };
 
-/** Conv kernels: geometry from argument `g` (batch, inH, inW, inC, outH, outW, outC, fh, fw). */
-const convItem = (g: number) => (a: Args) =>
-  a[g + 4] * a[g + 5] * a[g + 6] * a[g + 7] * a[g + 8] * a[g + 3];
-const convScratch = (g: number): Split["scratch"] => ({
-  at: -1,
-  bytes: (k, a) => k.f32_conv2d_scratch_bytes(a[g + 7], a[g + 8], a[g + 3], a[g + 6]),
-});
-/** Pool kernels: geometry from argument `g` (n, h, w, c, ph, pw, sh, sw, pt, pl, oh, ow). */
-const poolItem = (g: number) => (a: Args) => a[g + 10] * a[g + 11] * a[g + 3] * a[g + 4] * a[g + 5];
+/** The conv kernels' geometry arguments that their work and scratch read. */
+type ConvIx = Readonly<Record<"inC" | "outH" | "outW" | "outC" | "fh" | "fw", number>>;
+/** Multiply-adds per batch item of a convolution. */
+const convItem = (a: Args, i: ConvIx) =>
+  a[i.outH] * a[i.outW] * a[i.outC] * a[i.fh] * a[i.fw] * a[i.inC];
+const convScratch = (k: Kernels, a: Args, i: ConvIx) =>
+  k.f32_conv2d_scratch_bytes(a[i.fh], a[i.fw], a[i.inC], a[i.outC]);
+/** Window reads per batch item of a pooling kernel. */
+const poolItem = (a: Args, i: Readonly<Record<"c" | "ph" | "pw" | "oh" | "ow", number>>) =>
+  a[i.oh] * a[i.ow] * a[i.c] * a[i.ph] * a[i.pw];
 
 const one = () => 1;
-const ew = byRange(-2, one, MIN_ELEMENTWISE, 16);
-const heavy = byRange(-2, one, MIN_TRANSCENDENTAL, 16);
-/** Broadcast binaries: rows of d3 floats, d3 at argument 6. */
-const bcast = byRange(-2, (a) => a[6], MIN_ELEMENTWISE);
+/** Each of `names` split by `split(name)`. */
+const each = <N extends KernelName>(names: readonly N[], split: (name: N) => Split) =>
+  Object.fromEntries(names.map((n) => [n, split(n)])) as Record<N, Split>;
+
+const BWD_FILTER = argIndex("f32_conv2d_nhwc_bwd_filter");
 
 /** Every kernel export that the threads backend splits, by name. */
 export const SPLITS: Readonly<Record<string, Split>> = {
   f32_gemm: gemm,
   f32_gemm_stream: gemmStream,
-  // (a, aStep, packed, c, n, k, colBegin, colEnd, bias, act, beta): 32-column panels, contiguous
-  // in the packing, so each thread's home range streams one run of memory.
-  f32_gemv_packed: byRange(6, (a) => a[5], MIN_GEMM_STREAM, 32),
-  f32_gemv_pack_b: byRange(-2, (a) => 32 * a[3], MIN_PACK),
-  f32_gemm_pack_b: byRange(-2, (a) => 8 * a[3], MIN_PACK),
-  f32_conv2d_nhwc: byRange(-3, convItem(4), MIN_CONV, 1, convScratch(4)),
-  f32_conv2d_nhwc_bwd_data: byRange(-3, convItem(3), MIN_CONV, 1, convScratch(3)),
-  f32_conv2d_nhwc_bwd_filter: whole(
-    (a) => (at(a, -2) - at(a, -3)) * convItem(3)(a),
-    convScratch(3),
+  // 32-column panels, contiguous in the packing, so each thread's home range streams one run of
+  // memory.
+  f32_gemv_packed: byRange("f32_gemv_packed", (a, i) => a[i.k], MIN_GEMM_STREAM, 32),
+  f32_gemv_pack_b: byRange("f32_gemv_pack_b", (a, i) => 32 * a[i.k], MIN_PACK),
+  f32_gemm_pack_b: byRange("f32_gemm_pack_b", (a, i) => 8 * a[i.k], MIN_PACK),
+  f32_conv2d_nhwc: byRange("f32_conv2d_nhwc", convItem, MIN_CONV, 1, convScratch),
+  f32_conv2d_nhwc_bwd_data: byRange(
+    "f32_conv2d_nhwc_bwd_data",
+    convItem,
+    MIN_CONV,
+    1,
+    convScratch,
   ),
-  f32_maxpool2d_nhwc: byRange(-2, poolItem(2), MIN_POOL),
-  f32_avgpool2d_nhwc: byRange(-2, poolItem(2), MIN_POOL),
-  f32_maxpool2d_nhwc_bwd: byRange(-2, poolItem(4), MIN_POOL),
-  f32_avgpool2d_nhwc_bwd: byRange(-2, poolItem(2), MIN_POOL),
-  f32_fill: ew,
-  f32_dropout_mask: ew,
-  f32_vrelu: ew,
-  f32_vneg: ew,
-  f32_vabs: ew,
-  f32_vsquare: ew,
-  f32_vsqrt: ew,
-  f32_vsigmoid: heavy,
-  f32_vtanh: heavy,
-  f32_vexp: heavy,
-  f32_vlog: heavy,
-  f32_vaffine: ew,
-  f32_vrelu_bwd: ew,
-  f32_vsigmoid_bwd: ew,
-  f32_vtanh_bwd: ew,
-  f32_vadd: ew,
-  f32_vsub: ew,
-  f32_vmul: ew,
-  f32_vdiv: ew,
-  f32_vadd_bcast: bcast,
-  f32_vsub_bcast: bcast,
-  f32_vmul_bcast: bcast,
-  f32_vdiv_bcast: bcast,
-  f32_vequal_bcast: bcast,
-  f32_reduce_sum: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
-  f32_reduce_max: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
-  f32_reduce_argmax: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
-  f32_softmax: byRange(-2, (a) => a[3], MIN_TRANSCENDENTAL),
-  f32_log_softmax: byRange(-2, (a) => a[3], MIN_TRANSCENDENTAL),
-  f32_softmax_bwd: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
-  f32_log_softmax_bwd: byRange(-2, (a) => a[4], MIN_TRANSCENDENTAL),
-  f32_transpose: byRange(-2, (a) => a[3], MIN_ELEMENTWISE, 32),
-  f32_sgd_step: ew,
-  f32_adam_step: heavy,
-  f32_rmsprop_step: heavy,
-  f32_clip: ew,
-  f32_scale: ew,
-  f32_axpy: ew,
-  f32_lstm_gates_fwd: byRange(-2, (a) => 4 * a[6], MIN_TRANSCENDENTAL),
-  f32_lstm_gates_bwd: byRange(-2, (a) => 4 * a[6], MIN_TRANSCENDENTAL),
-  f32_gru_gates_fwd: byRange(-2, (a) => 3 * at(a, -3), MIN_TRANSCENDENTAL),
-  f32_gru_gates_bwd: byRange(-2, (a) => 3 * at(a, -3), MIN_TRANSCENDENTAL),
-  f32_rnn_gates_fwd: byRange(-2, (a) => a[4], MIN_TRANSCENDENTAL),
-  f32_rnn_gates_bwd: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
-  f32_rnn_time_major: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
-  f32_rnn_batch_major: byRange(-2, (a) => a[3] * a[4], MIN_ELEMENTWISE),
-  f32_gather_rows: byRange(-2, (a) => a[4], MIN_ELEMENTWISE),
+  f32_conv2d_nhwc_bwd_filter: whole(
+    (a) => (a[BWD_FILTER.batchEnd] - a[BWD_FILTER.batchBegin]) * convItem(a, BWD_FILTER),
+    scratchOf("f32_conv2d_nhwc_bwd_filter", convScratch),
+  ),
+  ...each(
+    [
+      "f32_maxpool2d_nhwc",
+      "f32_avgpool2d_nhwc",
+      "f32_maxpool2d_nhwc_bwd",
+      "f32_avgpool2d_nhwc_bwd",
+    ],
+    (n) => byRange(n, poolItem, MIN_POOL),
+  ),
+  ...each([
+    "f32_fill",
+    "f32_dropout_mask",
+    "f32_vrelu",
+    "f32_vneg",
+    "f32_vabs",
+    "f32_vsquare",
+    "f32_vsqrt",
+    "f32_vaffine",
+    "f32_vrelu_bwd",
+    "f32_vsigmoid_bwd",
+    "f32_vtanh_bwd",
+    "f32_vadd",
+    "f32_vsub",
+    "f32_vmul",
+    "f32_vdiv",
+    "f32_sgd_step",
+    "f32_clip",
+    "f32_scale",
+    "f32_axpy",
+  ], (n) => byRange(n, one, MIN_ELEMENTWISE, 16)),
+  ...each(
+    ["f32_vsigmoid", "f32_vtanh", "f32_vexp", "f32_vlog", "f32_adam_step", "f32_rmsprop_step"],
+    (n) => byRange(n, one, MIN_TRANSCENDENTAL, 16),
+  ),
+  // Broadcast binaries: rows of d3 floats.
+  ...each(
+    ["f32_vadd_bcast", "f32_vsub_bcast", "f32_vmul_bcast", "f32_vdiv_bcast", "f32_vequal_bcast"],
+    (n) => byRange(n, (a, i) => a[i.d3], MIN_ELEMENTWISE),
+  ),
+  ...each(
+    ["f32_reduce_sum", "f32_reduce_max", "f32_reduce_argmax"],
+    (n) => byRange(n, (a, i) => a[i.len] * a[i.inner], MIN_ELEMENTWISE),
+  ),
+  ...each(
+    ["f32_softmax", "f32_log_softmax", "f32_log_softmax_bwd"],
+    (n) => byRange(n, (a, i) => a[i.cols], MIN_TRANSCENDENTAL),
+  ),
+  f32_softmax_bwd: byRange("f32_softmax_bwd", (a, i) => a[i.cols], MIN_ELEMENTWISE),
+  f32_transpose: byRange("f32_transpose", (a, i) => a[i.cols], MIN_ELEMENTWISE, 32),
+  ...each(
+    ["f32_lstm_gates_fwd", "f32_lstm_gates_bwd"],
+    (n) => byRange(n, (a, i) => 4 * a[i.units], MIN_TRANSCENDENTAL),
+  ),
+  ...each(
+    ["f32_gru_gates_fwd", "f32_gru_gates_bwd"],
+    (n) => byRange(n, (a, i) => 3 * a[i.units], MIN_TRANSCENDENTAL),
+  ),
+  f32_rnn_gates_fwd: byRange("f32_rnn_gates_fwd", (a, i) => a[i.units], MIN_TRANSCENDENTAL),
+  f32_rnn_gates_bwd: byRange("f32_rnn_gates_bwd", (a, i) => a[i.units], MIN_ELEMENTWISE),
+  ...each(
+    ["f32_rnn_time_major", "f32_rnn_batch_major"],
+    (n) => byRange(n, (a, i) => a[i.steps] * a[i.inner], MIN_ELEMENTWISE),
+  ),
+  f32_gather_rows: byRange("f32_gather_rows", (a, i) => a[i.cols], MIN_ELEMENTWISE),
   f32_scatter_add_rows: byRange(
-    -2,
-    (a) => a[4] * Math.max(1, a[3]) / Math.max(1, at(a, -1)),
+    "f32_scatter_add_rows",
+    (a, i) => a[i.cols] * Math.max(1, a[i.n]) / Math.max(1, a[i.rowEnd]),
     MIN_ELEMENTWISE,
   ),
-};
+} satisfies Partial<Record<KernelName, Split>>;
 
 /** Exports that always run as one call on the calling thread, and why. */
 export const WHOLE: Readonly<Record<string, string>> = {

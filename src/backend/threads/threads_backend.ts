@@ -41,7 +41,13 @@
  *
  * @module
  */
-import { filterGradGroups, type KernelCall, WasmBackend } from "../wasm/wasm_backend.ts";
+import type { Allocator } from "../wasm/allocator.ts";
+import {
+  filterGradGroups,
+  type KernelCall,
+  type KernelRunner,
+  WasmBackend,
+} from "../wasm/wasm_backend.ts";
 import { kernelModule, type Kernels } from "../wasm/module.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { type Plan, SPLITS } from "./splits.ts";
@@ -65,17 +71,13 @@ export interface ThreadsOptions extends PoolOptions {
 /** The wasm backend with its kernels split across a worker pool. */
 export class ThreadsBackend extends WasmBackend {
   override readonly name = "threads" as const;
-  readonly #ctx: Context;
-  /** Scratch per worker: byte offset and bytes (index 0 is worker 1). */
-  readonly #scratch: { ptr: number; bytes: number; storage: unknown }[] = [];
+  /** The runner the wasm backend calls its kernels through: the pool and its state. */
+  readonly #ctx: ThreadsRunner;
 
   private constructor() {
-    const ctx: Context = { raw: null, pool: null, owner: null, scale: 1, lazy: null };
-    super("shared", (raw) => {
-      ctx.raw = raw;
-      return splitKernels(raw, ctx);
-    });
-    ctx.owner = this;
+    const ctx = new ThreadsRunner();
+    super("shared", ctx);
+    ctx.onSplittable = () => this.startLazily();
     this.#ctx = ctx;
   }
 
@@ -152,8 +154,7 @@ export class ThreadsBackend extends WasmBackend {
     await lazy?.starting;
     const pool = this.#ctx.pool;
     this.#ctx.pool = null;
-    for (const s of this.#scratch) if (s) this.free(s.storage as never);
-    this.#scratch.length = 0;
+    this.#ctx.freeScratch();
     await pool?.shutdown();
   }
 
@@ -161,19 +162,86 @@ export class ThreadsBackend extends WasmBackend {
   get poolForTest(): Pool | null {
     return this.#ctx.pool;
   }
+}
+
+/** Least work units per thread for spreading independent jobs (the conv filter gradient). */
+const MIN_INDEPENDENT = 1 << 18;
+
+/**
+ * The threads backend's kernel runner: the wasm backend's export table with each kernel of
+ * `SPLITS` split across the pool, independent jobs spread over the threads, and each worker's
+ * scratch region. Holds the pool and its state; the backend starts and stops the pool.
+ */
+class ThreadsRunner implements KernelRunner {
+  /** The instance's own exports, for calls that run whole on this thread. */
+  raw: Kernels | null = null;
+  pool: Pool | null = null;
+  /** Multiplies the thresholds (0: split everything, for tests). */
+  scale = 1;
+  /** A pool to start on the first call big enough to split, and its start once begun. */
+  lazy: { options: ThreadsOptions; starting: Promise<void> | null } | null = null;
+  /** Why the lazy start failed. */
+  lazyError?: string;
+  /** Called by the first call big enough to split while the pool is still to start (lazy). */
+  onSplittable: () => void = () => {};
+  #allocator: Allocator | null = null;
+  /** Scratch per worker: byte offset and bytes (index 0 is worker 1). */
+  readonly #scratch: { ptr: number; bytes: number }[] = [];
+
+  /** The export table of `raw` with each kernel of `SPLITS` split across the pool. */
+  kernels(raw: Kernels, allocator: Allocator): Kernels {
+    this.raw = raw;
+    this.#allocator = allocator;
+    const table: Record<string, (...args: number[]) => number> = {};
+    for (const name of Object.keys(raw)) {
+      const fn = raw[name];
+      const split = SPLITS[name];
+      if (typeof fn !== "function" || !split) {
+        table[name] = fn;
+        continue;
+      }
+      table[name] = (...args: number[]): number => {
+        const pool = this.pool;
+        if (!pool) {
+          const lazy = this.lazy;
+          if (lazy && !lazy.starting && split.plan(args, lazy.options.threads, this.scale)) {
+            this.onSplittable();
+          }
+          return fn(...args);
+        }
+        pool.check();
+        const plan = split.plan(args, 1 + pool.size, this.scale);
+        if (!plan) return fn(...args);
+        this.#runPlan(name, plan, pool);
+        return 0;
+      };
+    }
+    return Object.freeze(table);
+  }
 
   /** Independent jobs (the filter gradient's batch groups), taken in turn by the threads. */
-  protected override runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
-    const pool = this.#ctx.pool;
-    const threads = Math.min(this.threads, jobs.length);
+  runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
+    const pool = this.pool;
+    const threads = Math.min(1 + (pool?.size ?? 0), jobs.length);
     let work = 0;
     for (const job of jobs) for (const [name, args] of job) work += SPLITS[name]?.work(args) ?? 0;
-    if (!pool || threads < 2 || work < 2 * MIN_INDEPENDENT * this.#ctx.scale) {
+    if (!pool || threads < 2 || work < 2 * MIN_INDEPENDENT * this.scale) {
       pool?.check();
-      for (const job of jobs) for (const [name, args] of job) this.#ctx.raw![name](...args);
+      for (const job of jobs) for (const [name, args] of job) this.raw![name](...args);
       return;
     }
     pool.run(jobs, threads - 1, this.#argsFor);
+  }
+
+  /** Frees the workers' scratch regions (the pool is gone). */
+  freeScratch(): void {
+    for (const s of this.#scratch) if (s) this.#allocator!.free(s.ptr);
+    this.#scratch.length = 0;
+  }
+
+  /** Runs the pieces of a split kernel call on the pool. */
+  #runPlan(name: string, { threads, pieces }: Plan, pool: Pool): void {
+    pool.run(pieces.map((args) => [[name, args]]), threads - 1, this.#argsFor);
   }
 
   /** A call's arguments on thread `t`: its own scratch region substituted (t = 0 keeps the caller's). */
@@ -181,67 +249,16 @@ export class ThreadsBackend extends WasmBackend {
     const scratch = SPLITS[name]?.scratch;
     if (!scratch || t === 0) return args;
     const copy = args.slice();
-    const i = scratch.at < 0 ? copy.length + scratch.at : scratch.at;
-    copy[i] = this.#workerScratch(t - 1, scratch.bytes(this.#ctx.raw!, args));
+    copy[scratch.index] = this.#workerScratch(t - 1, scratch.bytes(this.raw!, args));
     return copy;
   };
-
-  /** Runs the pieces of a split kernel call on the pool. */
-  runPlan(name: string, { threads, pieces }: Plan, pool: Pool): void {
-    pool.run(pieces.map((args) => [[name, args]]), threads - 1, this.#argsFor);
-  }
 
   #workerScratch(w: number, bytes: number): number {
     const have = this.#scratch[w];
     if (have && have.bytes >= bytes) return have.ptr;
-    if (have) this.free(have.storage as never);
-    const storage = this.alloc(Math.ceil(Math.max(bytes, 64) / 4));
-    const ptr = (storage as unknown as { ptr: number }).ptr;
-    this.#scratch[w] = { ptr, bytes, storage };
+    if (have) this.#allocator!.free(have.ptr);
+    const ptr = this.#allocator!.alloc(Math.ceil(Math.max(bytes, 64) / 4) * 4);
+    this.#scratch[w] = { ptr, bytes };
     return ptr;
   }
-}
-
-/** Least work units per thread for spreading independent jobs (the conv filter gradient). */
-const MIN_INDEPENDENT = 1 << 18;
-
-interface Context {
-  raw: Kernels | null;
-  pool: Pool | null;
-  owner: ThreadsBackend | null;
-  /** Multiplies the thresholds (0: split everything, for tests). */
-  scale: number;
-  /** A pool to start on the first call big enough to split, and its start once begun. */
-  lazy: { options: ThreadsOptions; starting: Promise<void> | null } | null;
-  /** Why the lazy start failed. */
-  lazyError?: string;
-}
-
-/** The export table of `raw` with each kernel of `SPLITS` split across `ctx.pool`. */
-function splitKernels(raw: Kernels, ctx: Context): Kernels {
-  const table: Record<string, (...args: number[]) => number> = {};
-  for (const name of Object.keys(raw)) {
-    const fn = raw[name];
-    const split = SPLITS[name];
-    if (typeof fn !== "function" || !split) {
-      table[name] = fn;
-      continue;
-    }
-    table[name] = (...args: number[]): number => {
-      const pool = ctx.pool;
-      if (!pool) {
-        const lazy = ctx.lazy;
-        if (lazy && !lazy.starting && split.plan(args, lazy.options.threads, ctx.scale)) {
-          ctx.owner!.startLazily();
-        }
-        return fn(...args);
-      }
-      pool.check();
-      const plan = split.plan(args, 1 + pool.size, ctx.scale);
-      if (!plan) return fn(...args);
-      ctx.owner!.runPlan(name, plan, pool);
-      return 0;
-    };
-  }
-  return Object.freeze(table);
 }

@@ -9,6 +9,15 @@ import {
   KERNELS_WASM_SHARED,
   MEMORY_FLAG_OFFSET,
 } from "./kernels.generated.js";
+import {
+  KERNEL_ABI,
+  type KernelArg,
+  type KernelExports,
+  type KernelName,
+} from "./kernel_abi.generated.ts";
+
+export { KERNEL_ABI };
+export type { KernelArg, KernelExports, KernelName };
 
 /**
  * Which build of the kernels: over a shared memory (threads) or a plain one, both using relaxed
@@ -41,6 +50,32 @@ export type KernelFn = (...args: number[]) => number;
 
 /** The module's exports by name (snake_case: raw pointers here, STYLE C1). */
 export type Kernels = Readonly<Record<string, KernelFn>>;
+
+/**
+ * The positions of kernel `N`'s arguments by name (from {@linkcode KERNEL_ABI}). For a union of
+ * kernels, a union of indexes: only the names all of them take can be read.
+ */
+export type ArgIndex<N extends KernelName> = N extends KernelName
+  ? Readonly<Record<KernelArg<N>, number>>
+  : never;
+
+/**
+ * The position of each argument of kernel `name`, by name, to read and write a call's arguments
+ * as `args[ix.rowEnd]`: resolve it once per kernel, not per call.
+ */
+export function argIndex<N extends KernelName>(name: N): ArgIndex<N> {
+  const ix: Record<string, number> = {};
+  (KERNEL_ABI[name].args as readonly string[]).forEach((a, i) => ix[a] = i);
+  return Object.freeze(ix) as ArgIndex<N>;
+}
+
+/** The argument list of a call to kernel `name`, in ABI order, from its arguments by name. */
+export function kernelArgs<N extends KernelName>(
+  name: N,
+  named: Readonly<Record<KernelArg<N>, number>>,
+): number[] {
+  return (KERNEL_ABI[name].args as readonly KernelArg<N>[]).map((a) => named[a]);
+}
 
 /** Largest memory the kernels were compiled for, in 64 KiB pages (1 GiB). */
 export const MAX_PAGES = 16384;

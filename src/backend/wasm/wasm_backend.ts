@@ -27,11 +27,15 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from "../backend.ts";
+import { ACT_CODE } from "../activations.ts";
 import { Allocator } from "./allocator.ts";
 import {
   createMemory,
   instantiateKernels,
+  kernelArgs,
+  type KernelExports,
   kernelModule,
+  type KernelName,
   type Kernels,
   type KernelVariant,
 } from "./module.ts";
@@ -47,8 +51,7 @@ export class WasmStorage implements Storage {
   }
 }
 
-const ACT_CODE: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
-const UNARY_KERNEL: Record<UnaryOp, string> = {
+const UNARY_KERNEL = {
   relu: "f32_vrelu",
   sigmoid: "f32_vsigmoid",
   tanh: "f32_vtanh",
@@ -58,7 +61,7 @@ const UNARY_KERNEL: Record<UnaryOp, string> = {
   sqrt: "f32_vsqrt",
   square: "f32_vsquare",
   abs: "f32_vabs",
-};
+} as const satisfies Record<UnaryOp, KernelName>;
 
 /**
  * The byte offset of `s`, for a kernel that may write it: first drops every cached B packing
@@ -66,16 +69,16 @@ const UNARY_KERNEL: Record<UnaryOp, string> = {
  * kernels through here, so any write to a packed B (write, copy, fill, an optimizer step, axpy,
  * clip, gemm's c, any kernel's output, through a subarray view or not) and its free drop the
  * packing before they happen: no method has to remember a version bump. Conservative: a kernel
- * that only reads B drops its packing too. Only gemm's B and reads use {@linkcode addr}.
+ * that only reads B drops its packing too. Only gemm's B and reads use {@linkcode readPtr}.
  */
-function ptr(s: Storage): number {
+function writablePtr(s: Storage): number {
   const p = (s as WasmStorage).ptr;
   if (packedBs.length !== 0) dropPackedB(p, p + Math.max(1, s.size) * 4);
   return p;
 }
 
 /** The byte offset of `s` for a read that cannot change it: keeps packings of B. */
-function addr(s: Storage): number {
+function readPtr(s: Storage): number {
   return (s as WasmStorage).ptr;
 }
 
@@ -84,7 +87,7 @@ function addr(s: Storage): number {
  * and recurrent steps multiply by the same weights again and again, and packing B is 5-40% of a
  * small-m GEMM. Keyed by the allocator (one per backend and memory), the layout, the bytes of B
  * read, transB, k and n; it stays valid until any storage overlapping `[begin, end)` passes
- * through `ptr()`.
+ * through `writablePtr()`.
  */
 interface PackedB {
   owner: Allocator;
@@ -139,7 +142,7 @@ function findPacked(
   k: number,
   n: number,
 ): PackedB | undefined {
-  const begin = addr(b), end = begin + Math.max(1, k * n) * 4;
+  const begin = readPtr(b), end = begin + Math.max(1, k * n) * 4;
   for (let i = packedBs.length - 1; i >= 0; i--) {
     const e = packedBs[i];
     if (
@@ -165,7 +168,7 @@ function entry(
   packed: number,
   bytes: number,
 ): PackedB {
-  const begin = addr(b);
+  const begin = readPtr(b);
   return { owner, layout, begin, end: begin + Math.max(1, k * n) * 4, transB, k, n, packed, bytes };
 }
 
@@ -191,8 +194,21 @@ function dropPackedB(begin: number, end: number): void {
   }
 }
 
-/** Pooling geometry in kernel ABI order: n, h, w, c, ph, pw, sh, sw, pads, oh, ow. */
-function poolGeometry(p: Pool2dArgs): number[] {
+/** Pooling geometry in kernel ABI order (assembly/pool.ts). */
+function poolGeometry(p: Pool2dArgs): [
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  ph: number,
+  pw: number,
+  sh: number,
+  sw: number,
+  padTop: number,
+  padLeft: number,
+  oh: number,
+  ow: number,
+] {
   return [
     p.batch,
     p.inHeight,
@@ -210,7 +226,23 @@ function poolGeometry(p: Pool2dArgs): number[] {
 }
 
 /** Convolution geometry in kernel ABI order (assembly/conv.ts). */
-function convGeometry(p: Conv2dGeometry): number[] {
+function convGeometry(p: Conv2dGeometry): [
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  fh: number,
+  fw: number,
+  strideH: number,
+  strideW: number,
+  dilH: number,
+  dilW: number,
+  padTop: number,
+  padLeft: number,
+] {
   return [
     p.batch,
     p.inHeight,
@@ -230,13 +262,96 @@ function convGeometry(p: Conv2dGeometry): number[] {
   ];
 }
 
+/** The arguments of one f32_conv2d_nhwc_bwd_filter call, by name. */
+function filterGradArgs(
+  x: number,
+  dy: number,
+  dw: number,
+  geometry: ReturnType<typeof convGeometry>,
+  batchBegin: number,
+  batchEnd: number,
+  scratch: number,
+): number[] {
+  const [
+    batch,
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    fh,
+    fw,
+    strideH,
+    strideW,
+    dilH,
+    dilW,
+    padTop,
+    padLeft,
+  ] = geometry;
+  return kernelArgs("f32_conv2d_nhwc_bwd_filter", {
+    x,
+    dy,
+    dw,
+    batch,
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    fh,
+    fw,
+    strideH,
+    strideW,
+    dilH,
+    dilW,
+    padTop,
+    padLeft,
+    batchBegin,
+    batchEnd,
+    scratch,
+  });
+}
+
 /** The filter shape `[fh, fw, inC, outC]` of a convolution. */
-function filterShape(p: Conv2dGeometry): [number, number, number, number] {
+function filterShape(p: Conv2dGeometry): [fh: number, fw: number, inC: number, outC: number] {
   return [p.filterHeight, p.filterWidth, p.inChannels, p.outChannels];
 }
 
-/** One kernel call: export name and its arguments. */
+/**
+ * One kernel call: export name and its arguments in ABI order (build them by name with
+ * `kernelArgs()`). The one type of a call for the wasm backend, the threads backend and the pool.
+ */
 export type KernelCall = readonly [name: string, args: readonly number[]];
+
+/**
+ * How a {@linkcode WasmBackend} runs its kernels. The default calls the instance's exports on the
+ * calling thread; the threads backend passes one that splits each call across its workers.
+ */
+export interface KernelRunner {
+  /**
+   * The export table the backend calls, given the instance's own (`raw`) and the backend's
+   * allocator (for per-thread scratch); called once, by the constructor.
+   */
+  kernels(raw: Kernels, allocator: Allocator): Kernels;
+  /**
+   * Runs jobs (lists of kernel calls, each list in order) that write disjoint outputs, in any
+   * order or concurrently, each thread with its own scratch.
+   */
+  runIndependent(jobs: readonly (readonly KernelCall[])[]): void;
+}
+
+/** The default runner: every call on the calling thread, jobs one after the other. */
+class SerialRunner implements KernelRunner {
+  #raw: Kernels | null = null;
+  kernels(raw: Kernels): Kernels {
+    return (this.#raw = raw);
+  }
+  runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
+    for (const job of jobs) for (const [name, args] of job) this.#raw![name](...args);
+  }
+}
 
 /** Most groups a filter gradient's batch is cut into; fixed, so results do not depend on threads. */
 const FILTER_GRAD_GROUPS = 12;
@@ -271,7 +386,9 @@ export class WasmBackend implements Backend {
   /** Which kernel build runs: over a shared memory or a plain one. */
   readonly variant: KernelVariant;
   readonly memory: WebAssembly.Memory;
-  readonly #k: Kernels;
+  /** The kernel exports, called by argument name and count (the generated ABI's types). */
+  readonly #k: KernelExports;
+  readonly #runner: KernelRunner;
   readonly #alloc: Allocator;
   #scratch: WasmStorage | null = null;
 
@@ -281,18 +398,17 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Instantiates the kernels of `variant` over a new memory. `wrapKernels` (for the threads
-   * backend) may replace the export table, e.g. to split each kernel's range across workers.
+   * Instantiates the kernels of `variant` over a new memory, run by `runner` (the threads
+   * backend's splits each call across its workers; by default, all on the calling thread).
    */
-  constructor(
-    variant: KernelVariant,
-    wrapKernels?: (raw: Kernels, memory: WebAssembly.Memory) => Kernels,
-  ) {
+  constructor(variant: KernelVariant, runner: KernelRunner = new SerialRunner()) {
     this.variant = variant;
     this.memory = createMemory(variant, 16);
     const raw = instantiateKernels(kernelModule(variant), this.memory);
-    this.#k = wrapKernels ? wrapKernels(raw, this.memory) : raw;
-    this.#alloc = new Allocator(this.memory, this.#k.heap_base());
+    this.#alloc = new Allocator(this.memory, raw.heap_base());
+    this.#runner = runner;
+    // The generated ABI types each export's arguments; the table is the instance's, by name.
+    this.#k = runner.kernels(raw, this.#alloc) as unknown as KernelExports;
   }
 
   alloc(size: number): Storage {
@@ -300,11 +416,11 @@ export class WasmBackend implements Backend {
   }
 
   free(storage: Storage): void {
-    this.#alloc.free(ptr(storage));
+    this.#alloc.free(writablePtr(storage));
   }
 
   write(storage: Storage, values: Float32Array): void {
-    new Float32Array(this.memory.buffer, ptr(storage), values.length).set(values);
+    new Float32Array(this.memory.buffer, writablePtr(storage), values.length).set(values);
   }
 
   read(storage: Storage, size: number): Promise<Float32Array> {
@@ -312,28 +428,32 @@ export class WasmBackend implements Backend {
   }
 
   readSync(storage: Storage, size: number): Float32Array {
-    return new Float32Array(this.memory.buffer, addr(storage), size).slice();
+    return new Float32Array(this.memory.buffer, readPtr(storage), size).slice();
   }
 
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void {
-    const from = ptr(src) + srcOffset * 4;
-    new Uint8Array(this.memory.buffer).copyWithin(ptr(dst) + dstOffset * 4, from, from + size * 4);
+    const from = writablePtr(src) + srcOffset * 4;
+    new Uint8Array(this.memory.buffer).copyWithin(
+      writablePtr(dst) + dstOffset * 4,
+      from,
+      from + size * 4,
+    );
   }
 
   fill(y: Storage, value: number, size: number): void {
-    this.#k.f32_fill(ptr(y), value, 0, size);
+    this.#k.f32_fill(writablePtr(y), value, 0, size);
   }
 
   dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void {
-    this.#k.f32_dropout_mask(ptr(y), seed, rate, keep, 0, size);
+    this.#k.f32_dropout_mask(writablePtr(y), seed, rate, keep, 0, size);
   }
 
   gemm(p: GemmArgs): void {
     const { m, n, k } = p;
     if (m === 0 || n === 0) return;
-    // a, c and bias first: ptr() may drop (and free) a packing they overlap.
-    const a = ptr(p.a), c = ptr(p.c), bias = p.bias ? ptr(p.bias) : 0;
-    const b = addr(p.b);
+    // a, c and bias first: writablePtr() may drop (and free) a packing they overlap.
+    const a = writablePtr(p.a), c = writablePtr(p.c), bias = p.bias ? writablePtr(p.bias) : 0;
+    const b = readPtr(p.b);
     // The streaming kernels read B while they write C: only a C apart from B may take them.
     const apart = c + m * n * 4 <= b || b + k * n * 4 <= c;
     if (m === 1 && apart) {
@@ -408,7 +528,7 @@ export class WasmBackend implements Backend {
     const cached = bytes <= PACKED_B_BYTES;
     if (cached) makeRoom(bytes);
     const packed = this.#alloc.alloc(bytes);
-    this.#k.f32_gemm_pack_b(addr(b), transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
+    this.#k.f32_gemm_pack_b(readPtr(b), transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
     if (cached) packedBs.push(entry(this.#alloc, "gemm", b, transB, k, n, packed, bytes));
     return { packed, cached };
   }
@@ -433,7 +553,7 @@ export class WasmBackend implements Backend {
     makeRoom(bytes);
     const packed = this.#alloc.alloc(bytes);
     this.#k.f32_gemv_pack_b(
-      addr(b),
+      readPtr(b),
       transB ? k : n,
       transB ? 1 : 0,
       k,
@@ -457,23 +577,23 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: Storage, y: Storage, size: number): void {
-    this.#k[UNARY_KERNEL[op]](ptr(x), ptr(y), 0, size);
+    this.#k[UNARY_KERNEL[op]](writablePtr(x), writablePtr(y), 0, size);
   }
 
   unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void {
-    this.#k[`f32_v${op}_bwd`](ptr(dy), ptr(saved), ptr(dx), 0, size);
+    this.#k[`f32_v${op}_bwd`](writablePtr(dy), writablePtr(saved), writablePtr(dx), 0, size);
   }
 
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
-    this.#k.f32_vaffine(ptr(x), ptr(y), scale, shift, 0, size);
+    this.#k.f32_vaffine(writablePtr(x), writablePtr(y), scale, shift, 0, size);
   }
 
   binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void {
     const { dims: d, aStrides: sa, bStrides: sb } = plan;
     this.#k[`f32_v${op}_bcast`](
-      ptr(a),
-      ptr(b),
-      ptr(y),
+      writablePtr(a),
+      writablePtr(b),
+      writablePtr(y),
       ...d,
       ...sa,
       ...sb,
@@ -491,14 +611,16 @@ export class WasmBackend implements Backend {
     inner: number,
     scale: number,
   ): void {
-    if (op === "sum") this.#k.f32_reduce_sum(ptr(x), ptr(y), outer, len, inner, scale, 0, outer);
-    else if (op === "max") this.#k.f32_reduce_max(ptr(x), ptr(y), outer, len, inner, 0, outer);
-    else this.#k.f32_reduce_argmax(ptr(x), ptr(y), outer, len, inner, 0, outer);
+    if (op === "sum") {
+      this.#k.f32_reduce_sum(writablePtr(x), writablePtr(y), outer, len, inner, scale, 0, outer);
+    } else if (op === "max") {
+      this.#k.f32_reduce_max(writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
+    } else this.#k.f32_reduce_argmax(writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
   }
 
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
     const kernel = op === "softmax" ? "f32_softmax" : "f32_log_softmax";
-    this.#k[kernel](ptr(x), ptr(y), rows, cols, 0, rows);
+    this.#k[kernel](writablePtr(x), writablePtr(y), rows, cols, 0, rows);
   }
 
   softmaxBackward(
@@ -510,65 +632,108 @@ export class WasmBackend implements Backend {
     cols: number,
   ): void {
     const kernel = op === "softmax" ? "f32_softmax_bwd" : "f32_log_softmax_bwd";
-    this.#k[kernel](ptr(dy), ptr(y), ptr(dx), rows, cols, 0, rows);
+    this.#k[kernel](writablePtr(dy), writablePtr(y), writablePtr(dx), rows, cols, 0, rows);
   }
 
   optimizerStep(step: OptimizerStep, size: number): void {
     const k = this.#k;
     if (step.op === "sgd") {
       const { w, g, v, lr, momentum, nesterov } = step;
-      k.f32_sgd_step(ptr(w), ptr(g), v ? ptr(v) : 0, lr, momentum, nesterov ? 1 : 0, 0, size);
+      k.f32_sgd_step(
+        writablePtr(w),
+        writablePtr(g),
+        v ? writablePtr(v) : 0,
+        lr,
+        momentum,
+        nesterov ? 1 : 0,
+        0,
+        size,
+      );
     } else if (step.op === "adam") {
       const { w, g, m, v, lrT, beta1, beta2, epsilon } = step;
-      k.f32_adam_step(ptr(w), ptr(g), ptr(m), ptr(v), lrT, beta1, beta2, epsilon, 0, size);
+      k.f32_adam_step(
+        writablePtr(w),
+        writablePtr(g),
+        writablePtr(m),
+        writablePtr(v),
+        lrT,
+        beta1,
+        beta2,
+        epsilon,
+        0,
+        size,
+      );
     } else {
       const { w, g, ms, lr, rho, epsilon } = step;
-      k.f32_rmsprop_step(ptr(w), ptr(g), ptr(ms), lr, rho, epsilon, 0, size);
+      k.f32_rmsprop_step(
+        writablePtr(w),
+        writablePtr(g),
+        writablePtr(ms),
+        lr,
+        rho,
+        epsilon,
+        0,
+        size,
+      );
     }
   }
 
   clip(x: Storage, y: Storage, size: number, lo: number, hi: number): void {
-    this.#k.f32_clip(ptr(x), ptr(y), lo, hi, 0, size);
+    this.#k.f32_clip(writablePtr(x), writablePtr(y), lo, hi, 0, size);
   }
 
   axpy(x: Storage, y: Storage, size: number, a: number): void {
-    this.#k.f32_axpy(ptr(x), ptr(y), a, 0, size);
+    this.#k.f32_axpy(writablePtr(x), writablePtr(y), a, 0, size);
   }
 
   sumSquares(x: Storage, size: number): number {
-    return this.#k.f32_sum_squares(ptr(x), 0, size);
+    return this.#k.f32_sum_squares(writablePtr(x), 0, size);
   }
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
-    this.#k.f32_transpose(ptr(x), ptr(y), rows, cols, 0, rows);
+    this.#k.f32_transpose(writablePtr(x), writablePtr(y), rows, cols, 0, rows);
   }
 
   maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
-    this.#k.f32_maxpool2d_nhwc(ptr(x), ptr(y), ...poolGeometry(p), 0, p.batch);
+    this.#k.f32_maxpool2d_nhwc(writablePtr(x), writablePtr(y), ...poolGeometry(p), 0, p.batch);
   }
 
   maxPool2dBackward(x: Storage, y: Storage, dy: Storage, dx: Storage, p: Pool2dArgs): void {
     const geometry = poolGeometry(p);
-    this.#k.f32_maxpool2d_nhwc_bwd(ptr(x), ptr(y), ptr(dy), ptr(dx), ...geometry, 0, p.batch);
+    this.#k.f32_maxpool2d_nhwc_bwd(
+      writablePtr(x),
+      writablePtr(y),
+      writablePtr(dy),
+      writablePtr(dx),
+      ...geometry,
+      0,
+      p.batch,
+    );
   }
 
   avgPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
-    this.#k.f32_avgpool2d_nhwc(ptr(x), ptr(y), ...poolGeometry(p), 0, p.batch);
+    this.#k.f32_avgpool2d_nhwc(writablePtr(x), writablePtr(y), ...poolGeometry(p), 0, p.batch);
   }
 
   avgPool2dBackward(dy: Storage, dx: Storage, p: Pool2dArgs): void {
-    this.#k.f32_avgpool2d_nhwc_bwd(ptr(dy), ptr(dx), ...poolGeometry(p), 0, p.batch);
+    this.#k.f32_avgpool2d_nhwc_bwd(
+      writablePtr(dy),
+      writablePtr(dx),
+      ...poolGeometry(p),
+      0,
+      p.batch,
+    );
   }
 
   conv2d(p: Conv2dArgs): void {
     if (p.batch * p.outHeight * p.outWidth * p.outChannels === 0) return;
     this.#withConvBuffers(p, 0, (packed, scratch) => {
-      this.#k.f32_conv2d_pack_filter(ptr(p.filter), ...filterShape(p), 0, packed);
+      this.#k.f32_conv2d_pack_filter(writablePtr(p.filter), ...filterShape(p), 0, packed);
       this.#k.f32_conv2d_nhwc(
-        ptr(p.x),
+        writablePtr(p.x),
         packed,
-        p.bias ? ptr(p.bias) : 0,
-        ptr(p.y),
+        p.bias ? writablePtr(p.bias) : 0,
+        writablePtr(p.y),
         ...convGeometry(p),
         ACT_CODE[p.activation],
         0,
@@ -583,11 +748,11 @@ export class WasmBackend implements Backend {
     if (size === 0) return;
     if (p.outHeight * p.outWidth * p.outChannels === 0) return this.fill(p.dx, 0, size);
     this.#withConvBuffers(p, 1, (packed, scratch) => {
-      this.#k.f32_conv2d_pack_filter(ptr(p.filter), ...filterShape(p), 1, packed);
+      this.#k.f32_conv2d_pack_filter(writablePtr(p.filter), ...filterShape(p), 1, packed);
       this.#k.f32_conv2d_nhwc_bwd_data(
-        ptr(p.dy),
+        writablePtr(p.dy),
         packed,
-        ptr(p.dx),
+        writablePtr(p.dx),
         ...convGeometry(p),
         0,
         p.batch,
@@ -608,7 +773,7 @@ export class WasmBackend implements Backend {
     const groups = bounds.length - 1;
     const partials = groups > 1 ? this.#alloc.alloc((groups - 1) * size * 4) : 0;
     const scratch = this.#alloc.alloc(this.#k.f32_conv2d_scratch_bytes(fh, fw, inC, outC));
-    const dw = ptr(p.dw);
+    const dw = writablePtr(p.dw);
     try {
       const jobs: KernelCall[][] = [];
       for (let g = 0; g < groups; g++) {
@@ -616,18 +781,21 @@ export class WasmBackend implements Backend {
         const geometry = convGeometry(p);
         jobs.push([
           ["f32_fill", [dst, 0, 0, size]],
-          ["f32_conv2d_nhwc_bwd_filter", [
-            ptr(p.x),
-            ptr(p.dy),
-            dst,
-            ...geometry,
-            bounds[g],
-            bounds[g + 1],
-            scratch,
-          ]],
+          [
+            "f32_conv2d_nhwc_bwd_filter",
+            filterGradArgs(
+              writablePtr(p.x),
+              writablePtr(p.dy),
+              dst,
+              geometry,
+              bounds[g],
+              bounds[g + 1],
+              scratch,
+            ),
+          ],
         ]);
       }
-      this.runIndependent(jobs);
+      this.#runner.runIndependent(jobs);
       for (let g = 1; g < groups; g++) {
         this.#k.f32_vadd(dw, partials + (g - 1) * size * 4, dw, 0, size);
       }
@@ -635,14 +803,6 @@ export class WasmBackend implements Backend {
       this.#alloc.free(scratch);
       if (partials) this.#alloc.free(partials);
     }
-  }
-
-  /**
-   * Runs jobs (lists of kernel calls) that write disjoint outputs, one after the other; the
-   * threads backend overrides this to run them concurrently, each thread with its own scratch.
-   */
-  protected runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
-    for (const job of jobs) for (const [name, args] of job) this.#k[name](...args);
   }
 
   /** Runs `fn` with the packed filter (Wᵀ when `transposed`) and scratch, freed afterwards. */
@@ -663,12 +823,17 @@ export class WasmBackend implements Backend {
   }
 
   subarray(storage: Storage, offset: number, size: number): Storage {
-    return new WasmStorage(ptr(storage) + offset * 4, size);
+    return new WasmStorage(writablePtr(storage) + offset * 4, size);
   }
 
   lstmGates(p: LstmGatesArgs): void {
     this.#k.f32_lstm_gates_fwd(
-      ...[p.xw, p.hu, p.cPrev, p.c, p.h, p.gates].map(ptr),
+      writablePtr(p.xw),
+      writablePtr(p.hu),
+      writablePtr(p.cPrev),
+      writablePtr(p.c),
+      writablePtr(p.h),
+      writablePtr(p.gates),
       p.units,
       0,
       p.batch,
@@ -677,7 +842,12 @@ export class WasmBackend implements Backend {
 
   lstmGatesBackward(p: LstmGatesBackwardArgs): void {
     this.#k.f32_lstm_gates_bwd(
-      ...[p.dh, p.dc, p.gates, p.cPrev, p.c, p.dz].map(ptr),
+      writablePtr(p.dh),
+      writablePtr(p.dc),
+      writablePtr(p.gates),
+      writablePtr(p.cPrev),
+      writablePtr(p.c),
+      writablePtr(p.dz),
       p.units,
       0,
       p.batch,
@@ -685,13 +855,18 @@ export class WasmBackend implements Backend {
   }
 
   gruGates(p: GruGatesArgs): void {
-    this.#k.f32_gru_gates_fwd(...[p.xw, p.hu, p.hPrev, p.h, p.saved].map(ptr), p.units, 0, p.batch);
+    const [xw, hu, hPrev, h, saved] = [p.xw, p.hu, p.hPrev, p.h, p.saved].map(writablePtr);
+    this.#k.f32_gru_gates_fwd(xw, hu, hPrev, h, saved, p.units, 0, p.batch);
   }
 
   gruGatesBackward(p: GruGatesBackwardArgs): void {
     this.#k.f32_gru_gates_bwd(
-      ...[p.dh, p.saved, p.hPrev, p.dxw, p.dhu].map(ptr),
-      p.dhPrev ? ptr(p.dhPrev) : 0,
+      writablePtr(p.dh),
+      writablePtr(p.saved),
+      writablePtr(p.hPrev),
+      writablePtr(p.dxw),
+      writablePtr(p.dhu),
+      p.dhPrev ? writablePtr(p.dhPrev) : 0,
       p.units,
       0,
       p.batch,
@@ -706,7 +881,15 @@ export class WasmBackend implements Backend {
     batch: number,
     units: number,
   ): void {
-    this.#k.f32_rnn_gates_fwd(ptr(xw), ptr(hu), ptr(h), ACT_CODE[activation], units, 0, batch);
+    this.#k.f32_rnn_gates_fwd(
+      writablePtr(xw),
+      writablePtr(hu),
+      writablePtr(h),
+      ACT_CODE[activation],
+      units,
+      0,
+      batch,
+    );
   }
 
   rnnGatesBackward(
@@ -717,7 +900,15 @@ export class WasmBackend implements Backend {
     batch: number,
     units: number,
   ): void {
-    this.#k.f32_rnn_gates_bwd(ptr(dh), ptr(h), ptr(dz), ACT_CODE[activation], units, 0, batch);
+    this.#k.f32_rnn_gates_bwd(
+      writablePtr(dh),
+      writablePtr(h),
+      writablePtr(dz),
+      ACT_CODE[activation],
+      units,
+      0,
+      batch,
+    );
   }
 
   sequenceTranspose(
@@ -730,7 +921,7 @@ export class WasmBackend implements Backend {
     reverse: boolean,
   ): void {
     const kernel = toTimeMajor ? "f32_rnn_time_major" : "f32_rnn_batch_major";
-    this.#k[kernel](ptr(x), ptr(y), batch, steps, inner, reverse ? 1 : 0, 0, batch);
+    this.#k[kernel](writablePtr(x), writablePtr(y), batch, steps, inner, reverse ? 1 : 0, 0, batch);
   }
 
   gatherRows(
@@ -741,7 +932,15 @@ export class WasmBackend implements Backend {
     cols: number,
     n: number,
   ): void {
-    this.#k.f32_gather_rows(ptr(table), ptr(indices), ptr(y), rows, cols, 0, n);
+    this.#k.f32_gather_rows(
+      writablePtr(table),
+      writablePtr(indices),
+      writablePtr(y),
+      rows,
+      cols,
+      0,
+      n,
+    );
   }
 
   scatterAddRows(
@@ -752,7 +951,15 @@ export class WasmBackend implements Backend {
     cols: number,
     n: number,
   ): void {
-    this.#k.f32_scatter_add_rows(ptr(dy), ptr(indices), ptr(dtable), n, cols, 0, rows);
+    this.#k.f32_scatter_add_rows(
+      writablePtr(dy),
+      writablePtr(indices),
+      writablePtr(dtable),
+      n,
+      cols,
+      0,
+      rows,
+    );
   }
 
   memoryBytes(): number {

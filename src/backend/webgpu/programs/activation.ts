@@ -9,15 +9,10 @@
  *
  * @module
  */
-import type { Activation } from "../../backend.ts";
+import { ACT_CODE } from "../../activations.ts";
 
-/** Activation codes, as the wasm kernels' ACT_CODE. */
-export const ACT_CODE: Readonly<Record<Activation, number>> = {
-  linear: 0,
-  relu: 1,
-  sigmoid: 2,
-  tanh: 3,
-};
+/** Activation codes (declared in src/backend/activations.ts), as the wasm kernels take them. */
+export { ACT_CODE };
 
 /** `tanh_f32(v)`. */
 export const WGSL_TANH = /* wgsl */ `
