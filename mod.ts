@@ -19,7 +19,7 @@
  */
 export { Tensor } from "./src/tensor.ts";
 export type { DType } from "./src/tensor.ts";
-export { BackendUnavailableError } from "./src/errors.ts";
+export { BackendUnavailableError, WorkerStalledError } from "./src/errors.ts";
 export { backend, ready, shutdown } from "./src/backend/select.ts";
 export type { BackendInfo, BackendRequest, ReadyOptions } from "./src/backend/select.ts";
 export type { Activation, BackendName } from "./src/backend/backend.ts";

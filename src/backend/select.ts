@@ -188,6 +188,18 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       ),
     );
   }
+  if (request === "wasm" || request === "webgpu") {
+    const misplaced = (["threads", "stallTimeoutMs", "stallFactor"] as const).find((k) =>
+      options[k] !== undefined
+    );
+    if (misplaced) {
+      return Promise.reject(
+        new TypeError(
+          `Cannot run ready(): option "${misplaced}" applies to the "threads" and "auto" backends only: got it with backend "${request}"`,
+        ),
+      );
+    }
+  }
   const threads = options.threads ?? "auto";
   if (threads !== "auto" && !(Number.isInteger(threads) && threads >= 1)) {
     return Promise.reject(

@@ -204,3 +204,16 @@ Deno.test("a worker terminated from outside makes later calls run on the calling
     await b.shutdown();
   }
 });
+
+Deno.test("ready() rejects the thread options with a backend that has no threads", async () => {
+  for (const backend of ["wasm", "webgpu"] as const) {
+    for (const key of ["threads", "stallTimeoutMs", "stallFactor"]) {
+      await assertRejects(
+        () => dn.ready({ backend, [key]: 2 }),
+        TypeError,
+        `option "${key}" applies to the "threads" and "auto" backends only`,
+      );
+    }
+  }
+  assertEquals(dn.backend().name, "wasm");
+});

@@ -9,7 +9,8 @@
 import * as dn from "../../mod.ts";
 import { activeBackend } from "../../src/backend/select.ts";
 import type { Storage } from "../../src/backend/backend.ts";
-import { type Pool, WorkerStalledError } from "../../src/backend/threads/pool.ts";
+import type { Pool } from "../../src/backend/threads/pool.ts";
+import { WorkerStalledError } from "../../src/errors.ts";
 import { ThreadsBackend, type ThreadsOptions } from "../../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";

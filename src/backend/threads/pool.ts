@@ -47,8 +47,8 @@ import { claimProgram, COUNTER_STRIDE, homeBegin, take } from "./claim.ts";
 import { SPLITS } from "./splits.ts";
 import { WORKER_SOURCE } from "./worker_source.ts";
 
-/** One kernel call: export name and its arguments. */
-export type KernelCall = readonly [name: string, args: readonly number[]];
+import type { KernelCall } from "../wasm/wasm_backend.ts";
+import { WorkerStalledError } from "../../errors.ts";
 
 /** Options of `Pool.start()`. */
 export interface PoolOptions {
@@ -116,26 +116,6 @@ const MAC_KERNELS = new Set([
  * exp, tanh, log and softmax 210-340 k floats/ms), so slower hosts still fit the stall factor.
  */
 const unitsPerMs = (name: string): number => MAC_KERNELS.has(name) ? 8e6 : 1e5;
-
-/**
- * Thrown by a kernel call when a worker stopped answering, or died, in the middle of one of the
- * call's pieces: the piece's output may be partly written and nothing proves the worker will not
- * write it again, so it cannot be re-run. The workers are terminated; later calls run on the
- * calling thread, so the op can be run again.
- */
-export class WorkerStalledError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message What failed, where, and what runs next.
-   * @param kernel The kernel export whose piece was lost.
-   * @param worker The worker (1-based, the calling thread is 0) that held it.
-   */
-  constructor(message: string, readonly kernel: string, readonly worker: number) {
-    super(message);
-    this.name = "WorkerStalledError";
-  }
-}
 
 interface NodeWorker {
   postMessage(value: unknown): void;

@@ -154,8 +154,9 @@ export class ThreadsBackend extends WasmBackend {
     await lazy?.starting;
     const pool = this.#ctx.pool;
     this.#ctx.pool = null;
-    this.#ctx.freeScratch();
+    // Workers may still be writing their scratch until they are gone.
     await pool?.shutdown();
+    this.#ctx.freeScratch();
   }
 
   /** The pool, for tests (crash hooks). */
