@@ -283,7 +283,9 @@ export async function shutdown(): Promise<void> {
 }
 
 /**
- * The active backend and why it was chosen.
+ * The active backend and why it was chosen. After a worker of the threads backend died or stopped
+ * answering, the name is `"wasm"`: every op runs the wasm kernels on the calling thread, over the
+ * same memory and tensors, and the reason says what happened.
  *
  * @returns `{ name, reason }`.
  *
@@ -298,15 +300,19 @@ export function backend(): BackendInfo {
   const { backend, reason } = activeOrDefault();
   const threads = activeThreads();
   const failed = threads?.lazyStartError;
-  // A broken pool (a worker died or stalled) keeps the backend, its memory and tensors.
+  // A broken pool (a worker died or stalled): the ops fall back to the wasm kernels on the calling
+  // thread, over the same memory and tensors; ready({ backend: "threads" }) starts new workers.
   const broken = threads?.broken;
+  if (broken) {
+    return {
+      name: "wasm",
+      reason:
+        `${reason}; threads: ${broken}; fell back to wasm, running on the calling thread (ready({ backend: "threads" }) starts new workers)`,
+    };
+  }
   return {
     name: backend.name,
-    reason: failed
-      ? `${reason}; ${failed}, ops run on the calling thread`
-      : broken
-      ? `${reason}; threads: ${broken}; running on the calling thread`
-      : reason,
+    reason: failed ? `${reason}; ${failed}, ops run on the calling thread` : reason,
   };
 }
 
