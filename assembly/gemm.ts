@@ -19,23 +19,11 @@
  * iteration, an address between copies of a step, and it fully unrolls loops of <= 3 iterations;
  * so the k loop runs 4 steps per iteration as two such loops of 2 (~30 instructions per later
  * step). Unrolling by hand is worse: Binaryen merges the steps into one expression per
- * accumulator. Measured on a 2-core AMD EPYC VM under Deno, before the FMA (microkernel alone,
- * kc = 256, sweeping 512 columns; GFLOP/s when quiet / paired ratio to the old 2-step hand unroll
- * under load): 2-step hand
- * unroll 44 / 1.00; 4 steps as 2 x 2 V8-unrolled 51-53 / 1.17-1.21 (chosen); 3 steps 52 / 1.15;
- * 3x12 tile, 3 steps 52 / 1.19 (would need NR = 12); 5x8 48 / 1.09; 4x12 and 4x16 spill
- * (<= 1.04); A loaded as one v128 and splat by i32x4.shuffle (XNNPACK's "splat" variant) 44-45 /
- * 1.16-1.30 (fewest instructions, but its 4 shuffles share the FP pipes with mul and add).
- * Whole f32_gemm, pack_b included: 1.10-1.23x the 2-step kernel, 64^3 to 1024^3 and 64x512x784.
- * Each step's multiply-add is one `madd` (relaxed SIMD: one vfmadd instead of mulps + addps, 8
- * fewer instructions per step): whole f32_gemm 1.22-1.27x the mul + add build on 256^3, 1024^3,
- * 64x512x784, 32x1024x256 and 1600x1024x128 while the host is loaded, about equal when it is
- * quiet, paired in one process (the portable build keeps mul + add for engines without relaxed
- * SIMD). Peak with FMA measured 58-59 GFLOP/s against 52-55. With FMA the 4x8 tile's 8
- * accumulator chains only just cover the multiply-add latency (4 cycles x 2 per cycle), so
- * f32_gemm_ukernel_6x8 (12 chains, 15 XMM registers, no spill) runs wherever m suits 6-row
- * strips (mrFor): 1.05-1.09x the 4x8 tile on a quiet host (1024^3 54.7 GFLOP/s), even under load;
- * m = 32 (an LSTM step at batch 32) keeps 4x8. 5x8 measured between the two.
+ * accumulator. Each step's multiply-add is one `madd` (relaxed SIMD: one vfmadd; the portable
+ * build keeps mul + add), and with FMA the 4x8 tile's 8 accumulator chains only just cover the
+ * multiply-add latency, so f32_gemm_ukernel_6x8 (12 chains, 15 XMM registers, no spill) runs
+ * wherever m suits 6-row strips (mrFor); m = 32 (an LSTM step at batch 32) keeps 4x8. The tile,
+ * unroll and FMA measurements are in bench/RESULTS.md.
  * A is packed per (MC x KC) block into the caller's scratch as strips of the tile's height, its
  * values of one k step contiguous, so the microkernel walks A and B with one pointer each.
  * K is cut into equal blocks of at most KC = 256 steps (a B panel block of 8 KiB and an A strip

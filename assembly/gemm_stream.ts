@@ -52,11 +52,9 @@ import { gemvRows } from "./gemv";
 import { loadN, madd, storeN } from "./simd";
 
 /**
- * K steps per block (a multiple of 4, so only the last block has a k % 4 tail), measured on a
- * 2-core AMD EPYC VM (kernel alone, p20 of interleaved calls, B stored k x n): 256 (4 x 4096 ·
- * 4096 x 4096: 6.2 ms against 6.4-6.9 at 16-128). B stored n x k runs k in one block (1 x 4096^2:
- * 9.1 ms against 9.7 at 256 and 21 at 16): its tiles read 4 to 32 rows of B at once, each
- * sequentially in k. m = 1 with B stored k x n runs gemvRows (gemv.ts) instead.
+ * K steps per block (a multiple of 4, so only the last block has a k % 4 tail) of B stored k x n,
+ * chosen by measurement (bench/RESULTS.md); B stored n x k runs k in one block. m = 1 with B
+ * stored k x n runs gemvRows (gemv.ts) instead.
  */
 const KB_ROWS = 256;
 

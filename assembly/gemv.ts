@@ -7,16 +7,12 @@
  * - gemvRows (used by f32_gemm_stream for m = 1, B stored k x n): B read as stored, no packing, no
  *   scratch. c's columns [colBegin, colEnd) are the accumulators, kept in memory (L1: 16 KiB for
  *   n = 4096): they start at beta * c + bias, then each pass over them adds R rows of B in order
- *   (R = 8, or 4 when B is small), each pass reading R rows of B front to back. Measured on a
- *   2-core AMD EPYC VM, kernel alone, p20 of interleaved calls, against f32_gemm_stream's 1 x 32
- *   register tiles over K blocks of 16 rows (16 streams advancing 128 bytes per visit) and TF.js's
- *   whole matMul: 1 x 1024^2 (B in L3) R = 4 0.074 ms, R = 8 0.084, tiles 0.130, TF.js 0.10-0.12;
- *   1 x 4096^2 (B from DRAM) R = 8 2.6-3.0 ms, R = 4 3.2-3.6, tiles 3.2-3.4, TF.js 2.8-3.3.
+ *   (R = 8, or 4 when B is small), each pass reading R rows of B front to back: fewer, longer
+ *   streams than f32_gemm_stream's 1 x 32 register tiles over K blocks (bench/RESULTS.md).
  * - f32_gemv_packed: B packed once by f32_gemv_pack_b into panels of 32 columns, k-major (panel
  *   p's k x 32 floats contiguous, zero-padded past n), read as one sequential stream into 8
- *   register accumulators; for a B used again and again (a served model's weights). 1 x 4096^2:
- *   2.2-2.5 ms against 2.6-3.0 for gemvRows and 2.8-3.3 for TF.js (which also packs its weights
- *   once); a plain sequential read of the same 64 MiB took 1.9-2.2 ms.
+ *   register accumulators; for a B used again and again (a served model's weights), where one
+ *   stream reads memory fastest.
  *
  * Order of operations, per element: acc = beta * c + bias (beta == 0: bias, c not read; bias 0
  * when absent), then acc += a[p] * op(B)[p, j] for p = 0 .. k - 1, each step one `madd`
@@ -139,8 +135,7 @@ export function f32_gemv_packed(
     let pb = packed + (<usize>j0 * <usize>k << 2);
     let pa = a;
     let p = 0;
-    // 4 steps per iteration as two loops of 2 that V8 unrolls (see gemm.ts): 1 x 1024^2 0.059 ms
-    // against 0.070 one step per iteration; a plain read of the same 4 MiB took 0.055.
+    // 4 steps per iteration as two loops of 2 that V8 unrolls (see gemm.ts; bench/RESULTS.md).
     for (; p + 4 <= k; p += 4) {
       for (let s = 0; s < 2; s++) {
         const va = v128.load32_splat(pa);

@@ -15,13 +15,8 @@
  * slices). Workers spin for `workerSpinMs` after each program, then block in `Atomics.wait`. Every
  * spin loop calls `Atomics.pause()` (x86 PAUSE), which leaves the core's pipes to a hyperthread
  * sibling, where the engine has it (ES2025; older Deno lacks it, and the loops then spin without
- * it). Round trip of an empty program, 2-core VM under load, median of 2000 (tools: a throwaway
- * script, numbers in threads_backend.ts):
- *   postMessage to the worker, caller waits on an Atomics flag        14-21 us
- *   shared slot, worker blocked in Atomics.wait, caller Atomics.wait   7-38 us (p90 33-65)
- *   shared slot, worker blocked in Atomics.wait, caller spins          6.6 us (p90 6.9)
- *   shared slot, worker still spinning, caller spins                   0.3 us
- * so the slot wins; the caller spins (no piece is left for it, its core is otherwise idle).
+ * it). The shared slot with a spinning caller has the shortest round trip (bench/RESULTS.md), so
+ * the caller spins (no piece is left for it, its core is otherwise idle).
  *
  * Failure. A kernel that throws in a worker (a trap, a debug-build assert) is reported in the slot
  * and rethrown by `run()` once every thread has finished. A worker that dies (its "error"/"exit"
@@ -60,13 +55,8 @@ export interface PoolOptions {
   /** Multiple of a run's expected single-thread time the caller waits for a worker (default 20). */
   stallFactor?: number;
   /**
-   * Milliseconds a worker spins after a program before blocking (default 1). A worker that
-   * sleeps takes 7-65 us to wake; in a LeNet-5 training step on 2 threads the gaps between split
-   * calls are 18 us at the median, 0.27 ms at p90 and 1.1 ms at p99 (the gap between steps). A
-   * worker that wakes late still takes its home piece and the caller waits for it: with 0.1 ms of
-   * spin the step's second dense layer's input-gradient GEMM (64x120x84, after the unsplit last
-   * layer) ran at 0.68-0.72x one thread, with 1 ms at 1.40x; the whole step's p10 time (per-step
-   * times, interleaved) was 1-2% lower with 1 ms than with 0.1 ms in two of two runs.
+   * Milliseconds a worker spins after a program before blocking (default 1): long enough to cover
+   * the gaps between the split calls of a training step (bench/RESULTS.md).
    */
   workerSpinMs?: number;
   /** Milliseconds the caller spins for a worker's last piece before blocking (default 1). */

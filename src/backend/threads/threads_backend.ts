@@ -10,34 +10,10 @@
  * Scratch: kernels that take scratch (GEMM A packing, im2col) get the caller's region on the
  * calling thread and one region per worker, kept and grown here (never shared between threads).
  *
- * Measurements: 2-core AMD EPYC VM shared with other agents' test runs (load average 2-3, so
- * often only one core was free: treat every ratio as a lower bound). Round trip of an empty
- * program (pool.ts): 6.6 us median with the worker blocked in Atomics.wait and the caller
- * spinning, 0.3 us while the worker still spins after its previous program, 14-21 us for
- * postMessage dispatch. Range splits come in PIECES_PER_THREAD pieces per thread, each thread
- * taking its home range's pieces and then whatever is left of the others' (claim.ts), so a
- * worker that wakes late or runs slow on a busy host takes fewer pieces instead of holding the
- * call up (LeNet-5 step on 2 threads, same process: 1.40-1.49x one thread with one piece per
- * thread against 1.51-1.52x with four, in two of three runs; equal in the third), and a worker
- * that has not started when the pieces run out is skipped (its program claimed by the caller),
- * costing at most the dispatch.
- * Thresholds (splits.ts, least work per thread), from `deno bench -A --v8-flags=--no-liftoff
- * bench/threads_bench.ts -- --split` (every call split, 1 vs 2 threads interleaved, speedup of
- * the p20 call times), total work at which each family starts to pay:
- *   relu        32 768: 0.55     65 536: 1.18    131 072: 1.50   524 288: 1.74  -> 32 768 floats
- *   relu bwd    32 768: 1.04     65 536: 1.30    131 072: 1.50                  (per thread)
- *   exp          2 048: 1.08      4 096: 1.44      8 192: 1.64    32 768: 1.91  -> 2 048 floats
- *   softmax   16 x 100: 1.13   32 x 100: 1.36   64 x 100: 1.63                  (per thread)
- *   gemm          64^3: 1.04-1.43    80^3: 1.13-1.18    96^3: 1.41-1.70        -> 2^18 MACs
- *            64x84x120: 1.48-1.56   128^3: 1.84   64x400x120: 1.88-1.90       (per thread)
- *   reduce  256x16x10: 1.04   640x16x10: 1.62                                  -> 32 768 floats
- *   maxpool 2x2, n x 10x10x16 (1 600 window reads per image): n = 32: 1.18 (backward 0.99),
- *           n = 64: 1.33 (1.34)                                                -> 32 768 reads
- * Back-to-back calls keep the worker spinning; between a model's layers it may have gone to
- * sleep and take 7-65 us to wake, so each threshold sits above the size where the split first
- * broke even (64^3 GEMM, 12 us on one thread, stays whole). LeNet-5 training step on 2 threads
- * against the previous thresholds (2-4x these: measured under load, one core often taken),
- * p20 of per-step times, alternating processes: 1.82x vs 1.76x and 1.80x vs 1.74x one thread.
+ * Range splits come in several pieces per thread, each thread taking its home range's pieces
+ * first (claim.ts), so a worker that wakes late takes fewer instead of holding the call up; each
+ * family's least work per thread (splits.ts) sits above the size where a split first paid on this
+ * 2-core VM. The measurements behind both are in bench/RESULTS.md.
  *
  * @module
  */

@@ -115,16 +115,10 @@ const PACKED_B_BYTES = 128 << 20;
 /**
  * Whether an m x n x k product takes the streaming kernel (f32_gemm_stream, op(B) read unpacked)
  * instead of packing B for f32_gemm (m = 1 first asks for a gemv packing: #gemvPacking).
- * Measured on a 2-core AMD EPYC VM (kernels alone, p20 of interleaved calls, ms): B stored k x n
- * at m = 1 always (1 x 1024^2: 0.074 against 0.16 with the packing cached and 0.28 packing it;
- * 1 x 4096^2: 2.6-3.0 against 2.8-4.1 cached and 9.0 packing: the packed kernel computes 4 rows
- * for one); otherwise, up to m = 8, only where the packing would not fit the cache and so would
- * be redone on every call (3 x 4096^2: 6.3 against 9.9 packing, 3.2 cached; 4 x: 6.2 against 9.0
- * and 2.9; 5 x: 9.0 against 11.5 and 4.2; 6 x: 11.8 against 14.7 and 5.7; 8 x: 14.9 against
- * 15.7 and 6.7, about even; B stored n x k, 1 x 4096^2: 9.1 against 11.2 and 3.8). With the
- * packing cached, f32_gemm's 4 x 8 and 6 x 8 tiles beat the streaming 2 x 16 and 4 x 8 tiles at
- * m >= 2 (2 x 4096^2: 3.5 against 4.5) and the transposing tiles everywhere. Both kernels give
- * the same bits (assembly/gemm_stream.ts), so the choice changes only the speed.
+ * B stored k x n at m = 1 always; otherwise, up to m = 8, only where the packing would not fit
+ * the cache and so would be redone on every call: with the packing cached, f32_gemm's tiles beat
+ * the streaming ones at m >= 2 (measurements in bench/RESULTS.md). Both kernels give the same
+ * bits (assembly/gemm_stream.ts), so the choice changes only the speed.
  */
 function streamGemm(m: number, n: number, k: number, transB: boolean): boolean {
   if (m > STREAM_MAX_M) return false;
