@@ -1,5 +1,5 @@
 /**
- * Saving and loading models as ONE safetensors file: weights as F32 tensors named
+ * Loading models saved as ONE safetensors file by save.ts: weights as F32 tensors named
  * `<layer>/<weight>`, the topology and the training config as JSON strings in `__metadata__`.
  * The loader checks the file against the topology before any weight is allocated.
  *
