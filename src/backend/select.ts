@@ -189,13 +189,16 @@ export function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
     );
   }
   if (request === "wasm" || request === "webgpu") {
+    // `threads: 1` says what these backends do; anything else would be ignored.
     const misplaced = (["threads", "stallTimeoutMs", "stallFactor"] as const).find((k) =>
-      options[k] !== undefined
+      options[k] !== undefined && !(k === "threads" && options[k] === 1)
     );
     if (misplaced) {
       return Promise.reject(
         new TypeError(
-          `Cannot run ready(): option "${misplaced}" applies to the "threads" and "auto" backends only: got it with backend "${request}"`,
+          `Cannot run ready(): option "${misplaced}" applies to the "threads" and "auto" backends only (backend "${request}" runs one thread): got ${
+            fmtValue(options[misplaced])
+          }`,
         ),
       );
     }

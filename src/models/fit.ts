@@ -5,8 +5,6 @@
  * @module
  */
 import { checkOptions, checkPositiveInt } from "../_check.ts";
-import { activeBackend } from "../backend/select.ts";
-import { output } from "../ops/_output.ts";
 import { generator } from "../random.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";

@@ -215,5 +215,6 @@ Deno.test("ready() rejects the thread options with a backend that has no threads
       );
     }
   }
+  assertEquals((await dn.ready({ backend: "wasm", threads: 1 })).name, "wasm");
   assertEquals(dn.backend().name, "wasm");
 });
