@@ -17,7 +17,7 @@
  * Thresholds (`MIN_*`: least work units per thread). Measured with bench/threads_bench.ts
  * (`--split` pass: each family at growing sizes, single thread vs 2 threads, interleaved, 2-core
  * VM under load); a split is used where it was at least as fast as one thread. See the header of
- * threads_backend.ts and bench/RESULTS.abi.md for the numbers.
+ * threads_backend.ts and bench/RESULTS.md for the numbers.
  *
  * @module
  */
@@ -65,7 +65,7 @@ export const MIN_TRANSCENDENTAL = 2048;
 export const MIN_GEMM = 1 << 18;
 /**
  * Streaming (small-m) GEMM multiply-adds per thread: where 2 threads beat one at m = 1
- * (measurements: bench/RESULTS.abi.md).
+ * (measurements: bench/RESULTS.md).
  */
 export const MIN_GEMM_STREAM = 1 << 19;
 /** Floats packed per thread by f32_gemm_pack_b. */
@@ -127,13 +127,30 @@ export function byRange<N extends KernelName>(
   align = 1,
   scratchBytes?: (k: Kernels, a: Args, ix: ArgIndex<N>) => number,
 ): Split {
-  const ix = argIndex(name);
-  const [b, e] = rangeOf(name);
-  const work = (args: Args) => (args[e] - args[b]) * unit(args, ix);
+  // Resolved on the first call, not at import: "auto" loads this module at ready() and most
+  // kernels are never called (building every split up front took ~2 ms of a cold start).
+  let at: { ix: ArgIndex<N>; b: number; e: number; scratch: Split["scratch"] } | null = null;
+  const resolve = () => {
+    if (at) return at;
+    const [b, e] = rangeOf(name);
+    return at = {
+      ix: argIndex(name),
+      b,
+      e,
+      scratch: scratchBytes && scratchOf(name, scratchBytes),
+    };
+  };
+  const work = (args: Args) => {
+    const { ix, b, e } = resolve();
+    return (args[e] - args[b]) * unit(args, ix);
+  };
   return {
     work,
-    scratch: scratchBytes && scratchOf(name, scratchBytes),
+    get scratch() {
+      return resolve().scratch;
+    },
     plan(args, threads, scale) {
+      const { b, e } = resolve();
       const begin = args[b], end = args[e];
       const blocks = Math.ceil((end - begin) / align);
       const t = Math.min(threads, Math.floor(work(args) / (min * scale)), blocks);
@@ -184,7 +201,7 @@ function onePerThread(args: Args, b: number, e: number, count: number, align: nu
  * f32_gemm: by NR = 8 column panels when there are enough of them (no shared A-rows work is lost
  * and each thread streams only its panels), else by rows in multiples of 12 (whole strips of
  * either GEMM tile height, 4 or 6). One piece per thread: more column pieces would each repack
- * all of A, and column groups cut into row blocks measured slower (bench/RESULTS.abi.md).
+ * all of A, and column groups cut into row blocks measured slower (bench/RESULTS.md).
  */
 const gemm: Split = {
   work: (a) => (a[G.rowEnd] - a[G.rowBegin]) * (a[G.colEnd] - a[G.colBegin]) * Math.max(1, a[G.k]),
@@ -209,7 +226,7 @@ const GS = argIndex("f32_gemm_stream");
  * f32_gemm_stream: by column ranges starting at multiples of 32 (whole 1 x 32 tiles; any cut gives
  * the same bits, see assembly/gemm_stream.ts), above MIN_GEMM_STREAM multiply-adds per thread,
  * one piece per thread: each piece streams its part of every row of B, and shorter parts (4
- * pieces per thread) measured slower (bench/RESULTS.abi.md).
+ * pieces per thread) measured slower (bench/RESULTS.md).
  */
 const gemmStream: Split = {
   work: (a) => (a[GS.colEnd] - a[GS.colBegin]) * a[GS.m] * Math.max(1, a[GS.k]),
