@@ -196,7 +196,7 @@ export function f32_gemv_packed(
     storeN(pc + 96, acc6, cols - 24);
     storeN(pc + 112, acc7, cols - 28);
   }
-  finishActivation(c, colBegin, colEnd, act);
+  if (act != ACT_RELU) finishRow(c, colBegin, colEnd, act);
 }
 
 /**
@@ -214,12 +214,7 @@ export function gemvRows(
   const cols = colEnd - colBegin;
   const full = <usize>(cols & ~3) << 2;
   const tail = cols & 3;
-  const vbeta = f32x4.splat(beta);
-  const pbias = bias + (<usize>colBegin << 2);
-  for (let o: usize = 0; o < full; o += 16) {
-    v128.store(pc + o, initLanes(pc + o, pbias + o, bias, beta, vbeta, 4));
-  }
-  if (tail != 0) storeN(pc + full, initLanes(pc + full, pbias + full, bias, beta, vbeta, tail), tail);
+  initRow(pc, bias != 0 ? bias + (<usize>colBegin << 2) : 0, beta, cols);
   let p = 0;
   if (<usize>k * ldbBytes >= ROWS8_BYTES) {
     for (; p + 8 <= k; p += 8) {
@@ -237,12 +232,7 @@ export function gemvRows(
     }
     if (tail != 0) storeN(pc + full, madd(va, loadN(row + full, tail), loadN(pc + full, tail)), tail);
   }
-  if (act == ACT_RELU) {
-    const zero = f32x4.splat(0);
-    for (let o: usize = 0; o < full; o += 16) v128.store(pc + o, f32x4.pmax(v128.load(pc + o), zero));
-    if (tail != 0) storeN(pc + full, f32x4.pmax(loadN(pc + full, tail), zero), tail);
-  }
-  finishActivation(c, colBegin, colEnd, act);
+  finishRow(c, colBegin, colEnd, act);
 }
 
 /** acc = beta * c + bias on the first `lanes` lanes (bias 0 when absent; c unread if beta == 0). */
@@ -251,6 +241,37 @@ export function gemvRows(
 function initLanes(pc: usize, pbias: usize, bias: usize, beta: f32, vbeta: v128, lanes: i32): v128 {
   const b = bias != 0 ? loadN(pbias, lanes) : f32x4.splat(0);
   return beta != 0 ? f32x4.add(f32x4.mul(vbeta, loadN(pc, lanes)), b) : b;
+}
+
+/**
+ * Starts the accumulators c[0, cols) of a row at beta * c + bias (pbias 0: no bias; beta == 0:
+ * c is not read), the first step of f32_gemm's order of operations.
+ */
+// @ts-ignore: decorator
+@inline
+export function initRow(pc: usize, pbias: usize, beta: f32, cols: i32): void {
+  const vbeta = f32x4.splat(beta);
+  let o: usize = 0;
+  const full = <usize>(cols & ~3) << 2;
+  for (; o < full; o += 16) v128.store(pc + o, initLanes(pc + o, pbias + o, pbias, beta, vbeta, 4));
+  const tail = cols & 3;
+  if (tail != 0) storeN(pc + o, initLanes(pc + o, pbias + o, pbias, beta, vbeta, tail), tail);
+}
+
+/** The activation over c[colBegin, colEnd) of a row whose sums are done. */
+// @ts-ignore: decorator
+@inline
+export function finishRow(c: usize, colBegin: i32, colEnd: i32, act: i32): void {
+  if (act == ACT_RELU) {
+    const zero = f32x4.splat(0);
+    const pc = c + (<usize>colBegin << 2);
+    const cols = colEnd - colBegin;
+    const full = <usize>(cols & ~3) << 2;
+    for (let o: usize = 0; o < full; o += 16) v128.store(pc + o, f32x4.pmax(v128.load(pc + o), zero));
+    const tail = cols & 3;
+    if (tail != 0) storeN(pc + full, f32x4.pmax(loadN(pc + full, tail), zero), tail);
+  } else if (act == ACT_SIGMOID) f32_vsigmoid(c, c, colBegin, colEnd);
+  else if (act == ACT_TANH) f32_vtanh(c, c, colBegin, colEnd);
 }
 
 /** Adds rows p .. p + 7 of B (row 0 at pb) times a[p ..] to the accumulators at pc, in order. */
@@ -321,10 +342,3 @@ function addRows4(pa: usize, aStep: usize, pb: usize, ld: usize, pc: usize, full
   }
 }
 
-/** Sigmoid or tanh over c[colBegin, colEnd) once the sums are done (relu runs in the passes). */
-// @ts-ignore: decorator
-@inline
-function finishActivation(c: usize, colBegin: i32, colEnd: i32, act: i32): void {
-  if (act == ACT_SIGMOID) f32_vsigmoid(c, c, colBegin, colEnd);
-  else if (act == ACT_TANH) f32_vtanh(c, c, colBegin, colEnd);
-}

@@ -4,8 +4,8 @@
  * float64 reference in tests/_reference/gemm.ts, and bitwise against the packed f32_gemm of the
  * same build, on the release (plain, shared, portable) and debug builds (STYLE C8-C10).
  *
- * Shapes: m = 1..8 (row groups of 4, 2, 1), n straddling the 32-, 16- and 8-column tiles, the
- * 4-column tile and the lane tail, k straddling the 4-step loops and the 16- and 256-step K blocks. Every
+ * Shapes: m = 1..8, n straddling the 8- and 4-column groups and the lane tail, k straddling the
+ * 4- and 8-step passes. Every
  * buffer sits between NaN-payload guards, checked after every call; padding of strided A, B and C
  * holds NaN or a sentinel, so reading it poisons the result and writing it is caught.
  *
@@ -286,9 +286,9 @@ const TRANSPOSES = [
   { transA: false, transB: true, name: " with transposed B" },
   { transA: true, transB: true, name: " with transposed A and B" },
 ];
-/** Around the 32-, 16-, 8- and 4-column tiles and the lane tail. */
+/** Around the 8- and 4-column groups, the 32-column gemv panels and the lane tail. */
 const N_EDGE = [1, 3, 4, 5, 7, 8, 9, 31, 32, 33, 63, 127, 257];
-/** Around the 4-step loops and the 16- and 256-step K blocks. */
+/** Around the 4- and 8-step passes, and longer. */
 const K_EDGE = [0, 1, 3, 4, 5, 15, 16, 17, 33, 255, 256, 257];
 
 for (const t of TRANSPOSES) {
