@@ -15,86 +15,17 @@
  */
 import { assertEquals, assertThrows } from "../_util/assert.ts";
 import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
-import { randomF32 } from "../_util/rng.ts";
-import { Tol } from "../_util/assert_close.ts";
-import { type GemmActivation, gemmReference } from "../_reference/gemm.ts";
+import {
+  ACT_CODE,
+  check,
+  describe,
+  type GemmCase as Case,
+  type Problem,
+  problem,
+  runPacked,
+} from "./_gemm_problem.ts";
 
 const harnesses = await kernelHarnesses();
-
-const ACT_CODE: Record<GemmActivation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
-/** Value left in the padding columns of a strided C; must survive every call bit for bit. */
-const C_PAD = -12345.5;
-
-interface Case {
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  /** Extra elements added to every leading dimension (strided operands). */
-  pad?: number;
-  beta?: number;
-  bias?: boolean;
-  act?: GemmActivation;
-  seed?: number;
-  /** Overrides opA(A)[i, p] (before storage), e.g. to plant a NaN. */
-  aValue?: (i: number, p: number, random: number) => number;
-}
-
-interface Problem {
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  lda: number;
-  ldb: number;
-  ldc: number;
-  beta: number;
-  act: GemmActivation;
-  a: Float64Array;
-  b: Float64Array;
-  c: Float64Array;
-  bias?: Float64Array;
-}
-
-function describe(p: Problem): string {
-  const parts = [`M x N x K = ${p.m} x ${p.n} x ${p.k}`];
-  if (p.transA) parts.push("transA");
-  if (p.transB) parts.push("transB");
-  parts.push(`lda ${p.lda}, ldb ${p.ldb}, ldc ${p.ldc}`);
-  if (p.beta !== 0) parts.push(`beta ${p.beta}`);
-  if (p.bias) parts.push("bias");
-  if (p.act !== "none") parts.push(p.act);
-  return parts.join(", ");
-}
-
-/** Random operands; padding of A and B is NaN, padding of C is C_PAD, C is NaN when beta = 0. */
-function problem(cs: Case): Problem {
-  const { m, n, k } = cs;
-  const transA = cs.transA ?? false, transB = cs.transB ?? false;
-  const pad = cs.pad ?? 0, beta = cs.beta ?? 0, seed = cs.seed ?? 1;
-  const lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
-  const a = randomF32((transA ? k : m) * lda, seed);
-  const b = randomF32((transB ? n : k) * ldb, seed + 1);
-  const c = randomF32(m * ldc, seed + 2);
-  for (let i = 0; i < (transA ? k : m); i++) a.fill(NaN, i * lda + (transA ? m : k), (i + 1) * lda);
-  for (let i = 0; i < (transB ? n : k); i++) b.fill(NaN, i * ldb + (transB ? k : n), (i + 1) * ldb);
-  for (let i = 0; i < m; i++) {
-    c.fill(C_PAD, i * ldc + n, (i + 1) * ldc);
-    if (beta === 0) c.fill(NaN, i * ldc, i * ldc + n);
-  }
-  if (cs.aValue) {
-    for (let i = 0; i < m; i++) {
-      for (let p = 0; p < k; p++) {
-        const at = transA ? p * lda + i : i * lda + p;
-        a[at] = cs.aValue(i, p, a[at]);
-      }
-    }
-  }
-  const bias = cs.bias ? randomF32(n, seed + 3) : undefined;
-  return { m, n, k, transA, transB, lda, ldb, ldc, beta, act: cs.act ?? "none", a, b, c, bias };
-}
 
 /** Runs f32_gemm_stream over the column pieces `cols`; returns C (m x ldc) as written. */
 function runStream(h: KernelHarness, p: Problem, cols = [0, p.n]): Float32Array {
@@ -124,41 +55,6 @@ function runStream(h: KernelHarness, p: Problem, cols = [0, p.n]): Float32Array 
     );
     h.checkGuards();
   }
-  return h.read(c, p.c.length);
-}
-
-/** Packs B and runs the packed f32_gemm once; returns C (m x ldc). */
-function runPacked(h: KernelHarness, p: Problem): Float32Array {
-  const { m, n, k } = p;
-  const panels = Math.ceil(n / 8);
-  h.reset();
-  const a = h.f32(p.a.length, p.a);
-  const b = h.f32(p.b.length, p.b);
-  const c = h.f32(p.c.length, p.c);
-  const bias = p.bias ? h.f32(n, p.bias) : 0;
-  const packed = h.f32(Math.max(1, k * panels * 8));
-  const scratch = h.f32(Math.max(1, h.k.f32_gemm_scratch_bytes(m, k) / 4));
-  h.k.f32_gemm_pack_b(b, p.ldb, p.transB ? 1 : 0, k, n, packed, 0, panels);
-  h.k.f32_gemm(
-    a,
-    p.lda,
-    p.transA ? 1 : 0,
-    packed,
-    c,
-    p.ldc,
-    m,
-    n,
-    k,
-    0,
-    m,
-    0,
-    n,
-    bias,
-    ACT_CODE[p.act],
-    p.beta,
-    scratch,
-  );
-  h.checkGuards();
   return h.read(c, p.c.length);
 }
 
@@ -196,37 +92,6 @@ function runGemv(h: KernelHarness, p: Problem, cols = [0, p.n]): Float32Array {
     h.checkGuards();
   }
   return h.read(c, p.c.length);
-}
-
-/** Compares C against the reference; returns a failure message or undefined. */
-function check(h: KernelHarness, p: Problem, out: Float32Array): string | undefined {
-  const what = `${h.name}: ${describe(p)}`;
-  const z = gemmReference({ ...p, act: "none" });
-  const y = p.act === "none" ? z : gemmReference(p);
-  const dot = Tol.dot(p.k + 2);
-  const ulps = p.act === "sigmoid" || p.act === "tanh" ? Tol.ulps(3) : { rel: 0, abs: 0 };
-  for (let i = 0; i < p.m; i++) {
-    for (let j = 0; j < p.ldc; j++) {
-      const actual = out[i * p.ldc + j];
-      if (j >= p.n) {
-        if (!Object.is(actual, C_PAD)) {
-          return `${what}: padding C[${i}, ${j}] overwritten with ${actual}`;
-        }
-        continue;
-      }
-      const expected = y[i * p.n + j];
-      const bound = dot.abs + dot.rel * Math.abs(z[i * p.n + j]) + ulps.abs +
-        ulps.rel * Math.abs(expected);
-      const ok = Number.isNaN(expected)
-        ? Number.isNaN(actual)
-        : actual === expected || Math.abs(actual - expected) <= bound;
-      if (!ok) {
-        return `${what}: first mismatch at C[${i}, ${j}]: actual ${actual}, expected ${expected}, ` +
-          `|diff| ${Math.abs(actual - expected)} > bound ${bound}`;
-      }
-    }
-  }
-  return undefined;
 }
 
 /** The first index where `x` and `y` differ in bits, or -1. */
