@@ -11,7 +11,7 @@ import type { Tensor } from "../tensor.ts";
 import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { epochLine } from "./progress.ts";
-import { gatherRows, sliceRows } from "./batches.ts";
+import { EpochRows, sliceRows } from "./batches.ts";
 import type { Sequential } from "./sequential.ts";
 import { readBatch, trainStep } from "./step.ts";
 
@@ -144,6 +144,7 @@ export async function fit(
           [order[i], order[j]] = [order[j], order[i]];
         }
       }
+      using rows = new EpochRows(order);
       const batches = Math.ceil(trainCount / batchSize);
       const sums = new Array<number>(names.length).fill(0);
       const started = performance.now();
@@ -154,8 +155,8 @@ export async function fit(
           trainStep(
             model,
             compiled,
-            gatherRows(x, order, start, count),
-            gatherRows(y, order, start, count),
+            rows.gather(x, start, count),
+            rows.gather(y, start, count),
           )
         ));
         [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
