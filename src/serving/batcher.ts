@@ -58,7 +58,6 @@ export interface BatcherStats {
 }
 
 interface Pending {
-  values: Float32Array;
   resolve: (row: Float32Array) => void;
   reject: (error: unknown) => void;
 }
@@ -81,6 +80,8 @@ export class Batcher {
   readonly #model: BatchModel;
   readonly #size: number;
   #queue: Pending[] = [];
+  /** The forming batch's inputs: queued call i's example at `i * size` (one copy per sample). */
+  #inputs: Float32Array;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = new Set<Promise<void>>();
   #closed = false;
@@ -97,6 +98,7 @@ export class Batcher {
     this.#size = inputShape.reduce((a, b) => a * b, 1);
     this.maxBatchSize = maxBatchSize;
     this.maxQueueDelayMs = delay;
+    this.#inputs = new Float32Array(maxBatchSize * this.#size);
   }
 
   /** Calls queued and not yet run. */
@@ -124,19 +126,20 @@ export class Batcher {
     if (this.#closed) {
       return Promise.reject(new TypeError(`Cannot run ${FN}(): the batcher is closed`));
     }
-    let values: Float32Array | Promise<Float32Array>;
+    let values: ArrayLike<number> | Promise<Float32Array>;
     try {
       values = this.#read(sample);
+      if (!(values instanceof Promise)) this.#stage(values);
     } catch (e) {
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      if (values instanceof Float32Array) this.#enqueue({ values, resolve, reject });
+      if (!(values instanceof Promise)) this.#enqueue({ resolve, reject });
       else {
         values.then((v) => {
-          this.#checkValues(v);
           if (this.#closed) throw new TypeError(`Cannot run ${FN}(): the batcher is closed`);
-          this.#enqueue({ values: v, resolve, reject });
+          this.#stage(v);
+          this.#enqueue({ resolve, reject });
         }).catch(reject);
       }
     });
@@ -177,27 +180,24 @@ export class Batcher {
     }
   }
 
-  /** Runs the oldest `maxBatchSize` calls as one batch. */
+  /** Runs the queued calls (at most `maxBatchSize`) as one batch. */
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const batch = this.#queue.splice(0, this.maxBatchSize);
-    if (this.#queue.length > 0) {
-      this.#timer = setTimeout(() => this.#flush(), this.maxQueueDelayMs);
-    }
+    const batch = this.#queue.splice(0);
     if (batch.length === 0) return;
+    const xs = this.#inputs.subarray(0, batch.length * this.#size);
+    this.#inputs = new Float32Array(this.maxBatchSize * this.#size);
     this.stats.batches++;
     this.stats.samples += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    const run = this.#run(batch);
+    const run = this.#run(batch, xs);
     this.#running.add(run);
     run.finally(() => this.#running.delete(run));
   }
 
-  async #run(batch: Pending[]): Promise<void> {
+  async #run(batch: Pending[], xs: Float32Array): Promise<void> {
     const n = batch.length;
-    const xs = new Float32Array(n * this.#size);
-    batch.forEach((p, i) => xs.set(p.values, i * this.#size));
     let x: Tensor | undefined, y: Tensor | undefined;
     try {
       x = tensor(xs, [n, ...this.inputShape]);
@@ -221,8 +221,8 @@ export class Batcher {
     }
   }
 
-  /** The sample's values (a copy), or a promise of them for a Tensor. */
-  #read(sample: unknown): Float32Array | Promise<Float32Array> {
+  /** The sample's values (the caller's, not copied), or a promise of them for a Tensor. */
+  #read(sample: unknown): ArrayLike<number> | Promise<Float32Array> {
     if (sample instanceof Tensor) {
       if (sample.isDisposed) {
         throw new TypeError(`Cannot run ${FN}(): argument "sample" is a disposed tensor`);
@@ -262,9 +262,20 @@ export class Batcher {
         );
       }
     }
-    const values = new Float32Array(sample);
-    this.#checkValues(values);
-    return values;
+    return sample;
+  }
+
+  /**
+   * Copies one example into the next slot of the forming batch, checked there (finite values);
+   * the slot is taken only by the `#enqueue` that follows, so a bad sample leaves nothing behind.
+   */
+  #stage(values: ArrayLike<number>): void {
+    const slot = this.#inputs.subarray(
+      this.#queue.length * this.#size,
+      (this.#queue.length + 1) * this.#size,
+    );
+    slot.set(values);
+    this.#checkValues(slot);
   }
 
   #checkValues(values: Float32Array): void {

@@ -535,8 +535,8 @@ export class WasmBackend implements Backend {
    */
   #gemvPacking(b: Storage, transB: boolean, k: number, n: number): number {
     const hit = findPacked(this.#alloc, "gemv", b, transB, k, n);
-    const bytes = Math.max(1, this.#k.f32_gemv_packed_floats(k, n)) * 4;
     if (hit?.packed) return hit.packed;
+    const bytes = Math.max(1, this.#k.f32_gemv_packed_floats(k, n)) * 4;
     if (bytes > PACKED_B_BYTES) return 0;
     if (!hit) {
       makeRoom(0);
