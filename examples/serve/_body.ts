@@ -106,9 +106,11 @@ export function parseBinary(bytes: Uint8Array, limits: BodyLimits): ParsedInputs
   }
   const count = bytes.length / per;
   checkCount(count, limits);
-  // Little-endian float32 is the host's layout on every platform Deno runs on: one copy, then
-  // the finite check (7 us per 784 values through a DataView, 1 us this way).
-  const values = new Float32Array(bytes.slice().buffer, 0, count * limits.features);
+  // Little-endian float32 is the host's layout on every platform Deno runs on: a view of the body
+  // (a copy only when it is not 4-byte aligned), then the finite check (7 us per 784 values
+  // through a DataView, 1 us this way).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const values = new Float32Array(aligned.buffer, aligned.byteOffset, count * limits.features);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) {
