@@ -53,7 +53,6 @@ export class ThreadsBackend extends WasmBackend {
   private constructor() {
     const ctx = new ThreadsRunner();
     super("shared", ctx);
-    ctx.onSplittable = () => this.startLazily();
     this.#ctx = ctx;
   }
 
@@ -84,7 +83,7 @@ export class ThreadsBackend extends WasmBackend {
       this.#ctx.lazy = { options, starting: null };
       return;
     }
-    this.#ctx.pool = await this.#startPool(workers, options);
+    this.#ctx.pool = await this.#ctx.startPool(workers, options);
   }
 
   /**
@@ -104,22 +103,7 @@ export class ThreadsBackend extends WasmBackend {
 
   /** Starts the lazy pool in the background; calls run on this thread until it is up. */
   startLazily(): void {
-    const lazy = this.#ctx.lazy;
-    if (!lazy || lazy.starting) return;
-    const workers = Math.floor(lazy.options.threads) - 1;
-    lazy.starting = this.#startPool(workers, lazy.options).then((pool) => {
-      if (this.#ctx.lazy !== lazy) return void pool.shutdown();
-      this.#ctx.lazy = null;
-      this.#ctx.pool = pool;
-    }, (e: unknown) => {
-      if (this.#ctx.lazy !== lazy) return;
-      this.#ctx.lazy = null;
-      this.#ctx.lazyError = `the workers could not start: ${(e as Error)?.message ?? e}`;
-    });
-  }
-
-  #startPool(workers: number, options: ThreadsOptions): Promise<Pool> {
-    return Pool.start(workers, kernelModule("shared"), this.memory, this.#ctx.raw!, options);
+    this.#ctx.startLazily();
   }
 
   /** Terminates the workers; later calls run on the calling thread only... until restart. */
@@ -159,16 +143,16 @@ class ThreadsRunner implements KernelRunner {
   lazy: { options: ThreadsOptions; starting: Promise<void> | null } | null = null;
   /** Why the lazy start failed. */
   lazyError?: string;
-  /** Called by the first call big enough to split while the pool is still to start (lazy). */
-  onSplittable: () => void = () => {};
   #allocator: Allocator | null = null;
+  #memory: WebAssembly.Memory | null = null;
   /** Scratch per worker: byte offset and bytes (index 0 is worker 1). */
   readonly #scratch: { ptr: number; bytes: number }[] = [];
 
   /** The export table of `raw` with each kernel of `SPLITS` split across the pool. */
-  kernels(raw: Kernels, allocator: Allocator): Kernels {
+  kernels(raw: Kernels, allocator: Allocator, memory: WebAssembly.Memory): Kernels {
     this.raw = raw;
     this.#allocator = allocator;
+    this.#memory = memory;
     const table: Record<string, (...args: number[]) => number> = {};
     for (const name of Object.keys(raw)) {
       const fn = raw[name];
@@ -182,7 +166,7 @@ class ThreadsRunner implements KernelRunner {
         if (!pool) {
           const lazy = this.lazy;
           if (lazy && !lazy.starting && split.plan(args, lazy.options.threads, this.scale)) {
-            this.onSplittable();
+            this.startLazily();
           }
           return fn(...args);
         }
@@ -194,6 +178,27 @@ class ThreadsRunner implements KernelRunner {
       };
     }
     return Object.freeze(table);
+  }
+
+  /** Starts `workers` workers over this memory, running this instance's kernels. */
+  startPool(workers: number, options: ThreadsOptions): Promise<Pool> {
+    return Pool.start(workers, kernelModule("shared"), this.#memory!, this.raw!, options);
+  }
+
+  /** Starts the lazy pool in the background; calls run on this thread until it is up. */
+  startLazily(): void {
+    const lazy = this.lazy;
+    if (!lazy || lazy.starting) return;
+    const workers = Math.floor(lazy.options.threads) - 1;
+    lazy.starting = this.startPool(workers, lazy.options).then((pool) => {
+      if (this.lazy !== lazy) return void pool.shutdown();
+      this.lazy = null;
+      this.pool = pool;
+    }, (e: unknown) => {
+      if (this.lazy !== lazy) return;
+      this.lazy = null;
+      this.lazyError = `the workers could not start: ${(e as Error)?.message ?? e}`;
+    });
   }
 
   /** Independent jobs (the filter gradient's batch groups), taken in turn by the threads. */

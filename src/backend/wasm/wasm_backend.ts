@@ -325,10 +325,10 @@ export type KernelCall = readonly [name: string, args: readonly number[]];
  */
 export interface KernelRunner {
   /**
-   * The export table the backend calls, given the instance's own (`raw`) and the backend's
-   * allocator (for per-thread scratch); called once, by the constructor.
+   * The export table the backend calls, given the instance's own (`raw`), the backend's
+   * allocator (for per-thread scratch) and memory; called once, by the constructor.
    */
-  kernels(raw: Kernels, allocator: Allocator): Kernels;
+  kernels(raw: Kernels, allocator: Allocator, memory: WebAssembly.Memory): Kernels;
   /**
    * Runs jobs (lists of kernel calls, each list in order) that write disjoint outputs, in any
    * order or concurrently, each thread with its own scratch.
@@ -402,7 +402,7 @@ export class WasmBackend implements Backend {
     this.#alloc = new Allocator(this.memory, raw.heap_base());
     this.#runner = runner;
     // The generated ABI types each export's arguments; the table is the instance's, by name.
-    this.#k = runner.kernels(raw, this.#alloc) as unknown as KernelExports;
+    this.#k = runner.kernels(raw, this.#alloc, this.memory) as unknown as KernelExports;
   }
 
   alloc(size: number): Storage {
