@@ -9,7 +9,6 @@ import {
   createMemory,
   instantiateKernels,
   KERNEL_ABI,
-  kernelArgs,
   kernelModule,
   type KernelName,
 } from "../../src/backend/wasm/module.ts";
@@ -55,13 +54,6 @@ Deno.test("each table entry is consistent: types per argument, ranges adjacent, 
   assertEquals(bad, []);
   assertEquals(table.f32_gemm.ranges, [["rowBegin", "rowEnd"], ["colBegin", "colEnd"]]);
   assertEquals(table.f32_gemm.scratch, "scratch");
-});
-
-Deno.test("kernelArgs() puts arguments by name in ABI order", () => {
-  assertEquals(
-    kernelArgs("f32_vaffine", { end: 6, begin: 5, shift: 4, scale: 3, y: 2, x: 1 }),
-    [1, 2, 3, 4, 5, 6],
-  );
 });
 
 /** A call of `name` with every argument 3 and each range [0, 64). */

@@ -69,14 +69,6 @@ export function argIndex<N extends KernelName>(name: N): ArgIndex<N> {
   return Object.freeze(ix) as ArgIndex<N>;
 }
 
-/** The argument list of a call to kernel `name`, in ABI order, from its arguments by name. */
-export function kernelArgs<N extends KernelName>(
-  name: N,
-  named: Readonly<Record<KernelArg<N>, number>>,
-): number[] {
-  return (KERNEL_ABI[name].args as readonly KernelArg<N>[]).map((a) => named[a]);
-}
-
 /** Largest memory the kernels were compiled for, in 64 KiB pages (1 GiB). */
 export const MAX_PAGES = 16384;
 

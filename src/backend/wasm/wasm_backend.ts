@@ -32,7 +32,6 @@ import { Allocator } from "./allocator.ts";
 import {
   createMemory,
   instantiateKernels,
-  kernelArgs,
   type KernelExports,
   kernelModule,
   type KernelName,
@@ -256,7 +255,10 @@ function convGeometry(p: Conv2dGeometry): [
   ];
 }
 
-/** The arguments of one f32_conv2d_nhwc_bwd_filter call, by name. */
+/**
+ * The arguments of one f32_conv2d_nhwc_bwd_filter call, in ABI order (the geometry already is):
+ * typed by the generated ABI, so a wrong count does not compile.
+ */
 function filterGradArgs(
   x: number,
   dy: number,
@@ -265,47 +267,8 @@ function filterGradArgs(
   batchBegin: number,
   batchEnd: number,
   scratch: number,
-): number[] {
-  const [
-    batch,
-    inH,
-    inW,
-    inC,
-    outH,
-    outW,
-    outC,
-    fh,
-    fw,
-    strideH,
-    strideW,
-    dilH,
-    dilW,
-    padTop,
-    padLeft,
-  ] = geometry;
-  return kernelArgs("f32_conv2d_nhwc_bwd_filter", {
-    x,
-    dy,
-    dw,
-    batch,
-    inH,
-    inW,
-    inC,
-    outH,
-    outW,
-    outC,
-    fh,
-    fw,
-    strideH,
-    strideW,
-    dilH,
-    dilW,
-    padTop,
-    padLeft,
-    batchBegin,
-    batchEnd,
-    scratch,
-  });
+): Parameters<KernelExports["f32_conv2d_nhwc_bwd_filter"]> {
+  return [x, dy, dw, ...geometry, batchBegin, batchEnd, scratch];
 }
 
 /** The filter shape `[fh, fw, inC, outC]` of a convolution. */
@@ -314,8 +277,8 @@ function filterShape(p: Conv2dGeometry): [fh: number, fw: number, inC: number, o
 }
 
 /**
- * One kernel call: export name and its arguments in ABI order (build them by name with
- * `kernelArgs()`). The one type of a call for the wasm backend, the threads backend and the pool.
+ * One kernel call: export name and its arguments in ABI order. The one type of a call for the
+ * wasm backend, the threads backend and the pool.
  */
 export type KernelCall = readonly [name: string, args: readonly number[]];
 
