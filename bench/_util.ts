@@ -14,6 +14,7 @@
  *
  * @module
  */
+import type { Backend } from "../src/backend/backend.ts";
 
 /** Deterministic values in [-1, 1) times `scale` (an LCG), so every run uses the same inputs. */
 export function values(size: number, seed: number, scale = 1): Float32Array {
@@ -24,6 +25,27 @@ export function values(size: number, seed: number, scale = 1): Float32Array {
     out[i] = (s / 2 ** 31 - 1) * scale;
   }
   return out;
+}
+
+/** A GEMM of random m x k and k x n operands on backend `b`, as a function to time. */
+export function backendGemm(b: Backend, m: number, n: number, k: number): () => void {
+  const [a, bb, c] = [b.alloc(m * k), b.alloc(k * n), b.alloc(m * n)];
+  b.write(a, values(m * k, 1 + m));
+  b.write(bb, values(k * n, 2 + n));
+  return () =>
+    b.gemm({
+      a,
+      b: bb,
+      c,
+      m,
+      n,
+      k,
+      transA: false,
+      transB: false,
+      bias: null,
+      activation: "linear",
+      beta: 0,
+    });
 }
 
 /**

@@ -15,7 +15,8 @@
  */
 import * as dn from "../mod.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
-import { checkAgree, comparePaired, gemmFlops, gemmGroup, timed, values } from "./_util.ts";
+import { benchMatmulPair } from "./_matmul_pair.ts";
+import { comparePaired, values } from "./_util.ts";
 
 const SHAPES: [m: number, n: number, k: number][] = [
   [64, 64, 64],
@@ -29,35 +30,13 @@ const tf = await initTfjsWasm();
 await dn.ready({ backend: "wasm" });
 
 for (const [m, n, k] of SHAPES) {
-  const group = gemmGroup(m, n, k);
-  const flops = gemmFlops(m, n, k);
   const aData = values(m * k, 1 + m), bData = values(k * n, 2 + n);
-
-  const ta = tf.tensor2d(aData, [m, k]), tb = tf.tensor2d(bData, [k, n]);
-  const da = dn.tensor(aData, [m, k]), db = dn.tensor(bData, [k, n]);
-  const tfjsMatMul = () => {
-    const c = tf.matMul(ta, tb);
-    c.dataSync();
-    c.dispose();
-  };
-  const dnMatMul = () => {
-    const c = dn.matmul(da, db);
-    c.dataSync();
-    c.dispose();
-  };
-
-  const want = tf.tidy(() => tf.matMul(ta, tb).dataSync<"float32">());
-  const c = dn.matmul(da, db);
-  checkAgree(group, c.dataSync(), want, k);
-  c.dispose();
-
-  Deno.bench({
-    group,
-    name: "tfjs-backend-wasm",
-    baseline: true,
-    fn: timed(group, "tfjs-backend-wasm", flops, tfjsMatMul),
-  });
-  Deno.bench({ group, name: "dendrite wasm", fn: timed(group, "dendrite wasm", flops, dnMatMul) });
+  benchMatmulPair(
+    tf,
+    [m, n, k],
+    [tf.tensor2d(aData, [m, k]), tf.tensor2d(bData, [k, n])],
+    [dn.tensor(aData, [m, k]), dn.tensor(bData, [k, n])],
+  );
 }
 
 comparePaired();

@@ -22,11 +22,19 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as dn from "../mod.ts";
-import type { Backend } from "../src/backend/backend.ts";
 import { ThreadsBackend } from "../src/backend/threads/threads_backend.ts";
 import { WasmBackend } from "../src/backend/wasm/wasm_backend.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
-import { checkAgree, comparePaired, gemmFlops, gemmGroup, timed, values } from "./_util.ts";
+import { benchMatmulPair } from "./_matmul_pair.ts";
+import {
+  backendGemm,
+  checkAgree,
+  comparePaired,
+  gemmFlops,
+  gemmGroup,
+  timed,
+  values,
+} from "./_util.ts";
 
 const tf = await initTfjsWasm();
 await dn.ready({ backend: "wasm" });
@@ -37,36 +45,11 @@ for (const size of [1024, 4096]) {
   const tb = tf.tensor2d(bData, [k, n]);
   const db = dn.tensor(bData, [k, n]);
   for (const m of [1, 2, 4, 8]) {
-    const group = gemmGroup(m, n, k);
-    const flops = gemmFlops(m, n, k);
     const aData = values(m * k, 1 + m);
-    const ta = tf.tensor2d(aData, [m, k]);
-    const da = dn.tensor(aData, [m, k]);
-    const tfjsMatMul = () => {
-      const c = tf.matMul(ta, tb);
-      c.dataSync();
-      c.dispose();
-    };
-    const dnMatMul = () => {
-      const c = dn.matmul(da, db);
-      c.dataSync();
-      c.dispose();
-    };
-    const want = tf.tidy(() => tf.matMul(ta, tb).dataSync<"float32">());
-    const c = dn.matmul(da, db);
-    checkAgree(group, c.dataSync(), want, k);
-    c.dispose();
-    Deno.bench({
-      group,
-      name: "tfjs-backend-wasm",
-      baseline: true,
-      fn: timed(group, "tfjs-backend-wasm", flops, tfjsMatMul),
-    });
-    Deno.bench({
-      group,
-      name: "dendrite wasm",
-      fn: timed(group, "dendrite wasm", flops, dnMatMul),
-    });
+    benchMatmulPair(tf, [m, n, k], [tf.tensor2d(aData, [m, k]), tb], [
+      dn.tensor(aData, [m, k]),
+      db,
+    ]);
   }
 }
 
@@ -117,25 +100,6 @@ for (const size of [1024, 4096]) {
 {
   const single = new WasmBackend("plain");
   const threaded = await ThreadsBackend.start({ threads: 2 });
-  const gemmOn = (b: Backend, m: number, n: number, k: number): () => void => {
-    const [a, bb, c] = [b.alloc(m * k), b.alloc(k * n), b.alloc(m * n)];
-    b.write(a, values(m * k, 1 + m));
-    b.write(bb, values(k * n, 2 + n));
-    return () =>
-      b.gemm({
-        a,
-        b: bb,
-        c,
-        m,
-        n,
-        k,
-        transA: false,
-        transB: false,
-        bias: null,
-        activation: "linear",
-        beta: 0,
-      });
-  };
   const [m, n, k] = [1, 4096, 4096];
   const group = `${gemmGroup(m, n, k)}, backend level`;
   const flops = gemmFlops(m, n, k);
@@ -143,12 +107,12 @@ for (const size of [1024, 4096]) {
     group,
     name: "wasm 1 thread",
     baseline: true,
-    fn: timed(group, "wasm 1 thread", flops, gemmOn(single, m, n, k)),
+    fn: timed(group, "wasm 1 thread", flops, backendGemm(single, m, n, k)),
   });
   Deno.bench({
     group,
     name: "threads 2",
-    fn: timed(group, "threads 2", flops, gemmOn(threaded, m, n, k)),
+    fn: timed(group, "threads 2", flops, backendGemm(threaded, m, n, k)),
   });
 }
 

@@ -31,6 +31,7 @@ import { poolGeometry } from "../src/ops/_pool.ts";
 import { lenetModel } from "./_lenet.ts";
 import { onnxMatMul } from "./_onnx.ts";
 import {
+  backendGemm,
   comparePaired,
   gemmFlops,
   gemmGroup,
@@ -54,26 +55,6 @@ const ROUNDS = 10;
 const single = new WasmBackend("shared");
 const threaded = await ThreadsBackend.start({ threads: THREADS });
 
-function gemmOn(b: Backend, m: number, n: number, k: number): () => void {
-  const [a, bb, c] = [b.alloc(m * k), b.alloc(k * n), b.alloc(m * n)];
-  b.write(a, values(m * k, 1 + m));
-  b.write(bb, values(k * n, 2 + n));
-  return () =>
-    b.gemm({
-      a,
-      b: bb,
-      c,
-      m,
-      n,
-      k,
-      transA: false,
-      transB: false,
-      bias: null,
-      activation: "linear",
-      beta: 0,
-    });
-}
-
 // GEMM: Deno.bench groups, interleaved at unload.
 const onnxRows: Row[] = [];
 for (const [m, n, k] of [[64, 64, 64], [256, 256, 256], [1024, 1024, 1024], [64, 512, 784]]) {
@@ -83,12 +64,12 @@ for (const [m, n, k] of [[64, 64, 64], [256, 256, 256], [1024, 1024, 1024], [64,
     group,
     name: "wasm 1 thread",
     baseline: true,
-    fn: timed(group, "wasm 1 thread", flops, gemmOn(single, m, n, k)),
+    fn: timed(group, "wasm 1 thread", flops, backendGemm(single, m, n, k)),
   });
   Deno.bench({
     group,
     name: `threads ${THREADS}`,
-    fn: timed(group, `threads ${THREADS}`, flops, gemmOn(threaded, m, n, k)),
+    fn: timed(group, `threads ${THREADS}`, flops, backendGemm(threaded, m, n, k)),
   });
   try {
     const ort = await onnxMatMul(m, n, k, values(m * k, 1 + m), values(k * n, 2 + n), THREADS);
@@ -186,7 +167,7 @@ if (Deno.args.includes("--split")) {
       b.write(x, values(n, 3));
       return () => b.unary("exp", x, y, n);
     }],
-    ["gemm (n^3)", [32, 48, 64, 80, 96, 128], (b, n) => gemmOn(b, n, n, n)],
+    ["gemm (n^3)", [32, 48, 64, 80, 96, 128], (b, n) => backendGemm(b, n, n, n)],
     ["softmax (rows x 100)", [16, 32, 64, 256, 1024], (b, n) => {
       const [x, y] = [b.alloc(n * 100), b.alloc(n * 100)];
       b.write(x, values(n * 100, 4));
