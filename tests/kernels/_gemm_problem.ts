@@ -10,6 +10,14 @@ import { randomF32 } from "../_util/rng.ts";
 import { Tol } from "../_util/assert_close.ts";
 import { type GemmActivation, gemmReference } from "../_reference/gemm.ts";
 
+/** The four transpose combinations, with a suffix for test names. */
+export const TRANSPOSES = [
+  { transA: false, transB: false, name: "" },
+  { transA: true, transB: false, name: " with transposed A" },
+  { transA: false, transB: true, name: " with transposed B" },
+  { transA: true, transB: true, name: " with transposed A and B" },
+];
+
 /** The kernels' activation codes. */
 export const ACT_CODE: Record<GemmActivation, number> = { none: 0, relu: 1, sigmoid: 2, tanh: 3 };
 /** Value left in the padding columns of a strided C; must survive every call bit for bit. */

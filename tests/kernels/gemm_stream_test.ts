@@ -23,6 +23,7 @@ import {
   type Problem,
   problem,
   runPacked,
+  TRANSPOSES,
 } from "./_gemm_problem.ts";
 
 const harnesses = await kernelHarnesses();
@@ -145,12 +146,6 @@ function sweep(cases: Case[]): void {
   }
 }
 
-const TRANSPOSES = [
-  { transA: false, transB: false, name: "" },
-  { transA: true, transB: false, name: " with transposed A" },
-  { transA: false, transB: true, name: " with transposed B" },
-  { transA: true, transB: true, name: " with transposed A and B" },
-];
 /** Around the 8- and 4-column groups, the 32-column gemv panels and the lane tail. */
 const N_EDGE = [1, 3, 4, 5, 7, 8, 9, 31, 32, 33, 63, 127, 257];
 /** Around the 4- and 8-step passes, and longer. */

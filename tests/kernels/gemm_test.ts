@@ -21,6 +21,7 @@ import {
   problem,
   runPacked as run,
   type Split,
+  TRANSPOSES,
 } from "./_gemm_problem.ts";
 
 const harnesses = await kernelHarnesses();
@@ -48,12 +49,6 @@ function sweep(cases: GemmCase[]): void {
   }
 }
 
-const TRANSPOSES = [
-  { transA: false, transB: false, name: "" },
-  { transA: true, transB: false, name: " with transposed A" },
-  { transA: false, transB: true, name: " with transposed B" },
-  { transA: true, transB: true, name: " with transposed A and B" },
-];
 /** Around the 4-row tile, the 8-column panel, the 4-step transposes and the 4-step k loop. */
 const EDGE = [1, 2, 3, 4, 5, 7, 8, 9, 17, 127, 128, 129];
 
