@@ -113,7 +113,7 @@ async function startWebgpu(reason: string): Promise<{ backend: Backend; reason: 
   const current = active?.backend.name === "webgpu" ? active.backend as WebGpuBackend : null;
   const gpu = current && current.lost === null
     ? current
-    : await (await import("./webgpu/webgpu_backend.ts")).WebGpuBackend.start(true);
+    : await (await import("./webgpu/webgpu_backend.ts")).WebGpuBackend.start();
   const kind = gpu.software ? "software (fallback) adapter" : "adapter";
   return { backend: gpu, reason: `${reason}: ${kind} ${gpu.description}` };
 }
@@ -144,9 +144,9 @@ async function retire(next: Backend): Promise<void> {
  * conservative rate for its kernel; 250 ms and 20 by default), is given up: the calling thread
  * finishes the call (it runs every piece no worker started), the workers are terminated, and
  * every later op runs on the calling thread over the same memory and tensors, with
- * `backend().reason` saying which worker stopped during which kernel; `backend().name` stays
- * `"threads"` (the backend that owns the tensors: `ready({ backend: "threads" })` starts new
- * workers for them, while `"wasm"` would start a separate memory). A piece the lost worker had
+ * `backend()` saying `"wasm"` and which worker stopped during which kernel
+ * (`ready({ backend: "threads" })` starts new workers for the same tensors, while
+ * `ready({ backend: "wasm" })` would start a separate memory). A piece the lost worker had
  * begun may still be written by it, so it is not run again: that one call throws
  * `WorkerStalledError` (naming the kernel and the worker) and the ops after it run normally.
  *

@@ -35,7 +35,7 @@ let gpu: Promise<{ backend: WebGpuBackend | null; why: string }> | null = null;
  */
 export function testWebgpu(): Promise<{ backend: WebGpuBackend | null; why: string }> {
   gpu ??= (async () => {
-    const probe = await probeAdapter(true);
+    const probe = await probeAdapter();
     if (probe.adapter === null) {
       if (webgpuRequired()) {
         Deno.test("webgpu adapter exists (DENDRITE_REQUIRE_WEBGPU=1)", () => {
@@ -44,7 +44,7 @@ export function testWebgpu(): Promise<{ backend: WebGpuBackend | null; why: stri
       } else console.log(`webgpu tests skipped: ${probe.why}`);
       return { backend: null, why: probe.why };
     }
-    return { backend: await WebGpuBackend.start(true), why: "" };
+    return { backend: await WebGpuBackend.start(), why: "" };
   })();
   return gpu;
 }

@@ -45,11 +45,10 @@ export type AdapterProbe = { adapter: GPUAdapter; software: boolean } | {
 };
 
 /**
- * The adapter this runtime offers, or null with the reason. Never throws.
- *
- * @param allowSoftware Whether a fallback/software adapter is acceptable.
+ * The adapter this runtime offers (a software one included: `software` says so), or null with
+ * the reason. Never throws.
  */
-export async function probeAdapter(allowSoftware: boolean): Promise<AdapterProbe> {
+export async function probeAdapter(): Promise<AdapterProbe> {
   const missing = webgpuMissing();
   if (missing) return { adapter: null, why: missing };
   let adapter: GPUAdapter | null = null;
@@ -59,29 +58,17 @@ export async function probeAdapter(allowSoftware: boolean): Promise<AdapterProbe
     return { adapter: null, why: `requestAdapter() failed: ${(e as Error).message}` };
   }
   if (!adapter) return { adapter: null, why: "navigator.gpu.requestAdapter() returned null" };
-  const software = isSoftwareAdapter(adapter.info);
-  if (software && !allowSoftware) {
-    return {
-      adapter: null,
-      why: `the only adapter is a software (fallback) one: ${adapter.info.description}`,
-    };
-  }
-  return { adapter, software };
+  return { adapter, software: isSoftwareAdapter(adapter.info) };
 }
 
 /**
  * Requests a device on the best adapter.
  *
- * @param allowSoftware Whether a fallback/software adapter is acceptable.
  * @param onLost Called once when the device is lost, with the reason ("destroyed" included).
- * @throws {BackendUnavailableError} When there is no adapter (or only a software one when
- *   `allowSoftware` is false) or the device cannot be created.
+ * @throws {BackendUnavailableError} When there is no adapter or the device cannot be created.
  */
-export async function openDevice(
-  allowSoftware: boolean,
-  onLost: (reason: string) => void,
-): Promise<GpuContext> {
-  const probe = await probeAdapter(allowSoftware);
+export async function openDevice(onLost: (reason: string) => void): Promise<GpuContext> {
+  const probe = await probeAdapter();
   if (probe.adapter === null) {
     throw new BackendUnavailableError(`Cannot start backend "webgpu" in ready(): ${probe.why}`);
   }

@@ -178,14 +178,13 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * Opens a device.
+   * Opens a device on the best adapter, a software (fallback) one such as llvmpipe included.
    *
-   * @param allowSoftware Whether a fallback/software adapter (llvmpipe) is acceptable.
-   * @throws {BackendUnavailableError} When no acceptable adapter or device exists.
+   * @throws {BackendUnavailableError} When no adapter or device exists.
    */
-  static async start(allowSoftware: boolean): Promise<WebGpuBackend> {
+  static async start(): Promise<WebGpuBackend> {
     let backend: WebGpuBackend | null = null;
-    const ctx = await openDevice(allowSoftware, (reason) => {
+    const ctx = await openDevice((reason) => {
       if (backend) backend.#lost = reason;
     });
     backend = new WebGpuBackend(ctx);
