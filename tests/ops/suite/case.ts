@@ -43,6 +43,14 @@ export interface OpCase {
   /** |got - want| <= abs + rel·|want|; default exact (0, 0). */
   tol?: { abs: number; rel: number };
   /**
+   * The bound on webgpu, where WGSL's builtins are only bounded to a few ulp and compilers may
+   * contract `a·b + c` into fma; default: `tol` widened to at least `Tol.gpu` (abs 1e-5,
+   * rel 1e-4) for float32 outputs, exact for int32 and bool.
+   */
+  webgpuTol?: { abs: number; rel: number };
+  /** The gradient check's bound; default abs 1e-4, rel 1e-3 (tests/ops/suite/_grad.ts). */
+  gradTol?: { abs: number; rel: number };
+  /**
    * Central-difference gradient check of `Σ w ⊙ run(...xs)` (float32 inputs only) against the
    * reference; `true` checks every float input, or list the input positions. Keep inputs away
    * from kinks by more than h = 1e-3 (the suite's step).
