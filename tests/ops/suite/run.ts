@@ -32,22 +32,36 @@ export interface SuiteCase {
   name: string;
 }
 
-/** Every case of every file in `cases/` (files starting with `_` are helpers, not case lists). */
-export async function loadSuite(): Promise<SuiteCase[]> {
+/** The suite's cases, and the case files that could not be loaded with the error. */
+export interface Suite {
+  cases: SuiteCase[];
+  broken: { file: string; error: string }[];
+}
+
+/**
+ * Every case of every file in `cases/` (files starting with `_` are helpers, not case lists). A
+ * file that fails to import or exports no `CASES` array is reported in `broken` (its test fails)
+ * without keeping the other files from running.
+ */
+export async function loadSuite(): Promise<Suite> {
   const dir = new URL("./cases/", import.meta.url);
   const files: string[] = [];
   for await (const e of Deno.readDir(dir)) {
     if (e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_")) files.push(e.name);
   }
-  const out: SuiteCase[] = [];
+  const suite: Suite = { cases: [], broken: [] };
   for (const file of files.sort()) {
-    const mod = await import(new URL(file, dir).href);
-    if (!Array.isArray(mod.CASES)) throw new Error(`cases/${file} exports no CASES array`);
-    for (const c of mod.CASES as OpCase[]) {
-      out.push({ file, case: c, name: `${c.op}() ${c.label} [${file}]` });
+    try {
+      const mod = await import(new URL(file, dir).href);
+      if (!Array.isArray(mod.CASES)) throw new Error("it exports no CASES array");
+      for (const c of mod.CASES as OpCase[]) {
+        suite.cases.push({ file, case: c, name: `${c.op}() ${c.label} [${file}]` });
+      }
+    } catch (e) {
+      suite.broken.push({ file, error: (e as Error).message });
     }
   }
-  return out;
+  return suite;
 }
 
 /** What a case computed on a backend: the outputs and the analytic gradients, as read back. */
@@ -155,9 +169,14 @@ export interface RegisterOptions {
 /** Registers one `Deno.test` per case for `backend` (already made active by the caller). */
 export function registerSuite(
   backend: SuiteBackend,
-  cases: SuiteCase[],
+  { cases, broken }: Suite,
   options: RegisterOptions = {},
 ): void {
+  for (const { file, error } of broken) {
+    Deno.test(`op suite case file cases/${file} loads on ${backend}`, () => {
+      throw new Error(`cases/${file} cannot be loaded: ${error}`);
+    });
+  }
   for (const sc of cases) {
     const name = `${sc.name} on ${backend}`;
     const problems = declarationProblems(sc.case);

@@ -13,11 +13,11 @@ import { allInputValues } from "./_inputs.ts";
 import { evaluate, loadSuite, type Outcome, registerSuite, type SuiteCase } from "./run.ts";
 
 const THREADS = 3;
-const cases = await loadSuite();
+const suite = await loadSuite();
 
 await dn.ready({ backend: "wasm" });
 const onWasm = new Map<SuiteCase, Outcome | string>();
-for (const sc of cases) {
+for (const sc of suite.cases) {
   if (sc.case.exclude?.threads !== undefined || sc.case.exclude?.wasm !== undefined) continue;
   try {
     const values = allInputValues(sc.case);
@@ -66,7 +66,7 @@ function sameAsWasm(sc: SuiteCase, got: Outcome): void {
   if (diffs.length > 0) throw new Error(`threads differ from wasm: ${diffs.join("; ")}`);
 }
 
-registerSuite("threads", cases, { also: sameAsWasm });
+registerSuite("threads", suite, { also: sameAsWasm });
 
 Deno.test("the op suite on threads split kernel calls across the workers", () => {
   const runs = threads?.poolForTest?.runs ?? 0;
