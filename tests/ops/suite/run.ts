@@ -140,6 +140,11 @@ function checkForward(c: OpCase, backend: SuiteBackend, got: Outcome, want: Case
   });
 }
 
+/** The reference's outputs on copies of `values` (a reference may not write its inputs). */
+export function referenceOutputs(c: OpCase, values: Float64Array[]): CaseOutput[] {
+  return [c.reference(values.map((v) => Float64Array.from(v)))].flat();
+}
+
 /**
  * Runs `c` on the active backend and checks forward, gradient and memory; returns what it
  * computed (the threads suite compares it with wasm bit for bit).
@@ -147,7 +152,7 @@ function checkForward(c: OpCase, backend: SuiteBackend, got: Outcome, want: Case
 export async function checkCase(c: OpCase, backend: SuiteBackend): Promise<Outcome> {
   const before = dn.memory().numTensors;
   const values = allInputValues(c);
-  const want = [c.reference(values.map((v) => Float64Array.from(v)))].flat();
+  const want = referenceOutputs(c, values);
   const got = await evaluate(c, values, want);
   checkForward(c, backend, got, want);
   if (got.grads.length > 0) {

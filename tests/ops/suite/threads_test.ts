@@ -10,7 +10,14 @@ import * as dn from "../../../mod.ts";
 import { activeBackend } from "../../../src/backend/select.ts";
 import type { ThreadsBackend } from "../../../src/backend/threads/threads_backend.ts";
 import { allInputValues } from "./_inputs.ts";
-import { evaluate, loadSuite, type Outcome, registerSuite, type SuiteCase } from "./run.ts";
+import {
+  evaluate,
+  loadSuite,
+  type Outcome,
+  referenceOutputs,
+  registerSuite,
+  type SuiteCase,
+} from "./run.ts";
 
 const THREADS = 3;
 const suite = await loadSuite();
@@ -21,7 +28,7 @@ for (const sc of suite.cases) {
   if (sc.case.exclude?.threads !== undefined || sc.case.exclude?.wasm !== undefined) continue;
   try {
     const values = allInputValues(sc.case);
-    onWasm.set(sc, await evaluate(sc.case, values, [sc.case.reference(values)].flat()));
+    onWasm.set(sc, await evaluate(sc.case, values, referenceOutputs(sc.case, values)));
   } catch (e) {
     onWasm.set(sc, `failed on wasm: ${(e as Error).message}`);
   }
