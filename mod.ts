@@ -18,7 +18,7 @@
  * @module
  */
 export { Tensor } from "./src/tensor.ts";
-export type { DType } from "./src/tensor.ts";
+export type { DataTypeMap, DType } from "./src/tensor.ts";
 export { BackendUnavailableError, WorkerStalledError } from "./src/errors.ts";
 export { backend, ready, shutdown } from "./src/backend/select.ts";
 export type { BackendInfo, BackendRequest, ReadyOptions } from "./src/backend/select.ts";
@@ -27,26 +27,91 @@ export { memory } from "./src/memory.ts";
 export type { MemoryInfo } from "./src/memory.ts";
 export { setSeed } from "./src/random.ts";
 export { fill, ones, tensor, zeros } from "./src/ops/creation.ts";
+export { cast } from "./src/ops/cast.ts";
 export type { NestedArray, TensorLike } from "./src/ops/creation.ts";
-export { randomNormal, randomUniform } from "./src/ops/random.ts";
+export {
+  bernoulli,
+  multinomial,
+  randomBernoulli,
+  randomNormal,
+  randomShuffle,
+  randomUniform,
+} from "./src/ops/random.ts";
 export type { RandomNormalOptions, RandomUniformOptions } from "./src/ops/random.ts";
 export { matmul } from "./src/ops/matmul.ts";
+export { dot, outerProduct } from "./src/ops/products.ts";
 export type { MatmulOptions } from "./src/ops/matmul.ts";
-export { add, div, equal, mul, sub } from "./src/ops/arithmetic.ts";
+export {
+  add,
+  div,
+  floorDiv,
+  maximum,
+  minimum,
+  mod,
+  mul,
+  pow,
+  squaredDifference,
+  sub,
+} from "./src/ops/arithmetic.ts";
+export {
+  equal,
+  greater,
+  greaterEqual,
+  isFinite,
+  isInf,
+  isNaN,
+  less,
+  lessEqual,
+  notEqual,
+} from "./src/ops/compare.ts";
+export { logicalAnd, logicalNot, logicalOr, logicalXor } from "./src/ops/logical.ts";
+export { where } from "./src/ops/where.ts";
 export { abs, exp, log, neg, relu, sigmoid, sqrt, square, tanh } from "./src/ops/unary.ts";
-export { argMax, max, mean, sum } from "./src/ops/reduce.ts";
+export {
+  ceil,
+  cos,
+  erf,
+  expm1,
+  floor,
+  log1p,
+  reciprocal,
+  round,
+  rsqrt,
+  sign,
+  sin,
+  tan,
+} from "./src/ops/math.ts";
+export { elu, gelu, leakyRelu, selu, silu, softplus, swish } from "./src/ops/activations.ts";
+export type { GeluOptions } from "./src/ops/activations.ts";
+export { max, mean, min, prod, sum } from "./src/ops/reduce.ts";
+export { argMax, argMin } from "./src/ops/arg_reduce.ts";
+export { cumsum } from "./src/ops/cumsum.ts";
+export { all, any } from "./src/ops/logical_reduce.ts";
+export { logSumExp } from "./src/ops/log_sum_exp.ts";
+export { moments } from "./src/ops/moments.ts";
+export { norm, type NormOrd } from "./src/ops/norm.ts";
+export { topk } from "./src/ops/topk.ts";
 export type { ReduceOptions } from "./src/ops/reduce.ts";
 export { logSoftmax, softmax } from "./src/ops/softmax.ts";
 export { conv2d } from "./src/ops/conv.ts";
 export type { Conv2dOptions, Conv2dPadding } from "./src/ops/conv.ts";
 export { avgPool2d, maxPool2d } from "./src/ops/pool.ts";
 export type { Pool2dOptions, Pool2dPadding } from "./src/ops/pool.ts";
-export { reshape, transpose } from "./src/ops/transform.ts";
+export { expandDims, reshape, squeeze, transpose } from "./src/ops/transform.ts";
+export { broadcastTo } from "./src/ops/broadcast_to.ts";
+export { concat, stack } from "./src/ops/concat.ts";
+export { pad } from "./src/ops/pad.ts";
+export { reverse } from "./src/ops/reverse.ts";
+export { slice } from "./src/ops/slice.ts";
+export { split, unstack } from "./src/ops/split.ts";
+export { stridedSlice } from "./src/ops/strided_slice.ts";
+export { tile } from "./src/ops/tile.ts";
 export { keep, tidy } from "./src/scope.ts";
 export { grad, grads, valueAndGrad, valueAndGrads } from "./src/autograd/grad.ts";
 export * as losses from "./src/losses/mod.ts";
 export * as metrics from "./src/metrics/mod.ts";
 export { clipByValue } from "./src/ops/clip.ts";
+export { clipByNorm } from "./src/ops/clip_by_norm.ts";
 export { oneHot } from "./src/ops/one_hot.ts";
 export * as optimizers from "./src/optimizers/mod.ts";
 export * as layers from "./src/layers/mod.ts";
@@ -73,3 +138,4 @@ export type { PerceptronFitOptions, PerceptronHistory } from "./src/models/perce
 export { gru, lstm, simpleRnn } from "./src/ops/recurrent.ts";
 export type { RecurrentOptions, SequenceResult } from "./src/ops/recurrent.ts";
 export { gather } from "./src/ops/gather.ts";
+export { gatherND, scatterND } from "./src/ops/gather_nd.ts";

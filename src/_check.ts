@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Tensor } from "./tensor.ts";
+import { type DType, Tensor } from "./tensor.ts";
 
 /** A shape as users write it: `[2, 3]`. */
 export function fmtShape(shape: readonly number[]): string {
@@ -16,13 +16,29 @@ export function fmtShape(shape: readonly number[]): string {
 export function fmtValue(value: unknown): string {
   if (typeof value === "string") return `"${value}"`;
   if (Array.isArray(value)) return `[${value.map(fmtValue).join(", ")}]`;
-  if (value instanceof Tensor) return `a tensor of shape ${fmtShape(value.shape)}`;
+  if (value instanceof Tensor) {
+    return `a ${value.dtype} tensor of shape ${fmtShape(value.shape)}`;
+  }
   if (value === null || typeof value !== "object") return String(value);
   return value.constructor?.name ?? "an object";
 }
 
-/** Throws a TypeError unless `x` is a live Tensor. */
-export function checkTensor(x: unknown, arg: string, fn: string): asserts x is Tensor {
+/** Float32 only: what an op takes unless it names other dtypes. */
+const FLOAT32: readonly DType[] = ["float32"];
+
+/** Every dtype: for ops that move or compare values without doing arithmetic on them. */
+export const ANY_DTYPE: readonly DType[] = ["float32", "int32", "bool"];
+
+/**
+ * Throws a TypeError unless `x` is a live Tensor of one of `dtypes` (default float32 only, so an
+ * op that does not name int32 or bool rejects them instead of reading their bits as floats).
+ */
+export function checkTensor(
+  x: unknown,
+  arg: string,
+  fn: string,
+  dtypes: readonly DType[] = FLOAT32,
+): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
     throw new TypeError(
       `Cannot run ${fn}(): argument "${arg}" must be a Tensor: got ${fmtValue(x)}`,
@@ -31,6 +47,17 @@ export function checkTensor(x: unknown, arg: string, fn: string): asserts x is T
   if (x.isDisposed) {
     throw new TypeError(
       `Cannot run ${fn}(): argument "${arg}" is a disposed tensor of shape ${fmtShape(x.shape)}`,
+    );
+  }
+  if (!dtypes.includes(x.dtype)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be a ${
+        dtypes.join(" or ")
+      } tensor: got a ${x.dtype} tensor of shape ${fmtShape(x.shape)}${
+        dtypes.length === 1 && dtypes[0] === "float32"
+          ? ' (convert it with dn.cast(x, "float32"))'
+          : ""
+      }`,
     );
   }
 }

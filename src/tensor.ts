@@ -6,10 +6,48 @@
  *
  * @module
  */
-import type { Backend, Storage } from "./backend/backend.ts";
+import type { Backend, DType, Storage } from "./backend/backend.ts";
 
-/** Element types. Only float32 exists today. */
-export type DType = "float32";
+export type { DType };
+
+/** The typed array `data()` and `dataSync()` return for each dtype (as TF.js's `DataTypeMap`). */
+export interface DataTypeMap {
+  float32: Float32Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/** Bytes per element of each dtype in backend storage. */
+export const DTYPE_BYTES: Readonly<Record<DType, number>> = { float32: 4, int32: 4, bool: 1 };
+
+/** Storage units (4 bytes, `Storage.size`) that `n` elements of `dtype` take. */
+export function storageUnits(dtype: DType, n: number): number {
+  return dtype === "bool" ? Math.ceil(n / 4) : n;
+}
+
+/** The 4-byte units of `values` (a typed array of `dtype`, bool bytes zero-padded to a unit). */
+export function toUnits(values: DataTypeMap[DType]): Float32Array {
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Int32Array) {
+    return new Float32Array(values.buffer, values.byteOffset, values.length);
+  }
+  const padded = new Uint8Array(Math.ceil(values.length / 4) * 4);
+  padded.set(values);
+  return new Float32Array(padded.buffer);
+}
+
+/** The `n` elements of `dtype` held by the 4-byte `units` read from storage. */
+export function fromUnits<D extends DType>(
+  units: Float32Array,
+  dtype: D,
+  n: number,
+): DataTypeMap[D] {
+  if (dtype === "float32") return units as DataTypeMap[D];
+  if (dtype === "int32") {
+    return new Int32Array(units.buffer, units.byteOffset, n) as DataTypeMap[D];
+  }
+  return new Uint8Array(units.buffer, units.byteOffset, n) as DataTypeMap[D];
+}
 
 /** Storage shared by tensors, with a reference count. */
 class Shared {
@@ -40,23 +78,31 @@ const registry = new FinalizationRegistry<Shared>((shared) => {
   release(shared);
 });
 
-/** An n-dimensional array of float32 values. */
+/** An n-dimensional array of float32, int32 or bool values. */
 export class Tensor {
   /** Dimensions, outermost first. */
   readonly shape: readonly number[];
   /** Number of elements: the product of the shape. */
   readonly size: number;
   /** Element type. */
-  readonly dtype: DType = "float32";
+  readonly dtype: DType;
   #shared: Shared | null;
 
   /**
    * Wraps storage; ops create tensors, users call `dn.tensor()`. With `viewOf`, the new tensor
-   * shares that tensor's storage (a reshape) instead of taking `storage`.
+   * shares that tensor's storage (a reshape) and dtype instead of taking `storage`; otherwise
+   * `dtype` (default float32) says what the storage holds.
    */
-  constructor(shape: readonly number[], backend: Backend, storage: Storage, viewOf?: Tensor) {
+  constructor(
+    shape: readonly number[],
+    backend: Backend,
+    storage: Storage,
+    viewOf?: Tensor,
+    dtype: DType = "float32",
+  ) {
     this.shape = Object.freeze([...shape]);
     this.size = shape.reduce((a, b) => a * b, 1);
+    this.dtype = viewOf ? viewOf.dtype : dtype;
     if (viewOf) {
       this.#shared = viewOf.#live("reshape");
       this.#shared.refs++;
@@ -113,18 +159,25 @@ export class Tensor {
     return this.#live("backend").backend;
   }
 
-  /** Copies the values out, row-major. */
-  data(): Promise<Float32Array> {
+  /**
+   * Copies the values out, row-major: a `Float32Array`, an `Int32Array` (int32) or a
+   * `Uint8Array` of 0 and 1 (bool). Name the dtype for the precise type:
+   * `await mask.data<"bool">()`.
+   */
+  data<D extends DType = "float32">(): Promise<DataTypeMap[D]> {
     if (arguments.length > 0) noArguments(`data`, arguments);
     const shared = this.#live("data");
-    return shared.backend.read(shared.storage, this.size);
+    const units = shared.backend.read(shared.storage, storageUnits(this.dtype, this.size));
+    if (this.dtype === "float32") return units as Promise<DataTypeMap[D]>;
+    return units.then((u) => fromUnits(u, this.dtype as D, this.size));
   }
 
-  /** Copies the values out synchronously (CPU backends). */
-  dataSync(): Float32Array {
+  /** Copies the values out synchronously (CPU backends); typed as {@linkcode Tensor.data}. */
+  dataSync<D extends DType = "float32">(): DataTypeMap[D] {
     if (arguments.length > 0) noArguments(`dataSync`, arguments);
     const shared = this.#live("dataSync");
-    return shared.backend.readSync(shared.storage, this.size);
+    const units = shared.backend.readSync(shared.storage, storageUnits(this.dtype, this.size));
+    return fromUnits(units, this.dtype as D, this.size);
   }
 
   /** Frees the storage (once no other view uses it). Calling it twice is harmless. */
@@ -161,7 +214,7 @@ export class Tensor {
 }
 
 /**
- * Live tensor count and the float32 bytes of their distinct storages (with `backend`: the bytes
+ * Live tensor count and the bytes of their distinct storages (with `backend`: the bytes
  * of the storages on that backend only).
  */
 export function tensorMemory(backend?: Backend): { numTensors: number; numBytes: number } {

@@ -23,6 +23,21 @@ const GENERATED = new URL("src/backend/wasm/kernels.generated.js", ROOT);
 const ABI = new URL("src/backend/wasm/kernel_abi.generated.ts", ROOT);
 const DEBUG_WASM = new URL("build/kernels.debug.wasm", ROOT);
 
+/**
+ * The text of every input file as first read in this process: every target of one build (and the
+ * input hashes) sees the same sources even when assembly/ is edited while the build runs (a build
+ * takes minutes; the shared and plain builds must differ only in their memory flag).
+ */
+const sources = new Map<string, string | null>();
+
+/** asc's file reader over {@linkcode sources}. */
+async function readSource(name: string, baseDir: string): Promise<string | null> {
+  const path = new URL(name, new URL(baseDir.endsWith("/") ? baseDir : `${baseDir}/`, "file:///"))
+    .pathname;
+  if (!sources.has(path)) sources.set(path, await Deno.readTextFile(path).catch(() => null));
+  return sources.get(path)!;
+}
+
 /** Compiles one asconfig target and returns the wasm bytes; throws with asc's diagnostics. */
 export async function compileTarget(target: string): Promise<Uint8Array> {
   const outputs = new Map<string, Uint8Array>();
@@ -41,6 +56,7 @@ export async function compileTarget(target: string): Promise<Uint8Array> {
   ], {
     stdout: sink,
     stderr: sink,
+    readFile: readSource,
     // asc's default writeFile swallows errors under Deno: keep outputs in memory instead.
     writeFile: (name: string, contents: Uint8Array | string) => {
       outputs.set(
@@ -74,7 +90,8 @@ async function inputHashes(): Promise<Record<string, string>> {
   files.sort();
   const hashes: Record<string, string> = { asc: asc.version };
   for (const f of files) {
-    hashes[f] = (await sha256(await Deno.readFile(new URL(f, ROOT)))).slice(0, 16);
+    const text = await readSource(f, ROOT.pathname) ?? "";
+    hashes[f] = (await sha256(new TextEncoder().encode(text))).slice(0, 16);
   }
   return hashes;
 }
@@ -291,7 +308,34 @@ function staleInputs(committed: string, fresh: string): string[] {
   return [...keys].filter((k) => a.get(k) !== b.get(k));
 }
 
+/** Whether both generated modules already carry the stamp of the current inputs. */
+async function upToDate(): Promise<boolean> {
+  const hashes = await inputHashes();
+  const want = new Map(Object.entries(hashes));
+  for (const url of [GENERATED, ABI]) {
+    const text = await Deno.readTextFile(url).catch(() => "");
+    const got = new Map(
+      [...text.matchAll(/^\/\/ {3}(\S+): (\S+)$/gm)].map((m) => [m[1], m[2]] as [string, string]),
+    );
+    // The ABI table stamps the assembly sources only.
+    const keys = [...want.keys()].filter((k) => url !== ABI || k.startsWith("assembly/"));
+    if (got.size !== keys.length || keys.some((k) => got.get(k) !== want.get(k))) return false;
+  }
+  return true;
+}
+
 if (import.meta.main) {
+  // Builds queue on a lock file (several builds at once only slow each other down); one that
+  // finds the outputs already built from the same inputs has nothing to do.
+  if (!Deno.args.includes("--check")) {
+    await Deno.mkdir(new URL("build/", ROOT), { recursive: true });
+    const lock = await Deno.open(new URL("build/.build-lock", ROOT), { create: true, write: true });
+    await lock.lock(true);
+    if (!Deno.args.includes("--force") && await upToDate()) {
+      console.log("kernels and their ABI table are already built from these inputs");
+      Deno.exit(0);
+    }
+  }
   const fresh = await render();
   const outputs: [URL, string][] = [[GENERATED, fresh.kernels], [ABI, fresh.abi]];
   if (Deno.args.includes("--check")) {

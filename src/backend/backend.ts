@@ -9,10 +9,16 @@
 /** Names of the backends. */
 export type BackendName = "wasm" | "threads" | "webgpu";
 
+/**
+ * Element types of storage: float32, int32 (two's complement) and bool (one byte per element, 0
+ * or 1, four to a 4-byte unit).
+ */
+export type DType = "float32" | "int32" | "bool";
+
 /** Activation fused into a GEMM epilogue. */
 export type Activation = "linear" | "relu" | "sigmoid" | "tanh";
 
-/** Elementwise functions of one argument. */
+/** Elementwise float32 functions of one argument. */
 export type UnaryOp =
   | "relu"
   | "sigmoid"
@@ -22,19 +28,114 @@ export type UnaryOp =
   | "neg"
   | "sqrt"
   | "square"
-  | "abs";
+  | "abs"
+  | UnaryMathOp;
 
-/** Unary ops with a fused derivative kernel: relu saves its input, sigmoid and tanh their output. */
-export type UnaryGradOp = "relu" | "sigmoid" | "tanh";
+/**
+ * The unary ops run by one kernel taking an op code (`f32_vunary`, src/backend/unary_codes.ts);
+ * `leakyRelu` and `elu` read the `alpha` argument of `unary`/`unaryBackward`.
+ */
+export type UnaryMathOp =
+  | "sign"
+  | "floor"
+  | "ceil"
+  | "round"
+  | UnaryMathGradOp;
 
-/** Elementwise functions of two arguments (with broadcasting); `equal` gives 1 or 0. */
-export type BinaryOp = "add" | "sub" | "mul" | "div" | "equal";
+/** Math ops with a derivative kernel (`f32_vunary_bwd`): each saves its input. */
+export type UnaryMathGradOp =
+  | "reciprocal"
+  | "rsqrt"
+  | "log1p"
+  | "expm1"
+  | "sin"
+  | "cos"
+  | "tan"
+  | "erf"
+  | "softplus"
+  | "elu"
+  | "selu"
+  | "leakyRelu"
+  | "gelu"
+  | "geluTanh"
+  | "silu";
 
-/** Reductions over one axis. */
-export type ReduceOp = "sum" | "max" | "argMax";
+/**
+ * Unary ops with a fused derivative kernel: relu and the math ops save their input, sigmoid and
+ * tanh their output.
+ */
+export type UnaryGradOp = "relu" | "sigmoid" | "tanh" | UnaryMathGradOp;
+
+/**
+ * Elementwise arithmetic of two arguments (with broadcasting), float32 or int32. `mod` is floored
+ * (the sign of `b`, as TF.js); int32 wraps on overflow, its `div` is `floorDiv`, and its `floorDiv`
+ * and `mod` by 0 give 0 (TF.js stores the float result, ±Infinity or NaN, as 0).
+ */
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "maximum"
+  | "minimum"
+  | "pow"
+  | "mod"
+  | "floorDiv"
+  | "squaredDifference";
+
+/**
+ * Elementwise comparisons and logic of two arguments (with broadcasting), writing bool. The
+ * comparisons take float32, int32 or bool (false < true) operands of one dtype; the logical ops
+ * take bool. NaN is unequal to everything and neither greater nor less.
+ */
+export type CompareOp =
+  | "equal"
+  | "notEqual"
+  | "greater"
+  | "greaterEqual"
+  | "less"
+  | "lessEqual"
+  | "logicalAnd"
+  | "logicalOr"
+  | "logicalXor";
+
+/**
+ * Reductions over one axis of float32 values; `argMax` and `argMin` write int32 indices (the
+ * first NaN, else the first extreme).
+ */
+export type ReduceOp = "sum" | "max" | "min" | "prod" | "argMax" | "argMin";
 
 /** Row-wise normalisations over the last axis. */
 export type SoftmaxOp = "softmax" | "logSoftmax";
+
+/** A gather or scatter-add along one axis: `x` seen as `[outer, len, inner]`, `n` indices. */
+export interface GatherGeometry {
+  outer: number;
+  len: number;
+  inner: number;
+  n: number;
+  /** The indices are float32 holding integers instead of int32. */
+  floatIndices: boolean;
+}
+
+/**
+ * A strided copy over the index space `dims` (six dimensions, outermost first; fewer are padded
+ * in front with extent 1 and stride 0):
+ * `y[yOffset + Σ i_d·yStrides[d]] = x[xOffset + Σ i_d·xStrides[d]]`. Offsets and strides count
+ * elements of `elementBytes` bytes (4: float32 and int32, moved as bits; 1: bool). x strides may
+ * be 0 (broadcast) or negative (reverse). `src/ops/` (`_strided.ts`) guarantees every index
+ * lies in its storage, that x and y do not overlap, and that y's strides are >= 0 and, sorted,
+ * each exceeds the largest offset the smaller ones reach (a block of a row-major array, possibly
+ * stepped), so each y element is written once and a y position names at most one index.
+ */
+export interface StridedCopyPlan {
+  dims: readonly number[];
+  xStrides: readonly number[];
+  yStrides: readonly number[];
+  xOffset: number;
+  yOffset: number;
+  elementBytes: 4 | 1;
+}
 
 /** A region of backend memory holding float32 values; opaque above the backend. */
 export interface Storage {
@@ -70,6 +171,11 @@ export interface BroadcastPlan {
   dims: [number, number, number, number];
   aStrides: [number, number, number, number];
   bStrides: [number, number, number, number];
+}
+
+/** A broadcast `cond ? a : b`: as {@linkcode BroadcastPlan}, `cond` read with `condStrides`. */
+export interface SelectPlan extends BroadcastPlan {
+  condStrides: [number, number, number, number];
 }
 
 /** One in-place optimizer update of `w` from gradient `g` (Keras semantics). */
@@ -267,12 +373,57 @@ export interface CoreBackend {
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void;
   /** Sets `size` floats of `y` to `value`. */
   fill(y: Storage, value: number, size: number): void;
+  /**
+   * `y[i] = x[i]` converted from `from` to `to` over `size` elements: float32 to int32 truncates
+   * toward zero and saturates (NaN to 0), anything to bool is `x != 0` (NaN to 1), bool to a number
+   * is 0 or 1, int32 to float32 rounds to nearest.
+   */
+  cast(x: Storage, from: DType, y: Storage, to: DType, size: number): void;
   gemm(args: GemmArgs): void;
-  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void;
-  /** `dx = dy · f'`, from the input (relu) or the output (sigmoid, tanh) saved by the forward. */
-  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void;
-  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void;
-  /** x viewed as `[outer, len, inner]`, y as `[outer, inner]`; sums are multiplied by `scale`. */
+  /**
+   * `y = op(x)` over float32; `alpha` is the parameter of `leakyRelu` (the slope for x <= 0) and
+   * `elu` (the scale of the negative side), unread by the other ops.
+   */
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number, alpha?: number): void;
+  /**
+   * `dx = dy · f'`, from the input (relu, the math ops) or the output (sigmoid, tanh) saved by the
+   * forward; `alpha` as for `unary`.
+   */
+  unaryBackward(
+    op: UnaryGradOp,
+    dy: Storage,
+    saved: Storage,
+    dx: Storage,
+    size: number,
+    alpha?: number,
+  ): void;
+  /** `y = a op b` over float32 (the default) or int32 operands and output. */
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype?: "float32" | "int32",
+  ): void;
+  /** `y = a op b ? true : false` (bool) over operands of `dtype` (bool for the logical ops). */
+  compare(
+    op: CompareOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype: DType,
+  ): void;
+  /**
+   * `y = cond ? a : b`: `cond` bool, `a`, `b` and `y` of one dtype (float32 and int32 are chosen
+   * as bits).
+   */
+  select(cond: Storage, a: Storage, b: Storage, y: Storage, plan: SelectPlan, dtype: DType): void;
+  /**
+   * x viewed as `[outer, len, inner]`, y as `[outer, inner]`; sums are multiplied by `scale`.
+   * `dtype` int32 (sum only, `scale` 1) sums int32 values with wrap-around, as TF.js.
+   */
   reduce(
     op: ReduceOp,
     x: Storage,
@@ -281,6 +432,44 @@ export interface CoreBackend {
     len: number,
     inner: number,
     scale: number,
+    dtype?: "float32" | "int32",
+  ): void;
+  /**
+   * Cumulative sums of `x` viewed as `[outer, len, inner]` along len into `y` (same view): each
+   * output adds its own term (or not, when `exclusive`), running from the last slice when
+   * `reverse`.
+   */
+  scan(
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+  ): void;
+  /**
+   * The `k` largest entries of each row of `x` (`[rows, cols]`) into `values` (float32) and their
+   * column indices into `indices` (int32), both `[rows, k]`: NaN ranks first, ties by lower
+   * index; in rank order when `sorted`, else in index order.
+   */
+  topk(
+    x: Storage,
+    values: Storage,
+    indices: Storage,
+    rows: number,
+    cols: number,
+    k: number,
+    sorted: boolean,
+  ): void;
+  /** `dx` (`[rows, cols]`) = zeros, except `dy[r, t]` at column `indices[r, t]` of row r. */
+  topkBackward(
+    dy: Storage,
+    indices: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+    k: number,
   ): void;
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void;
   /** Gradient of a softmax (`y` its output) or log-softmax (`y` its output) over rows. */
@@ -294,6 +483,8 @@ export interface CoreBackend {
   ): void;
   /** 2-D transpose of a `rows x cols` matrix. */
   transpose(x: Storage, y: Storage, rows: number, cols: number): void;
+  /** The strided copy `plan` from `x` to `y` (slices, concat, pad, tile, transposes ...). */
+  stridedCopy(x: Storage, y: Storage, plan: StridedCopyPlan): void;
   /** `y` = the maximum of each pooling window of `x` (NaN propagates). */
   maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void;
   /** `dx` from `dy`: each window's gradient goes to its first element equal to `y` (TF). */
@@ -314,26 +505,35 @@ export interface CoreBackend {
    */
   subarray(storage: Storage, offset: number, size: number): Storage;
   /**
-   * `y[i] = table[indices[i]]` over rows of `cols`. `src/ops/` checks that the indices are
-   * integers in `[0, rows)` on backends that read synchronously; webgpu, which cannot, checks them
-   * in the kernel (zeros for a bad index) and throws from its next `read()`.
+   * `y[o, i, :] = x[o, indices[i], :]` over the `[outer, len, inner]` view of `x` (`y` is
+   * `[outer, n, inner]`; 4-byte elements copied as bits, so float32 and int32 alike). `src/ops/`
+   * checks that the indices are integers in `[0, len)` on backends that read synchronously;
+   * webgpu, which cannot, checks them in the kernel (zeros for a bad index) and throws from its
+   * next `read()`.
    */
-  gatherRows(
-    table: Storage,
-    indices: Storage,
+  gather(x: Storage, indices: Storage, y: Storage, g: GatherGeometry): void;
+  /**
+   * `dx[o, indices[i], :] += dy[o, i, :]` (float32), each dx row summing in index order (webgpu
+   * skips bad indices).
+   */
+  scatterAdd(dy: Storage, indices: Storage, dx: Storage, g: GatherGeometry): void;
+  /**
+   * `y[i]` = 1 with probability `p[i]`, else 0 (float32), a pure function of (`seed` as u32, i)
+   * that every backend computes bit for bit alike (assembly/random.ts).
+   */
+  randomBernoulli(p: Storage, y: Storage, size: number, seed: number): void;
+  /**
+   * `samples` categorical draws (int32 outcome numbers) from each row of `probs`
+   * `[rows, outcomes]` (non-negative, any total) into `y` `[rows, samples]`, from (`seed`, draw
+   * number) alike on every backend (assembly/random.ts).
+   */
+  multinomial(
+    probs: Storage,
     y: Storage,
     rows: number,
-    cols: number,
-    n: number,
-  ): void;
-  /** `dtable[indices[i]] += dy[i]` over rows of `cols`, in index order (webgpu skips bad indices). */
-  scatterAddRows(
-    dy: Storage,
-    indices: Storage,
-    dtable: Storage,
-    rows: number,
-    cols: number,
-    n: number,
+    outcomes: number,
+    samples: number,
+    seed: number,
   ): void;
   /** Bytes of memory the backend holds from the system (wasm memory size, GPU buffers). */
   memoryBytes(): number;

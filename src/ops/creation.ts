@@ -3,15 +3,71 @@
  *
  * @module
  */
-import { checkArity, checkFinite, checkShape, fmtShape, fmtValue } from "../_check.ts";
+import { ANY_DTYPE, checkArity, checkFinite, checkShape, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
-import type { Tensor } from "../tensor.ts";
+import { type DataTypeMap, type DType, type Tensor, toUnits } from "../tensor.ts";
 import { output } from "./_output.ts";
 
-/** Values `tensor()` accepts: a flat array or typed array, or nested arrays of numbers. */
-export type TensorLike = Float32Array | ArrayLike<number> | number | NestedArray;
-/** Nested arrays of numbers, one level per dimension. */
-export interface NestedArray extends ReadonlyArray<number | NestedArray> {}
+/**
+ * Values `tensor()` accepts: a typed array, an array of numbers or booleans, nested arrays (one
+ * level per dimension), a number or a boolean.
+ */
+export type TensorLike =
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | ArrayLike<number | boolean>
+  | number
+  | boolean
+  | NestedArray;
+/** Nested arrays of numbers or booleans, one level per dimension. */
+export interface NestedArray extends ReadonlyArray<number | boolean | NestedArray> {}
+
+/** Throws a TypeError unless `dtype` is a dtype name; returns it. */
+export function checkDType(dtype: unknown, arg: string, fn: string): DType {
+  if (!ANY_DTYPE.includes(dtype as DType)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}" must be "float32", "int32" or "bool": got ${
+        fmtValue(dtype)
+      }`,
+    );
+  }
+  return dtype as DType;
+}
+
+/** The dtype TF.js infers: int32 for Int32Array and Uint8Array, bool for booleans, else float32. */
+function inferDType(values: unknown, flat: ArrayLike<unknown>): DType {
+  if (values instanceof Int32Array || values instanceof Uint8Array) return "int32";
+  return flat.length > 0 && typeof flat[0] === "boolean" ? "bool" : "float32";
+}
+
+/** `flat` as the typed array of `dtype`; int32 values must be integers in range. */
+function typed(flat: ArrayLike<unknown>, dtype: DType, fn: string): DataTypeMap[DType] {
+  if (dtype === "float32") {
+    return flat instanceof Float32Array ? flat : Float32Array.from(flat as ArrayLike<number>);
+  }
+  if (dtype === "bool") {
+    const out = new Uint8Array(flat.length);
+    for (let i = 0; i < flat.length; i++) {
+      out[i] = (flat[i] as number) !== 0 && flat[i] !== false ? 1 : 0;
+    }
+    return out;
+  }
+  if (flat instanceof Int32Array) return flat;
+  const out = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = Number(flat[i]);
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "values" must hold integers in [-2^31, 2^31) for dtype "int32": got ${
+          fmtValue(flat[i])
+        } at index ${i}`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
 
 function inferShape(values: unknown, fn: string): number[] {
   const shape: number[] = [];
@@ -22,9 +78,11 @@ function inferShape(values: unknown, fn: string): number[] {
   }
   const walk = (node: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof node !== "number") {
+      if (typeof node !== "number" && typeof node !== "boolean") {
         throw new TypeError(
-          `Cannot run ${fn}(): argument "values" must hold numbers: got ${fmtValue(node)}`,
+          `Cannot run ${fn}(): argument "values" must hold numbers or booleans: got ${
+            fmtValue(node)
+          }`,
         );
       }
       return;
@@ -45,12 +103,16 @@ function inferShape(values: unknown, fn: string): number[] {
 /**
  * Creates a tensor from values.
  *
- * @param values A `Float32Array`, an array of numbers, nested arrays (shape inferred), or a number.
+ * @param values A typed array, an array of numbers or booleans, nested arrays (shape inferred), a
+ *   number or a boolean.
  * @param shape Dimensions; required for flat values of rank other than 1.
- * @returns A new float32 tensor holding a copy of the values.
- * @throws {RangeError} When the number of values does not match the shape, or a dimension is
- *   negative or fractional.
- * @throws {TypeError} When the values are not numbers.
+ * @param dtype "float32", "int32" or "bool"; inferred when absent as TF.js does (`Int32Array` and
+ *   `Uint8Array` give int32, booleans give bool, anything else float32). int32 values must be
+ *   integers in range (a fraction is an error, not truncated); bool stores `value != 0`.
+ * @returns A new tensor holding a copy of the values.
+ * @throws {RangeError} When the number of values does not match the shape, a dimension is
+ *   negative or fractional, or an int32 value is not an integer in range.
+ * @throws {TypeError} When the values are not numbers or booleans, or `dtype` is unknown.
  *
  * @example
  * ```ts
@@ -59,26 +121,30 @@ function inferShape(values: unknown, fn: string): number[] {
  * const t = dn.tensor([[1, 2, 3], [4, 5, 6]]);
  * assert.deepEqual(t.shape, [2, 3]);
  * assert.deepEqual([...t.dataSync()], [1, 2, 3, 4, 5, 6]);
+ * const mask = dn.tensor([true, false]);
+ * assert.equal(mask.dtype, "bool");
+ * assert.deepEqual([...mask.dataSync<"bool">()], [1, 0]);
  * t.dispose();
+ * mask.dispose();
  * ```
  */
-export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
-  checkArity(arguments, ["values", "shape"], "tensor");
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+  checkArity(arguments, ["values", "shape", "dtype"], "tensor");
   const fn = "tensor";
-  let flat: ArrayLike<number>;
+  let flat: ArrayLike<unknown>;
   let inferred: number[];
-  if (typeof values === "number") {
+  if (typeof values === "number" || typeof values === "boolean") {
     flat = [values];
     inferred = [];
-  } else if (values instanceof Float32Array || ArrayBuffer.isView(values)) {
-    flat = values as ArrayLike<number>;
+  } else if (ArrayBuffer.isView(values)) {
+    flat = values as unknown as ArrayLike<number>;
     inferred = [flat.length];
   } else if (Array.isArray(values)) {
     inferred = inferShape(values, fn);
-    flat = inferred.length > 1 ? (values as unknown[]).flat(Infinity) as number[] : values;
+    flat = inferred.length > 1 ? (values as unknown[]).flat(Infinity) : values;
   } else {
     throw new TypeError(
-      `Cannot run ${fn}(): argument "values" must be a number, an array or a Float32Array: got ${
+      `Cannot run ${fn}(): argument "values" must be a number, a boolean, an array or a typed array: got ${
         fmtValue(values)
       }`,
     );
@@ -92,8 +158,10 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
       }: got ${flat.length}`,
     );
   }
-  const t = output(dims, fn);
-  activeBackend().write(t.storage, flat instanceof Float32Array ? flat : Float32Array.from(flat));
+  const type = dtype === undefined ? inferDType(values, flat) : checkDType(dtype, "dtype", fn);
+  const data = typed(flat, type, fn);
+  const t = output(dims, fn, type);
+  activeBackend().write(t.storage, toUnits(data));
   return t;
 }
 
@@ -101,7 +169,9 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
  * Creates a tensor with every element set to `value`.
  *
  * @param shape Dimensions.
- * @param value The value; any number, NaN and infinities included.
+ * @param value The value; any number, NaN and infinities included (for int32 an integer in
+ *   range; for bool, `value != 0`).
+ * @param dtype "float32" (default), "int32" or "bool".
  * @returns A new tensor.
  * @throws {RangeError} When a dimension is negative or fractional.
  *
@@ -112,17 +182,24 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
  * assert.deepEqual([...dn.fill([2], 7).dataSync()], [7, 7]);
  * ```
  */
-export function fill(shape: readonly number[], value: number): Tensor {
-  checkArity(arguments, ["shape", "value"], "fill");
-  return filled(shape, value, "fill");
+export function fill(shape: readonly number[], value: number, dtype?: DType): Tensor {
+  checkArity(arguments, ["shape", "value", "dtype"], "fill");
+  return filled(shape, value, dtype, "fill");
 }
 
 /** `fill()` named `fn` in its errors (`zeros`, `ones`). */
-function filled(shape: readonly number[], value: number, fn: string): Tensor {
+function filled(
+  shape: readonly number[],
+  value: number,
+  dtype: DType | undefined,
+  fn: string,
+): Tensor {
   const dims = checkShape(shape, "shape", fn);
   if (typeof value !== "number") checkFinite(value, "value", fn);
-  const t = output(dims, fn);
-  activeBackend().fill(t.storage, value, t.size);
+  const type = dtype === undefined ? "float32" : checkDType(dtype, "dtype", fn);
+  const t = output(dims, fn, type);
+  if (type === "float32") activeBackend().fill(t.storage, value, t.size);
+  else activeBackend().write(t.storage, toUnits(typed(new Array(t.size).fill(value), type, fn)));
   return t;
 }
 
@@ -130,6 +207,7 @@ function filled(shape: readonly number[], value: number, fn: string): Tensor {
  * Creates a tensor of zeros.
  *
  * @param shape Dimensions.
+ * @param dtype "float32" (default), "int32" or "bool".
  * @returns A new tensor.
  * @throws {RangeError} When a dimension is negative or fractional.
  *
@@ -140,15 +218,16 @@ function filled(shape: readonly number[], value: number, fn: string): Tensor {
  * assert.deepEqual([...dn.zeros([3]).dataSync()], [0, 0, 0]);
  * ```
  */
-export function zeros(shape: readonly number[]): Tensor {
-  checkArity(arguments, ["shape"], "zeros");
-  return filled(shape, 0, "zeros");
+export function zeros(shape: readonly number[], dtype?: DType): Tensor {
+  checkArity(arguments, ["shape", "dtype"], "zeros");
+  return filled(shape, 0, dtype, "zeros");
 }
 
 /**
  * Creates a tensor of ones.
  *
  * @param shape Dimensions.
+ * @param dtype "float32" (default), "int32" or "bool".
  * @returns A new tensor.
  * @throws {RangeError} When a dimension is negative or fractional.
  *
@@ -159,7 +238,7 @@ export function zeros(shape: readonly number[]): Tensor {
  * assert.deepEqual([...dn.ones([2, 1]).dataSync()], [1, 1]);
  * ```
  */
-export function ones(shape: readonly number[]): Tensor {
-  checkArity(arguments, ["shape"], "ones");
-  return filled(shape, 1, "ones");
+export function ones(shape: readonly number[], dtype?: DType): Tensor {
+  checkArity(arguments, ["shape", "dtype"], "ones");
+  return filled(shape, 1, dtype, "ones");
 }

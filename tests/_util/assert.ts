@@ -71,3 +71,19 @@ function checkError<E extends Error>(
   }
   return caught;
 }
+
+/** Throws unless `actual` is an instance of `expectedType`. */
+export function assertInstanceOf<T>(
+  actual: unknown,
+  // deno-lint-ignore no-explicit-any
+  expectedType: new (...args: any[]) => T,
+  msg?: string,
+): asserts actual is T {
+  assert.ok(
+    actual instanceof expectedType,
+    msg ??
+      `Expected object to be an instance of "${expectedType.name}" but was "${
+        (actual as object)?.constructor?.name
+      }"`,
+  );
+}

@@ -28,6 +28,8 @@ import {
   type KernelName,
   type Kernels,
 } from "../wasm/module.ts";
+import { BINARY_CODE } from "../elementwise_codes.ts";
+import { isCostlyMathCode } from "../unary_codes.ts";
 
 /** Arguments of one kernel call, in ABI order: read them by name through `argIndex()`. */
 export type Args = readonly number[];
@@ -56,6 +58,14 @@ export interface Split {
    */
   scratch?: { index: number; bytes: (k: Kernels, args: Args) => number };
 }
+
+/** Binary op codes each kernel computes lane by lane, as costly as a transcendental. */
+const LANEWISE: Readonly<Record<string, ReadonlySet<number>>> = {
+  f32_vbinary_bcast: new Set([BINARY_CODE.pow, BINARY_CODE.mod]),
+  i32_vbinary_bcast: new Set(
+    [BINARY_CODE.div, BINARY_CODE.pow, BINARY_CODE.mod, BINARY_CODE.floorDiv],
+  ),
+};
 
 /** Elementwise work per thread below which one thread is faster (floats). */
 export const MIN_ELEMENTWISE = 32768;
@@ -314,21 +324,63 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     ["f32_vsigmoid", "f32_vtanh", "f32_vexp", "f32_vlog", "f32_adam_step", "f32_rmsprop_step"],
     (n) => byRange(n, one, MIN_TRANSCENDENTAL, 16),
   ),
-  // Broadcast binaries: rows of d3 floats.
+  // Unary math by op code: polynomial ops weigh like a transcendental, sign/floor/... like a copy.
   ...each(
-    ["f32_vadd_bcast", "f32_vsub_bcast", "f32_vmul_bcast", "f32_vdiv_bcast", "f32_vequal_bcast"],
+    ["f32_vunary", "f32_vunary_bwd"],
+    (n) =>
+      byRange(
+        n,
+        (a, i) => isCostlyMathCode(a[i.op]) ? MIN_ELEMENTWISE / MIN_TRANSCENDENTAL : 1,
+        MIN_ELEMENTWISE,
+        16,
+      ),
+  ),
+  // Broadcast binaries, comparisons and selects: rows of d3 elements.
+  ...each(
+    ["f32_vbinary_bcast", "i32_vbinary_bcast"],
+    (n) =>
+      byRange(
+        n,
+        (a, i) => a[i.d3] * (LANEWISE[n].has(a[i.op]) ? MIN_ELEMENTWISE / MIN_TRANSCENDENTAL : 1),
+        MIN_ELEMENTWISE,
+      ),
+  ),
+  ...each(
+    [
+      "f32_vcompare_bcast",
+      "i32_vcompare_bcast",
+      "u8_vcompare_bcast",
+      "x32_vselect_bcast",
+      "x8_vselect_bcast",
+    ],
     (n) => byRange(n, (a, i) => a[i.d3], MIN_ELEMENTWISE),
   ),
   ...each(
-    ["f32_reduce_sum", "f32_reduce_max", "f32_reduce_argmax"],
+    [
+      "f32_reduce_sum",
+      "f32_reduce_max",
+      "f32_reduce_min",
+      "f32_reduce_prod",
+      "f32_reduce_argmax",
+      "f32_reduce_argmin",
+      "i32_reduce_sum",
+      "f32_cumsum",
+    ],
     (n) => byRange(n, (a, i) => a[i.len] * a[i.inner], MIN_ELEMENTWISE),
   ),
+  // Top-k scans each row once (a compare per entry) and heap-sorts k entries.
+  f32_topk: byRange("f32_topk", (a, i) => a[i.cols] + a[i.k] * 8, MIN_ELEMENTWISE),
+  f32_topk_bwd: byRange("f32_topk_bwd", (a, i) => a[i.cols], MIN_ELEMENTWISE),
   ...each(
     ["f32_softmax", "f32_log_softmax", "f32_log_softmax_bwd"],
     (n) => byRange(n, (a, i) => a[i.cols], MIN_TRANSCENDENTAL),
   ),
   f32_softmax_bwd: byRange("f32_softmax_bwd", (a, i) => a[i.cols], MIN_ELEMENTWISE),
+  cast: byRange("cast", one, MIN_ELEMENTWISE, 16),
   f32_transpose: byRange("f32_transpose", (a, i) => a[i.cols], MIN_ELEMENTWISE, 32),
+  // Strided copies: elements (bytes for x8, a quarter of a float's traffic each).
+  x32_strided_copy: byRange("x32_strided_copy", one, MIN_ELEMENTWISE, 16),
+  x8_strided_copy: byRange("x8_strided_copy", () => 1 / 4, MIN_ELEMENTWISE, 64),
   ...each(
     ["f32_lstm_gates_fwd", "f32_lstm_gates_bwd"],
     (n) => byRange(n, (a, i) => 4 * a[i.units], MIN_TRANSCENDENTAL),
@@ -343,10 +395,18 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     ["f32_rnn_time_major", "f32_rnn_batch_major"],
     (n) => byRange(n, (a, i) => a[i.steps] * a[i.inner], MIN_ELEMENTWISE),
   ),
-  f32_gather_rows: byRange("f32_gather_rows", (a, i) => a[i.cols], MIN_ELEMENTWISE),
-  f32_scatter_add_rows: byRange(
-    "f32_scatter_add_rows",
-    (a, i) => a[i.cols] * Math.max(1, a[i.n]) / Math.max(1, a[i.rowEnd]),
+  f32_bernoulli: byRange("f32_bernoulli", one, MIN_ELEMENTWISE, 16),
+  // Each batch row sums its outcomes, then scans them once per sample.
+  f32_multinomial: byRange(
+    "f32_multinomial",
+    (a, i) => a[i.outcomes] * (1 + a[i.samples]),
+    MIN_ELEMENTWISE,
+  ),
+  f32_gather: byRange("f32_gather", (a, i) => a[i.inner], MIN_ELEMENTWISE),
+  // Each dx row takes its share of the n index visits of its outer item.
+  f32_scatter_add: byRange(
+    "f32_scatter_add",
+    (a, i) => a[i.inner] * Math.max(1, a[i.n]) / Math.max(1, a[i.len]),
     MIN_ELEMENTWISE,
   ),
 } satisfies Partial<Record<KernelName, Split>>;

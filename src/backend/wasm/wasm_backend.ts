@@ -10,10 +10,13 @@ import type {
   Backend,
   BinaryOp,
   BroadcastPlan,
+  CompareOp,
   Conv2dArgs,
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
   Conv2dGeometry,
+  DType,
+  GatherGeometry,
   GemmArgs,
   GruGatesArgs,
   GruGatesBackwardArgs,
@@ -22,12 +25,18 @@ import type {
   OptimizerStep,
   Pool2dArgs,
   ReduceOp,
+  SelectPlan,
   SoftmaxOp,
   Storage,
+  StridedCopyPlan,
   UnaryGradOp,
+  UnaryMathOp,
   UnaryOp,
 } from "../backend.ts";
 import { ACT_CODE } from "../activations.ts";
+import { BINARY_CODE, COMPARE_CODE } from "../elementwise_codes.ts";
+import { stridedDims6 } from "../strided_plan.ts";
+import { MATH_CODE } from "../unary_codes.ts";
 import { Allocator } from "./allocator.ts";
 import {
   createMemory,
@@ -50,6 +59,9 @@ export class WasmStorage implements Storage {
   }
 }
 
+/** Dtype codes of assembly/cast.ts. */
+const DTYPE_CODE: Readonly<Record<DType, number>> = { float32: 0, int32: 1, bool: 2 };
+
 const UNARY_KERNEL = {
   relu: "f32_vrelu",
   sigmoid: "f32_vsigmoid",
@@ -60,7 +72,16 @@ const UNARY_KERNEL = {
   sqrt: "f32_vsqrt",
   square: "f32_vsquare",
   abs: "f32_vabs",
-} as const satisfies Record<UnaryOp, KernelName>;
+} as const satisfies Record<Exclude<UnaryOp, UnaryMathOp>, KernelName>;
+
+/** The reductions without a scale argument (assembly/reduce.ts). */
+const REDUCE_KERNELS = {
+  max: "f32_reduce_max",
+  min: "f32_reduce_min",
+  prod: "f32_reduce_prod",
+  argMax: "f32_reduce_argmax",
+  argMin: "f32_reduce_argmin",
+} as const satisfies Record<Exclude<ReduceOp, "sum">, KernelName>;
 
 /**
  * The byte offset of `s`, for a kernel that may write it: first drops every cached B packing
@@ -533,25 +554,92 @@ export class WasmBackend implements Backend {
     return this.#scratch.ptr;
   }
 
-  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void {
-    this.#k[UNARY_KERNEL[op]](writablePtr(x), writablePtr(y), 0, size);
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number, alpha = 0): void {
+    if (Object.hasOwn(MATH_CODE, op)) {
+      const code = MATH_CODE[op as UnaryMathOp];
+      this.#k.f32_vunary(code, writablePtr(x), writablePtr(y), alpha, 0, size);
+    } else {
+      const kernel = UNARY_KERNEL[op as Exclude<UnaryOp, UnaryMathOp>];
+      this.#k[kernel](writablePtr(x), writablePtr(y), 0, size);
+    }
   }
 
-  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void {
-    this.#k[`f32_v${op}_bwd`](writablePtr(dy), writablePtr(saved), writablePtr(dx), 0, size);
+  unaryBackward(
+    op: UnaryGradOp,
+    dy: Storage,
+    saved: Storage,
+    dx: Storage,
+    size: number,
+    alpha = 0,
+  ): void {
+    const [pdy, ps, pdx] = [writablePtr(dy), writablePtr(saved), writablePtr(dx)];
+    if (op === "relu" || op === "sigmoid" || op === "tanh") {
+      this.#k[`f32_v${op}_bwd`](pdy, ps, pdx, 0, size);
+    } else this.#k.f32_vunary_bwd(MATH_CODE[op], pdy, ps, pdx, alpha, 0, size);
   }
 
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
     this.#k.f32_vaffine(writablePtr(x), writablePtr(y), scale, shift, 0, size);
   }
 
-  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void {
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype: "float32" | "int32" = "float32",
+  ): void {
     const { dims: d, aStrides: sa, bStrides: sb } = plan;
-    this.#k[`f32_v${op}_bcast`](
+    this.#k[dtype === "int32" ? "i32_vbinary_bcast" : "f32_vbinary_bcast"](
+      BINARY_CODE[op],
       writablePtr(a),
       writablePtr(b),
       writablePtr(y),
       ...d,
+      ...sa,
+      ...sb,
+      0,
+      d[0] * d[1] * d[2],
+    );
+  }
+
+  compare(
+    op: CompareOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype: DType,
+  ): void {
+    const { dims: d, aStrides: sa, bStrides: sb } = plan;
+    const kernel = dtype === "bool"
+      ? "u8_vcompare_bcast"
+      : dtype === "int32"
+      ? "i32_vcompare_bcast"
+      : "f32_vcompare_bcast";
+    this.#k[kernel](
+      COMPARE_CODE[op],
+      readPtr(a),
+      readPtr(b),
+      writablePtr(y),
+      ...d,
+      ...sa,
+      ...sb,
+      0,
+      d[0] * d[1] * d[2],
+    );
+  }
+
+  select(cond: Storage, a: Storage, b: Storage, y: Storage, plan: SelectPlan, dtype: DType): void {
+    const { dims: d, condStrides: sc, aStrides: sa, bStrides: sb } = plan;
+    this.#k[dtype === "bool" ? "x8_vselect_bcast" : "x32_vselect_bcast"](
+      readPtr(cond),
+      readPtr(a),
+      readPtr(b),
+      writablePtr(y),
+      ...d,
+      ...sc,
       ...sa,
       ...sb,
       0,
@@ -567,12 +655,71 @@ export class WasmBackend implements Backend {
     len: number,
     inner: number,
     scale: number,
+    dtype: "float32" | "int32" = "float32",
   ): void {
-    if (op === "sum") {
+    if (dtype === "int32") {
+      this.#k.i32_reduce_sum(writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
+    } else if (op === "sum") {
       this.#k.f32_reduce_sum(writablePtr(x), writablePtr(y), outer, len, inner, scale, 0, outer);
-    } else if (op === "max") {
-      this.#k.f32_reduce_max(writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
-    } else this.#k.f32_reduce_argmax(writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
+    } else {
+      this.#k[REDUCE_KERNELS[op]](writablePtr(x), writablePtr(y), outer, len, inner, 0, outer);
+    }
+  }
+
+  scan(
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+  ): void {
+    this.#k.f32_cumsum(
+      writablePtr(x),
+      writablePtr(y),
+      outer,
+      len,
+      inner,
+      +exclusive,
+      +reverse,
+      0,
+      outer,
+    );
+  }
+
+  topk(
+    x: Storage,
+    values: Storage,
+    indices: Storage,
+    rows: number,
+    cols: number,
+    k: number,
+    sorted: boolean,
+  ): void {
+    this.#k.f32_topk(
+      writablePtr(x),
+      writablePtr(values),
+      writablePtr(indices),
+      rows,
+      cols,
+      k,
+      +sorted,
+      0,
+      rows,
+    );
+  }
+
+  topkBackward(
+    dy: Storage,
+    indices: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+    k: number,
+  ): void {
+    const [pdy, pi, pdx] = [writablePtr(dy), writablePtr(indices), writablePtr(dx)];
+    this.#k.f32_topk_bwd(pdy, pi, pdx, rows, cols, k, 0, rows);
   }
 
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
@@ -647,8 +794,27 @@ export class WasmBackend implements Backend {
     return this.#k.f32_sum_squares(writablePtr(x), 0, size);
   }
 
+  cast(x: Storage, from: DType, y: Storage, to: DType, size: number): void {
+    this.#k.cast(writablePtr(x), DTYPE_CODE[from], writablePtr(y), DTYPE_CODE[to], 0, size);
+  }
+
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
     this.#k.f32_transpose(writablePtr(x), writablePtr(y), rows, cols, 0, rows);
+  }
+
+  stridedCopy(x: Storage, y: Storage, plan: StridedCopyPlan): void {
+    const { dims, xStrides, yStrides, size } = stridedDims6(plan);
+    if (size === 0) return;
+    const eb = plan.elementBytes;
+    this.#k[eb === 4 ? "x32_strided_copy" : "x8_strided_copy"](
+      readPtr(x) + plan.xOffset * eb,
+      writablePtr(y) + plan.yOffset * eb,
+      ...dims,
+      ...xStrides,
+      ...yStrides,
+      0,
+      size,
+    );
   }
 
   maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
@@ -881,41 +1047,49 @@ export class WasmBackend implements Backend {
     this.#k[kernel](writablePtr(x), writablePtr(y), batch, steps, inner, reverse ? 1 : 0, 0, batch);
   }
 
-  gatherRows(
-    table: Storage,
-    indices: Storage,
-    y: Storage,
-    rows: number,
-    cols: number,
-    n: number,
-  ): void {
-    this.#k.f32_gather_rows(
-      writablePtr(table),
+  gather(x: Storage, indices: Storage, y: Storage, g: GatherGeometry): void {
+    const f = g.floatIndices ? 1 : 0;
+    this.#k.f32_gather(
+      writablePtr(x),
       writablePtr(indices),
+      f,
       writablePtr(y),
-      rows,
-      cols,
+      g.len,
+      g.inner,
+      g.n,
       0,
-      n,
+      g.outer * g.n,
     );
   }
 
-  scatterAddRows(
-    dy: Storage,
-    indices: Storage,
-    dtable: Storage,
+  randomBernoulli(p: Storage, y: Storage, size: number, seed: number): void {
+    this.#k.f32_bernoulli(writablePtr(p), writablePtr(y), seed >>> 0, 0, size);
+  }
+
+  multinomial(
+    probs: Storage,
+    y: Storage,
     rows: number,
-    cols: number,
-    n: number,
+    outcomes: number,
+    samples: number,
+    seed: number,
   ): void {
-    this.#k.f32_scatter_add_rows(
+    const p = writablePtr(probs);
+    this.#k.f32_multinomial(p, writablePtr(y), outcomes, samples, seed >>> 0, 0, rows);
+  }
+
+  scatterAdd(dy: Storage, indices: Storage, dx: Storage, g: GatherGeometry): void {
+    const f = g.floatIndices ? 1 : 0;
+    this.#k.f32_scatter_add(
       writablePtr(dy),
       writablePtr(indices),
-      writablePtr(dtable),
-      n,
-      cols,
+      f,
+      writablePtr(dx),
+      g.len,
+      g.inner,
+      g.n,
       0,
-      rows,
+      g.outer * g.len,
     );
   }
 

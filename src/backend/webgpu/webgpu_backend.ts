@@ -28,10 +28,13 @@ import type {
   Backend,
   BinaryOp,
   BroadcastPlan,
+  CompareOp,
   Conv2dArgs,
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
   Conv2dGeometry,
+  DType,
+  GatherGeometry,
   GemmArgs,
   GruGatesArgs,
   GruGatesBackwardArgs,
@@ -41,8 +44,10 @@ import type {
   Pool2dArgs,
   Primitive,
   ReduceOp,
+  SelectPlan,
   SoftmaxOp,
   Storage,
+  StridedCopyPlan,
   UnaryGradOp,
   UnaryOp,
 } from "../backend.ts";
@@ -61,10 +66,11 @@ import {
   f32Clip,
   f32Fill,
   f32Vaffine,
-  f32VbinaryBcast,
   f32Vunary,
   f32VunaryBwd,
+  vbinaryBcast,
 } from "./programs/elementwise.ts";
+import { vcompareBcast, vselectBcast } from "./programs/compare.ts";
 import { ACT_CODE } from "./programs/activation.ts";
 import {
   type ConvParams,
@@ -73,8 +79,9 @@ import {
   f32Conv2dNhwcBwdFilter,
   filterSlices,
 } from "./programs/conv.ts";
-import { f32GatherRows, f32ScatterAddRows } from "./programs/gather.ts";
-import { f32DropoutMask } from "./programs/random.ts";
+import { f32Gather, f32ScatterAdd } from "./programs/gather.ts";
+import { castProgram } from "./programs/cast.ts";
+import { f32Bernoulli, f32DropoutMask, f32Multinomial } from "./programs/random.ts";
 import { f32GemmBlocked, f32GemmSmallM, f32GemmTiled, SMALL_M_ROWS } from "./programs/gemm.ts";
 import { f32Pool2dNhwc, f32Pool2dNhwcBwd } from "./programs/pool.ts";
 import {
@@ -87,8 +94,26 @@ import {
   f32SequenceTranspose,
 } from "./programs/recurrent.ts";
 import { f32AdamStep, f32RmspropStep, f32SgdStep } from "./programs/optim.ts";
-import { f32Reduce, f32Softmax, f32SoftmaxBwd, reduceShape } from "./programs/reduce.ts";
+import {
+  f32ArgReduce,
+  f32Reduce,
+  f32Softmax,
+  f32SoftmaxBwd,
+  i32ReduceSum,
+  reduceShape,
+} from "./programs/reduce.ts";
+import { f32Cumsum } from "./programs/scan.ts";
+import { f32Topk, f32TopkBwd } from "./programs/topk.ts";
 import { f32Transpose } from "./programs/transpose.ts";
+import { x32StridedCopy, x8StridedCopy } from "./programs/strided.ts";
+import { stridedDims6 } from "../strided_plan.ts";
+
+/** The uniforms of a broadcast plan over `n` output elements (programs/compare.ts's `PLAN`). */
+function planUniforms(plan: BroadcastPlan, n: number): Record<string, number> {
+  const [, d1, d2, d3] = plan.dims, [a0, a1, a2, a3] = plan.aStrides;
+  const [b0, b1, b2, b3] = plan.bStrides;
+  return { n, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3 };
+}
 
 /** Dispatches recorded before the encoder is submitted without being asked. */
 export const FLUSH_EVERY = 256;
@@ -290,6 +315,12 @@ export class WebGpuBackend implements Backend {
     if (size > 0) this.#run(f32Fill, { n: size }, [y], { n: size, value });
   }
 
+  cast(x: Storage, from: DType, y: Storage, to: DType, size: number): void {
+    if (size === 0) return;
+    if (from === to) this.copy(x, 0, y, 0, from === "bool" ? Math.ceil(size / 4) : size);
+    else this.#run(castProgram, { from, to, n: size }, [x, y], { n: size });
+  }
+
   dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void {
     if (size > 0) {
       this.#run(f32DropoutMask, { n: size }, [y], { n: size, seed: seed >>> 0, rate, keep });
@@ -318,35 +349,59 @@ export class WebGpuBackend implements Backend {
     );
   }
 
-  unary(op: UnaryOp, x: Storage, y: Storage, size: number): void {
-    if (size > 0) this.#run(f32Vunary, { op, n: size }, [x, y], { n: size });
+  unary(op: UnaryOp, x: Storage, y: Storage, size: number, alpha = 0): void {
+    if (size > 0) this.#run(f32Vunary, { op, n: size }, [x, y], { n: size, alpha });
   }
 
-  unaryBackward(op: UnaryGradOp, dy: Storage, saved: Storage, dx: Storage, size: number): void {
-    if (size > 0) this.#run(f32VunaryBwd, { op, n: size }, [dy, saved, dx], { n: size });
+  unaryBackward(
+    op: UnaryGradOp,
+    dy: Storage,
+    saved: Storage,
+    dx: Storage,
+    size: number,
+    alpha = 0,
+  ): void {
+    if (size > 0) this.#run(f32VunaryBwd, { op, n: size }, [dy, saved, dx], { n: size, alpha });
   }
 
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void {
     if (size > 0) this.#run(f32Vaffine, { n: size }, [x, y], { n: size, scale, shift });
   }
 
-  binary(op: BinaryOp, a: Storage, b: Storage, y: Storage, plan: BroadcastPlan): void {
-    const [d0, d1, d2, d3] = plan.dims, sa = plan.aStrides, sb = plan.bStrides;
-    const n = d0 * d1 * d2 * d3;
+  binary(
+    op: BinaryOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype: "float32" | "int32" = "float32",
+  ): void {
+    const n = plan.dims.reduce((p, d) => p * d, 1);
+    if (n > 0) this.#run(vbinaryBcast, { op, dtype, n }, [a, b, y], planUniforms(plan, n));
+  }
+
+  compare(
+    op: CompareOp,
+    a: Storage,
+    b: Storage,
+    y: Storage,
+    plan: BroadcastPlan,
+    dtype: DType,
+  ): void {
+    const n = plan.dims.reduce((p, d) => p * d, 1);
+    if (n > 0) this.#run(vcompareBcast, { op, dtype, n }, [a, b, y], planUniforms(plan, n));
+  }
+
+  select(cond: Storage, a: Storage, b: Storage, y: Storage, plan: SelectPlan, dtype: DType): void {
+    const n = plan.dims.reduce((p, d) => p * d, 1);
     if (n === 0) return;
-    this.#run(f32VbinaryBcast, { op, n }, [a, b, y], {
-      n,
-      d1,
-      d2,
-      d3,
-      a0: sa[0],
-      a1: sa[1],
-      a2: sa[2],
-      a3: sa[3],
-      b0: sb[0],
-      b1: sb[1],
-      b2: sb[2],
-      b3: sb[3],
+    const [c0, c1, c2, c3] = plan.condStrides;
+    this.#run(vselectBcast, { dtype, n }, [cond, a, b, y], {
+      ...planUniforms(plan, n),
+      c0,
+      c1,
+      c2,
+      c3,
     });
   }
 
@@ -358,12 +413,62 @@ export class WebGpuBackend implements Backend {
     len: number,
     inner: number,
     scale: number,
+    dtype: "float32" | "int32" = "float32",
   ): void {
     const outputs = outer * inner;
     if (outputs === 0) return;
-    if (len === 0) return this.fill(y, 0, outputs);
+    if (len === 0) return this.fill(y, op === "prod" ? 1 : 0, outputs);
+    if (dtype === "int32") {
+      this.#run(i32ReduceSum, { n: outputs }, [x, y], { outputs, len, inner });
+      return;
+    }
     const shape = reduceShape(outputs, len);
-    this.#run(f32Reduce, { op, shape, n: outputs }, [x, y], { outputs, len, inner, scale });
+    const program = op === "argMax" || op === "argMin" ? f32ArgReduce : f32Reduce;
+    this.#run(program, { op, shape, n: outputs }, [x, y], { outputs, len, inner, scale });
+  }
+
+  scan(
+    x: Storage,
+    y: Storage,
+    outer: number,
+    len: number,
+    inner: number,
+    exclusive: boolean,
+    reverse: boolean,
+  ): void {
+    const lines = outer * inner;
+    if (lines === 0 || len === 0) return;
+    this.#run(f32Cumsum, { lines }, [x, y], {
+      lines,
+      len,
+      inner,
+      exclusive: +exclusive,
+      reverse: +reverse,
+    });
+  }
+
+  topk(
+    x: Storage,
+    values: Storage,
+    indices: Storage,
+    rows: number,
+    cols: number,
+    k: number,
+    sorted: boolean,
+  ): void {
+    if (rows === 0 || k === 0) return;
+    this.#run(f32Topk, { rows }, [x, values, indices], { rows, cols, k, sorted: +sorted });
+  }
+
+  topkBackward(
+    dy: Storage,
+    indices: Storage,
+    dx: Storage,
+    rows: number,
+    cols: number,
+    k: number,
+  ): void {
+    if (rows * cols > 0) this.#run(f32TopkBwd, { rows }, [dy, indices, dx], { rows, cols, k });
   }
 
   softmax(op: SoftmaxOp, x: Storage, y: Storage, rows: number, cols: number): void {
@@ -431,6 +536,25 @@ export class WebGpuBackend implements Backend {
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {
     const n = rows * cols;
     if (n > 0) this.#run(f32Transpose, { n }, [x, y], { n, rows, cols });
+  }
+
+  stridedCopy(x: Storage, y: Storage, plan: StridedCopyPlan): void {
+    const { dims, xStrides, yStrides, size } = stridedDims6(plan);
+    if (size === 0) return;
+    const order = [0, 1, 2, 3, 4, 5];
+    // Bytes: dimensions sorted by y stride, largest first, for x8StridedCopy's division.
+    if (plan.elementBytes === 1) order.sort((a, b) => yStrides[b] - yStrides[a] || a - b);
+    const reach = dims.reduce((a, n, d) => a + (n - 1) * yStrides[d], 0);
+    const w0 = Math.floor(plan.yOffset / 4);
+    const n = plan.elementBytes === 4 ? size : Math.floor((plan.yOffset + reach) / 4) - w0 + 1;
+    const uniforms: Record<string, number> = { n, xOff: plan.xOffset, yOff: plan.yOffset, w0 };
+    order.forEach((d, i) => {
+      uniforms[`d${i}`] = dims[d];
+      uniforms[`xs${i}`] = xStrides[d];
+      uniforms[`ys${i}`] = yStrides[d];
+    });
+    const program = plan.elementBytes === 4 ? x32StridedCopy : x8StridedCopy;
+    this.#run(program, { n }, [x, y], uniforms);
   }
 
   maxPool2d(x: Storage, y: Storage, p: Pool2dArgs): void {
@@ -573,33 +697,43 @@ export class WebGpuBackend implements Backend {
   }
 
   /** Checks the indices on the device: see programs/gather.ts and index_errors.ts. */
-  gatherRows(
-    table: Storage,
-    indices: Storage,
-    y: Storage,
-    rows: number,
-    cols: number,
-    n: number,
-  ): void {
-    const size = n * cols;
-    if (size === 0) return;
-    const operands = [table, indices, y, this.#indexErrorStorage];
+  gather(x: Storage, indices: Storage, y: Storage, g: GatherGeometry): void {
+    const total = g.outer * g.n * g.inner;
+    if (total === 0) return;
+    const operands = [x, indices, y, this.#indexErrorStorage];
     const call = this.#indexErrors.nextCall();
-    this.#run(f32GatherRows, { n: size }, operands, { n: size, cols, rows, call });
+    const { len, inner, n } = g, floatIndices = g.floatIndices ? 1 : 0;
+    this.#run(f32Gather, { n: total }, operands, { total, len, inner, n, floatIndices, call });
   }
 
-  scatterAddRows(
-    dy: Storage,
-    indices: Storage,
-    dtable: Storage,
+  randomBernoulli(p: Storage, y: Storage, size: number, seed: number): void {
+    if (size > 0) this.#run(f32Bernoulli, { n: size }, [p, y], { n: size, seed: seed >>> 0 });
+  }
+
+  multinomial(
+    probs: Storage,
+    y: Storage,
     rows: number,
-    cols: number,
-    n: number,
+    outcomes: number,
+    samples: number,
+    seed: number,
   ): void {
-    const size = rows * cols;
-    if (size === 0 || n === 0) return;
-    const uniforms = { n: size, cols, rows, count: n };
-    this.#run(f32ScatterAddRows, { n: size }, [dy, indices, dtable], uniforms);
+    const n = rows * samples;
+    if (n === 0) return;
+    this.#run(f32Multinomial, { n }, [probs, y], { n, outcomes, samples, seed: seed >>> 0 });
+  }
+
+  scatterAdd(dy: Storage, indices: Storage, dx: Storage, g: GatherGeometry): void {
+    const total = g.outer * g.len * g.inner;
+    if (total === 0 || g.n === 0) return;
+    const { len, inner, n } = g, floatIndices = g.floatIndices ? 1 : 0;
+    this.#run(f32ScatterAdd, { n: total }, [dy, indices, dx], {
+      total,
+      len,
+      inner,
+      n,
+      floatIndices,
+    });
   }
 
   memoryBytes(): number {
