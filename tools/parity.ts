@@ -241,74 +241,12 @@ export async function expectedReadme(rows: ParityRow[]): Promise<{ now: string; 
 const each = (reason: string, ops: string[]): Record<string, string> =>
   Object.fromEntries(ops.map((op) => [op, reason]));
 
-/** Issue 14 composes these from the generic primitives (ARCHITECTURE.md, the op surface). */
-const PLANNED = "planned: issue 14's op surface (ARCHITECTURE.md)";
 /** A new op code of an existing primitive would add these; no model we ship needs them yet. */
 const OP_CODE =
   "not yet: one op code of the unary or binary primitive each; no shipped model uses it";
 
 /** Why each missing TF.js op is missing (rank-specific spellings follow REASON_RULES). */
 export const REASONS: Record<string, string> = {
-  ...each(PLANNED, [
-    "all",
-    "any",
-    "argMin",
-    "broadcastTo",
-    "cast",
-    "ceil",
-    "concat",
-    "cos",
-    "cumsum",
-    "dot",
-    "elu",
-    "erf",
-    "expandDims",
-    "expm1",
-    "floor",
-    "floorDiv",
-    "gatherND",
-    "greater",
-    "greaterEqual",
-    "isFinite",
-    "isNaN",
-    "less",
-    "lessEqual",
-    "log1p",
-    "logSumExp",
-    "logicalAnd",
-    "logicalNot",
-    "logicalOr",
-    "maximum",
-    "min",
-    "minimum",
-    "mod",
-    "moments",
-    "multinomial",
-    "norm",
-    "notEqual",
-    "outerProduct",
-    "pad",
-    "pow",
-    "prod",
-    "reciprocal",
-    "reverse",
-    "round",
-    "rsqrt",
-    "scatterND",
-    "selu",
-    "sign",
-    "sin",
-    "slice",
-    "softplus",
-    "split",
-    "squeeze",
-    "stack",
-    "stridedSlice",
-    "tile",
-    "topk",
-    "unstack",
-    "where",
-  ]),
   ...each(OP_CODE, [
     "acos",
     "acosh",
@@ -318,14 +256,10 @@ export const REASONS: Record<string, string> = {
     "atan2",
     "atanh",
     "cosh",
-    "isInf",
-    "leakyRelu",
     "logSigmoid",
-    "logicalXor",
     "relu6",
     "sinh",
     "step",
-    "tan",
   ]),
   ...each("complex numbers: no complex dtype", ["complex", "imag", "real"]),
   ...each("FFT: not planned", [
@@ -472,7 +406,6 @@ export const REASONS: Record<string, string> = {
   rand: "not planned: random draws come from seeded kernels, not a JS callback",
   randomStandardNormal: "randomNormal(shape) draws it (mean 0, stddev 1 by default)",
   scalar: "tensor(value) makes a scalar",
-  squaredDifference: "not yet: square(sub(a, b))",
 };
 
 /** `tensor2d`, `concat3d`, `batchNorm4d`: a TF.js op spelled for one rank. */
