@@ -108,10 +108,13 @@ export function checkGrads(
       const got = analytic[i][j];
       const bound = tol.abs + tol.rel * Math.abs(numeric);
       if (!(Math.abs(got - numeric) <= bound)) {
+        const hint = numeric === 0
+          ? " (a numeric 0: does the reference compute from its argument? it is re-run on perturbed inputs)"
+          : "";
         throw new Error(
           `gradient of input ${p} at [${j}] (h = ${GRAD_STEP}): analytic ${got}, numeric ${numeric}, |diff| ${
             Math.abs(got - numeric)
-          } > bound ${bound} (abs ${tol.abs} + rel ${tol.rel}·|numeric|)`,
+          } > bound ${bound} (abs ${tol.abs} + rel ${tol.rel}·|numeric|)${hint}`,
         );
       }
     }

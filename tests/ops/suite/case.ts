@@ -52,8 +52,9 @@ export interface OpCase {
   gradTol?: { abs: number; rel: number };
   /**
    * Central-difference gradient check of `Σ w ⊙ run(...xs)` (float32 inputs only) against the
-   * reference; `true` checks every float input, or list the input positions. Keep inputs away
-   * from kinks by more than h = 1e-3 (the suite's step).
+   * reference, which is re-run on perturbed inputs (so it must compute from its argument);
+   * `true` checks every float input, or list the input positions. Keep inputs away from kinks by
+   * more than h = 1e-3 (the suite's step).
    */
   grad?: boolean | number[];
   /** Backends this case skips, each with the reason. */
