@@ -3,24 +3,29 @@
  *
  * Layout: x is viewed as [outer, len, inner] (row-major, contiguous), y is [outer, inner]; the
  * softmax family works on [rows, cols] rows. Pointers are byte offsets, sizes in elements.
- * Work range: [begin, end) over outer (reductions) or rows (softmax); each output's summation order
- * depends only on its own row, so a threaded split is bitwise equal to one call.
+ * Work range: [begin, end) over outer (reductions) or rows (softmax); each output's order of
+ * operations depends only on its own row, so a threaded split is bitwise equal to one call.
  * Preconditions (asserted in the debug build): 0 <= begin <= end <= outer/rows; len >= 1 for
- * max/argmax (len == 0 gives a sum of 0); inner >= 1; cols >= 1. y must not overlap x, except that
- * the softmax family may run in place (y == x, dx == dy).
+ * max/min/argmax/argmin (len == 0 gives a sum of 0 and a product of 1); inner >= 1; cols >= 1. y
+ * must not overlap x, except that the softmax family may run in place (y == x, dx == dy).
  *
- * Summation order: inner == 1 sums a contiguous row in two f32x4 accumulators (8 lanes, folded to
- * one, then the 4-wide step, (l0 + l1) + (l2 + l3), then the tail in order); inner > 1 sums the len
- * slices in order, vectorised across inner: up to 16 inner positions in registers (the last vector
- * partial), wider slices into y row by row (a short y row reloaded every slice waits on its own
- * store: 1792 x 28 x 6, a LeNet conv bias gradient, 145 -> 59 us; 1024 x 64 x 8 194 -> 63 us; 64
- * x 500 x 84 306 us either way). The error is within the recursive-summation bound
- * (len - 1)·2^-24·sum|x|.
+ * Combining order (sum, max, min, prod alike): inner == 1 combines a contiguous row in two f32x4
+ * accumulators (8 lanes, folded to one, then the 4-wide step, (l0 op l1) op (l2 op l3), then the
+ * tail in order); inner > 1 combines the len slices in order, vectorised across inner: up to 16
+ * inner positions in registers (the last vector partial), wider slices into y row by row (a short
+ * y row reloaded every slice waits on its own store: 1792 x 28 x 6, a LeNet conv bias gradient,
+ * 145 -> 59 us; 1024 x 64 x 8 194 -> 63 us; 64 x 500 x 84 306 us either way). Sums and products
+ * stay within the recursive bounds (len - 1)·2^-24·sum|x| and (len - 1)·2^-24·|prod| (first
+ * order).
  *
- * NaN: sum and max propagate NaN (wasm max is NaN-propagating; max(-0, +0) = +0); argmax treats
- * NaN as the largest value, so it returns the index of the first NaN if there is one (as numpy
- * does), else of the first maximum. softmax is max-subtracted (exp(x - max) <= 1), so rows with
- * entries of ±1e3 give no NaN or Inf; a row containing NaN or +inf, or of only -inf, gives NaN.
+ * NaN: sum, prod, max and min propagate NaN (wasm min/max are NaN-propagating; max(-0, +0) = +0,
+ * min(-0, +0) = -0); argmax/argmin treat NaN as the extreme value, so they return the index of
+ * the first NaN if there is one (as numpy does), else of the first maximum/minimum, written as
+ * i32. softmax is max-subtracted (exp(x - max) <= 1), so rows with entries of ±1e3 give no NaN or
+ * Inf; a row containing NaN or +inf, or of only -inf, gives NaN.
+ *
+ * i32_reduce_sum sums int32 values with wrap-around (TF.js's int32 sum), the same [begin, end)
+ * contract.
  *
  * Tested against tests/_reference/reduce.ts (float64 loops) by tests/kernels/reduce_test.ts.
  */
@@ -30,22 +35,51 @@ import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log, loadN, storeN } from "./s
 @inline const SUM = 0;
 // @ts-ignore: decorator
 @inline const MAX = 1;
+// @ts-ignore: decorator
+@inline const MIN = 2;
+// @ts-ignore: decorator
+@inline const PROD = 3;
 
+// op is a constant at every call site, so each combine folds to one instruction.
 // @ts-ignore: decorator
 @inline function combine(op: i32, a: v128, b: v128): v128 {
-  return op == SUM ? f32x4.add(a, b) : f32x4.max(a, b);
+  if (op == SUM) return f32x4.add(a, b);
+  if (op == MAX) return f32x4.max(a, b);
+  if (op == MIN) return f32x4.min(a, b);
+  return f32x4.mul(a, b);
 }
 
 // @ts-ignore: decorator
 @inline function combine1(op: i32, a: f32, b: f32): f32 {
-  return op == SUM ? a + b : max(a, b);
+  if (op == SUM) return a + b;
+  if (op == MAX) return max(a, b);
+  if (op == MIN) return min(a, b);
+  return a * b;
 }
 
-// Sum or max of n >= 1 contiguous floats (n == 0: the sum 0 or the max -inf).
+// (l0 op l1) op (l2 op l3): f32x4_hsum's and f32x4_hmax's order for every op.
+// @ts-ignore: decorator
+@inline function combineLanes(op: i32, v: v128): f32 {
+  if (op == SUM) return f32x4_hsum(v);
+  if (op == MAX) return f32x4_hmax(v);
+  return combine1(op,
+    combine1(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    combine1(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+// The value an empty reduction gives: 0, -inf, +inf, 1.
+// @ts-ignore: decorator
+@inline function identity(op: i32): f32 {
+  if (op == SUM) return 0;
+  if (op == MAX) return -Infinity;
+  if (op == MIN) return Infinity;
+  return 1;
+}
+
+// op over n contiguous floats (n == 0: identity(op)).
 // @ts-ignore: decorator
 @inline function reduceRow(op: i32, x: usize, n: i32): f32 {
-  const identity: f32 = op == SUM ? 0 : -Infinity;
-  let acc0 = f32x4.splat(identity);
+  let acc0 = f32x4.splat(identity(op));
   let acc1 = acc0;
   let i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -58,7 +92,7 @@ import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log, loadN, storeN } from "./s
     acc0 = combine(op, acc0, v128.load(x + (<usize>i << 2)));
     i += 4;
   }
-  let s = op == SUM ? f32x4_hsum(acc0) : f32x4_hmax(acc0);
+  let s = combineLanes(op, acc0);
   for (; i < n; i++) s = combine1(op, s, load<f32>(x + (<usize>i << 2)));
   return s;
 }
@@ -139,7 +173,7 @@ import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log, loadN, storeN } from "./s
 // @ts-ignore: decorator
 @inline function reduceLoop(op: i32, x: usize, y: usize, outer: i32, len: i32, inner: i32, scale: f32, begin: i32, end: i32): void {
   assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
-  assert(inner >= 1 && len >= (op == SUM ? 0 : 1), "need inner >= 1 and len >= 1 (len >= 0 for sum)");
+  assert(inner >= 1 && len >= (op == SUM || op == PROD ? 0 : 1), "need inner >= 1 and len >= 1 (len >= 0 for sum, prod)");
   const slice = <usize>len * <usize>inner << 2;
   for (let o = begin; o < end; o++) {
     const xo = x + <usize>o * slice;
@@ -150,7 +184,7 @@ import { f32x4_exp, f32x4_hmax, f32x4_hsum, f32x4_log, loadN, storeN } from "./s
       continue;
     }
     if (len == 0) {
-      for (let i = 0; i < inner; i++) store<f32>(yo + (<usize>i << 2), 0);
+      for (let i = 0; i < inner; i++) store<f32>(yo + (<usize>i << 2), identity(op));
       continue;
     }
     if (inner <= 16) {
@@ -179,8 +213,57 @@ export function f32_reduce_max(x: usize, y: usize, outer: i32, len: i32, inner: 
   reduceLoop(MAX, x, y, outer, len, inner, 1, begin, end);
 }
 
-/** y[o, i] = the first j maximising x[o, j, i] as f32 (first NaN wins), outer rows [begin, end). */
-export function f32_reduce_argmax(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+/** y[o, i] = min_j x[o, j, i] (NaN propagates), outer rows [begin, end). */
+export function f32_reduce_min(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  reduceLoop(MIN, x, y, outer, len, inner, 1, begin, end);
+}
+
+/** y[o, i] = prod_j x[o, j, i] (1 for len 0), outer rows [begin, end). */
+export function f32_reduce_prod(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  reduceLoop(PROD, x, y, outer, len, inner, 1, begin, end);
+}
+
+/**
+ * y[o, i] = sum_j x[o, j, i] over i32 with two's complement wrap-around (as TF.js), outer rows
+ * [begin, end); integer sums do not depend on their order.
+ */
+export function i32_reduce_sum(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
+  assert(inner >= 1 && len >= 0, "need inner >= 1 and len >= 0");
+  const rowBytes = <usize>inner << 2;
+  const slice = <usize>len * rowBytes;
+  for (let o = begin; o < end; o++) {
+    const xo = x + <usize>o * slice;
+    const yo = y + <usize>o * rowBytes;
+    if (inner == 1) {
+      let acc = i32x4.splat(0);
+      let i = 0;
+      for (; i + 4 <= len; i += 4) acc = i32x4.add(acc, v128.load(xo + (<usize>i << 2)));
+      let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) +
+        i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+      for (; i < len; i++) s += load<i32>(xo + (<usize>i << 2));
+      store<i32>(yo, s);
+      continue;
+    }
+    memory.fill(yo, 0, rowBytes);
+    for (let j = 0; j < len; j++) {
+      const xj = xo + <usize>j * rowBytes;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const p = <usize>i << 2;
+        v128.store(yo + p, i32x4.add(v128.load(yo + p), v128.load(xj + p)));
+      }
+      for (; i < inner; i++) {
+        const p = <usize>i << 2;
+        store<i32>(yo + p, load<i32>(yo + p) + load<i32>(xj + p));
+      }
+    }
+  }
+}
+
+// y[o, i] = the first j holding the extreme of x[o, j, i] (the first NaN wins), as i32.
+// @ts-ignore: decorator
+@inline function argLoop(isMax: bool, x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
   assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
   assert(inner >= 1 && len >= 1, "need inner >= 1 and len >= 1");
   const slice = <usize>len * <usize>inner << 2;
@@ -189,18 +272,19 @@ export function f32_reduce_argmax(x: usize, y: usize, outer: i32, len: i32, inne
     const xo = x + <usize>o * slice;
     const yo = y + (<usize>o * <usize>inner << 2);
     let i = 0;
-    // Four inner positions at a time: lanes take j where x > best, or x is the first NaN.
+    // Four inner positions at a time: lanes take j where x beats best, or x is the first NaN.
     for (; i + 4 <= inner; i += 4) {
       const p = <usize>i << 2;
       let best = v128.load(xo + p);
       let bestJ = i32x4.splat(0);
       for (let j = 1; j < len; j++) {
         const v = v128.load(xo + <usize>j * rowBytes + p);
-        const take = v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
+        const beats = isMax ? f32x4.gt(v, best) : f32x4.lt(v, best);
+        const take = v128.or(beats, v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
         best = v128.bitselect(v, best, take);
         bestJ = v128.bitselect(i32x4.splat(j), bestJ, take);
       }
-      v128.store(yo + p, f32x4.convert_i32x4_s(bestJ));
+      v128.store(yo + p, bestJ);
     }
     for (; i < inner; i++) {
       const p = <usize>i << 2;
@@ -208,14 +292,24 @@ export function f32_reduce_argmax(x: usize, y: usize, outer: i32, len: i32, inne
       let bestJ = 0;
       for (let j = 1; j < len; j++) {
         const v = load<f32>(xo + <usize>j * rowBytes + p);
-        if (v > best || (v != v && best == best)) {
+        if ((isMax ? v > best : v < best) || (v != v && best == best)) {
           best = v;
           bestJ = j;
         }
       }
-      store<f32>(yo + p, <f32>bestJ);
+      store<i32>(yo + p, bestJ);
     }
   }
+}
+
+/** y[o, i] = the first j maximising x[o, j, i] as i32 (first NaN wins), outer rows [begin, end). */
+export function f32_reduce_argmax(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  argLoop(true, x, y, outer, len, inner, begin, end);
+}
+
+/** y[o, i] = the first j minimising x[o, j, i] as i32 (first NaN wins), outer rows [begin, end). */
+export function f32_reduce_argmin(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  argLoop(false, x, y, outer, len, inner, begin, end);
 }
 
 // Writes e^(x[i] - m) to y (unless y == 0) and returns their sum, in reduceRow's order.

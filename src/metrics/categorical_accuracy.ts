@@ -6,8 +6,10 @@
 import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { equal } from "../ops/arithmetic.ts";
-import { argMax, mean } from "../ops/reduce.ts";
+import { equal } from "../ops/compare.ts";
+import { argMax } from "../ops/arg_reduce.ts";
+import { cast } from "../ops/cast.ts";
+import { mean } from "../ops/reduce.ts";
 import { checkPair, checkRankAtLeast1 } from "../losses/_check.ts";
 
 /**
@@ -34,5 +36,5 @@ export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   const fn = "categoricalAccuracy";
   checkPair(yTrue, yPred, fn);
   checkRankAtLeast1(yPred, fn);
-  return tidy(() => mean(equal(argMax(yTrue, -1), argMax(yPred, -1))));
+  return tidy(() => mean(cast(equal(argMax(yTrue, -1), argMax(yPred, -1)), "float32")));
 }

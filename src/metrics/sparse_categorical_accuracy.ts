@@ -6,8 +6,10 @@
 import { checkArity } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { equal } from "../ops/arithmetic.ts";
-import { argMax, mean } from "../ops/reduce.ts";
+import { equal } from "../ops/compare.ts";
+import { argMax } from "../ops/arg_reduce.ts";
+import { cast } from "../ops/cast.ts";
+import { mean } from "../ops/reduce.ts";
 import { reshape } from "../ops/transform.ts";
 import { checkSparsePair } from "../losses/_check.ts";
 
@@ -38,6 +40,6 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor 
   checkSparsePair(yTrue, yPred, fn);
   return tidy(() => {
     const predicted = argMax(yPred, -1);
-    return mean(equal(reshape(yTrue, predicted.shape), predicted));
+    return mean(cast(equal(reshape(yTrue, predicted.shape), predicted), "float32"));
   });
 }

@@ -5,7 +5,10 @@
  *
  *   sum      scale · Σ_j x[o, j, i]
  *   max      max_j x[o, j, i], NaN if any term is NaN
+ *   min      min_j x[o, j, i], NaN if any term is NaN
+ *   prod     Π_j x[o, j, i] (1 for no terms)
  *   argmax   the first j holding a NaN, else the first j holding the maximum
+ *   argmin   the first j holding a NaN, else the first j holding the minimum
  *   softmax       e^(x_i - m) / Σ_j e^(x_j - m),  m = max_j x_j (the same value as e^x_i / Σ e^x_j,
  *                 written max-subtracted so that float64 does not overflow at |x| = 1e3)
  *   log-softmax   (x_i - m) - log Σ_j e^(x_j - m)
@@ -63,6 +66,38 @@ export function reduceMax(
   });
 }
 
+/** y[o, i] = min_j x[o, j, i] (NaN if any term is NaN). */
+export function reduceMin(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  return overLanes(x, outer, len, inner, (lane) => {
+    let m = Infinity;
+    for (let j = 0; j < len; j++) {
+      const v = lane(j);
+      if (Number.isNaN(v)) return NaN;
+      if (v < m) m = v;
+    }
+    return m;
+  });
+}
+
+/** y[o, i] = Π_j x[o, j, i]. */
+export function reduceProd(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  return overLanes(x, outer, len, inner, (lane) => {
+    let p = 1;
+    for (let j = 0; j < len; j++) p *= lane(j);
+    return p;
+  });
+}
+
 /** y[o, i] = the first j with x[o, j, i] NaN, else the first j with x[o, j, i] maximal. */
 export function reduceArgmax(
   x: ArrayLike<number>,
@@ -76,6 +111,24 @@ export function reduceArgmax(
       const v = lane(j);
       if (Number.isNaN(v)) return j;
       if (best < 0 || v > lane(best)) best = j;
+    }
+    return best;
+  });
+}
+
+/** y[o, i] = the first j with x[o, j, i] NaN, else the first j with x[o, j, i] minimal. */
+export function reduceArgmin(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  return overLanes(x, outer, len, inner, (lane) => {
+    let best = -1;
+    for (let j = 0; j < len; j++) {
+      const v = lane(j);
+      if (Number.isNaN(v)) return j;
+      if (best < 0 || v < lane(best)) best = j;
     }
     return best;
   });
@@ -141,4 +194,27 @@ export function logSoftmaxBackward(
     }
   }
   return dx;
+}
+
+/**
+ * Reduces `x` of `shape` over `axes` (non-negative, any set): `f` maps each slice's values, in
+ * row-major order, to its result. Returns the keepDims values and shape.
+ */
+export function reduceSlices(
+  x: ArrayLike<number>,
+  shape: readonly number[],
+  axes: readonly number[],
+  f: (slice: number[]) => number,
+): { y: Float64Array; shape: number[] } {
+  const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const outSize = outShape.reduce((p, d) => p * d, 1);
+  const slices: number[][] = Array.from({ length: outSize }, () => []);
+  const index = shape.map(() => 0);
+  for (let i = 0; i < x.length; i++) {
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) o = o * outShape[d] + (axes.includes(d) ? 0 : index[d]);
+    slices[o].push(x[i]);
+    for (let d = shape.length - 1; d >= 0 && ++index[d] === shape[d]; d--) index[d] = 0;
+  }
+  return { y: Float64Array.from(slices, f), shape: outShape };
 }

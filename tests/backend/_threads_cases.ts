@@ -7,11 +7,15 @@ import type {
   Activation,
   BinaryOp,
   BroadcastPlan,
+  CompareOp,
   CompleteBackend,
   Conv2dGeometry,
   Pool2dArgs,
+  SelectPlan,
   Storage,
+  UnaryMathOp,
 } from "../../src/backend/backend.ts";
+import { MATH_CODE } from "../../src/backend/unary_codes.ts";
 import { filterGradGroups } from "../../src/backend/wasm/wasm_backend.ts";
 import { rng } from "../_util/rng.ts";
 
@@ -194,6 +198,31 @@ add({
   data: [rand(300000), zeros(300000)],
   run: (b, [x, y]) => b.unary("exp", x, y, 300000),
 });
+// The math ops by op code (f32_vunary, f32_vunary_bwd); sin/cos over a wide range.
+for (const op of Object.keys(MATH_CODE) as UnaryMathOp[]) {
+  const n = 4099,
+    x = op === "rsqrt" ? positive(n) : rand(n, op === "sin" || op === "cos" ? 1e3 : 4);
+  add({
+    name: `unary ${op} ${n}`,
+    method: "unary",
+    data: [x, zeros(n)],
+    run: (b, [x, y]) => b.unary(op, x, y, n, 0.3),
+  });
+  if (op === "sign" || op === "floor" || op === "ceil" || op === "round") continue;
+  add({
+    name: `unaryBackward ${op}`,
+    method: "unaryBackward",
+    data: [rand(n), x, zeros(n)],
+    run: (b, [dy, s, dx]) => b.unaryBackward(op, dy, s, dx, n, 0.3),
+  });
+}
+add({
+  name: "unary gelu 300000",
+  method: "unary",
+  large: true,
+  data: [rand(300000, 4), zeros(300000)],
+  run: (b, [x, y]) => b.unary("gelu", x, y, 300000),
+});
 for (const n of [17, 4099]) {
   add({
     name: `affine ${n}`,
@@ -255,24 +284,67 @@ const PLANS: [string, BroadcastPlan, number, number][] = [
   ],
   ["column", { dims: [3, 4, 9, 5], aStrides: [180, 45, 5, 1], bStrides: [9, 0, 1, 0] }, 540, 27],
 ];
-for (const op of ["add", "sub", "mul", "div", "equal"] as BinaryOp[]) {
+const BINARY_OPS: BinaryOp[] = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "maximum",
+  "minimum",
+  "pow",
+  "mod",
+  "floorDiv",
+  "squaredDifference",
+];
+for (const op of BINARY_OPS) {
   for (const [label, plan, na, nb] of PLANS) {
     const size = plan.dims.reduce((p, d) => p * d, 1);
+    for (const dtype of ["float32", "int32"] as const) {
+      add({
+        name: `binary ${op} ${dtype} ${label}`,
+        method: "binary",
+        // int32 reads the float bits as integers: any bits are valid operands.
+        data: [rand(na, 4), positive(nb), zeros(size)],
+        run: (b, [x, y, out]) => b.binary(op, x, y, out, plan, dtype),
+      });
+    }
+  }
+}
+// Comparisons write bool bytes; bool operands read any byte values alike on both backends.
+for (const op of ["equal", "greater", "lessEqual", "logicalXor"] as CompareOp[]) {
+  for (const [label, plan, na, nb] of PLANS) {
+    const size = plan.dims.reduce((p, d) => p * d, 1);
+    for (const dtype of ["float32", "int32", "bool"] as const) {
+      if (op === "logicalXor" && dtype !== "bool") continue;
+      add({
+        name: `compare ${op} ${dtype} ${label}`,
+        method: "compare",
+        data: [
+          rand(na).map(Math.round),
+          rand(nb).map(Math.round),
+          zeros(Math.ceil(size / 4)),
+        ],
+        run: (b, [x, y, out]) => b.compare(op, x, y, out, plan, dtype),
+      });
+    }
+  }
+}
+for (const [label, plan, na, nb] of PLANS) {
+  const size = plan.dims.reduce((p, d) => p * d, 1);
+  const cond: SelectPlan = { ...plan, condStrides: plan.aStrides };
+  for (const dtype of ["float32", "bool"] as const) {
+    const units = (n: number) => (dtype === "bool" ? Math.ceil(n / 4) : n);
     add({
-      name: `binary ${op} ${label}`,
-      method: "binary",
-      data: [
-        rand(na),
-        op === "equal" ? rand(nb).map((v) => Math.round(v)) : positive(nb),
-        zeros(size),
-      ],
-      run: (b, [x, y, out]) => b.binary(op, x, y, out, plan),
+      name: `select ${dtype} ${label}`,
+      method: "select",
+      data: [rand(Math.ceil(na / 4)), rand(units(na)), rand(units(nb)), zeros(units(size))],
+      run: (b, [c, x, y, out]) => b.select(c, x, y, out, cond, dtype),
     });
   }
 }
 
-// Reductions and softmax.
-for (const op of ["sum", "max", "argMax"] as const) {
+// Reductions, scans, top-k and softmax.
+for (const op of ["sum", "max", "min", "prod", "argMax", "argMin"] as const) {
   for (const [outer, len, inner] of [[17, 5, 1], [3, 129, 7], [1000, 3, 2]]) {
     add({
       name: `reduce ${op} ${outer}x${len}x${inner}`,
@@ -281,6 +353,36 @@ for (const op of ["sum", "max", "argMax"] as const) {
       run: (b, [x, y]) => b.reduce(op, x, y, outer, len, inner, 0.25),
     });
   }
+}
+for (const [outer, len, inner] of [[17, 5, 1], [3, 129, 7], [1000, 3, 2]]) {
+  for (const [exclusive, reverse] of [[false, false], [true, true]]) {
+    add({
+      name: `scan ${outer}x${len}x${inner}${exclusive ? " exclusive" : ""}${
+        reverse ? " reverse" : ""
+      }`,
+      method: "scan",
+      data: [rand(outer * len * inner), zeros(outer * len * inner)],
+      run: (b, [x, y]) => b.scan(x, y, outer, len, inner, exclusive, reverse),
+    });
+  }
+}
+for (const [rows, cols, k] of [[17, 5, 2], [3, 129, 7], [1000, 33, 4]]) {
+  add({
+    name: `topk ${rows}x${cols} k ${k}`,
+    method: "topk",
+    data: [rand(rows * cols).map((v) => Math.round(v * 4)), zeros(rows * k), zeros(rows * k)],
+    run: (b, [x, v, i]) => b.topk(x, v, i, rows, cols, k, rows !== 3),
+  });
+  // Distinct columns within each row: 7rk + 8t mod cols, t < k.
+  const indices = new Float32Array(
+    Int32Array.from({ length: rows * k }, (_, t) => (t * 7 + (t % k)) % cols).buffer,
+  );
+  add({
+    name: `topkBackward ${rows}x${cols} k ${k}`,
+    method: "topkBackward",
+    data: [rand(rows * k), indices, zeros(rows * cols)],
+    run: (b, [dy, i, dx]) => b.topkBackward(dy, i, dx, rows, cols, k),
+  });
 }
 for (const op of ["softmax", "logSoftmax"] as const) {
   for (const [rows, cols] of [[17, 5], [129, 33], [3, 1000]]) {
@@ -535,19 +637,44 @@ for (const [batch, units] of [[5, 3], [17, 9], [256, 80]]) {
     });
   }
 }
-for (const [rows, cols, n] of [[7, 5, 13], [50, 33, 200]]) {
+for (
+  const [outer, len, inner, n, floatIndices] of [
+    [1, 7, 5, 13, true],
+    [3, 50, 33, 200, false],
+    [64, 40, 1, 30, false],
+  ] as const
+) {
   const r = rng(seed++);
-  const indices = Float32Array.from({ length: n }, () => Math.floor(((r() + 1) / 2) * rows));
+  const picks = Array.from({ length: n }, () => Math.floor(((r() + 1) / 2) * len));
+  const indices = floatIndices
+    ? Float32Array.from(picks)
+    : new Float32Array(Int32Array.from(picks).buffer);
+  const g = { outer, len, inner, n, floatIndices };
+  const what = `[${outer}, ${len}, ${inner}] n=${n}${floatIndices ? " f32 indices" : ""}`;
   add({
-    name: `gatherRows ${rows}x${cols} n=${n}`,
-    method: "gatherRows",
-    data: [rand(rows * cols), indices, zeros(n * cols)],
-    run: (b, [table, idx, y]) => b.gatherRows(table, idx, y, rows, cols, n),
+    name: `gather ${what}`,
+    method: "gather",
+    data: [rand(outer * len * inner), indices, zeros(outer * n * inner)],
+    run: (b, [x, idx, y]) => b.gather(x, idx, y, g),
   });
   add({
-    name: `scatterAddRows ${rows}x${cols} n=${n}`,
-    method: "scatterAddRows",
-    data: [rand(n * cols), indices, rand(rows * cols)],
-    run: (b, [dy, idx, dtable]) => b.scatterAddRows(dy, idx, dtable, rows, cols, n),
+    name: `scatterAdd ${what}`,
+    method: "scatterAdd",
+    data: [rand(outer * n * inner), indices, rand(outer * len * inner)],
+    run: (b, [dy, idx, dx]) => b.scatterAdd(dy, idx, dx, g),
+  });
+}
+for (const [rows, outcomes, samples] of [[3, 5, 7], [64, 33, 40]]) {
+  add({
+    name: `randomBernoulli ${rows * outcomes}`,
+    method: "randomBernoulli",
+    data: [rand(rows * outcomes), zeros(rows * outcomes)],
+    run: (b, [p, y]) => b.randomBernoulli(p, y, rows * outcomes, 0xdecaf),
+  });
+  add({
+    name: `multinomial ${rows}x${outcomes}, ${samples} samples`,
+    method: "multinomial",
+    data: [rand(rows * outcomes), zeros(rows * samples)],
+    run: (b, [p, y]) => b.multinomial(p, y, rows, outcomes, samples, 0xbeef),
   });
 }

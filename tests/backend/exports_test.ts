@@ -5,7 +5,8 @@ import {
 } from "../../src/backend/wasm/module.ts";
 import { assert, assertEquals } from "../_util/assert.ts";
 
-const NAME = /^f32_[a-z0-9]+(_[a-z0-9]+)*$/;
+/** `<dtype>_<family>...`: f32, i32, u8 (bool), or x32/x8 for kernels that move bits of a size. */
+const NAME = /^(f32|i32|u8|x32|x8)_[a-z0-9]+(_[a-z0-9]+)*$/;
 
 Deno.test("kernel module exports only <dtype>_<family> names plus heap_base", () => {
   for (const variant of ["plain", "shared", "portable"] as const) {

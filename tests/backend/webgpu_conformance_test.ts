@@ -14,7 +14,6 @@
 import type { Activation, Backend, BroadcastPlan, Storage } from "../../src/backend/backend.ts";
 import {
   backward,
-  BINARY,
   binaryBroadcast,
   UNARY,
   unary,
@@ -26,11 +25,16 @@ import {
   logSoftmax,
   logSoftmaxBackward,
   reduceArgmax,
+  reduceArgmin,
   reduceMax,
+  reduceMin,
+  reduceProd,
   reduceSum,
   softmax,
   softmaxBackward,
 } from "../_reference/reduce.ts";
+import { cumsum } from "../_reference/scan.ts";
+import { topk } from "../_reference/topk.ts";
 import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { assertEquals } from "../_util/assert.ts";
 import { testBackends } from "../_util/backends.ts";
@@ -194,26 +198,13 @@ for (const { name: backendName, backend: b } of backends) {
       const sizeA = 1 + plan.dims.reduce((s, d, i) => s + (d - 1) * plan.aStrides[i], 0);
       const sizeB = 1 + plan.dims.reduce((s, d, i) => s + (d - 1) * plan.bStrides[i], 0);
       const n = plan.dims.reduce((p, d) => p * d, 1);
-      // Small integers so that equal() sees equal pairs.
       const a = randomF32(sizeA, 5).map((v) => Math.round(v * 2) + 3);
       const bv = randomF32(sizeB, 6).map((v) => Math.round(v * 2) + 3);
-      for (const op of ["add", "sub", "mul", "div", "equal"] as const) {
+      for (const op of ["add", "sub", "mul", "div"] as const) {
         await withStorages(b, async (keep) => {
           const y = keep(b.alloc(n));
           b.binary(op, keep(put(b, a)), keep(put(b, bv)), y, plan);
-          const f = op === "equal" ? null : BINARY[op];
-          const expected = f
-            ? binaryBroadcast(
-              op as keyof typeof BINARY,
-              a,
-              bv,
-              plan.dims,
-              plan.aStrides,
-              plan.bStrides,
-            )
-            : binaryBroadcast("sub", a, bv, plan.dims, plan.aStrides, plan.bStrides).map((
-              d: number,
-            ) => d === 0 ? 1 : 0);
+          const expected = binaryBroadcast(op, a, bv, plan.dims, plan.aStrides, plan.bStrides);
           assertClose(await b.read(y, n), expected, Tol.gpu, `${op} dims ${plan.dims} on ${name}`);
         });
       }
@@ -311,14 +302,86 @@ for (const { name: backendName, backend: b } of backends) {
         );
         b.reduce("max", xs, y, outer, len, inner, 1);
         assertClose(await b.read(y, n), reduceMax(x, outer, len, inner), Tol.exact, `max ${what}`);
-        b.reduce("argMax", xs, y, outer, len, inner, 1);
+        b.reduce("min", xs, y, outer, len, inner, 1);
+        assertClose(await b.read(y, n), reduceMin(x, outer, len, inner), Tol.exact, `min ${what}`);
+        b.reduce("prod", xs, y, outer, len, inner, 1);
         assertClose(
           await b.read(y, n),
-          reduceArgmax(x, outer, len, inner),
-          Tol.exact,
-          `argMax ${what}`,
+          reduceProd(x, outer, len, inner),
+          Tol.gpuDot(len),
+          `prod ${what}`,
+        );
+        for (const [op, ref] of [["argMax", reduceArgmax], ["argMin", reduceArgmin]] as const) {
+          b.reduce(op, xs, y, outer, len, inner, 1);
+          const got = await b.read(y, n);
+          assertClose(
+            new Int32Array(got.buffer, got.byteOffset, n),
+            ref(x, outer, len, inner),
+            Tol.exact,
+            `${op} ${what}`,
+          );
+        }
+      });
+    }
+  });
+
+  Deno.test(`reduce() of int32 sums on ${name} is exact and wraps around`, async () => {
+    for (const [outer, len, inner] of [[1, 1, 1], [3, 17, 5], [2, 300, 1]]) {
+      const x = Array.from(randomF32(outer * len * inner, len), (v) => Math.round(v * 2e8));
+      const n = outer * inner;
+      await withStorages(b, async (keep) => {
+        const xs = keep(b.alloc(x.length)), y = keep(b.alloc(n));
+        b.write(xs, new Float32Array(Int32Array.from(x).buffer));
+        b.reduce("sum", xs, y, outer, len, inner, 1, "int32");
+        const got = await b.read(y, n);
+        assertEquals(
+          Array.from(new Int32Array(got.buffer, got.byteOffset, n)),
+          Array.from(reduceSum(x, outer, len, inner, 1), (v) => v | 0),
+          `int32 sum [${outer}, ${len}, ${inner}] on ${name}`,
         );
       });
+    }
+  });
+
+  Deno.test(`scan() on ${name} matches the f64 reference`, async () => {
+    for (const [outer, len, inner] of [[1, 1, 1], [3, 17, 1], [2, 33, 5], [1, 300, 3]]) {
+      const x = randomF32(outer * len * inner, len * 3 + inner);
+      const n = x.length;
+      for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+        await withStorages(b, async (keep) => {
+          const y = keep(b.alloc(n));
+          b.scan(keep(put(b, x)), y, outer, len, inner, exclusive, reverse);
+          assertClose(
+            await b.read(y, n),
+            cumsum(x, outer, len, inner, exclusive, reverse),
+            Tol.gpuDot(len),
+            `scan [${outer}, ${len}, ${inner}] exclusive ${exclusive} reverse ${reverse} on ${name}`,
+          );
+        });
+      }
+    }
+  });
+
+  Deno.test(`topk() and topkBackward() on ${name} match the sorted reference`, async () => {
+    for (const [rows, cols, k] of [[1, 1, 1], [3, 17, 5], [2, 33, 33], [4, 9, 0]]) {
+      const x = randomF32(rows * cols, cols + k).map((v) => Math.round(v * 4));
+      if (rows > 1) x[cols + 2] = NaN;
+      for (const sorted of [true, false]) {
+        await withStorages(b, async (keep) => {
+          const v = keep(b.alloc(Math.max(1, rows * k))), i = keep(b.alloc(Math.max(1, rows * k)));
+          b.topk(keep(put(b, x)), v, i, rows, cols, k, sorted);
+          const want = topk(x, rows, cols, k, sorted);
+          const what = `topk ${rows}x${cols} k ${k} sorted ${sorted} on ${name}`;
+          assertClose(await b.read(v, rows * k), want.values, Tol.exact, what);
+          const got = await b.read(i, rows * k);
+          assertClose(new Int32Array(got.buffer, got.byteOffset, rows * k), want.indices, Tol.exact, what);
+          const dy = randomF32(rows * k, 9), dx = keep(b.alloc(rows * cols));
+          b.topkBackward(keep(put(b, dy)), i, dx, rows, cols, k);
+          const dxRef = new Float64Array(rows * cols);
+          want.indices.forEach((c, t) => (dxRef[Math.floor(t / k) * cols + c] = dy[t]));
+          assertClose(await b.read(dx, rows * cols), dxRef, Tol.exact, `topkBackward ${what}`);
+        });
+      }
     }
   });
 

@@ -7,7 +7,9 @@
  *
  * Error bounds (STYLE C9), first order in ε = 2^-24, per element from the reference's own terms:
  *   sum           recursive/blocked summation of k terms: (k - 1)·ε·Σ|x|, then ·scale: + ε|y|.
- *   max, argmax   exact.
+ *   prod          k - 1 products in any order, each rounding once: (k - 1)·ε·|y|.
+ *   max, min, argmax, argmin   exact (the arg kernels write i32).
+ *   i32 sum       exact, wrapping like int32 (the f64 reference's sum taken mod 2^32).
  *   softmax       e_i = exp(fl(x_i - m)): rel ε|x_i - m| (subtraction) + 2·U_EXP·ε (exp, U ulps
  *                 are at most 2U·ε relative); the sum of positive terms adds (cols - 1)ε relative;
  *                 the division ε. So rel 2(ε·spread + 2U_EXP·ε) + cols·ε, plus 2 subnormal ulps
@@ -27,7 +29,10 @@ import {
   logSoftmax,
   logSoftmaxBackward,
   reduceArgmax,
+  reduceArgmin,
   reduceMax,
+  reduceMin,
+  reduceProd,
   reduceSum,
   softmax,
   softmaxBackward,
@@ -38,6 +43,10 @@ const harnesses = await kernelHarnesses();
 const EPS32 = 2 ** -24;
 const U_EXP = 2, U_LOG = 2;
 const SUBNORMAL_ULP = 2 ** -149;
+
+/** The i32 values a kernel wrote into a buffer the harness reads as floats. */
+const ints = (f: Float32Array): number[] =>
+  Array.from(new Int32Array(f.buffer, f.byteOffset, f.length));
 
 /** [outer, len, inner] shapes: inner == 1, outer == 1, both > 1. */
 const SHAPES: [number, number, number][] = [
@@ -72,27 +81,65 @@ for (const [outer, len, inner] of SHAPES) {
     }
   });
 
-  Deno.test(`f32_reduce_max() and f32_reduce_argmax() are exact for ${shape}`, () => {
-    // Coarse values so that rows hold ties (argmax must pick the first); + 0 turns -0 into 0, whose
-    // order against 0 the IEEE maximum fixes but the reference's `>` does not.
-    const x = randomF32(outer * len * inner, len * 7 + inner).map((v) => Math.round(v * 4) + 0);
-    const max = reduceMax(x, outer, len, inner), argmax = reduceArgmax(x, outer, len, inner);
+  Deno.test(`f32_reduce_prod() matches f64 reference for ${shape}`, () => {
+    // Magnitudes in [0.8, 1.25] with random signs: products of 513 terms stay far from 0 and inf.
+    const x = randomF32(outer * len * inner, outer * 100 + len * 3 + inner)
+      .map((v) => Math.fround(Math.sign(v) * (0.8 + 0.45 * Math.abs(v))));
+    const expected = reduceProd(x, outer, len, inner);
+    const bound = (i: number) => Math.max(len - 1, 1) * EPS32 * Math.abs(expected[i]);
     for (const h of harnesses) {
       const px = h.f32(x.length, x);
       const y = wholeAndSplit(h, outer * inner, outer, (py, b, e) => {
-        h.k.f32_reduce_max(px, py, outer, len, inner, b, e);
+        h.k.f32_reduce_prod(px, py, outer, len, inner, b, e);
       });
-      assertEquals(Array.from(y), Array.from(max), `f32_reduce_max [${h.name}] ${shape}`);
-      const a = wholeAndSplit(h, outer * inner, outer, (py, b, e) => {
-        h.k.f32_reduce_argmax(px, py, outer, len, inner, b, e);
-      });
-      assertEquals(Array.from(a), Array.from(argmax), `f32_reduce_argmax [${h.name}] ${shape}`);
+      assertWithin(y, expected, bound, `f32_reduce_prod [${h.name}] ${shape}`);
+      h.reset();
+    }
+  });
+
+  Deno.test(`f32_reduce_max/min/argmax/argmin() are exact for ${shape}`, () => {
+    // Coarse values so that rows hold ties (the arg kernels must pick the first); + 0 turns -0
+    // into 0, whose order against 0 the IEEE maximum fixes but the reference's `>` does not.
+    const x = randomF32(outer * len * inner, len * 7 + inner).map((v) => Math.round(v * 4) + 0);
+    const cases = [
+      ["f32_reduce_max", reduceMax(x, outer, len, inner)],
+      ["f32_reduce_min", reduceMin(x, outer, len, inner)],
+    ] as const;
+    const argCases = [
+      ["f32_reduce_argmax", reduceArgmax(x, outer, len, inner)],
+      ["f32_reduce_argmin", reduceArgmin(x, outer, len, inner)],
+    ] as const;
+    for (const h of harnesses) {
+      const px = h.f32(x.length, x);
+      for (const [name, expected] of [...cases, ...argCases]) {
+        const y = wholeAndSplit(h, outer * inner, outer, (py, b, e) => {
+          h.k[name](px, py, outer, len, inner, b, e);
+        });
+        const got = name.includes("arg") ? ints(y) : Array.from(y);
+        assertEquals(got, Array.from(expected), `${name} [${h.name}] ${shape}`);
+      }
       h.reset();
     }
   });
 }
 
-Deno.test("f32_reduce_max() propagates NaN and f32_reduce_argmax() returns the first NaN", () => {
+Deno.test("i32_reduce_sum() matches exact sums and wraps around like int32", () => {
+  for (const [outer, len, inner] of [[3, 17, 1], [2, 9, 5], [1, 33, 6], [4, 0, 3], [2, 3, 17]]) {
+    const x = Array.from(randomF32(outer * len * inner, len + inner), (v) => Math.round(v * 1e9));
+    const expected = Array.from(reduceSum(x, outer, len, inner, 1), (v) => v | 0);
+    for (const h of harnesses) {
+      const px = h.f32(x.length);
+      new Int32Array(h.memory.buffer, px, x.length).set(x);
+      const y = wholeAndSplit(h, outer * inner, outer, (py, b, e) => {
+        h.k.i32_reduce_sum(px, py, outer, len, inner, b, e);
+      });
+      assertEquals(ints(y), expected, `i32_reduce_sum [${h.name}] [${outer}, ${len}, ${inner}]`);
+      h.reset();
+    }
+  }
+});
+
+Deno.test("f32_reduce_max/min/prod() propagate NaN and the arg kernels return the first NaN", () => {
   // [outer 1, len 9, inner 5]: NaN in column 1 (twice), 3 and at the tail column 4; -inf column 2.
   const [outer, len, inner] = [1, 9, 5];
   const x = Array.from(randomF32(len * inner, 3));
@@ -103,14 +150,26 @@ Deno.test("f32_reduce_max() propagates NaN and f32_reduce_argmax() returns the f
   for (let j = 0; j < len; j++) x[j * inner + 2] = -Infinity;
   for (const [o, l, i] of [[outer, len, inner], [inner, len, 1]]) {
     // The second shape reads the same floats as 5 rows of 9 contiguous values (inner == 1).
-    const max = reduceMax(x, o, l, i), argmax = reduceArgmax(x, o, l, i);
+    const refs = [
+      ["f32_reduce_max", reduceMax(x, o, l, i)],
+      ["f32_reduce_min", reduceMin(x, o, l, i)],
+      ["f32_reduce_prod", reduceProd(x, o, l, i)],
+      ["f32_reduce_argmax", reduceArgmax(x, o, l, i)],
+      ["f32_reduce_argmin", reduceArgmin(x, o, l, i)],
+    ] as const;
     for (const h of harnesses) {
-      const px = h.f32(x.length, x), py = h.f32(o * i), pa = h.f32(o * i);
-      h.k.f32_reduce_max(px, py, o, l, i, 0, o);
-      h.k.f32_reduce_argmax(px, pa, o, l, i, 0, o);
-      h.checkGuards();
-      assertEquals(Array.from(h.read(py, o * i)), Array.from(max));
-      assertEquals(Array.from(h.read(pa, o * i)), Array.from(argmax));
+      const px = h.f32(x.length, x);
+      for (const [name, expected] of refs) {
+        const py = h.f32(o * i);
+        h.k[name](px, py, o, l, i, 0, o);
+        h.checkGuards();
+        const y = h.read(py, o * i);
+        const got = name.includes("arg") ? ints(y) : Array.from(y);
+        if (name === "f32_reduce_prod") {
+          // Only which outputs are NaN is exact here: the others are products of 9 terms.
+          assertEquals(got.map(Number.isNaN), Array.from(expected, Number.isNaN), name);
+        } else assertEquals(got, Array.from(expected), `${name} [${h.name}] ${o}x${l}x${i}`);
+      }
       h.reset();
     }
   }
@@ -118,13 +177,16 @@ Deno.test("f32_reduce_max() propagates NaN and f32_reduce_argmax() returns the f
   assertEquals([ref[1], ref[2], ref[3], ref[4]], [2, 0, 8, 4], "the reference itself");
 });
 
-Deno.test("f32_reduce_sum() with len 0 writes zeros", () => {
+Deno.test("f32_reduce_sum() and f32_reduce_prod() with len 0 write 0 and 1", () => {
   for (const h of harnesses) {
     for (const inner of [1, 6]) {
       const py = h.f32(2 * inner, new Array(2 * inner).fill(9));
       h.k.f32_reduce_sum(h.f32(1), py, 2, 0, inner, 1, 0, 2);
       h.checkGuards();
       assertEquals(Array.from(h.read(py, 2 * inner)), new Array(2 * inner).fill(0));
+      h.k.f32_reduce_prod(h.f32(1), py, 2, 0, inner, 0, 2);
+      h.checkGuards();
+      assertEquals(Array.from(h.read(py, 2 * inner)), new Array(2 * inner).fill(1));
     }
     h.reset();
   }

@@ -9,8 +9,10 @@
  *     workgroup memory combines; for few outputs of long rows (a loss, a norm), where one
  *     invocation per output would leave the GPU idle. The summation order differs from wasm's,
  *     within the same recursive-summation error bound.
- * argMax returns the first index of the maximum. Softmax rows run one workgroup each, max
- * subtracted first, so ±1000 entries give no Inf or NaN.
+ * max, min and prod propagate NaN; argMax and argMin return, as int32, the first index of a NaN,
+ * else of the first extreme (NaN is tested by its bits: WGSL leaves min, max and comparisons on
+ * NaN unspecified). int32 sums (i32ReduceSum) take one invocation per output. Softmax rows run
+ * one workgroup each, max subtracted first, so ±1000 entries give no Inf or NaN.
  *
  * @module
  */
@@ -36,32 +38,67 @@ export function reduceShape(outputs: number, len: number): "thread" | "group" {
   return len >= 256 && outputs <= 1024 ? "group" : "thread";
 }
 
-const THREAD_BODY: Record<ReduceOp, string> = {
-  sum: /* wgsl */ `
+const IS_NAN = /* wgsl */ `
+fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }`;
+
+/** `comb(a, b)` of the combining reductions other than sum, NaN-propagating. */
+const COMBINE: Record<"max" | "min" | "prod", string> = {
+  max: /* wgsl */ `
+fn comb(a: f32, b: f32) -> f32 {
+  if (isNan(a)) { return a; }
+  if (isNan(b)) { return b; }
+  return max(a, b);
+}`,
+  min: /* wgsl */ `
+fn comb(a: f32, b: f32) -> f32 {
+  if (isNan(a)) { return a; }
+  if (isNan(b)) { return b; }
+  return min(a, b);
+}`,
+  prod: /* wgsl */ `
+fn comb(a: f32, b: f32) -> f32 { return a * b; }`,
+};
+
+/** `beats(v, j, s, i)`: entry (v, j) wins over (s, i): the first NaN, else the first extreme. */
+const BEATS = (cmp: ">" | "<") => /* wgsl */ `
+fn beats(v: f32, j: u32, s: f32, i: u32) -> bool {
+  let vn = isNan(v);
+  let sn = isNan(s);
+  if (vn || sn) { return vn && (!sn || j < i); }
+  return v ${cmp} s || (v == s && j < i);
+}`;
+
+function opHelpers(op: ReduceOp): string {
+  if (op === "sum") return "";
+  if (op === "argMax" || op === "argMin") return IS_NAN + BEATS(op === "argMax" ? ">" : "<");
+  return IS_NAN + COMBINE[op];
+}
+
+const THREAD_SUM = /* wgsl */ `
   var s = 0.0;
   for (var j = 0u; j < u.len; j = j + 1u) { s = s + x[base + j * u.inner]; }
-  y[gi] = s * u.scale;`,
-  max: /* wgsl */ `
+  y[gi] = s * u.scale;`;
+
+const THREAD_COMBINE = /* wgsl */ `
   var s = x[base];
-  for (var j = 1u; j < u.len; j = j + 1u) { s = max(s, x[base + j * u.inner]); }
-  y[gi] = s;`,
-  argMax: /* wgsl */ `
+  for (var j = 1u; j < u.len; j = j + 1u) { s = comb(s, x[base + j * u.inner]); }
+  y[gi] = s;`;
+
+const THREAD_ARG = /* wgsl */ `
   var s = x[base];
   var at = 0u;
   for (var j = 1u; j < u.len; j = j + 1u) {
     let v = x[base + j * u.inner];
-    if (v > s) { s = v; at = j; }
+    if (beats(v, j, s, at)) { s = v; at = j; }
   }
-  y[gi] = f32(at);`,
-};
+  y[gi] = i32(at);`;
 
 function groupSize(limits: ProgramLimits): Vec3 {
   const size = linearWorkgroup(limits)[0];
   return [2 ** Math.floor(Math.log2(size)), 1, 1]; // a power of two for the tree
 }
 
-const GROUP_BODY: Record<ReduceOp, string> = {
-  sum: /* wgsl */ `
+const GROUP_SUM = /* wgsl */ `
   var s = 0.0;
   for (var j = lid.x; j < u.len; j = j + WG_X) { s = s + x[base + j * u.inner]; }
   sv[lid.x] = s;
@@ -70,32 +107,36 @@ const GROUP_BODY: Record<ReduceOp, string> = {
     if (lid.x < h) { sv[lid.x] = sv[lid.x] + sv[lid.x + h]; }
     workgroupBarrier();
   }
-  if (lid.x == 0u && wi < u.outputs) { y[wi] = sv[0] * u.scale; }`,
-  max: /* wgsl */ `
-  var s = -3.4028235e38;
-  var any = false;
+  if (lid.x == 0u && wi < u.outputs) { y[wi] = sv[0] * u.scale; }`;
+
+// si[l] says whether invocation l read any term (a row shorter than the workgroup leaves some
+// without), so no identity value (±inf) is needed.
+const GROUP_COMBINE = /* wgsl */ `
+  var s = 0.0;
+  var seen = false;
   for (var j = lid.x; j < u.len; j = j + WG_X) {
     let v = x[base + j * u.inner];
-    s = select(max(s, v), v, !any);
-    any = true;
+    s = select(comb(s, v), v, !seen);
+    seen = true;
   }
   sv[lid.x] = s;
-  si[lid.x] = select(0u, 1u, any);
+  si[lid.x] = select(0u, 1u, seen);
   workgroupBarrier();
   for (var h = WG_X / 2u; h > 0u; h = h / 2u) {
     if (lid.x < h && si[lid.x + h] != 0u) {
-      sv[lid.x] = select(max(sv[lid.x], sv[lid.x + h]), sv[lid.x + h], si[lid.x] == 0u);
+      sv[lid.x] = select(comb(sv[lid.x], sv[lid.x + h]), sv[lid.x + h], si[lid.x] == 0u);
       si[lid.x] = 1u;
     }
     workgroupBarrier();
   }
-  if (lid.x == 0u && wi < u.outputs) { y[wi] = sv[0]; }`,
-  argMax: /* wgsl */ `
+  if (lid.x == 0u && wi < u.outputs) { y[wi] = sv[0]; }`;
+
+const GROUP_ARG = /* wgsl */ `
   var s = 0.0;
   var at = 0xffffffffu;
   for (var j = lid.x; j < u.len; j = j + WG_X) {
     let v = x[base + j * u.inner];
-    if (at == 0xffffffffu || v > s) { s = v; at = j; }
+    if (at == 0xffffffffu || beats(v, j, s, at)) { s = v; at = j; }
   }
   sv[lid.x] = s;
   si[lid.x] = at;
@@ -104,36 +145,67 @@ const GROUP_BODY: Record<ReduceOp, string> = {
     if (lid.x < h) {
       let j = si[lid.x + h];
       let i = si[lid.x];
-      let v = sv[lid.x + h];
-      if (j != 0xffffffffu && (i == 0xffffffffu || v > sv[lid.x] || (v == sv[lid.x] && j < i))) {
-        sv[lid.x] = v;
+      if (j != 0xffffffffu && (i == 0xffffffffu || beats(sv[lid.x + h], j, sv[lid.x], i))) {
+        sv[lid.x] = sv[lid.x + h];
         si[lid.x] = j;
       }
     }
     workgroupBarrier();
   }
-  if (lid.x == 0u && wi < u.outputs) { y[wi] = f32(si[0]); }`,
-};
+  if (lid.x == 0u && wi < u.outputs) { y[wi] = i32(si[0]); }`;
 
-/** `y[o, i] = reduce_j x[o, j, i]` (sums times `scale`). */
-export const f32Reduce: WgslProgram<ReduceParams> = {
-  key: ({ op, shape }) => `f32_reduce_${op}_${shape}`,
-  bindings: [{ name: "x", access: "read" }, { name: "y", access: "read_write" }],
-  uniforms: { outputs: "u32", len: "u32", inner: "u32", scale: "f32" },
-  workgroupSize: (limits, { shape }) =>
-    shape === "group" ? groupSize(limits) : linearWorkgroup(limits),
-  dispatch: ({ shape, n }, wg, limits) =>
-    shape === "group" ? groupDispatch(n, limits) : linearDispatch(n, wg, limits),
-  helpers: ({ shape }, wg) =>
-    shape === "group"
-      ? `var<workgroup> sv: array<f32, ${wg[0]}>;\nvar<workgroup> si: array<u32, ${wg[0]}>;`
-      : "",
-  body: ({ op, shape }) =>
-    shape === "thread"
-      ? `  if (gi >= u.outputs) { return; }
-  let base = (gi / u.inner) * u.len * u.inner + gi % u.inner;${THREAD_BODY[op]}`
-      : `  let o = min(wi, u.outputs - 1u);
-  let base = (o / u.inner) * u.len * u.inner + o % u.inner;${GROUP_BODY[op]}`,
+function reduceBody(op: ReduceOp, shape: "thread" | "group"): string {
+  const arg = op === "argMax" || op === "argMin";
+  if (shape === "thread") return op === "sum" ? THREAD_SUM : arg ? THREAD_ARG : THREAD_COMBINE;
+  return op === "sum" ? GROUP_SUM : arg ? GROUP_ARG : GROUP_COMBINE;
+}
+
+/** A reduction program writing `yType` elements. */
+function reduceProgram(yType: "array<f32>" | "array<i32>"): WgslProgram<ReduceParams> {
+  return {
+    key: ({ op, shape }) => `f32_reduce_${op}_${shape}`,
+    bindings: [{ name: "x", access: "read" }, { name: "y", access: "read_write", type: yType }],
+    uniforms: { outputs: "u32", len: "u32", inner: "u32", scale: "f32" },
+    workgroupSize: (limits, { shape }) =>
+      shape === "group" ? groupSize(limits) : linearWorkgroup(limits),
+    dispatch: ({ shape, n }, wg, limits) =>
+      shape === "group" ? groupDispatch(n, limits) : linearDispatch(n, wg, limits),
+    helpers: ({ op, shape }, wg) =>
+      opHelpers(op) +
+      (shape === "group"
+        ? `\nvar<workgroup> sv: array<f32, ${wg[0]}>;\nvar<workgroup> si: array<u32, ${wg[0]}>;`
+        : ""),
+    body: ({ op, shape }) =>
+      shape === "thread"
+        ? `  if (gi >= u.outputs) { return; }
+  let base = (gi / u.inner) * u.len * u.inner + gi % u.inner;${reduceBody(op, shape)}`
+        : `  let o = min(wi, u.outputs - 1u);
+  let base = (o / u.inner) * u.len * u.inner + o % u.inner;${reduceBody(op, shape)}`,
+  };
+}
+
+/** `y[o, i] = reduce_j x[o, j, i]` for sum (times `scale`), max, min and prod. */
+export const f32Reduce: WgslProgram<ReduceParams> = reduceProgram("array<f32>");
+
+/** `y[o, i]` = the int32 index j of the first NaN or extreme of `x[o, j, i]` (argMax, argMin). */
+export const f32ArgReduce: WgslProgram<ReduceParams> = reduceProgram("array<i32>");
+
+/** `y[o, i] = Σ_j x[o, j, i]` over int32 (wrapping, as WGSL's i32 addition), one per output. */
+export const i32ReduceSum: WgslProgram<{ n: number }> = {
+  key: () => "i32_reduce_sum",
+  bindings: [
+    { name: "x", access: "read", type: "array<i32>" },
+    { name: "y", access: "read_write", type: "array<i32>" },
+  ],
+  uniforms: { outputs: "u32", len: "u32", inner: "u32" },
+  workgroupSize: linearWorkgroup,
+  dispatch: ({ n }, wg, limits) => linearDispatch(n, wg, limits),
+  body: () => /* wgsl */ `
+  if (gi >= u.outputs) { return; }
+  let base = (gi / u.inner) * u.len * u.inner + gi % u.inner;
+  var s = 0i;
+  for (var j = 0u; j < u.len; j = j + 1u) { s = s + x[base + j * u.inner]; }
+  y[gi] = s;`,
 };
 
 /** Softmax-family parameters: `rows` rows, one workgroup each. */
