@@ -1,61 +1,98 @@
 /**
- * f32 row gather and scatter-add over a table, the kernels of an embedding lookup and its
- * gradient. Indices arrive as float32 holding integers (Dendrite has one dtype); `src/ops/`
- * checks every index is an integer in [0, rows) before calling, so the kernels never see an
- * out-of-range row (asserted in the debug build).
+ * Gather and scatter-add along one axis of a tensor seen as `[outer, len, inner]`: the kernels of
+ * `gather` (any axis), `gatherND`, `scatterND`, the embedding lookup and their gradients. Elements
+ * are 4 bytes moved as bits, so `f32_gather` serves float32 and int32 tensors alike; scatter-add
+ * adds f32.
  *
- * Layout: table and dtable [rows, cols], y and dy [n, cols], indices [n]; row-major, contiguous,
+ * Indices: `n` of them, i32, or f32 holding integers when `floatIndices` is 1 (Dendrite accepts
+ * float32 index tensors, and fit's batch rows are written once per epoch). `src/ops/` checks every
+ * index is an integer in [0, len) before calling, so the kernels never see an out-of-range row
+ * (asserted in the debug build).
+ *
+ * Layout: x and dx `[outer, len, inner]`, y and dy `[outer, n, inner]`; row-major, contiguous,
  * pointers as byte offsets, sizes in elements.
  *
- * Work ranges. Gather: output rows [begin, end). Scatter-add: *table* rows [rowBegin, rowEnd):
- * every index is visited in order 0..n-1 and only the ones that fall in the range are added, so a
- * split by table rows writes disjoint memory and each table row sums its contributions in index
- * order whatever the split (bitwise equal to one call).
+ * Work ranges. Gather: output rows q = o·n + i in [begin, end), each `inner` elements. Scatter-add:
+ * *dx* rows p = o·len + r in [begin, end): for each outer item o that meets the range, every index
+ * is visited in order 0..n-1 and only the ones whose row falls in the range are added, so a split
+ * by dx rows writes disjoint memory and each dx row sums its contributions in index order whatever
+ * the split (bitwise equal to one call).
  *
  * Tested against the definitions in tests/kernels/gather_test.ts.
  */
 
 // @ts-ignore: decorator
-@inline function index(indices: usize, i: i32): i32 {
-  return <i32>load<f32>(indices + (<usize>i << 2));
+@inline function index(indices: usize, floatIndices: i32, i: i32): i32 {
+  const p = indices + (<usize>i << 2);
+  return floatIndices ? <i32>load<f32>(p) : load<i32>(p);
 }
 
-/** y[i, :] = table[indices[i], :] for i in [begin, end). */
-export function f32_gather_rows(
-  table: usize, indices: usize, y: usize, rows: i32, cols: i32, begin: i32, end: i32,
+/** Copies `count` 4-byte elements from `src` to `dst` (non-overlapping). */
+// @ts-ignore: decorator
+@inline function copyRow(src: usize, dst: usize, count: i32): void {
+  if (count == 1) {
+    store<u32>(dst, load<u32>(src));
+    return;
+  }
+  if (count >= 64) {
+    memory.copy(dst, src, <usize>count << 2);
+    return;
+  }
+  let j = 0;
+  for (; j + 4 <= count; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  for (; j < count; j++) store<u32>(dst + (<usize>j << 2), load<u32>(src + (<usize>j << 2)));
+}
+
+/** y[o, i, :] = x[o, indices[i], :] for output rows o·n + i in [begin, end). */
+export function f32_gather(
+  x: usize, indices: usize, floatIndices: i32, y: usize,
+  len: i32, inner: i32, n: i32, begin: i32, end: i32,
 ): void {
-  assert(rows >= 0 && cols >= 0, "need sizes >= 0");
+  assert(len >= 0 && inner >= 0 && n >= 0, "need sizes >= 0");
   assert(begin >= 0 && begin <= end, "need 0 <= begin <= end");
-  const rb = <usize>cols << 2;
-  for (let i = begin; i < end; i++) {
-    const r = index(indices, i);
-    assert(r >= 0 && r < rows, "index out of range");
-    const src = table + <usize>r * rb, dst = y + <usize>i * rb;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
-    for (; j < cols; j++) store<u32>(dst + (<usize>j << 2), load<u32>(src + (<usize>j << 2)));
+  if (begin >= end) return;
+  const rb = <usize>inner << 2;
+  let o = begin / n, i = begin - o * n;
+  let src = x + <usize>o * <usize>len * rb, dst = y + <usize>begin * rb;
+  for (let q = begin; q < end; q++) {
+    const r = index(indices, floatIndices, i);
+    assert(r >= 0 && r < len, "index out of range");
+    copyRow(src + <usize>r * rb, dst, inner);
+    dst += rb;
+    if (++i == n) {
+      i = 0;
+      src += <usize>len * rb;
+    }
   }
 }
 
-/** dtable[indices[i], :] += dy[i, :] for i in [0, n) whose index lies in [rowBegin, rowEnd). */
-export function f32_scatter_add_rows(
-  dy: usize, indices: usize, dtable: usize, n: i32, cols: i32, rowBegin: i32, rowEnd: i32,
+/** dx[o, indices[i], :] += dy[o, i, :] for the dx rows o·len + indices[i] in [begin, end). */
+export function f32_scatter_add(
+  dy: usize, indices: usize, floatIndices: i32, dx: usize,
+  len: i32, inner: i32, n: i32, begin: i32, end: i32,
 ): void {
-  assert(n >= 0 && cols >= 0, "need sizes >= 0");
-  assert(rowBegin >= 0 && rowBegin <= rowEnd, "need 0 <= rowBegin <= rowEnd");
-  const rb = <usize>cols << 2;
-  for (let i = 0; i < n; i++) {
-    const r = index(indices, i);
-    if (r < rowBegin || r >= rowEnd) continue;
-    const src = dy + <usize>i * rb, dst = dtable + <usize>r * rb;
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const p = <usize>j << 2;
-      v128.store(dst + p, f32x4.add(v128.load(dst + p), v128.load(src + p)));
-    }
-    for (; j < cols; j++) {
-      const p = <usize>j << 2;
-      store<f32>(dst + p, load<f32>(dst + p) + load<f32>(src + p));
+  assert(len >= 0 && inner >= 0 && n >= 0, "need sizes >= 0");
+  assert(begin >= 0 && begin <= end, "need 0 <= begin <= end");
+  if (begin >= end) return;
+  const rb = <usize>inner << 2;
+  const oEnd = (end - 1) / len + 1;
+  for (let o = begin / len; o < oEnd; o++) {
+    const base = o * len;
+    const lo = max(begin - base, 0), hi = min(end - base, len);
+    const src = dy + <usize>o * <usize>n * rb, dst = dx + <usize>base * rb;
+    for (let i = 0; i < n; i++) {
+      const r = index(indices, floatIndices, i);
+      if (r < lo || r >= hi) continue;
+      const s = src + <usize>i * rb, d = dst + <usize>r * rb;
+      let j = 0;
+      for (; j + 4 <= inner; j += 4) {
+        const p = <usize>j << 2;
+        v128.store(d + p, f32x4.add(v128.load(d + p), v128.load(s + p)));
+      }
+      for (; j < inner; j++) {
+        const p = <usize>j << 2;
+        store<f32>(d + p, load<f32>(d + p) + load<f32>(s + p));
+      }
     }
   }
 }

@@ -395,7 +395,7 @@ const rnnGatesBackward: Default<"rnnGatesBackward"> = (be, dh, h, dz, activation
   else be.copy(dh, 0, dz, 0, n);
 };
 
-/** A row permutation: one `gatherRows` over an index list written from JS. */
+/** A row permutation: one `gather` over an int32 index list written from JS. */
 const sequenceTranspose: Default<"sequenceTranspose"> = (
   be,
   x,
@@ -408,7 +408,7 @@ const sequenceTranspose: Default<"sequenceTranspose"> = (
 ) => {
   const rows = batch * steps;
   if (rows * inner === 0) return;
-  const index = new Float32Array(rows);
+  const index = new Int32Array(rows);
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < steps; t++) {
       const u = reverse ? steps - 1 - t : t; // batch-major step t <-> time-major step u
@@ -417,8 +417,8 @@ const sequenceTranspose: Default<"sequenceTranspose"> = (
     }
   }
   const s = new Scratch(be), idx = s.buffer(rows);
-  be.write(idx, index);
-  be.gatherRows(x, idx, y, rows, inner, rows);
+  be.write(idx, new Float32Array(index.buffer));
+  be.gather(x, idx, y, { outer: 1, len: rows, inner, n: rows, floatIndices: false });
   s.done();
 };
 

@@ -17,40 +17,34 @@ export function sliceRows(x: Tensor, start: number, count: number): Tensor {
   return y;
 }
 
-/** Row indices are passed to the backend as float32, exact below 2^24. */
-const EXACT_INDEX = 2 ** 24;
-
 /**
- * One epoch's row order, written to the backend once as an index storage; each batch gathers its
- * rows with one backend `gatherRows` through a view of it (per-row copies past 2^24 rows, where
- * float32 indices would round). `dispose()` frees the index storage.
+ * One epoch's row order, written to the backend once as an int32 index storage; each batch gathers
+ * its rows with one backend `gather` through a view of it. `dispose()` frees the index storage.
  */
 export class EpochRows {
-  readonly #order: Uint32Array;
   readonly #index: Storage | null;
 
   /** Writes `order` (row indices of the dataset tensors) to the active backend. */
   constructor(order: Uint32Array) {
-    this.#order = order;
     const be = activeBackend();
-    this.#index = order.length > 0 && order.length <= EXACT_INDEX ? be.alloc(order.length) : null;
-    if (this.#index) be.write(this.#index, Float32Array.from(order));
+    this.#index = order.length > 0 ? be.alloc(order.length) : null;
+    if (this.#index) be.write(this.#index, new Float32Array(Int32Array.from(order).buffer));
   }
 
   /** Rows `order[start .. start + count)` of `x` gathered into a new tensor. */
   gather(x: Tensor, start: number, count: number): Tensor {
-    const rows = x.shape[0], per = x.size / rows;
+    const rows = x.shape[0], inner = x.size / rows;
     const y = output([count, ...x.shape.slice(1)]);
+    if (count === 0 || inner === 0 || !this.#index) return y;
     const be = activeBackend();
-    if (count === 0 || per === 0) return y;
-    if (!this.#index || rows > EXACT_INDEX) {
-      this.#order.subarray(start, start + count).forEach((row, i) =>
-        be.copy(x.storage, row * per, y.storage, i * per, per)
-      );
-      return y;
-    }
     const index = be.subarray(this.#index, start, count);
-    be.gatherRows(x.storage, index, y.storage, rows, per, count);
+    be.gather(x.storage, index, y.storage, {
+      outer: 1,
+      len: rows,
+      inner,
+      n: count,
+      floatIndices: false,
+    });
     return y;
   }
 

@@ -1,14 +1,27 @@
 /**
- * Random tensors from the seeded generator: `randomUniform`, `randomNormal`.
+ * Random tensors from the seeded generator: `randomUniform`, `randomNormal`; and draws made in the
+ * kernels from (seed, index), the same bits on every backend: `randomBernoulli`, `multinomial`,
+ * and `randomShuffle` (a seeded permutation drawn here, applied by a gather).
  *
  * @module
  */
-import { checkArity, checkFinite, checkOptions, checkShape } from "../_check.ts";
+import {
+  checkArity,
+  checkFinite,
+  checkOptions,
+  checkShape,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
 import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkFits, output } from "./_output.ts";
+import { tensor } from "./creation.ts";
+import { gather } from "./gather.ts";
+import { softmax } from "./softmax.ts";
 
 /** Options of `randomUniform()`. */
 export interface RandomUniformOptions {
@@ -126,4 +139,146 @@ export function dropoutMask(shape: readonly number[], rate: number, seed: number
   const y = output(shape, "dropout");
   if (y.size > 0) fused(activeBackend()).dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
   return y;
+}
+
+/** One u32 seed for a kernel draw: from `seed` when given, else from the global generator. */
+function drawSeed(seed: unknown, fn: string): number {
+  return generator(seed === undefined ? undefined : checkFinite(seed, "seed", fn)).nextUint32();
+}
+
+/**
+ * Bernoulli draws (Dendrite's own op: TF.js has none): each element is 1 with probability
+ * `probs[i]`, else 0, drawn in the kernel from (seed, i), so every backend gives the same bits.
+ * Probabilities are not checked: below 0 (or NaN) never gives 1, above 1 always does. Not
+ * differentiable.
+ *
+ * @param probs float32 probabilities, any shape.
+ * @param seed A seed for this draw; without it one is drawn from the global generator (`setSeed`).
+ * @returns A float32 tensor of 0 and 1, the shape of `probs`.
+ * @throws {TypeError} When `probs` is not a live float32 tensor.
+ * @throws {RangeError} When `seed` is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const y = dn.randomBernoulli(dn.tensor([0, 1, 0, 1]), 7);
+ * assert.deepEqual([...y.dataSync()], [0, 1, 0, 1]);
+ * ```
+ */
+export function randomBernoulli(probs: Tensor, seed?: number): Tensor {
+  const fn = "randomBernoulli";
+  checkArity(arguments, ["probs", "seed"], fn);
+  checkTensor(probs, "probs", fn);
+  const s = drawSeed(seed, fn);
+  const y = output(probs.shape, fn);
+  if (y.size > 0) activeBackend().randomBernoulli(probs.storage, y.storage, y.size, s);
+  return y;
+}
+
+/** Alias of {@linkcode randomBernoulli} (Dendrite's own, as TF.js has no Bernoulli op). */
+export const bernoulli: typeof randomBernoulli = randomBernoulli;
+
+/**
+ * Categorical draws (`tf.multinomial`): `numSamples` outcome numbers per row, drawn with the
+ * probabilities `softmax(logits)` (or `logits` themselves when `normalized`), in the kernel from
+ * (seed, draw number), so every backend gives the same picks from the same probabilities.
+ *
+ * @param logits float32 `[outcomes]` or `[batch, outcomes]`, at least 2 outcomes: unnormalised
+ *   log-probabilities, or probabilities (non-negative, any total) with `normalized`.
+ * @param numSamples Draws per row, an integer >= 0.
+ * @param seed A seed for this draw; without it one is drawn from the global generator (`setSeed`).
+ * @param normalized Whether `logits` are probabilities (default false).
+ * @returns int32 `[numSamples]` or `[batch, numSamples]`.
+ * @throws {TypeError} When `logits` is not a live float32 tensor of rank 1 or 2, or `normalized`
+ *   is not a boolean.
+ * @throws {RangeError} When there are fewer than 2 outcomes, `numSamples` is not an integer >= 0,
+ *   or `seed` is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const y = dn.multinomial(dn.tensor([[0, 0, 1], [1, 0, 0]]), 4, 3, true);
+ * assert.equal(y.dtype, "int32");
+ * assert.deepEqual([...y.dataSync()], [2, 2, 2, 2, 0, 0, 0, 0]);
+ * ```
+ */
+export function multinomial(
+  logits: Tensor,
+  numSamples: number,
+  seed?: number,
+  normalized = false,
+): Tensor {
+  const fn = "multinomial";
+  checkArity(arguments, ["logits", "numSamples", "seed", "normalized"], fn);
+  checkTensor(logits, "logits", fn);
+  if (logits.rank !== 1 && logits.rank !== 2) {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "logits" must have rank 1 or 2: got rank ${logits.rank} (shape ${
+        fmtShape(logits.shape)
+      })`,
+    );
+  }
+  const outcomes = logits.shape[logits.rank - 1];
+  if (outcomes < 2) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "logits" must have at least 2 outcomes in its last dimension: got ${outcomes}`,
+    );
+  }
+  if (!Number.isInteger(numSamples) || numSamples < 0) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "numSamples" must be an integer >= 0: got ${
+        fmtValue(numSamples)
+      }`,
+    );
+  }
+  if (typeof normalized !== "boolean") {
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "normalized" must be a boolean: got ${fmtValue(normalized)}`,
+    );
+  }
+  const s = drawSeed(seed, fn);
+  const rows = logits.rank === 2 ? logits.shape[0] : 1;
+  const y = output(logits.rank === 2 ? [rows, numSamples] : [numSamples], fn, "int32");
+  if (y.size === 0) return y;
+  using probs = normalized ? null : softmax(logits);
+  activeBackend().multinomial((probs ?? logits).storage, y.storage, rows, outcomes, numSamples, s);
+  return y;
+}
+
+/**
+ * `x` with its rows (slices along axis 0) in a random order: a permutation drawn from the seeded
+ * generator (Fisher-Yates), applied by one `gather`, so every backend gives the same order. The
+ * gradient flows back through the gather.
+ *
+ * @param x float32 or int32, rank >= 1.
+ * @param seed A seed for this draw; without it the global generator (`setSeed`) is used.
+ * @returns A new tensor of `x`'s shape and dtype.
+ * @throws {TypeError} When `x` is not a live float32 or int32 tensor, or is a scalar.
+ * @throws {RangeError} When `seed` is not finite.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const y = dn.randomShuffle(dn.tensor([[1, 1], [2, 2], [3, 3]]), 5);
+ * assert.deepEqual([...y.dataSync()].sort(), [1, 1, 2, 2, 3, 3]);
+ * ```
+ */
+export function randomShuffle(x: Tensor, seed?: number): Tensor {
+  const fn = "randomShuffle";
+  checkArity(arguments, ["x", "seed"], fn);
+  checkTensor(x, "x", fn, ["float32", "int32"]);
+  if (x.rank === 0) {
+    throw new TypeError(`Cannot run ${fn}(): argument "x" must have rank >= 1: got a scalar`);
+  }
+  const rng = generator(seed === undefined ? undefined : checkFinite(seed, "seed", fn));
+  const order = Int32Array.from({ length: x.shape[0] }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  using indices = tensor(order, [order.length], "int32");
+  return gather(x, indices);
 }

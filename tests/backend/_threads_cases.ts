@@ -410,6 +410,44 @@ for (const [rows, cols] of [[70, 33], [129, 5], [1, 7]]) {
   });
 }
 
+// Strided copies: a transposing gather, a block into a larger y (rows cut by the split), bytes
+// (split in pieces of 64: 3x17 of them is one piece).
+for (const [rows, cols] of [[3, 17], [129, 260]]) {
+  for (const elementBytes of [4, 1] as const) {
+    const whole = elementBytes === 1 && rows * cols < 128;
+    add({
+      name: `stridedCopy ${rows}x${cols} transposed, ${elementBytes}-byte`,
+      method: "stridedCopy",
+      whole,
+      data: [rand(rows * cols), zeros(rows * cols)],
+      run: (b, [x, y]) =>
+        b.stridedCopy(x, y, {
+          dims: [cols, rows],
+          xStrides: [1, cols],
+          yStrides: [rows, 1],
+          xOffset: 0,
+          yOffset: 0,
+          elementBytes,
+        }),
+    });
+    add({
+      name: `stridedCopy ${rows}x${cols} into a padded block, ${elementBytes}-byte`,
+      method: "stridedCopy",
+      whole,
+      data: [rand(rows * cols), zeros((rows + 2) * (cols + 3))],
+      run: (b, [x, y]) =>
+        b.stridedCopy(x, y, {
+          dims: [rows, cols],
+          xStrides: [cols, 1],
+          yStrides: [cols + 3, 1],
+          xOffset: 0,
+          yOffset: cols + 4,
+          elementBytes,
+        }),
+    });
+  }
+}
+
 // Optimizers.
 const N_W = 4099;
 for (
@@ -665,11 +703,12 @@ for (
   });
 }
 for (const [rows, outcomes, samples] of [[3, 5, 7], [64, 33, 40]]) {
+  const n = 2 * rows * outcomes + 1; // past the 16-element split alignment, with a tail
   add({
-    name: `randomBernoulli ${rows * outcomes}`,
+    name: `randomBernoulli ${n}`,
     method: "randomBernoulli",
-    data: [rand(rows * outcomes), zeros(rows * outcomes)],
-    run: (b, [p, y]) => b.randomBernoulli(p, y, rows * outcomes, 0xdecaf),
+    data: [rand(n), zeros(n)],
+    run: (b, [p, y]) => b.randomBernoulli(p, y, n, 0xdecaf),
   });
   add({
     name: `multinomial ${rows}x${outcomes}, ${samples} samples`,

@@ -37,6 +37,7 @@ import {
   poolGeometry,
 } from "../_reference/pool.ts";
 import { type RnnActivation, stepReference } from "../_reference/recurrent.ts";
+import { bernoulli, multinomial } from "../_reference/random.ts";
 import { assertClose, Tol, type Tolerance } from "../_util/assert_close.ts";
 import { testBackends } from "../_util/backends.ts";
 import { randomF32 } from "../_util/rng.ts";
@@ -461,28 +462,56 @@ for (const { name, backend: b } of backends) {
     }
   });
 
-  Deno.test(`gatherRows() and scatterAddRows() on ${name} match the definitions with repeated indices`, async () => {
-    for (const [rows, cols, n] of [[1, 1, 1], [7, 5, 13], [3, 17, 9]]) {
-      const table = randomF32(rows * cols, rows + 400), dy = randomF32(n * cols, n + 401);
-      const dtable0 = randomF32(rows * cols, cols + 402);
-      const indices = Array.from({ length: n }, (_, i) => (i * 5 + 2) % rows);
-      const gathered = new Float64Array(n * cols), scattered = Float64Array.from(dtable0);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < cols; j++) {
-          gathered[i * cols + j] = table[indices[i] * cols + j];
-          scattered[indices[i] * cols + j] += dy[i * cols + j];
+  Deno.test(`gather() and scatterAdd() on ${name} match the definitions with repeated indices`, async () => {
+    const shapes = [[1, 1, 1, 1, 1], [1, 7, 5, 13, 0], [1, 3, 17, 9, 1], [4, 3, 1, 5, 0]];
+    for (const [outer, len, inner, n, float] of shapes) {
+      const xs = outer * len * inner, ys = outer * n * inner;
+      const x = randomF32(xs, len + 400), dy = randomF32(ys, n + 401);
+      const dx0 = randomF32(xs, inner + 402);
+      const indices = Array.from({ length: n }, (_, i) => (i * 5 + 2) % len);
+      const gathered = new Float64Array(ys), scattered = Float64Array.from(dx0);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < inner; j++) {
+            const at = ((o * len + indices[i]) * inner) + j, to = (o * n + i) * inner + j;
+            gathered[to] = x[at];
+            scattered[at] += dy[to];
+          }
         }
       }
-      const what = `rows ${rows} cols ${cols} n ${n} on ${name}`;
+      const what = `[${outer}, ${len}, ${inner}] n ${n}${float ? " f32 indices" : ""} on ${name}`;
       const tol: Tolerance = Tol.gpuDot(n + 1);
+      const g = { outer, len, inner, n, floatIndices: float === 1 };
+      const words = float
+        ? Float32Array.from(indices)
+        : new Float32Array(Int32Array.from(indices).buffer);
       await withStorages(b, async (keep) => {
-        const ids = keep(put(b, indices)), y = keep(output(b, n * cols));
-        b.gatherRows(keep(put(b, table)), ids, y, rows, cols, n);
-        assertClose(await readOut(b, y, n * cols, what), gathered, Tol.exact, `gatherRows ${what}`);
-        const dtable = rows === 7 ? putUnaligned(b, dtable0, keep) : keep(put(b, dtable0));
-        b.scatterAddRows(keep(put(b, dy)), ids, dtable, rows, cols, n);
-        assertClose(await b.read(dtable, rows * cols), scattered, tol, `scatterAddRows ${what}`);
+        const ids = keep(put(b, words)), y = keep(output(b, ys));
+        b.gather(keep(put(b, x)), ids, y, g);
+        assertClose(await readOut(b, y, ys, what), gathered, Tol.exact, `gather ${what}`);
+        const dx = len === 7 ? putUnaligned(b, dx0, keep) : keep(put(b, dx0));
+        b.scatterAdd(keep(put(b, dy)), ids, dx, g);
+        assertClose(await b.read(dx, xs), scattered, tol, `scatterAdd ${what}`);
       });
     }
+  });
+
+  Deno.test(`randomBernoulli() and multinomial() on ${name} draw the wasm kernels' bits`, async () => {
+    const p = randomF32(37, 77).map((v) => (v + 1) / 2);
+    const probs = randomF32(3 * 17, 78).map((v) => Math.max(0, v));
+    const wantB = bernoulli(p, 0xabc), wantM = multinomial(probs, 3, 17, 9, 0xdef);
+    await withStorages(b, async (keep) => {
+      const y = keep(output(b, 37));
+      b.randomBernoulli(keep(put(b, p)), y, 37, 0xabc);
+      const bits = await readOut(b, y, 37, name);
+      assertClose(bits, Float64Array.from(wantB), Tol.exact, `bernoulli on ${name}`);
+      const z = keep(output(b, 27));
+      b.multinomial(keep(put(b, probs)), z, 3, 17, 9, 0xdef);
+      const read = await readOut(b, z, 27, name);
+      const got = new Int32Array(read.buffer, read.byteOffset, read.length);
+      if (got.join() !== wantM.join()) {
+        throw new Error(`multinomial on ${name}: ${got} vs ${wantM}`);
+      }
+    });
   });
 }

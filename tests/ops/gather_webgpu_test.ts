@@ -1,8 +1,9 @@
 /**
- * `gather()` on webgpu, where indices cannot be read back synchronously: the forward and its
- * scatter-add gradient match wasm (bit for bit: copies and additions in index order) and the
- * float64 definitions, and a bad index is checked on the device: the gather writes zeros for it,
- * the scatter-add skips it, and the next read rejects with a RangeError, once (the flag resets).
+ * `gather()` (and `gatherND()`) on webgpu, where indices cannot be read back synchronously: the
+ * forward and its scatter-add gradient match wasm (bit for bit: copies and additions in index
+ * order) and the float64 definitions, and a bad index is checked on the device: the gather writes
+ * zeros for it, the scatter-add skips it, and the next read rejects with a RangeError, once (the
+ * flag resets).
  * Shapes are tiny (llvmpipe). Skipped without an adapter, failed instead under
  * `DENDRITE_REQUIRE_WEBGPU=1`.
  */
@@ -152,6 +153,31 @@ Deno.test({
       using empty = dn.tensor(new Float32Array(0), [0]);
       await assertRejects(() => empty.data(), RangeError, "[0, 10): got");
       assertEquals([...(await c.data())], [0, 0]);
+    } finally {
+      await dn.ready({ backend: "wasm" });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "gatherND() on webgpu rejects the next read for a component out of range, even one naming a valid row",
+  ignore: gpu === null,
+  fn: async () => {
+    await dn.ready({ backend: "webgpu" });
+    try {
+      using x = dn.tensor([[1, 2, 3], [4, 5, 6]]);
+      // [0, 4] would be flat row 4 = [1, 1] of the 2 x 3 grid: the clamped row plus the penalty
+      // puts it out of range instead.
+      for (const bad of [[0, 4], [-1, 2], [2, 0]]) {
+        using idx = dn.tensor([[1, 1], bad], [2, 2], "int32");
+        using y = dn.gatherND(x, idx);
+        await assertRejects(() => y.data(), RangeError, 'argument "indices"');
+        assertEquals([...(await y.data())], [5, 0]);
+      }
+      using good = dn.tensor([[1, 2], [0, 0]], [2, 2], "int32");
+      using z = dn.gatherND(x, good);
+      assertEquals([...(await z.data())], [6, 1]);
     } finally {
       await dn.ready({ backend: "wasm" });
     }

@@ -1,38 +1,46 @@
 /**
- * Row gather and scatter-add over a table (an embedding lookup and its gradient), mirroring
- * assembly/gather.ts: table and dtable `[rows, cols]`, y and dy `[n, cols]`, indices `[n]` as
- * float32. WebGPU cannot read indices back synchronously, so `src/ops/` cannot check them before
- * the dispatch: the kernels check them. An index that is not an integer in [0, rows) (NaN
- * included) reads nothing: gather writes zeros for it and records the error in the device's flag
- * (see ../index_errors.ts for its layout and how the next read reports it); scatter-add skips it.
+ * Gather and scatter-add along one axis, mirroring assembly/gather.ts: x and dx seen as
+ * `[outer, len, inner]`, y and dy `[outer, n, inner]`, `n` indices read as u32 words: i32, or f32
+ * holding integers when the uniform `floatIndices` is 1. Elements are 4-byte words copied as bits
+ * by gather (float32 and int32 alike). WebGPU cannot read indices back synchronously, so
+ * `src/ops/` cannot check them before the dispatch: the kernels check them. An index that is not
+ * an integer in [0, len) (NaN included) reads nothing: gather writes zeros for it and records the
+ * error in the device's flag (see ../index_errors.ts for its layout and how the next read reports
+ * it); scatter-add skips it.
  *
- * Scatter-add is deterministic without atomics: one invocation per dtable element visits the
- * indices in order 0..n-1 and adds the dy entries of the rows that hit it, so each element sums
- * its contributions in index order, as the wasm kernel does (the same bits: additions only). The
- * cost is rows·cols·n index reads (uniform across a row's invocations); fine for the vocabulary
- * sizes and batches the conformance suite and small models use, a sort-based scatter would be
- * the next step for large vocabularies.
+ * Scatter-add is deterministic without atomics: one invocation per dx element visits the indices
+ * in order 0..n-1 and adds the dy entries of the ones that hit its row, so each element sums its
+ * contributions in index order, as the wasm kernel does (the same bits: additions only). The
+ * cost is outer·len·inner·n index reads (uniform across a row's invocations); fine for the
+ * vocabulary sizes and batches the conformance suite and small models use, a sort-based scatter
+ * would be the next step for large vocabularies.
  *
  * @module
  */
 import { linearDispatch, linearWorkgroup, type WgslProgram } from "../program.ts";
 
-/** Launch size: `n` elements of y (gather) or of dtable (scatter-add). */
+/** Launch size: `n` elements of y (gather) or of dx (scatter-add). */
 export interface GatherParams {
   n: number;
 }
 
 /**
- * `tableRow(v, rows)`: the row index `v` names, or `rows` when `v` is not an integer in
- * [0, rows). NaN and infinities are caught on the bits, because WGSL lets a compiler assume that
- * float comparisons never see them; `r < rows` then bounds every table access.
+ * `rowOf(w, len)`: the row index the index word `w` names, or `len` when it is not an integer in
+ * [0, len). Float words: NaN and infinities are caught on the bits, because WGSL lets a compiler
+ * assume that float comparisons never see them; `r < len` then bounds every access.
  */
-const TABLE_ROW = /* wgsl */ `
-fn tableRow(v: f32, rows: u32) -> u32 {
-  if ((bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u) { return rows; }
+const ROW_OF = /* wgsl */ `
+fn rowOf(w: u32, len: u32) -> u32 {
+  if (u.floatIndices == 0u) {
+    let r = bitcast<i32>(w);
+    if (r >= 0 && u32(r) < len) { return u32(r); }
+    return len;
+  }
+  let v = bitcast<f32>(w);
+  if ((w & 0x7f800000u) == 0x7f800000u) { return len; }
   let r = u32(v);
-  if (v >= 0.0 && f32(r) == v && r < rows) { return r; }
-  return rows;
+  if (v >= 0.0 && f32(r) == v && r < len) { return r; }
+  return len;
 }`;
 
 /**
@@ -45,55 +53,66 @@ fn reportBadIndex(i: u32) {
   let call = ~u.call;
   if (atomicMax(&errors[0], call) <= call) {
     atomicMax(&errors[1], ~i);
-    atomicStore(&errors[2], u.rows);
+    atomicStore(&errors[2], u.len);
   }
 }`;
 
-/** `y[i, :] = table[indices[i], :]`, or zeros and a recorded error for a bad index. */
-export const f32GatherRows: WgslProgram<GatherParams> = {
-  key: () => "f32_gather_rows",
+/** `y[o, i, :] = x[o, indices[i], :]`, or zeros and a recorded error for a bad index. */
+export const f32Gather: WgslProgram<GatherParams> = {
+  key: () => "f32_gather",
   bindings: [
-    { name: "table", access: "read" },
-    { name: "indices", access: "read" },
-    { name: "y", access: "read_write" },
+    { name: "x", access: "read", type: "array<u32>" },
+    { name: "indices", access: "read", type: "array<u32>" },
+    { name: "y", access: "read_write", type: "array<u32>" },
     { name: "errors", access: "read_write", type: "array<atomic<u32>>" },
   ],
-  uniforms: { n: "u32", cols: "u32", rows: "u32", call: "u32" },
+  uniforms: {
+    total: "u32",
+    len: "u32",
+    inner: "u32",
+    n: "u32",
+    floatIndices: "u32",
+    call: "u32",
+  },
   workgroupSize: linearWorkgroup,
   dispatch: (p, wg, limits) => linearDispatch(p.n, wg, limits),
-  helpers: () => TABLE_ROW + REPORT_BAD_INDEX,
+  helpers: () => ROW_OF + REPORT_BAD_INDEX,
   body: () => /* wgsl */ `
-  if (gi >= u.n) { return; }
-  let i = gi / u.cols;
-  let j = gi % u.cols;
-  let r = tableRow(indices[i], u.rows);
-  if (r < u.rows) {
-    y[gi] = table[r * u.cols + j];
+  if (gi >= u.total) { return; }
+  let j = gi % u.inner;
+  let q = gi / u.inner;
+  let i = q % u.n;
+  let o = q / u.n;
+  let r = rowOf(indices[i], u.len);
+  if (r < u.len) {
+    y[gi] = x[(o * u.len + r) * u.inner + j];
     return;
   }
-  y[gi] = 0.0;
-  if (j == 0u) { reportBadIndex(i); }`,
+  y[gi] = 0u;
+  if (j == 0u && o == 0u) { reportBadIndex(i); }`,
 };
 
-/** `dtable[indices[i], :] += dy[i, :]` for i in 0..count-1, in index order; bad indices skipped. */
-export const f32ScatterAddRows: WgslProgram<GatherParams> = {
-  key: () => "f32_scatter_add_rows",
+/** `dx[o, indices[i], :] += dy[o, i, :]` for i in 0..n-1, in index order; bad indices skipped. */
+export const f32ScatterAdd: WgslProgram<GatherParams> = {
+  key: () => "f32_scatter_add",
   bindings: [
     { name: "dy", access: "read" },
-    { name: "indices", access: "read" },
-    { name: "dtable", access: "read_write" },
+    { name: "indices", access: "read", type: "array<u32>" },
+    { name: "dx", access: "read_write" },
   ],
-  uniforms: { n: "u32", cols: "u32", rows: "u32", count: "u32" },
+  uniforms: { total: "u32", len: "u32", inner: "u32", n: "u32", floatIndices: "u32" },
   workgroupSize: linearWorkgroup,
   dispatch: (p, wg, limits) => linearDispatch(p.n, wg, limits),
-  helpers: () => TABLE_ROW,
+  helpers: () => ROW_OF,
   body: () => /* wgsl */ `
-  if (gi >= u.n) { return; }
-  let r = gi / u.cols;
-  let j = gi % u.cols;
-  var acc = dtable[gi];
-  for (var i = 0u; i < u.count; i = i + 1u) {
-    if (tableRow(indices[i], u.rows) == r) { acc = acc + dy[i * u.cols + j]; }
+  if (gi >= u.total) { return; }
+  let j = gi % u.inner;
+  let q = gi / u.inner;
+  let r = q % u.len;
+  let o = q / u.len;
+  var acc = dx[gi];
+  for (var i = 0u; i < u.n; i = i + 1u) {
+    if (rowOf(indices[i], u.len) == r) { acc = acc + dy[(o * u.n + i) * u.inner + j]; }
   }
-  dtable[gi] = acc;`,
+  dx[gi] = acc;`,
 };
