@@ -3,6 +3,7 @@
  * wasm backend (baseline) on 1-16 MB tensors (STYLE C15).
  *
  *   deno bench -A --v8-flags=--no-liftoff bench/shape_ops_bench.ts
+ *   DENDRITE_BENCH_BACKEND=threads deno bench -A --v8-flags=--no-liftoff bench/shape_ops_bench.ts
  *
  * Both sides run the same op on the same inputs, are checked against each other once, and are
  * timed for the op plus the read-back of its result (`dataSync`), freed inside the timed call
@@ -20,7 +21,9 @@ import { initTfjsWasm } from "./_tfjs.ts";
 import { comparePaired } from "./_util.ts";
 
 const tf = await initTfjsWasm();
-await dn.ready({ backend: "wasm" });
+await dn.ready({
+  backend: Deno.env.get("DENDRITE_BENCH_BACKEND") === "threads" ? "threads" : "wasm",
+});
 
 const mb = (shape: number[]) => (shape.reduce((a, b) => a * b, 4) / 2 ** 20).toFixed(0);
 
