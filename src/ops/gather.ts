@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { checkArity, checkAxis, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { ANY_DTYPE, checkArity, checkAxis, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { record } from "../autograd/tape.ts";
 import type { Tensor } from "../tensor.ts";
 import { output } from "./_output.ts";
+import { cast } from "./cast.ts";
 import {
   checkIndices,
   type GatherPlan,
@@ -32,14 +33,14 @@ import {
  * the device: a bad index gives zeros (and no gradient), and the error surfaces as a RangeError
  * from the first read (`await t.data()`) of any tensor after the call.
  *
- * @param x float32 or int32, rank >= 1.
+ * @param x Any dtype, rank >= 1 (bool goes through an int32 copy).
  * @param indices int32 (or float32 integers) in `[0, x.shape[axis])`, any shape.
  * @param axis The axis of `x` to gather along (default 0; negative counts from the end).
  * @param batchDims Leading batch dimensions shared by `x` and `indices` (default 0; negative
  *   counts from the end of `indices`); at most `axis`.
  * @returns A tensor of `x`'s dtype.
- * @throws {TypeError} When an argument is not a live tensor, a dtype is not accepted, `x` is a
- *   scalar, or more than four arguments are passed.
+ * @throws {TypeError} When an argument is not a live tensor, `indices` are not int32 or float32,
+ *   `x` is a scalar, or more than four arguments are passed.
  * @throws {RangeError} When `axis` or `batchDims` is out of range or not an integer, the batch
  *   dimensions differ, or an index is fractional, negative, NaN or not below `x.shape[axis]`:
  *   thrown by this call on the CPU backends; on WebGPU thrown instead by the first read after it
@@ -59,7 +60,7 @@ import {
 export function gather(x: Tensor, indices: Tensor, axis = 0, batchDims = 0): Tensor {
   const fn = "gather";
   checkArity(arguments, ["x", "indices", "axis", "batchDims"], fn);
-  checkTensor(x, "x", fn, ["float32", "int32"]);
+  checkTensor(x, "x", fn, ANY_DTYPE);
   checkTensor(indices, "indices", fn, INDEX_DTYPES);
   if (x.rank === 0) {
     throw new TypeError(`Cannot run ${fn}(): argument "x" must have rank >= 1: got a scalar`);
@@ -76,6 +77,12 @@ export function gather(x: Tensor, indices: Tensor, axis = 0, batchDims = 0): Ten
   };
   checkIndices(indices, plan.len, "indices", fn);
   const shape = [...x.shape.slice(0, ax), ...indices.shape.slice(b), ...x.shape.slice(ax + 1)];
+  if (x.dtype === "bool") {
+    // The kernels move 4-byte elements; bool (one byte each) goes through int32.
+    using wide = cast(x, "int32");
+    using y = gather(wide, indices, ax, b);
+    return cast(y, "bool");
+  }
   const be = activeBackend();
   const y = output(shape, fn, x.dtype);
   runGather(be, x, indices, y, plan);

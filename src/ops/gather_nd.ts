@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkArity, checkShape, checkTensor, fmtShape } from "../_check.ts";
+import { ANY_DTYPE, checkArity, checkShape, checkTensor, fmtShape } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
 import { activeBackend } from "../backend/select.ts";
 import { tensor } from "./creation.ts";
@@ -27,7 +27,7 @@ const size = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
  * kernel runs; on WebGPU a tuple with a component out of range gathers zeros and the next read
  * throws a RangeError (see `gather`).
  *
- * @param x float32 or int32, rank >= 1.
+ * @param x Any dtype, rank >= 1 (bool goes through an int32 copy).
  * @param indices int32, rank >= 1, last dimension K <= `x.rank`; component k in
  *   `[0, x.shape[k])`.
  * @returns A tensor of `x`'s dtype.
@@ -47,9 +47,15 @@ const size = (dims: readonly number[]) => dims.reduce((p, d) => p * d, 1);
 export function gatherND(x: Tensor, indices: Tensor): Tensor {
   const fn = "gatherND";
   checkArity(arguments, ["x", "indices"], fn);
-  checkTensor(x, "x", fn, ["float32", "int32"]);
+  checkTensor(x, "x", fn, ANY_DTYPE);
   checkTensor(indices, "indices", fn, ["int32"]);
   const dims = tupleDims(indices, x.shape, "x", fn);
+  if (x.dtype === "bool") {
+    // The kernels move 4-byte elements; bool (one byte each) goes through int32.
+    using wide = cast(x, "int32");
+    using y = gatherND(wide, indices);
+    return cast(y, "bool");
+  }
   const plan = rowPlan(indices, x.shape, dims.length);
   using rows = tupleRows(indices, dims, fn);
   const y = output([...indices.shape.slice(0, -1), ...x.shape.slice(dims.length)], fn, x.dtype);

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  ANY_DTYPE,
   checkArity,
   checkFinite,
   checkOptions,
@@ -252,10 +253,10 @@ export function multinomial(
  * generator (Fisher-Yates), applied by one `gather`, so every backend gives the same order. The
  * gradient flows back through the gather.
  *
- * @param x float32 or int32, rank >= 1.
+ * @param x Any dtype, rank >= 1.
  * @param seed A seed for this draw; without it the global generator (`setSeed`) is used.
  * @returns A new tensor of `x`'s shape and dtype.
- * @throws {TypeError} When `x` is not a live float32 or int32 tensor, or is a scalar.
+ * @throws {TypeError} When `x` is not a live tensor, or is a scalar.
  * @throws {RangeError} When `seed` is not finite.
  *
  * @example
@@ -269,7 +270,7 @@ export function multinomial(
 export function randomShuffle(x: Tensor, seed?: number): Tensor {
   const fn = "randomShuffle";
   checkArity(arguments, ["x", "seed"], fn);
-  checkTensor(x, "x", fn, ["float32", "int32"]);
+  checkTensor(x, "x", fn, ANY_DTYPE);
   if (x.rank === 0) {
     throw new TypeError(`Cannot run ${fn}(): argument "x" must have rank >= 1: got a scalar`);
   }

@@ -29,7 +29,7 @@ Deno.test("gather() rejects indices out of range, negative or fractional, naming
   assertThrows(() => dn.gather(x, frac), RangeError, "got 0.5 at flat position 0");
 });
 
-Deno.test("gather() rejects bool indices and bool or scalar x", () => {
+Deno.test("gather() rejects bool indices and a scalar x", () => {
   using x = dn.zeros([2, 3]);
   using b = dn.tensor([true]);
   assertThrows(
@@ -38,7 +38,6 @@ Deno.test("gather() rejects bool indices and bool or scalar x", () => {
     'argument "indices" must be a int32 or float32 tensor: got a bool tensor',
   );
   using i = int([0]);
-  assertThrows(() => dn.gather(b, i), TypeError, 'argument "x" must be a float32 or int32 tensor');
   using s = dn.tensor(1);
   assertThrows(() => dn.gather(s, i), TypeError, 'argument "x" must have rank >= 1: got a scalar');
 });

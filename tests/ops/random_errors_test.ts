@@ -47,17 +47,12 @@ Deno.test("multinomial() rejects rank 3, one outcome, a bad sample count and a n
   assertThrows(() => untyped(dn.multinomial)(l, 1, 0, true, 1), TypeError, "it takes at most 4");
 });
 
-Deno.test("randomShuffle() rejects a scalar and a bool tensor", () => {
+Deno.test("randomShuffle() rejects a scalar and a non-tensor", () => {
   using s = dn.tensor(1);
   assertThrows(
     () => dn.randomShuffle(s),
     TypeError,
     'argument "x" must have rank >= 1: got a scalar',
   );
-  using b = dn.tensor([true, false]);
-  assertThrows(
-    () => dn.randomShuffle(b),
-    TypeError,
-    'argument "x" must be a float32 or int32 tensor',
-  );
+  assertThrows(() => untyped(dn.randomShuffle)([1, 2]), TypeError, 'argument "x" must be a Tensor');
 });

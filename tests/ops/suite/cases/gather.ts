@@ -1,6 +1,6 @@
 /**
  * The op suite's cases for gather (any axis, batch dimensions), gatherND, scatterND and
- * randomShuffle's gather: float32 and int32 values, int32 and float32 indices (repeated ones
+ * randomShuffle's gather: float32, int32 and bool values, int32 and float32 indices (repeated ones
  * included), inner sizes straddling the kernel's 4-wide copy and bulk-copy threshold (1, 3, 17,
  * 33, 65). Copies are exact; float32 cases are gradient-checked (the scatter-add gradient sums
  * in index order, exact for these few terms within the default gradient tolerance).
@@ -74,7 +74,7 @@ function ndCases(): OpCase[] {
       { length: n },
       (_, t) => shape.slice(0, k).map((d, j) => (t * (3 + j) + j) % d),
     ).flat();
-    for (const dtype of ["float32", "int32"] as CaseDType[]) {
+    for (const dtype of ["float32", "int32", "bool"] as CaseDType[]) {
       cases.push({
         op: "gatherND",
         label: `${dtype} [${shape}], indices [${idxShape}]`,
@@ -125,4 +125,40 @@ function shuffleCases(): OpCase[] {
   }));
 }
 
-export const CASES: OpCase[] = [...gatherCases(), ...ndCases(), ...shuffleCases()];
+/** bool goes through an int32 copy: one byte per element in, one out. */
+function boolCases(): OpCase[] {
+  const specs: [shape: number[], idx: number[], axis: number][] = [
+    [[5], [4, 0, 4], 0],
+    [[3, 17], [16, 0, 5, 5], 1],
+    [[2, 7, 3], [6, 1], 1],
+  ];
+  const cases = specs.map(([shape, idx, axis]): OpCase => ({
+    op: "gather",
+    label: `bool [${shape}] axis ${axis}, int32 indices [${idx}]`,
+    inputs: [{ shape, dtype: "bool" }, { shape: [idx.length], dtype: "int32", values: idx }],
+    run: (x, i) => dn.gather(x, i, axis),
+    reference: ([x, i]) => ({
+      ...ref.gather(x, shape, i, [idx.length], axis),
+      dtype: "bool",
+    }),
+  }));
+  cases.push({
+    op: "randomShuffle",
+    label: "bool [17, 3] with seed 4",
+    inputs: [{ shape: [17, 3], dtype: "bool" }],
+    run: (x) => dn.randomShuffle(x, 4),
+    reference: ([x]) => {
+      const y = new Float64Array(x.length);
+      permutation(17, 4).forEach((r, i) => y.set(x.subarray(r * 3, r * 3 + 3), i * 3));
+      return { shape: [17, 3], dtype: "bool", values: y };
+    },
+  });
+  return cases;
+}
+
+export const CASES: OpCase[] = [
+  ...gatherCases(),
+  ...ndCases(),
+  ...shuffleCases(),
+  ...boolCases(),
+];
