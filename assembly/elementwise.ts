@@ -1,6 +1,6 @@
 /**
  * f32 elementwise kernels: unary maps and activations, their backwards, binary arithmetic
- * (same shape, and broadcast over up to 4 dims).
+ * (same shape, and broadcast over up to 4 dims, by op code: f32, and i32 wrapping on overflow).
  *
  * Layout: contiguous f32 arrays; pointers are byte offsets, counts and strides in elements.
  * Work range: unary/binary kernels compute elements [begin, end) only; the broadcast kernels
@@ -20,6 +20,7 @@
  * Tested against tests/_reference/elementwise.ts (float64 loops) by tests/kernels/elementwise_test.ts.
  */
 import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
+import { mathGradKernel, mathKernel } from "./math";
 
 // Operation codes: constants, so each @inline template below folds to one specialised loop.
 // @ts-ignore: decorator
@@ -40,6 +41,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
 @inline const SQUARE = 7;
 // @ts-ignore: decorator
 @inline const ABS = 8;
+// Binary op codes: BINARY_CODE in src/backend/op_codes.ts; the i32 kernels add I32 to them.
 // @ts-ignore: decorator
 @inline const ADD = 0;
 // @ts-ignore: decorator
@@ -49,7 +51,19 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
 // @ts-ignore: decorator
 @inline const DIV = 3;
 // @ts-ignore: decorator
-@inline const EQUAL = 4;
+@inline const MAXIMUM = 4;
+// @ts-ignore: decorator
+@inline const MINIMUM = 5;
+// @ts-ignore: decorator
+@inline const POW = 6;
+// @ts-ignore: decorator
+@inline const MOD = 7;
+// @ts-ignore: decorator
+@inline const FLOOR_DIV = 8;
+// @ts-ignore: decorator
+@inline const SQUARED_DIFFERENCE = 9;
+// @ts-ignore: decorator
+@inline const I32 = 16;
 // @ts-ignore: decorator
 @inline const RELU_BWD = 0;
 // @ts-ignore: decorator
@@ -70,13 +84,83 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
   return f32x4.abs(v);
 }
 
+// f32 pow and floored mod, one lane: musl's powf (< 1 ulp, IEEE special cases), and TF.js's mod
+// (fmod, exact; then (rem + b) % b where the signs of a and b differ).
+// @ts-ignore: decorator
+@inline function f32Scalar(op: i32, a: f32, b: f32): f32 {
+  if (op == POW) return Mathf.pow(a, b);
+  const rem = a % b;
+  return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? rem : (rem + b) % b;
+}
+
+// i32 pow (wrapping; a negative exponent truncates 1/a^|b| toward zero, 0 for a == 0), floored
+// division and mod. Division by 0 gives 0 (TF.js stores the float Infinity/NaN as 0); b == -1 is
+// taken apart so that i32.div_s never traps on -2^31 / -1 (the quotient wraps to -2^31).
+// @ts-ignore: decorator
+@inline function i32Scalar(op: i32, a: i32, b: i32): i32 {
+  if (op == POW) {
+    if (b < 0) return a == 1 ? 1 : a == -1 ? 1 - ((b & 1) << 1) : 0;
+    let r = 1, x = a, e = b;
+    while (e != 0) {
+      if (e & 1) r *= x;
+      x *= x;
+      e >>>= 1;
+    }
+    return r;
+  }
+  if (b == 0) return 0;
+  if (op == MOD) {
+    if (b == -1) return 0;
+    const rem = a % b;
+    return rem != 0 && (rem ^ b) < 0 ? rem + b : rem;
+  }
+  if (b == -1) return -a;
+  const q = a / b;
+  return q * b != a && (a ^ b) < 0 ? q - 1 : q;
+}
+
+// @ts-ignore: decorator
+@inline function f32Lanes(op: i32, a: v128, b: v128): v128 {
+  let r = f32x4.splat(f32Scalar(op, f32x4.extract_lane(a, 0), f32x4.extract_lane(b, 0)));
+  r = f32x4.replace_lane(r, 1, f32Scalar(op, f32x4.extract_lane(a, 1), f32x4.extract_lane(b, 1)));
+  r = f32x4.replace_lane(r, 2, f32Scalar(op, f32x4.extract_lane(a, 2), f32x4.extract_lane(b, 2)));
+  return f32x4.replace_lane(r, 3, f32Scalar(op, f32x4.extract_lane(a, 3), f32x4.extract_lane(b, 3)));
+}
+
+// @ts-ignore: decorator
+@inline function i32Lanes(op: i32, a: v128, b: v128): v128 {
+  let r = i32x4.splat(i32Scalar(op, i32x4.extract_lane(a, 0), i32x4.extract_lane(b, 0)));
+  r = i32x4.replace_lane(r, 1, i32Scalar(op, i32x4.extract_lane(a, 1), i32x4.extract_lane(b, 1)));
+  r = i32x4.replace_lane(r, 2, i32Scalar(op, i32x4.extract_lane(a, 2), i32x4.extract_lane(b, 2)));
+  return i32x4.replace_lane(r, 3, i32Scalar(op, i32x4.extract_lane(a, 3), i32x4.extract_lane(b, 3)));
+}
+
+// a op b on four lanes: f32 for op < I32, i32 (wrapping) for op - I32. f32 maximum/minimum
+// propagate NaN (wasm f32x4.max/min; max(-0, +0) = +0); floorDiv is floor of the f32 quotient.
 // @ts-ignore: decorator
 @inline function binaryOp(op: i32, a: v128, b: v128): v128 {
   if (op == ADD) return f32x4.add(a, b);
   if (op == SUB) return f32x4.sub(a, b);
   if (op == MUL) return f32x4.mul(a, b);
-  if (op == EQUAL) return v128.and(f32x4.eq(a, b), f32x4.splat(1)); // 1 or 0; NaN equals nothing
-  return f32x4.div(a, b);
+  if (op == DIV) return f32x4.div(a, b);
+  if (op == MAXIMUM) return f32x4.max(a, b);
+  if (op == MINIMUM) return f32x4.min(a, b);
+  if (op == FLOOR_DIV) return f32x4.floor(f32x4.div(a, b));
+  if (op == SQUARED_DIFFERENCE) {
+    const d = f32x4.sub(a, b);
+    return f32x4.mul(d, d);
+  }
+  if (op == POW || op == MOD) return f32Lanes(op, a, b);
+  if (op == I32 + ADD) return i32x4.add(a, b);
+  if (op == I32 + SUB) return i32x4.sub(a, b);
+  if (op == I32 + MUL) return i32x4.mul(a, b);
+  if (op == I32 + MAXIMUM) return i32x4.max_s(a, b);
+  if (op == I32 + MINIMUM) return i32x4.min_s(a, b);
+  if (op == I32 + SQUARED_DIFFERENCE) {
+    const d = i32x4.sub(a, b);
+    return i32x4.mul(d, d);
+  }
+  return i32Lanes(op == I32 + DIV ? FLOOR_DIV : op - I32, a, b); // int32 div floors, as TF.js
 }
 
 // dy, saved forward value v (x for relu, y for sigmoid/tanh) -> dx.
@@ -135,8 +219,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
   }
   for (; i < n; i++) {
     const p = <usize>i << 2;
-    const r = binaryOp(op, f32x4.splat(load<f32>(a + p)), f32x4.splat(load<f32>(b + p)));
-    store<f32>(y + p, f32x4.extract_lane(r, 0));
+    v128.store32_lane(y + p, binaryOp(op, v128.load32_splat(a + p), v128.load32_splat(b + p)), 0);
   }
 }
 
@@ -146,7 +229,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
 @inline function binaryRowStrided(op: i32, a: usize, b: usize, y: usize, n: i32, sa: i32, sb: i32): void {
   let i = 0;
   if (sa == 1 && sb == 0 || sa == 0 && sb == 1) {
-    const s = f32x4.splat(load<f32>(sa == 0 ? a : b));
+    const s = v128.load32_splat(sa == 0 ? a : b);
     const v = sa == 0 ? b : a;
     for (; i + 8 <= n; i += 8) {
       const p = <usize>i << 2;
@@ -163,9 +246,9 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, f32x4_tanh } from "./simd";
     }
   }
   for (; i < n; i++) {
-    const va = f32x4.splat(load<f32>(a + (<usize>i * <usize>sa << 2)));
-    const vb = f32x4.splat(load<f32>(b + (<usize>i * <usize>sb << 2)));
-    store<f32>(y + (<usize>i << 2), f32x4.extract_lane(binaryOp(op, va, vb), 0));
+    const va = v128.load32_splat(a + (<usize>i * <usize>sa << 2));
+    const vb = v128.load32_splat(b + (<usize>i * <usize>sb << 2));
+    v128.store32_lane(y + (<usize>i << 2), binaryOp(op, va, vb), 0);
   }
 }
 
@@ -257,6 +340,19 @@ export function f32_vsqrt(x: usize, y: usize, begin: i32, end: i32): void { unar
 export function f32_vsquare(x: usize, y: usize, begin: i32, end: i32): void { unaryLoop(SQUARE, x, y, begin, end); }
 /** y = |x|. */
 export function f32_vabs(x: usize, y: usize, begin: i32, end: i32): void { unaryLoop(ABS, x, y, begin, end); }
+/**
+ * y = op(x) for the unary op codes from sign on (sign floor ceil round reciprocal rsqrt log1p expm1
+ * sin cos tan erf softplus elu selu leakyRelu gelu geluTanh silu: math.ts, with their accuracy);
+ * alpha is leakyRelu's slope and elu's scale, unread by the others. One export for 19 ops: each
+ * op still runs its own loop with the op constant in it (math.ts's mathKernel).
+ */
+export function f32_vunary(op: i32, x: usize, y: usize, alpha: f32, begin: i32, end: i32): void {
+  mathKernel(op, x, y, alpha, begin, end);
+}
+/** dx = dy·op'(x) for the op codes of f32_vunary from reciprocal on (x is the op's input). */
+export function f32_vunary_bwd(op: i32, dy: usize, x: usize, dx: usize, alpha: f32, begin: i32, end: i32): void {
+  mathGradKernel(op, dy, x, dx, alpha, begin, end);
+}
 
 /** y = x·scale + shift (two roundings, no FMA). */
 export function f32_vaffine(x: usize, y: usize, scale: f32, shift: f32, begin: i32, end: i32): void {
@@ -305,40 +401,43 @@ export function f32_vmul(a: usize, b: usize, y: usize, begin: i32, end: i32): vo
 export function f32_vdiv(a: usize, b: usize, y: usize, begin: i32, end: i32): void { binaryLoop(DIV, a, b, y, begin, end); }
 
 /**
- * y[i0,i1,i2,i3] = a[i0·sa0 + i1·sa1 + i2·sa2 + i3·sa3] + b[... sb ...]; y contiguous d0×d1×d2×d3,
- * rows [begin, end) of the d0·d1·d2 outer rows. A stride of 0 broadcasts that dim.
+ * y[i0,i1,i2,i3] = a[i0·sa0 + i1·sa1 + i2·sa2 + i3·sa3] op b[... sb ...] over f32, op a binary op
+ * code (add sub mul div maximum minimum pow mod floorDiv squaredDifference); y contiguous
+ * d0×d1×d2×d3, rows [begin, end) of the d0·d1·d2 outer rows. A stride of 0 broadcasts that dim.
  */
-export function f32_vadd_bcast(
-  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+export function f32_vbinary_bcast(
+  op: i32, a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
   sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
 ): void {
-  bcastLoop(ADD, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  assert(op >= ADD && op <= SQUARED_DIFFERENCE, "need a binary op code");
+  if (op == ADD) bcastLoop(ADD, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == SUB) bcastLoop(SUB, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MUL) bcastLoop(MUL, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == DIV) bcastLoop(DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MAXIMUM) bcastLoop(MAXIMUM, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MINIMUM) bcastLoop(MINIMUM, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == POW) bcastLoop(POW, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MOD) bcastLoop(MOD, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == FLOOR_DIV) bcastLoop(FLOOR_DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == SQUARED_DIFFERENCE) bcastLoop(SQUARED_DIFFERENCE, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
 }
-/** As f32_vadd_bcast, y = a - b. */
-export function f32_vsub_bcast(
-  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+/**
+ * As f32_vbinary_bcast over i32, wrapping on overflow; div is floorDiv, and floorDiv and mod by 0
+ * give 0 (see i32Scalar).
+ */
+export function i32_vbinary_bcast(
+  op: i32, a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
   sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
 ): void {
-  bcastLoop(SUB, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
-}
-/** As f32_vadd_bcast, y = a · b. */
-export function f32_vmul_bcast(
-  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
-  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
-): void {
-  bcastLoop(MUL, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
-}
-/** As f32_vadd_bcast, y = a / b. */
-export function f32_vdiv_bcast(
-  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
-  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
-): void {
-  bcastLoop(DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
-}
-/** As f32_vadd_bcast, y = a == b ? 1 : 0 (NaN compares unequal). */
-export function f32_vequal_bcast(
-  a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
-  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32, begin: i32, end: i32,
-): void {
-  bcastLoop(EQUAL, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  assert(op >= ADD && op <= SQUARED_DIFFERENCE, "need a binary op code");
+  if (op == ADD) bcastLoop(I32 + ADD, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == SUB) bcastLoop(I32 + SUB, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MUL) bcastLoop(I32 + MUL, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == DIV) bcastLoop(I32 + DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MAXIMUM) bcastLoop(I32 + MAXIMUM, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MINIMUM) bcastLoop(I32 + MINIMUM, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == POW) bcastLoop(I32 + POW, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == MOD) bcastLoop(I32 + MOD, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == FLOOR_DIV) bcastLoop(I32 + FLOOR_DIV, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
+  else if (op == SQUARED_DIFFERENCE) bcastLoop(I32 + SQUARED_DIFFERENCE, a, b, y, d0, d1, d2, d3, sa0, sa1, sa2, sa3, sb0, sb1, sb2, sb3, begin, end);
 }

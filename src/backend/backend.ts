@@ -101,9 +101,9 @@ export type CompareOp =
 
 /**
  * Reductions over one axis of float32 values; `argMax` and `argMin` write int32 indices (the
- * first NaN, else the first extreme).
+ * first NaN, else the first extreme); `logSumExp` is max-shifted, `m + log Σ e^(x - m)`.
  */
-export type ReduceOp = "sum" | "max" | "min" | "prod" | "argMax" | "argMin";
+export type ReduceOp = "sum" | "max" | "min" | "prod" | "argMax" | "argMin" | "logSumExp";
 
 /** Row-wise normalisations over the last axis. */
 export type SoftmaxOp = "softmax" | "logSoftmax";
@@ -116,6 +116,8 @@ export interface GatherGeometry {
   n: number;
   /** The indices are float32 holding integers instead of int32. */
   floatIndices: boolean;
+  /** What scatter-add adds (default float32); gather copies 4-byte elements of either. */
+  dtype?: "float32" | "int32";
 }
 
 /**
@@ -513,8 +515,8 @@ export interface CoreBackend {
    */
   gather(x: Storage, indices: Storage, y: Storage, g: GatherGeometry): void;
   /**
-   * `dx[o, indices[i], :] += dy[o, i, :]` (float32), each dx row summing in index order (webgpu
-   * skips bad indices).
+   * `dx[o, indices[i], :] += dy[o, i, :]` (float32, or int32 with `g.dtype`), each dx row summing
+   * in index order (webgpu skips bad indices).
    */
   scatterAdd(dy: Storage, indices: Storage, dx: Storage, g: GatherGeometry): void;
   /**

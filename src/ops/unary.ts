@@ -5,13 +5,16 @@
  */
 import { checkArity, checkTensor } from "../_check.ts";
 import { record } from "../autograd/tape.ts";
-import type { UnaryGradOp, UnaryOp } from "../backend/backend.ts";
+import type { UnaryGradOp, UnaryMathOp, UnaryOp } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
 import { div, mul, sub } from "./arithmetic.ts";
 import { output } from "./_output.ts";
 
-function forward(op: UnaryOp, x: Tensor): Tensor {
+/** The ops of this file; the ones run by op code are in math.ts and activations.ts. */
+type BasicOp = Exclude<UnaryOp, UnaryMathOp>;
+
+function forward(op: BasicOp, x: Tensor): Tensor {
   checkTensor(x, "x", op);
   const y = output(x.shape, op);
   if (y.size > 0) activeBackend().unary(op, x.storage, y.storage, x.size);
@@ -28,7 +31,7 @@ export function fused(op: UnaryGradOp, dy: Tensor, saved: Tensor): Tensor {
 }
 
 /** Each op's derivative and whether it needs the input (`x`) or the output (`y`). */
-const BACKWARD: Record<UnaryOp, { save: "x" | "y"; dx: (dy: Tensor, s: Tensor) => Tensor }> = {
+const BACKWARD: Record<BasicOp, { save: "x" | "y"; dx: (dy: Tensor, s: Tensor) => Tensor }> = {
   relu: { save: "x", dx: (dy, x) => fused("relu", dy, x) },
   sigmoid: { save: "y", dx: (dy, y) => fused("sigmoid", dy, y) },
   tanh: { save: "y", dx: (dy, y) => fused("tanh", dy, y) },
@@ -43,7 +46,7 @@ const BACKWARD: Record<UnaryOp, { save: "x" | "y"; dx: (dy: Tensor, s: Tensor) =
   },
 };
 
-function unary(op: UnaryOp, x: Tensor): Tensor {
+function unary(op: BasicOp, x: Tensor): Tensor {
   const y = forward(op, x);
   const { save, dx } = BACKWARD[op];
   return record(y, [x], (dy, [s]) => [dx(dy, s)], [save === "x" ? x : y]);

@@ -701,6 +701,13 @@ for (
     data: [rand(outer * n * inner), indices, rand(outer * len * inner)],
     run: (b, [dy, idx, dx]) => b.scatterAdd(dy, idx, dx, g),
   });
+  const ints = (k: number) => new Float32Array(Int32Array.from(rand(k), (v) => v * 1e9).buffer);
+  add({
+    name: `scatterAdd int32 ${what}`,
+    method: "scatterAdd",
+    data: [ints(outer * n * inner), indices, ints(outer * len * inner)],
+    run: (b, [dy, idx, dx]) => b.scatterAdd(dy, idx, dx, { ...g, dtype: "int32" }),
+  });
 }
 for (const [rows, outcomes, samples] of [[3, 5, 7], [64, 33, 40]]) {
   const n = 2 * rows * outcomes + 1; // past the 16-element split alignment, with a tail

@@ -363,6 +363,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
       "f32_reduce_prod",
       "f32_reduce_argmax",
       "f32_reduce_argmin",
+      "f32_reduce_logsumexp",
       "i32_reduce_sum",
       "f32_cumsum",
     ],
@@ -404,10 +405,14 @@ export const SPLITS: Readonly<Record<string, Split>> = {
   ),
   f32_gather: byRange("f32_gather", (a, i) => a[i.inner], MIN_ELEMENTWISE),
   // Each dx row takes its share of the n index visits of its outer item.
-  f32_scatter_add: byRange(
-    "f32_scatter_add",
-    (a, i) => a[i.inner] * Math.max(1, a[i.n]) / Math.max(1, a[i.len]),
-    MIN_ELEMENTWISE,
+  ...each(
+    ["f32_scatter_add", "i32_scatter_add"],
+    (k) =>
+      byRange(
+        k,
+        (a, i) => a[i.inner] * Math.max(1, a[i.n]) / Math.max(1, a[i.len]),
+        MIN_ELEMENTWISE,
+      ),
   ),
 } satisfies Partial<Record<KernelName, Split>>;
 

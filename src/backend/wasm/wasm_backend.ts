@@ -81,6 +81,7 @@ const REDUCE_KERNELS = {
   prod: "f32_reduce_prod",
   argMax: "f32_reduce_argmax",
   argMin: "f32_reduce_argmin",
+  logSumExp: "f32_reduce_logsumexp",
 } as const satisfies Record<Exclude<ReduceOp, "sum">, KernelName>;
 
 /**
@@ -1080,7 +1081,7 @@ export class WasmBackend implements Backend {
 
   scatterAdd(dy: Storage, indices: Storage, dx: Storage, g: GatherGeometry): void {
     const f = g.floatIndices ? 1 : 0;
-    this.#k.f32_scatter_add(
+    this.#k[g.dtype === "int32" ? "i32_scatter_add" : "f32_scatter_add"](
       writablePtr(dy),
       writablePtr(indices),
       f,

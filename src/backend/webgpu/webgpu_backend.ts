@@ -422,7 +422,7 @@ export class WebGpuBackend implements Backend {
       this.#run(i32ReduceSum, { n: outputs }, [x, y], { outputs, len, inner });
       return;
     }
-    const shape = reduceShape(outputs, len);
+    const shape = op === "logSumExp" ? "thread" : reduceShape(outputs, len);
     const program = op === "argMax" || op === "argMin" ? f32ArgReduce : f32Reduce;
     this.#run(program, { op, shape, n: outputs }, [x, y], { outputs, len, inner, scale });
   }
@@ -727,7 +727,8 @@ export class WebGpuBackend implements Backend {
     const total = g.outer * g.len * g.inner;
     if (total === 0 || g.n === 0) return;
     const { len, inner, n } = g, floatIndices = g.floatIndices ? 1 : 0;
-    this.#run(f32ScatterAdd, { n: total }, [dy, indices, dx], {
+    const int32 = g.dtype === "int32";
+    this.#run(f32ScatterAdd, { n: total, int32 }, [dy, indices, dx], {
       total,
       len,
       inner,
