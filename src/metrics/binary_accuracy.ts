@@ -6,8 +6,8 @@
 import { checkArity, checkOptions, fmtValue } from "../_check.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { equal, sub } from "../ops/arithmetic.ts";
-import { clipByValue } from "../ops/clip.ts";
+import { cast } from "../ops/cast.ts";
+import { equal, greater } from "../ops/compare.ts";
 import { mean } from "../ops/reduce.ts";
 import { checkPair } from "../losses/_check.ts";
 
@@ -51,13 +51,9 @@ export function binaryAccuracy(
     );
   }
   return tidy(() => {
-    // yPred > t, from the kernels we have: clip(yPred, t, inf) keeps exactly the yPred >= t, and
-    // the ones equal to t are taken back out. NaN equals nothing, so it counts as 0.
-    const above = sub(
-      equal(clipByValue(yPred, threshold, Infinity), yPred),
-      equal(yPred, threshold),
-    );
-    return mean(equal(yTrue, above));
+    // As TF.js: yPred > t as 0 or 1 (NaN counts as 0), compared with yTrue.
+    const above = cast(greater(yPred, threshold), "float32");
+    return mean(cast(equal(yTrue, above), "float32"));
   });
 }
 

@@ -1,27 +1,48 @@
 /**
- * Broadcasting (NumPy rules) reduced to the backend's four-dimensional strided plan: dimensions
- * of size 1 in the output are dropped and neighbouring dimensions that both inputs read
- * contiguously (or both broadcast) are merged.
+ * Broadcasting (NumPy rules) reduced to the backend's four-dimensional strided plans: dimensions
+ * of size 1 in the output are dropped and neighbouring dimensions that every operand reads
+ * contiguously (or broadcasts) are merged. Two operands give a `BroadcastPlan` (binary, compare),
+ * three a `SelectPlan` (`where`).
  */
-import type { BroadcastPlan } from "../backend/backend.ts";
+import type { BroadcastPlan, SelectPlan } from "../backend/backend.ts";
 import { fmtShape } from "../_check.ts";
+
+type Dims4 = [number, number, number, number];
+
+/**
+ * The broadcast output shape of the named operand shapes; throws a RangeError naming `fn` and the
+ * two operands that disagree when they are incompatible.
+ */
+export function broadcastShapes(
+  operands: readonly (readonly [name: string, shape: readonly number[]])[],
+  fn: string,
+): number[] {
+  const rank = Math.max(...operands.map(([, s]) => s.length));
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d = 1, from = -1;
+    operands.forEach(([, s], k) => {
+      const dk = s[s.length - rank + i] ?? 1;
+      if (dk === 1 || dk === d) return;
+      if (d !== 1) {
+        const [na, sa] = operands[from], [nb, sb] = operands[k];
+        throw new RangeError(
+          `Cannot broadcast in ${fn}(): shapes of "${na}" ${fmtShape(sa)} and "${nb}" ${
+            fmtShape(sb)
+          } must be equal or 1 in every aligned dimension: got ${d} and ${dk} at dimension ${i}`,
+        );
+      }
+      d = dk;
+      from = k;
+    });
+    out.push(d);
+  }
+  return out;
+}
 
 /** The broadcast output shape of `a` and `b`; throws a RangeError naming `fn` when incompatible. */
 export function broadcastShape(a: readonly number[], b: readonly number[], fn: string): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(
-        `Cannot broadcast in ${fn}(): shapes of "a" ${fmtShape(a)} and "b" ${
-          fmtShape(b)
-        } must be equal or 1 in every aligned dimension: got ${da} and ${db} at dimension ${i}`,
-      );
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
+  return broadcastShapes([["a", a], ["b", b]], fn);
 }
 
 function strides(shape: readonly number[], out: readonly number[]): number[] {
@@ -36,6 +57,50 @@ function strides(shape: readonly number[], out: readonly number[]): number[] {
   return s;
 }
 
+/** Innermost extents from which a free dimension is used to cut the row (see splitLongRow). */
+const LONG_ROW = 1 << 16;
+
+/**
+ * Cuts a long innermost dimension L into (L / c, c) rows when a dimension is free, with c the
+ * largest power of two dividing L up to 4096 (at least 256): the kernels split their work by
+ * rows (threads), and a same-shape op is otherwise one row. Each element is computed as before.
+ */
+function splitLongRow(dims: number[], strides: number[][]): void {
+  const last = dims.length - 1;
+  if (last < 0 || dims.length === 4 || dims[last] < LONG_ROW) return;
+  const c = Math.min(4096, dims[last] & -dims[last]);
+  if (c < 256) return;
+  dims.splice(last, 1, dims[last] / c, c);
+  for (const s of strides) s.splice(last, 1, s[last] * c, s[last]);
+}
+
+/** Merged dims and per-operand strides, padded in front to four, or null when more remain. */
+function merge(
+  shapes: readonly (readonly number[])[],
+  out: readonly number[],
+): { dims: Dims4; strides: Dims4[] } | null {
+  const full = shapes.map((s) => strides(s, out));
+  const dims: number[] = [], st: number[][] = shapes.map(() => []);
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && full.every((f, k) => st[k][last] === f[i] * out[i])) {
+      dims[last] *= out[i];
+      full.forEach((f, k) => st[k][last] = f[i]);
+    } else {
+      dims.push(out[i]);
+      full.forEach((f, k) => st[k].push(f[i]));
+    }
+  }
+  if (dims.length > 4) return null;
+  splitLongRow(dims, st);
+  while (dims.length < 4) {
+    dims.unshift(1);
+    st.forEach((s) => s.unshift(0));
+  }
+  return { dims: dims as Dims4, strides: st as Dims4[] };
+}
+
 /**
  * The plan for `a op b` with output shape `out`, or null when it needs more than four
  * dimensions after merging.
@@ -45,32 +110,42 @@ export function broadcastPlan(
   b: readonly number[],
   out: readonly number[],
 ): BroadcastPlan | null {
-  const sa = strides(a, out), sb = strides(b, out);
-  const dims: number[] = [], as: number[] = [], bs: number[] = [];
-  for (let i = 0; i < out.length; i++) {
-    if (out[i] === 1) continue;
-    const last = dims.length - 1;
-    if (
-      last >= 0 && as[last] === sa[i] * out[i] && bs[last] === sb[i] * out[i]
-    ) {
-      dims[last] *= out[i];
-      as[last] = sa[i];
-      bs[last] = sb[i];
-    } else {
-      dims.push(out[i]);
-      as.push(sa[i]);
-      bs.push(sb[i]);
-    }
+  const m = merge([a, b], out);
+  return m && { dims: m.dims, aStrides: m.strides[0], bStrides: m.strides[1] };
+}
+
+/** The plan for `cond ? a : b` with output shape `out`, or null as for `broadcastPlan`. */
+export function selectPlan(
+  cond: readonly number[],
+  a: readonly number[],
+  b: readonly number[],
+  out: readonly number[],
+): SelectPlan | null {
+  const m = merge([cond, a, b], out);
+  return m &&
+    { dims: m.dims, condStrides: m.strides[0], aStrides: m.strides[1], bStrides: m.strides[2] };
+}
+
+/**
+ * The output shape and plan of a broadcasting op over the named operand shapes (two: a
+ * `BroadcastPlan`; three, the condition first: a `SelectPlan`); throws a RangeError naming `fn`
+ * when they do not broadcast or need more than four dimensions after merging.
+ */
+export function planOf<P extends BroadcastPlan>(
+  operands: readonly (readonly [name: string, shape: readonly number[]])[],
+  fn: string,
+): { shape: number[]; plan: P } {
+  const shape = broadcastShapes(operands, fn);
+  const shapes = operands.map(([, s]) => s);
+  const plan = shapes.length === 3
+    ? selectPlan(shapes[0], shapes[1], shapes[2], shape)
+    : broadcastPlan(shapes[0], shapes[1], shape);
+  if (!plan) {
+    throw new RangeError(
+      `Cannot broadcast in ${fn}(): shapes ${
+        operands.map(([n, s]) => `of "${n}" ${fmtShape(s)}`).join(", ")
+      } must collapse to at most 4 alternating broadcast dimensions: got more`,
+    );
   }
-  if (dims.length > 4) return null;
-  while (dims.length < 4) {
-    dims.unshift(1);
-    as.unshift(0);
-    bs.unshift(0);
-  }
-  return {
-    dims: dims as BroadcastPlan["dims"],
-    aStrides: as as BroadcastPlan["aStrides"],
-    bStrides: bs as BroadcastPlan["bStrides"],
-  };
+  return { shape, plan: plan as P };
 }

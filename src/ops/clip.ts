@@ -8,7 +8,8 @@ import { record } from "../autograd/tape.ts";
 import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { Tensor } from "../tensor.ts";
-import { equal, mul } from "./arithmetic.ts";
+import { equal } from "./compare.ts";
+import { where } from "./where.ts";
 import { output } from "./_output.ts";
 
 function checkBound(value: unknown, arg: string): number {
@@ -52,5 +53,5 @@ export function clipByValue(x: Tensor, lo: number, hi: number): Tensor {
   const y = output(x.shape, "clipByValue");
   if (y.size > 0) fused(activeBackend()).clip(x.storage, y.storage, y.size, lo, hi);
   // Where the clip left x unchanged (lo <= x <= hi), y equals x and dy passes; NaN equals nothing.
-  return record(y, [x], (dy, [x, y]) => [mul(dy, equal(y, x))], [x, y]);
+  return record(y, [x], (dy, [x, y]) => [where(equal(y, x), dy, 0)], [x, y]);
 }

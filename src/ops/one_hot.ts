@@ -5,7 +5,8 @@
  */
 import { checkArity, checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
-import { equal } from "./arithmetic.ts";
+import { cast } from "./cast.ts";
+import { equal } from "./compare.ts";
 import { tensor } from "./creation.ts";
 import { reshape } from "./transform.ts";
 
@@ -32,7 +33,8 @@ export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: strin
   }
   using classes = tensor(Float32Array.from({ length: depth }, (_, i) => i), [depth]);
   using column = reshape(indices, [...indices.shape, 1]);
-  return equal(column, classes);
+  using hot = equal(column, classes);
+  return cast(hot, "float32");
 }
 
 /**

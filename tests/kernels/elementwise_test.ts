@@ -28,6 +28,7 @@ import {
 import { type KernelHarness, kernelHarnesses } from "../_util/kernels.ts";
 import { randomF32 } from "../_util/rng.ts";
 import { assertClose, Tol } from "../_util/assert_close.ts";
+import { BINARY_CODE } from "../../src/backend/elementwise_codes.ts";
 import {
   affine,
   backward,
@@ -359,7 +360,7 @@ function extent(dims: number[], s: number[]): number {
 
 for (const op of BINARY_OPS) {
   for (const [m, n] of [[1, 1], [3, 4], [5, 7], [2, 9], [4, 17], [3, 129], [17, 8]]) {
-    Deno.test(`f32_v${op}_bcast() matches f64 reference for broadcasts of ${m}x${n}`, () => {
+    Deno.test(`f32_vbinary_bcast() ${op} matches f64 reference for broadcasts of ${m}x${n}`, () => {
       for (const c of bcastCases(m, n)) {
         const a = randomF32(extent(c.dims, c.sa), m * 31 + n);
         const b = randomF32(extent(c.dims, c.sb), m * 37 + n).map((v) => v === 0 ? 0.5 : v);
@@ -368,9 +369,9 @@ for (const op of BINARY_OPS) {
         for (const h of harnesses) {
           const pa = h.f32(a.length, a), pb = h.f32(b.length, b);
           const whole = wholeAndSplit(h, expected.length, rows, (py, lo, hi) => {
-            h.k[`f32_v${op}_bcast`](pa, pb, py, ...c.dims, ...c.sa, ...c.sb, lo, hi);
+            h.k.f32_vbinary_bcast(BINARY_CODE[op], pa, pb, py, ...c.dims, ...c.sa, ...c.sb, lo, hi);
           }, ODD_CUTS);
-          assertUlps(whole, expected, 0.5, `f32_v${op}_bcast [${h.name}] ${c.what}`);
+          assertUlps(whole, expected, 0.5, `f32_vbinary_bcast ${op} [${h.name}] ${c.what}`);
           h.reset();
         }
       }

@@ -98,8 +98,8 @@ const I32_BINARY: Record<BinaryOp, string> = {
 
 /**
  * pow: WGSL's pow is undefined for a negative base, so the sign (odd integer exponents) and NaN
- * (other exponents) are applied here, as C's pow does. mod: floored as TF.js, `(r + q) % q`
- * where the signs differ. The i32 helpers never divide by 0 or -2^31 by -1 (see
+ * (other exponents) are applied here, as JavaScript's Math.pow does. mod: floored as TF.js,
+ * `(r + q) % q` where the signs differ. The i32 helpers never divide by 0 or -2^31 by -1 (see
  * assembly/elementwise.ts i32Scalar).
  */
 const BINARY_HELPERS = /* wgsl */ `
@@ -179,9 +179,7 @@ export const vbinaryBcast: WgslProgram<
   },
   workgroupSize: linearWorkgroup,
   dispatch: (p, wg, limits) => linearDispatch(p.n, wg, limits),
-  helpers: ({ op }) => (op === "pow" || op === "mod" || op === "div" || op === "floorDiv"
-    ? BINARY_HELPERS
-    : ""),
+  helpers: ({ op }) => (["pow", "mod", "div", "floorDiv"].includes(op) ? BINARY_HELPERS : ""),
   body: ({ op, dtype }) => {
     const t = dtype === "int32" ? "i32" : "f32";
     const expr = (dtype === "int32" ? I32_BINARY : F32_BINARY)[op];
