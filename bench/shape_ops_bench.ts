@@ -25,7 +25,7 @@ await dn.ready({
   backend: Deno.env.get("DENDRITE_BENCH_BACKEND") === "threads" ? "threads" : "wasm",
 });
 
-const mb = (shape: number[]) => (shape.reduce((a, b) => a * b, 4) / 2 ** 20).toFixed(0);
+const mb = (shape: number[]) => +(shape.reduce((a, b) => a * b, 4) / 2 ** 20).toFixed(1);
 
 /** `count` inputs of `shape` concatenated along `axis`. */
 const CONCATS: [shape: number[], count: number, axis: number][] = [
