@@ -73,15 +73,17 @@ export function slice(
 
 /**
  * The box `[begin, begin + size)` of `x`, arguments already checked (gradients, split, unstack),
- * shaped as `shape` (the box's own shape by default; unstack drops the sliced axis).
+ * shaped as `shape` (the box's own shape by default; unstack drops the sliced axis); `fn` names
+ * the op in the error thrown when the output does not fit in memory.
  */
 export function sliceBox(
   x: Tensor,
   begin: readonly number[],
   size: readonly number[],
   shape: readonly number[] = size,
+  fn = "slice",
 ): Tensor {
-  const y = output(shape, "slice", x.dtype);
+  const y = output(shape, fn, x.dtype);
   const xs = rowMajor(x.shape);
   copyStrided(x.storage, y.storage, x.dtype, {
     dims: size,

@@ -71,7 +71,7 @@ export function split(
   return sizes.map((s) => {
     const begin = x.shape.map((_, d) => (d === ax ? at : 0));
     at += s;
-    return sliceBox(x, begin, x.shape.map((e, d) => (d === ax ? s : e)));
+    return sliceBox(x, begin, x.shape.map((e, d) => (d === ax ? s : e)), undefined, fn);
   });
 }
 
@@ -103,7 +103,7 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
   const shape = x.shape.filter((_, d) => d !== ax);
   return Array.from(
     { length: x.shape[ax] },
-    (_, i) => sliceBox(x, x.shape.map((_, d) => (d === ax ? i : 0)), size, shape),
+    (_, i) => sliceBox(x, x.shape.map((_, d) => (d === ax ? i : 0)), size, shape, fn),
   );
 }
 
