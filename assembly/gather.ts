@@ -2,7 +2,7 @@
  * Gather and scatter-add along one axis of a tensor seen as `[outer, len, inner]`: the kernels of
  * `gather` (any axis), `gatherND`, `scatterND`, the embedding lookup and their gradients. Elements
  * are 4 bytes moved as bits, so `f32_gather` serves float32 and int32 tensors alike; scatter-add
- * adds f32.
+ * adds f32 (`f32_scatter_add`) or i32 (`i32_scatter_add`, for int32 scatterND).
  *
  * Indices: `n` of them, i32, or f32 holding integers when `floatIndices` is 1 (Dendrite accepts
  * float32 index tensors, and fit's batch rows are written once per epoch). `src/ops/` checks every
@@ -66,8 +66,9 @@ export function f32_gather(
   }
 }
 
-/** dx[o, indices[i], :] += dy[o, i, :] for the dx rows o·len + indices[i] in [begin, end). */
-export function f32_scatter_add(
+/** The scatter-add of f32_scatter_add and i32_scatter_add, adding T (f32 or i32) lanes. */
+// @ts-ignore: decorator
+@inline function scatterAdd<T>(
   dy: usize, indices: usize, floatIndices: i32, dx: usize,
   len: i32, inner: i32, n: i32, begin: i32, end: i32,
 ): void {
@@ -87,12 +88,31 @@ export function f32_scatter_add(
       let j = 0;
       for (; j + 4 <= inner; j += 4) {
         const p = <usize>j << 2;
-        v128.store(d + p, f32x4.add(v128.load(d + p), v128.load(s + p)));
+        const sum = isInteger<T>()
+          ? i32x4.add(v128.load(d + p), v128.load(s + p))
+          : f32x4.add(v128.load(d + p), v128.load(s + p));
+        v128.store(d + p, sum);
       }
       for (; j < inner; j++) {
         const p = <usize>j << 2;
-        store<f32>(d + p, load<f32>(d + p) + load<f32>(s + p));
+        store<T>(d + p, load<T>(d + p) + load<T>(s + p));
       }
     }
   }
+}
+
+/** dx[o, indices[i], :] += dy[o, i, :] for the dx rows o·len + indices[i] in [begin, end). */
+export function f32_scatter_add(
+  dy: usize, indices: usize, floatIndices: i32, dx: usize,
+  len: i32, inner: i32, n: i32, begin: i32, end: i32,
+): void {
+  scatterAdd<f32>(dy, indices, floatIndices, dx, len, inner, n, begin, end);
+}
+
+/** f32_scatter_add on i32 elements (wrapping adds, as TF.js's int32 scatterND). */
+export function i32_scatter_add(
+  dy: usize, indices: usize, floatIndices: i32, dx: usize,
+  len: i32, inner: i32, n: i32, begin: i32, end: i32,
+): void {
+  scatterAdd<i32>(dy, indices, floatIndices, dx, len, inner, n, begin, end);
 }

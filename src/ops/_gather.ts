@@ -50,7 +50,8 @@ function perItem(
   p: GatherPlan,
   [srcPer, dstPer]: [number, number],
 ): void {
-  const g: GatherGeometry = { ...p, floatIndices: indices.dtype === "float32" };
+  const dtype = src.dtype === "int32" ? "int32" : "float32";
+  const g: GatherGeometry = { ...p, floatIndices: indices.dtype === "float32", dtype };
   if (p.batch === 1) {
     be[kernel](src.storage, indices.storage, dst.storage, g);
     return;
@@ -71,7 +72,7 @@ export function runGather(be: Backend, x: Tensor, indices: Tensor, y: Tensor, p:
   perItem(be, "gather", x, indices, y, p, [p.outer * p.len * p.inner, p.outer * p.n * p.inner]);
 }
 
-/** `dx[b, o, indices[b, i], :] += dy[b, o, i, :]` into a zeroed float32 `dx`. */
+/** `dx[b, o, indices[b, i], :] += dy[b, o, i, :]` into a zeroed `dx` of `dy`'s dtype. */
 export function runScatterAdd(
   be: Backend,
   dy: Tensor,

@@ -70,18 +70,18 @@ export function gatherND(x: Tensor, indices: Tensor): Tensor {
 }
 
 /**
- * A float32 tensor of `shape` holding `updates` scattered by index tuples (`tf.scatterND`):
+ * A tensor of `shape` holding `updates` scattered by index tuples (`tf.scatterND`):
  * zeros elsewhere, and the sum where several tuples name the same slice. `updates` has shape
- * `indices.shape[:-1] + shape[K:]`. The gradient with respect to `updates` gathers the output's
- * gradient at the same tuples.
+ * `indices.shape[:-1] + shape[K:]`. The gradient with respect to float32 `updates` gathers the
+ * output's gradient at the same tuples.
  *
  * `indices` are int32. On the CPU backends every component is checked first; on WebGPU a tuple
  * with a component out of range is skipped (no error: scatter-add has no error flag).
  *
  * @param indices int32, rank >= 1, last dimension K <= `shape.length`.
- * @param updates float32 (scatter adds; int32 updates are not supported).
+ * @param updates float32 or int32 (int32 sums wrap around, as TF.js's).
  * @param shape The output's shape.
- * @returns A new float32 tensor of `shape`.
+ * @returns A new tensor of `shape` and `updates`' dtype.
  * @throws {TypeError} When an argument is not a live tensor of an accepted dtype.
  * @throws {RangeError} When `shape` is invalid, `updates` has the wrong shape, or an index is
  *   out of range.
@@ -99,7 +99,7 @@ export function scatterND(indices: Tensor, updates: Tensor, shape: readonly numb
   const fn = "scatterND";
   checkArity(arguments, ["indices", "updates", "shape"], fn);
   checkTensor(indices, "indices", fn, ["int32"]);
-  checkTensor(updates, "updates", fn);
+  checkTensor(updates, "updates", fn, ["float32", "int32"]);
   const out = checkShape(shape, "shape", fn);
   const dims = tupleDims(indices, out, "shape", fn);
   const want = [...indices.shape.slice(0, -1), ...out.slice(dims.length)];
@@ -112,9 +112,10 @@ export function scatterND(indices: Tensor, updates: Tensor, shape: readonly numb
   }
   const plan = rowPlan(indices, out, dims.length);
   using rows = tupleRows(indices, dims, fn);
-  const y = output(out, fn);
+  const y = output(out, fn, updates.dtype);
   const be = activeBackend();
   runScatterAdd(be, updates, rows, y, plan);
+  if (updates.dtype !== "float32") return y;
   return record(y, [updates], (dy, [r]) => {
     const du = output(updates.shape);
     runGather(be, dy, r, du, plan);

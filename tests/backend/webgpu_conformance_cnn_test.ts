@@ -492,6 +492,23 @@ for (const { name, backend: b } of backends) {
         const dx = len === 7 ? putUnaligned(b, dx0, keep) : keep(put(b, dx0));
         b.scatterAdd(keep(put(b, dy)), ids, dx, g);
         assertClose(await b.read(dx, xs), scattered, tol, `scatterAdd ${what}`);
+        // int32: wrapping sums of large integers, exact.
+        const iy = Int32Array.from(dy, (v) => v * 2e9), ix = Int32Array.from(dx0, (v) => v * 2e9);
+        const want = Int32Array.from(ix);
+        for (let o = 0; o < outer; o++) {
+          for (let i = 0; i < n; i++) {
+            for (let j = 0; j < inner; j++) {
+              const at = (o * len + indices[i]) * inner + j;
+              want[at] = (want[at] + iy[(o * n + i) * inner + j]) | 0;
+            }
+          }
+        }
+        const intDy = keep(put(b, new Float32Array(iy.buffer)));
+        const intDx = keep(put(b, new Float32Array(ix.buffer)));
+        b.scatterAdd(intDy, ids, intDx, { ...g, dtype: "int32" });
+        const got = await b.read(intDx, xs);
+        const bits = new Int32Array(got.buffer, got.byteOffset, xs);
+        if (bits.join() !== want.join()) throw new Error(`int32 scatterAdd ${what}: ${bits}`);
       });
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Raw-kernel tests of assembly/gather.ts on the release (plain and shared) and debug builds
- * (STYLE C8-C10): f32_gather and f32_scatter_add over `[outer, len, inner]` views against their
- * float64 definitions, with i32 and f32 indices (repeated ones included), inner sizes around the
+ * (STYLE C8-C10): f32_gather, f32_scatter_add and i32_scatter_add over `[outer, len, inner]`
+ * views against their definitions, with i32 and f32 indices (repeated ones included), inner sizes around the
  * 4-wide copy and the bulk-copy threshold (1, 3, 4, 5, 17, 64, 65), every buffer between guards,
  * and a run split into three ranges giving the bytes of one call.
  */
@@ -96,6 +96,35 @@ for (const [outer, len, inner, n] of SHAPES) {
       }
     });
   }
+}
+
+for (const [outer, len, inner, n] of [[1, 5, 3, 7], [2, 3, 5, 4], [3, 4, 65, 6]] as const) {
+  Deno.test(`i32_scatter_add() sums i32 in index order for [${outer}, ${len}, ${inner}], ${n} indices`, () => {
+    const dy = Int32Array.from({ length: outer * n * inner }, (_, i) => (i * 2654435761) | 0);
+    const idx = Array.from({ length: n }, (_, i) => (i * 7 + 3) % len);
+    const want = new Int32Array(outer * len * inner);
+    for (let o = 0; o < outer; o++) {
+      idx.forEach((r, i) => {
+        for (let j = 0; j < inner; j++) {
+          const at = (o * len + r) * inner + j;
+          want[at] = (want[at] + dy[(o * n + i) * inner + j]) | 0; // wraps, as i32 adds do
+        }
+      });
+    }
+    for (const h of harnesses) {
+      const pdy = h.f32(dy.length), pi = putIndices(h, idx, false);
+      new Int32Array(h.memory.buffer, pdy, dy.length).set(dy); // bits, not floats
+      const dx = wholeAndSplit(
+        h,
+        want.length,
+        new Float32Array(want.length),
+        outer * len,
+        (pdx, b, e) => h.k.i32_scatter_add(pdy, pi, 0, pdx, len, inner, n, b, e),
+      );
+      assertEquals(Array.from(new Int32Array(dx.buffer)), Array.from(want), `[${h.name}]`);
+      h.reset();
+    }
+  });
 }
 
 Deno.test("f32_gather() asserts its indices are in range in the debug build", () => {

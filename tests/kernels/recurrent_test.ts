@@ -1,5 +1,5 @@
 /**
- * Raw-kernel tests of assembly/recurrent.ts and assembly/gather.ts on the release (plain and
+ * Raw-kernel tests of assembly/recurrent.ts on the release (plain and
  * shared) and debug builds (STYLE C8-C10). Gate kernels run on batch sizes 1, 3, 5 and unit
  * counts 1, 3, 4, 5, 8, 9, 12, 17 (the 8-wide body, the 4-wide body and the scalar tail); every
  * buffer sits between NaN-payload guards checked after each call; a run split into batch ranges
@@ -284,40 +284,6 @@ for (const [batch, steps, inner] of [[1, 1, 1], [3, 5, 7], [4, 2, 8], [2, 9, 3]]
   });
 }
 
-for (const [rows, cols, n] of [[1, 1, 1], [5, 3, 7], [10, 8, 13], [4, 17, 30]] as const) {
-  Deno.test(`f32_gather_rows() and f32_scatter_add_rows() for ${rows}x${cols} table, ${n} indices`, () => {
-    const table = randomF32(rows * cols, rows * 7 + cols);
-    const dy = randomF32(n * cols, n);
-    const idx = Array.from({ length: n }, (_, i) => (i * 7 + 3) % rows);
-    const gathered = new Float64Array(n * cols), scattered = new Float64Array(rows * cols);
-    idx.forEach((r, i) => {
-      for (let j = 0; j < cols; j++) {
-        gathered[i * cols + j] = table[r * cols + j];
-        scattered[r * cols + j] += dy[i * cols + j];
-      }
-    });
-    for (const h of harnesses) {
-      const pt = h.f32(table.length, table), pi = h.f32(n, idx), pdy = h.f32(dy.length, dy);
-      const [y] = wholeAndSplit(
-        h,
-        [{ size: n * cols }],
-        n,
-        ([py], b, e) => h.k.f32_gather_rows(pt, pi, py, rows, cols, b, e),
-      );
-      assertClose(y, gathered, Tol.exact, `gather [${h.name}]`);
-      const zero = new Float32Array(rows * cols);
-      const [dt] = wholeAndSplit(
-        h,
-        [{ size: rows * cols, init: zero }],
-        rows,
-        ([pdt], b, e) => h.k.f32_scatter_add_rows(pdy, pi, pdt, n, cols, b, e),
-      );
-      assertClose(dt, scattered, Tol.dot(n), `scatter-add [${h.name}]`);
-      h.reset();
-    }
-  });
-}
-
 Deno.test("recurrent kernels assert their preconditions in the debug build", () => {
   const debug = harnesses.find((h) => h.name === "debug")!;
   const p = debug.f32(64);
@@ -333,12 +299,6 @@ Deno.test("recurrent kernels assert their preconditions in the debug build", () 
   );
   assertThrows(
     () => debug.k.f32_rnn_time_major(p, p, 2, 2, 2, 0, 0, 3),
-    Error,
-    "Kernel precondition failed",
-  );
-  const idx = debug.f32(1, [5]);
-  assertThrows(
-    () => debug.k.f32_gather_rows(p, idx, p, 4, 2, 0, 1),
     Error,
     "Kernel precondition failed",
   );

@@ -7,10 +7,10 @@ Deno.test("matmul() rejects mismatched inner dimensions naming both shapes", () 
   assertThrows(() => dn.matmul(a, b), RangeError, 'inner dimensions of "a" [2, 3] and "b" [4, 5]');
 });
 
-Deno.test("matmul() rejects a rank-3 operand", () => {
-  using a = dn.zeros([2, 3, 1]);
+Deno.test("matmul() rejects a rank-1 operand", () => {
+  using a = dn.zeros([3]);
   using b = dn.zeros([3, 5]);
-  assertThrows(() => dn.matmul(a, b), TypeError, 'argument "a" must have rank 2: got rank 3');
+  assertThrows(() => dn.matmul(a, b), TypeError, 'argument "a" must have rank >= 2: got rank 1');
 });
 
 Deno.test("matmul() rejects a bias of the wrong length", () => {

@@ -91,7 +91,7 @@ Deno.test("gatherND() rejects tuples longer than the rank of x and components ou
   assertThrows(() => dn.gatherND(x, f), TypeError, 'argument "indices" must be a');
 });
 
-Deno.test("scatterND() rejects updates of the wrong shape, int32 updates and a bad shape", () => {
+Deno.test("scatterND() rejects updates of the wrong shape, bool updates and a bad shape", () => {
   using i = int([0, 2], [2, 1]);
   using u = dn.zeros([3]);
   assertThrows(
@@ -99,8 +99,12 @@ Deno.test("scatterND() rejects updates of the wrong shape, int32 updates and a b
     RangeError,
     'argument "updates" must have shape [2] (indices.shape[:-1] + shape[1:]): got [3]',
   );
-  using ui = int([1, 2]);
-  assertThrows(() => dn.scatterND(i, ui, [4]), TypeError, 'argument "updates" must be a float32');
+  using ub = dn.tensor([true, false]);
+  assertThrows(
+    () => dn.scatterND(i, ub, [4]),
+    TypeError,
+    'argument "updates" must be a float32 or int32 tensor: got a bool tensor',
+  );
   using u2 = dn.zeros([2]);
   assertThrows(
     () => dn.scatterND(i, u2, [-1]),

@@ -38,7 +38,7 @@ const EXTRA: [string, () => unknown][] = [
   ["ones", () => call(dn.ones, [2], "float32")],
   ["randomUniform", () => call(dn.randomUniform, [2], {}, 1)],
   ["randomNormal", () => call(dn.randomNormal, [2], {}, 1)],
-  ["matmul", () => call(dn.matmul, x, y, { transposeB: true }, true)],
+  ["matmul", () => call(dn.matmul, x, y, false, true, 1)],
   ["add", () => call(dn.add, x, y, 1)],
   ["sub", () => call(dn.sub, x, y, 1)],
   ["mul", () => call(dn.mul, x, y, 1)],
@@ -60,7 +60,7 @@ const EXTRA: [string, () => unknown][] = [
   ["transpose", () => call(dn.transpose, x, [1, 0])],
   ["clipByValue", () => call(dn.clipByValue, x, 0, 1, 2)],
   ["oneHot", () => call(dn.oneHot, idx, 2, 1)],
-  ["gather", () => call(dn.gather, x, idx, 0, 0)],
+  ["gather", () => call(dn.gather, x, idx, 0, 0, 1)],
   ["lstm", () => call(dn.lstm, seq, lstmK, lstmR, {}, 1)],
   ["gru", () => call(dn.gru, seq, gruK, gruR, {}, 1)],
   ["simpleRnn", () => call(dn.simpleRnn, seq, rnnK, rnnR, {}, 1)],
@@ -298,12 +298,13 @@ Deno.test("softmax() and logSoftmax() take only the last axis", () => {
   assertThrows(() => dn.logSoftmax(x, 0), RangeError, "only one supported: got 0");
 });
 
-Deno.test("gather() takes axis 0 only", () => {
+Deno.test("gather() takes any axis of x, and rejects one outside its rank", () => {
   assertEquals(dn.gather(x, idx, 0).shape, [2, 3]);
+  assertEquals(dn.gather(x, idx, 1).shape, [2, 2]);
   assertThrows(
-    () => dn.gather(x, idx, 1),
+    () => dn.gather(x, idx, 2),
     RangeError,
-    'Cannot run gather(): argument "axis" must be 0',
+    'Cannot run gather(): argument "axis" must be an integer in [-2, 2): got 2',
   );
 });
 

@@ -92,27 +92,38 @@ export const f32Gather: WgslProgram<GatherParams> = {
   if (j == 0u && o == 0u) { reportBadIndex(i); }`,
 };
 
-/** `dx[o, indices[i], :] += dy[o, i, :]` for i in 0..n-1, in index order; bad indices skipped. */
-export const f32ScatterAdd: WgslProgram<GatherParams> = {
-  key: () => "f32_scatter_add",
+/** Launch size of a scatter-add, and whether it adds i32 (else f32). */
+export interface ScatterAddParams extends GatherParams {
+  int32: boolean;
+}
+
+/**
+ * `dx[o, indices[i], :] += dy[o, i, :]` for i in 0..n-1, in index order; bad indices skipped.
+ * f32, or i32 (wrapping adds, as the wasm kernel) when `int32`.
+ */
+export const f32ScatterAdd: WgslProgram<ScatterAddParams> = {
+  key: (p) => p.int32 ? "i32_scatter_add" : "f32_scatter_add",
   bindings: [
-    { name: "dy", access: "read" },
+    { name: "dy", access: "read", type: "array<u32>" },
     { name: "indices", access: "read", type: "array<u32>" },
-    { name: "dx", access: "read_write" },
+    { name: "dx", access: "read_write", type: "array<u32>" },
   ],
   uniforms: { total: "u32", len: "u32", inner: "u32", n: "u32", floatIndices: "u32" },
   workgroupSize: linearWorkgroup,
   dispatch: (p, wg, limits) => linearDispatch(p.n, wg, limits),
   helpers: () => ROW_OF,
-  body: () => /* wgsl */ `
+  body: (p) => {
+    const t = p.int32 ? "i32" : "f32";
+    return /* wgsl */ `
   if (gi >= u.total) { return; }
   let j = gi % u.inner;
   let q = gi / u.inner;
   let r = q % u.len;
   let o = q / u.len;
-  var acc = dx[gi];
+  var acc = bitcast<${t}>(dx[gi]);
   for (var i = 0u; i < u.n; i = i + 1u) {
-    if (rowOf(indices[i], u.len) == r) { acc = acc + dy[(o * u.n + i) * u.inner + j]; }
+    if (rowOf(indices[i], u.len) == r) { acc = acc + bitcast<${t}>(dy[(o * u.n + i) * u.inner + j]); }
   }
-  dx[gi] = acc;`,
+  dx[gi] = bitcast<u32>(acc);`;
+  },
 };

@@ -94,6 +94,20 @@ function ndCases(): OpCase[] {
       tol: { abs: 1e-6, rel: 1e-6 },
       grad: [1],
     });
+    cases.push({
+      op: "scatterND",
+      label: `int32 into [${shape}], indices [${idxShape}]`,
+      inputs: [
+        { shape: idxShape, dtype: "int32", values: idx },
+        { shape: updates, dtype: "int32", range: [-1000, 1000] },
+      ],
+      run: (i, u) => dn.scatterND(i, u, shape),
+      reference: ([i, u]) => ({
+        shape,
+        dtype: "int32",
+        values: ref.scatterND(i, idxShape, u, shape),
+      }),
+    });
   }
   return cases;
 }
