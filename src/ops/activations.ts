@@ -63,7 +63,8 @@ export function elu(x: Tensor): Tensor {
  * ```ts
  * import * as dn from "@dendrite/dendrite";
  * import assert from "node:assert/strict";
- * assert.deepEqual([...dn.selu(dn.tensor([0, 1])).dataSync()], [0, Math.fround(1.0507009873554805)]);
+ * const y = dn.selu(dn.tensor([0, 1]));
+ * assert.deepEqual([...y.dataSync()], [0, Math.fround(1.0507009873554805)]);
  * ```
  */
 export function selu(x: Tensor): Tensor {
@@ -114,8 +115,8 @@ export interface GeluOptions {
  * Gaussian error linear unit `x · Φ(x)`, Φ the standard normal distribution function: by default
  * the exact `x/2 · (1 + erf(x/√2))` (Keras' `gelu(x, approximate=False)`), or with
  * `{ approximate: true }` the tanh form `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))`. Gradient
- * `dy · (Φ(x) + x · φ(x))` (of the chosen form). For `x < -4` the exact form's `1 + erf` cancels:
- * the absolute error stays below `|x| · 2^-25`, as in Keras.
+ * `dy · (Φ(x) + x · φ(x))` (of the chosen form). Within 1 ulp plus `|x| · 2^-24`: for `x < -1`
+ * the exact form's `1 + erf` cancels (as in Keras), so there only the absolute error is small.
  *
  * @param x A float32 tensor of any shape (int32 and bool are rejected: cast them first).
  * @param options `approximate`.
