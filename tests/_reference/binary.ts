@@ -45,12 +45,16 @@ function floorDivI32(a: number, b: number): number {
   return Math.floor(a / b) | 0;
 }
 
-/** a^b modulo 2^32 on int32 values: b multiplications, each reduced (BigInt). */
+/** a^b modulo 2^32 on int32 values (BigInt modular exponentiation: b may be 2^31 - 1). */
 function powI32(a: number, b: number): number {
   if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
-  let r = 1n;
-  for (let i = 0; i < b; i++) r = BigInt.asIntN(32, r * BigInt(a));
-  return Number(r);
+  const m = 2n ** 32n;
+  let r = 1n, x = ((BigInt(a) % m) + m) % m;
+  for (let e = BigInt(b); e > 0n; e /= 2n) {
+    if (e % 2n === 1n) r = (r * x) % m;
+    x = (x * x) % m;
+  }
+  return Number(BigInt.asIntN(32, r));
 }
 
 /** The int32 binary ops by BinaryOp name, on int32 values. */

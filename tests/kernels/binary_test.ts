@@ -40,7 +40,9 @@ const SHAPES = [[1, 1], [3, 3], [2, 9], [4, 17], [3, 33]];
 const extent = (dims: number[], s: number[]) =>
   1 + dims.reduce((acc, d, k) => acc + (d - 1) * s[k], 0);
 
-const F32_SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 2, -2, 0.5, 3, -3, 1e30];
+const F32_SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 2, -2, 0.5, 3, -3, 1e30].map(
+  Math.fround,
+);
 const I32_SPECIAL = [0, 1, -1, 2, -2, 3, 7, -7, 31, 2147483647, -2147483648];
 
 /** Seeded values: f32 in [-4, 4] (nonzero divisors mostly) or small ints, with specials mixed in. */
@@ -48,7 +50,7 @@ function values(int: boolean, n: number, seed: number): number[] {
   const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const v = r();
-    if (int) return i % 4 === 0 ? I32_SPECIAL[(i / 4) % I32_SPECIAL.length] : Math.round(v * 9);
+    if (int) return i % 4 === 0 ? I32_SPECIAL[(i / 4) % I32_SPECIAL.length] : Math.round(v * 9) | 0;
     return i % 6 === 0 ? F32_SPECIAL[(i / 6) % F32_SPECIAL.length] : Math.fround(v * 4);
   });
 }
@@ -86,7 +88,9 @@ for (const int of [false, true]) {
                 ? Number.isNaN(g)
                 : op === "pow" && !int && Number.isFinite(e)
                 ? Math.abs(g - e) <= ulp(e)
-                : Object.is(g, e) || (g === e && g !== 0);
+                : int
+                ? g === e
+                : Object.is(g, e);
               if (!ok) {
                 const ia = walk4(c.dims, [c.s[0]], (o) => o)[i];
                 const ib = walk4(c.dims, [c.s[1]], (o) => o)[i];
