@@ -25,7 +25,8 @@
  * Inf; a row containing NaN or +inf, or of only -inf, gives NaN.
  *
  * i32_reduce_sum sums int32 values with wrap-around (TF.js's int32 sum), the same [begin, end)
- * contract.
+ * contract. f32_reduce_logsumexp is max-shifted (softmax's terms); inner == 1 takes reduceRow's
+ * and expSumRow's order, inner > 1 the slices in order.
  *
  * Tested against tests/_reference/reduce.ts (float64 loops) by tests/kernels/reduce_test.ts.
  */
@@ -221,6 +222,40 @@ export function f32_reduce_min(x: usize, y: usize, outer: i32, len: i32, inner: 
 /** y[o, i] = prod_j x[o, j, i] (1 for len 0), outer rows [begin, end). */
 export function f32_reduce_prod(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
   reduceLoop(PROD, x, y, outer, len, inner, 1, begin, end);
+}
+
+/**
+ * y[o, i] = m + log(sum_j e^(x[o, j, i] - m)) with m = max_j x[o, j, i], outer rows [begin, end):
+ * two passes over each slice, none of its terms overflows (entries of ±1e3 are fine); a slice
+ * holding NaN or +inf, or of only -inf, gives NaN (as TF.js's composition).
+ */
+export function f32_reduce_logsumexp(x: usize, y: usize, outer: i32, len: i32, inner: i32, begin: i32, end: i32): void {
+  assert(begin >= 0 && begin <= end && end <= outer, "need 0 <= begin <= end <= outer");
+  assert(inner >= 1 && len >= 1, "need inner >= 1 and len >= 1");
+  const rowBytes = <usize>inner << 2;
+  const slice = <usize>len * rowBytes;
+  for (let o = begin; o < end; o++) {
+    const xo = x + <usize>o * slice;
+    const yo = y + <usize>o * rowBytes;
+    if (inner == 1) {
+      const m = reduceRow(MAX, xo, len);
+      const ls = f32x4.extract_lane(f32x4_log(f32x4.splat(expSumRow(xo, 0, m, len))), 0);
+      store<f32>(yo, m + ls);
+      continue;
+    }
+    // Four inner positions at a time, each slice in order (lanes past inner read and write nothing).
+    for (let i = 0; i < inner; i += 4) {
+      const n = min(4, inner - i);
+      const p = <usize>i << 2;
+      let m = loadN(xo + p, n);
+      for (let j = 1; j < len; j++) m = f32x4.max(m, loadN(xo + <usize>j * rowBytes + p, n));
+      let s = f32x4.splat(0);
+      for (let j = 0; j < len; j++) {
+        s = f32x4.add(s, f32x4_exp(f32x4.sub(loadN(xo + <usize>j * rowBytes + p, n), m)));
+      }
+      storeN(yo + p, f32x4.add(m, f32x4_log(s)), n);
+    }
+  }
 }
 
 /**

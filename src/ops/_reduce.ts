@@ -1,7 +1,7 @@
 /**
  * What the reductions share: reading `axis` (a number, a list, or undefined for all) and
  * `keepDims` (an options object or TF.js's positional boolean), and reducing a tensor over a set
- * of axes by one backend reduce per axis, last axis first.
+ * of axes by one backend reduce per run of adjacent axes, the last run first.
  *
  * @module
  */
@@ -67,7 +67,7 @@ export function reducedShape(
 }
 
 /** Throws a RangeError when one of `axes` of `x` is empty (a max or min of nothing). */
-export function checkNotEmpty(x: Tensor, axes: readonly number[], fn: string): void {
+function checkNotEmpty(x: Tensor, axes: readonly number[], fn: string): void {
   const empty = axes.find((a) => x.shape[a] === 0);
   if (empty !== undefined) {
     throw new RangeError(
@@ -77,28 +77,32 @@ export function checkNotEmpty(x: Tensor, axes: readonly number[], fn: string): v
 }
 
 /**
- * Reduces `x` over one axis into a new tensor of `x`'s shape with that axis 1 (sums times
- * `scale`; an empty axis gives `empty` everywhere).
+ * Reduces `x` over the adjacent axes `[first, first + count)` in one pass, seen as
+ * `[outer, len, inner]`, into a new tensor of `x`'s shape with those axes 1 (sums times `scale`;
+ * an empty slice gives `empty` everywhere).
  */
-function reduceAxis(
+function reduceRun(
   op: ReduceOp,
   x: Tensor,
-  axis: number,
+  first: number,
+  count: number,
   fn: string,
-  scale: number,
+  mean: boolean,
   empty: number,
 ): Tensor {
   const shape = x.shape;
-  const len = shape[axis];
-  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  const outer = size(shape.slice(0, first));
+  const len = size(shape.slice(first, first + count));
+  const inner = size(shape.slice(first + count));
   const int = x.dtype === "int32";
   const dtype = int || op === "argMax" || op === "argMin" ? "int32" : "float32";
-  const y = output(shape.map((d, i) => (i === axis ? 1 : d)), fn, dtype);
+  const y = output(shape.map((d, i) => (i >= first && i < first + count ? 1 : d)), fn, dtype);
   const backend = activeBackend();
   if (y.size > 0) {
     if (len === 0) backend.fill(y.storage, empty, y.size);
     else {
+      const scale = mean ? 1 / len : 1;
       backend.reduce(op, x.storage, y.storage, outer, len, inner, scale, int ? "int32" : "float32");
     }
   }
@@ -107,8 +111,8 @@ function reduceAxis(
 
 /**
  * `x` (float32, or int32 for a sum) reduced by `op` over `axes` (from axesOf), in `x`'s shape with
- * the reduced axes 1 (keepDims); `mean` scales sums by 1/len at each axis. A view of `x` for no
- * axes.
+ * the reduced axes 1 (keepDims); `mean` scales sums by 1/len. Each run of adjacent axes reduces
+ * in one pass (all axes of a tensor: one pass), the last run first. A view of `x` for no axes.
  */
 export function reduceKept(
   op: ReduceOp,
@@ -118,13 +122,16 @@ export function reduceKept(
   mean = false,
 ): Tensor {
   if (op !== "sum" && op !== "prod") checkNotEmpty(x, axes, fn);
+  const empty = op === "prod" ? 1 : mean ? NaN : 0;
   let current = x;
-  for (const a of axes) {
-    const len = current.shape[a];
-    const empty = op === "prod" ? 1 : mean ? NaN : 0;
-    const next = reduceAxis(op, current, a, fn, mean ? 1 / len : 1, empty);
+  for (let r = 0; r < axes.length;) {
+    // axes are sorted from the last: a run is axes[r], axes[r] - 1, ...
+    let count = 1;
+    while (r + count < axes.length && axes[r + count] === axes[r] - count) count++;
+    const next = reduceRun(op, current, axes[r] - count + 1, count, fn, mean, empty);
     if (current !== x) current.dispose();
     current = next;
+    r += count;
   }
   return current === x ? view(x, x.shape) : current;
 }

@@ -1,23 +1,26 @@
 /**
- * `logSumExp`, composed from max, exp, sum and log with the maximum shifted out.
+ * `logSumExp`: the backend's max-shifted reduction, with the softmax as its gradient.
  *
  * @module
  */
 import { checkArity, checkTensor } from "../_check.ts";
-import { withoutRecording } from "../autograd/tape.ts";
+import { record } from "../autograd/tape.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { add, sub } from "./arithmetic.ts";
+import { mul, sub } from "./arithmetic.ts";
 import { exp, log } from "./unary.ts";
 import { reshape } from "./transform.ts";
+import { view } from "./_output.ts";
 import { axesOf, keepDimsOf, reducedShape, reduceKept, type ReduceOptions } from "./_reduce.ts";
 import { sum } from "./reduce.ts";
 
 /**
  * `log(Σ exp(x))` over `axis` (all axes when omitted), as `tf.logSumExp`, computed as
  * `m + log(Σ exp(x - m))` with `m` the maximum, so entries of ±1e3 neither overflow nor vanish.
- * A slice whose maximum is ±inf or NaN gives NaN (as TF.js); an empty axis gives -inf. The
- * gradient is the softmax of the slice (`m` is held constant: it cancels).
+ * A slice holding NaN or +inf, or only -inf, gives NaN (as TF.js); an empty axis gives -inf.
+ * Axes that are not adjacent reduce one run after the other (the log-sum-exp of log-sum-exps is
+ * the whole one).
+ * The gradient is the softmax of the slice, `exp(x - logSumExp(x))`.
  *
  * @param x A float32 tensor of any shape.
  * @param axis An axis, a list of axes, or undefined for all; negative axes count from the end.
@@ -45,12 +48,12 @@ export function logSumExp(
   checkTensor(x, "x", "logSumExp");
   const keepDims = keepDimsOf(options, "logSumExp");
   const axes = axesOf(axis, x.rank, "logSumExp");
-  if (x.size === 0) {
-    return tidy(() => log(sum(x, axes, keepDims)));
-  }
-  return tidy(() => {
-    const m = withoutRecording(() => reduceKept("max", x, axes, "logSumExp"));
-    const s = sum(exp(sub(x, m)), axes, true);
-    return reshape(add(m, log(s)), reducedShape(x.shape, axes, keepDims));
-  });
+  if (x.size === 0) return tidy(() => log(sum(x, axes, keepDims)));
+  const kept = reduceKept("logSumExp", x, axes, "logSumExp");
+  const result = view(kept, reducedShape(x.shape, axes, keepDims));
+  kept.dispose();
+  return record(result, [x], (dy, [input, lse]) => {
+    const shape = reducedShape(x.shape, axes, true);
+    return [mul(reshape(dy, shape), exp(sub(input, reshape(lse, shape))))];
+  }, [x, result]);
 }

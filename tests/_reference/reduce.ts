@@ -9,6 +9,8 @@
  *   prod     Π_j x[o, j, i] (1 for no terms)
  *   argmax   the first j holding a NaN, else the first j holding the maximum
  *   argmin   the first j holding a NaN, else the first j holding the minimum
+ *   logsumexp  m + log Σ_j e^(x[o, j, i] - m), m = max_j x[o, j, i] (the same value as
+ *              log Σ e^x, written max-shifted so that float64 does not overflow at |x| = 1e3)
  *   softmax       e^(x_i - m) / Σ_j e^(x_j - m),  m = max_j x_j (the same value as e^x_i / Σ e^x_j,
  *                 written max-subtracted so that float64 does not overflow at |x| = 1e3)
  *   log-softmax   (x_i - m) - log Σ_j e^(x_j - m)
@@ -95,6 +97,21 @@ export function reduceProd(
     let p = 1;
     for (let j = 0; j < len; j++) p *= lane(j);
     return p;
+  });
+}
+
+/** y[o, i] = log Σ_j e^(x[o, j, i]), max-shifted. */
+export function reduceLogSumExp(
+  x: ArrayLike<number>,
+  outer: number,
+  len: number,
+  inner: number,
+): Float64Array {
+  return overLanes(x, outer, len, inner, (lane) => {
+    let m = -Infinity, s = 0;
+    for (let j = 0; j < len; j++) m = Math.max(m, lane(j));
+    for (let j = 0; j < len; j++) s += Math.exp(lane(j) - m);
+    return m + Math.log(s);
   });
 }
 

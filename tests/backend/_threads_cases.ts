@@ -236,6 +236,14 @@ for (const n of [17, 4099]) {
     data: [rand(n)],
     run: (b, [y]) => b.fill(y, -2.5, n),
   });
+  for (const [from, to] of [["float32", "int32"], ["float32", "bool"], ["bool", "float32"]] as const) {
+    add({
+      name: `cast ${from} -> ${to} ${n}`,
+      method: "cast",
+      data: [rand(n, 3), zeros(n)],
+      run: (b, [x, y]) => b.cast(x, from, y, to, n),
+    });
+  }
   add({
     name: `dropoutMask ${n}`,
     method: "dropoutMask",
@@ -344,7 +352,7 @@ for (const [label, plan, na, nb] of PLANS) {
 }
 
 // Reductions, scans, top-k and softmax.
-for (const op of ["sum", "max", "min", "prod", "argMax", "argMin"] as const) {
+for (const op of ["sum", "max", "min", "prod", "argMax", "argMin", "logSumExp"] as const) {
   for (const [outer, len, inner] of [[17, 5, 1], [3, 129, 7], [1000, 3, 2]]) {
     add({
       name: `reduce ${op} ${outer}x${len}x${inner}`,

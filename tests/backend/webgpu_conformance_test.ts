@@ -26,6 +26,7 @@ import {
   logSoftmaxBackward,
   reduceArgmax,
   reduceArgmin,
+  reduceLogSumExp,
   reduceMax,
   reduceMin,
   reduceProd,
@@ -311,6 +312,13 @@ for (const { name: backendName, backend: b } of backends) {
           Tol.gpuDot(len),
           `prod ${what}`,
         );
+        b.reduce("logSumExp", xs, y, outer, len, inner, 1);
+        assertClose(
+          await b.read(y, n),
+          reduceLogSumExp(x, outer, len, inner),
+          Tol.gpuDot(len),
+          `logSumExp ${what}`,
+        );
         for (const [op, ref] of [["argMax", reduceArgmax], ["argMin", reduceArgmin]] as const) {
           b.reduce(op, xs, y, outer, len, inner, 1);
           const got = await b.read(y, n);
@@ -347,7 +355,9 @@ for (const { name: backendName, backend: b } of backends) {
     for (const [outer, len, inner] of [[1, 1, 1], [3, 17, 1], [2, 33, 5], [1, 300, 3]]) {
       const x = randomF32(outer * len * inner, len * 3 + inner);
       const n = x.length;
-      for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+      for (
+        const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]
+      ) {
         await withStorages(b, async (keep) => {
           const y = keep(b.alloc(n));
           b.scan(keep(put(b, x)), y, outer, len, inner, exclusive, reverse);
@@ -374,7 +384,12 @@ for (const { name: backendName, backend: b } of backends) {
           const what = `topk ${rows}x${cols} k ${k} sorted ${sorted} on ${name}`;
           assertClose(await b.read(v, rows * k), want.values, Tol.exact, what);
           const got = await b.read(i, rows * k);
-          assertClose(new Int32Array(got.buffer, got.byteOffset, rows * k), want.indices, Tol.exact, what);
+          assertClose(
+            new Int32Array(got.buffer, got.byteOffset, rows * k),
+            want.indices,
+            Tol.exact,
+            what,
+          );
           const dy = randomF32(rows * k, 9), dx = keep(b.alloc(rows * cols));
           b.topkBackward(keep(put(b, dy)), i, dx, rows, cols, k);
           const dxRef = new Float64Array(rows * cols);

@@ -10,6 +10,8 @@
  *   prod          k - 1 products in any order, each rounding once: (k - 1)·ε·|y|.
  *   max, min, argmax, argmin   exact (the arg kernels write i32).
  *   i32 sum       exact, wrapping like int32 (the f64 reference's sum taken mod 2^32).
+ *   logsumexp     as log-softmax's log S: σ = (spread + 2U_EXP + k)·ε relative in S becomes absolute
+ *                 in log S, plus 2U_LOG·ε·log S and the final addition's ε|y|.
  *   softmax       e_i = exp(fl(x_i - m)): rel ε|x_i - m| (subtraction) + 2·U_EXP·ε (exp, U ulps
  *                 are at most 2U·ε relative); the sum of positive terms adds (cols - 1)ε relative;
  *                 the division ε. So rel 2(ε·spread + 2U_EXP·ε) + cols·ε, plus 2 subnormal ulps
@@ -30,6 +32,7 @@ import {
   logSoftmaxBackward,
   reduceArgmax,
   reduceArgmin,
+  reduceLogSumExp,
   reduceMax,
   reduceMin,
   reduceProd,
@@ -97,6 +100,23 @@ for (const [outer, len, inner] of SHAPES) {
     }
   });
 
+  Deno.test(`f32_reduce_logsumexp() matches f64 reference for ${shape}`, () => {
+    const spread = 10;
+    const x = randomF32(outer * len * inner, outer * 50 + len * 9 + inner)
+      .map((v) => Math.fround(v * spread / 2));
+    const expected = reduceLogSumExp(x, outer, len, inner);
+    const bound = (i: number) =>
+      EPS32 * (spread + 2 * U_EXP + len + 2 * U_LOG * Math.log(len) + Math.abs(expected[i]));
+    for (const h of harnesses) {
+      const px = h.f32(x.length, x);
+      const y = wholeAndSplit(h, outer * inner, outer, (py, b, e) => {
+        h.k.f32_reduce_logsumexp(px, py, outer, len, inner, b, e);
+      });
+      assertWithin(y, expected, bound, `f32_reduce_logsumexp [${h.name}] ${shape}`);
+      h.reset();
+    }
+  });
+
   Deno.test(`f32_reduce_max/min/argmax/argmin() are exact for ${shape}`, () => {
     // Coarse values so that rows hold ties (the arg kernels must pick the first); + 0 turns -0
     // into 0, whose order against 0 the IEEE maximum fixes but the reference's `>` does not.
@@ -139,7 +159,7 @@ Deno.test("i32_reduce_sum() matches exact sums and wraps around like int32", () 
   }
 });
 
-Deno.test("f32_reduce_max/min/prod() propagate NaN and the arg kernels return the first NaN", () => {
+Deno.test("f32_reduce_max/min/prod/logsumexp() propagate NaN and the arg kernels return the first NaN", () => {
   // [outer 1, len 9, inner 5]: NaN in column 1 (twice), 3 and at the tail column 4; -inf column 2.
   const [outer, len, inner] = [1, 9, 5];
   const x = Array.from(randomF32(len * inner, 3));
@@ -154,6 +174,7 @@ Deno.test("f32_reduce_max/min/prod() propagate NaN and the arg kernels return th
       ["f32_reduce_max", reduceMax(x, o, l, i)],
       ["f32_reduce_min", reduceMin(x, o, l, i)],
       ["f32_reduce_prod", reduceProd(x, o, l, i)],
+      ["f32_reduce_logsumexp", reduceLogSumExp(x, o, l, i)],
       ["f32_reduce_argmax", reduceArgmax(x, o, l, i)],
       ["f32_reduce_argmin", reduceArgmin(x, o, l, i)],
     ] as const;
@@ -165,8 +186,8 @@ Deno.test("f32_reduce_max/min/prod() propagate NaN and the arg kernels return th
         h.checkGuards();
         const y = h.read(py, o * i);
         const got = name.includes("arg") ? ints(y) : Array.from(y);
-        if (name === "f32_reduce_prod") {
-          // Only which outputs are NaN is exact here: the others are products of 9 terms.
+        if (name === "f32_reduce_prod" || name === "f32_reduce_logsumexp") {
+          // Only which outputs are NaN is exact here (the others are products or sums of 9 terms).
           assertEquals(got.map(Number.isNaN), Array.from(expected, Number.isNaN), name);
         } else assertEquals(got, Array.from(expected), `${name} [${h.name}] ${o}x${l}x${i}`);
       }

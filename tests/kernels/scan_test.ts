@@ -2,9 +2,9 @@
  * Raw-kernel tests of assembly/scan.ts against the float64 reference in tests/_reference/scan.ts,
  * on the release (plain, shared, portable) and debug builds (STYLE C8-C10). Shapes scan along
  * each axis position (inner == 1, outer == 1, both > 1) with lengths and inner widths that
- * straddle the 4-wide body and its tail, outer counts around the 4-row scan (inner == 1),
- * inclusive and exclusive, forward and reverse; buffers
- * sit between guards, and a run split into outer ranges must give the bytes of one call.
+ * straddle the 4-wide body and its tail, 3 and 9 rows, inclusive and exclusive, forward and
+ * reverse; buffers sit between guards, and a run split into outer ranges must give the bytes of
+ * one call.
  *
  * Error bound (STYLE C9), first order in ε = 2^-24: y[j] is a recursive sum of at most len
  * terms, so |y - ref| <= (len - 1)·ε·Σ_t |x[t]| over the terms it adds.
@@ -20,7 +20,6 @@ const EPS32 = 2 ** -24;
 
 const SHAPES: [number, number, number][] = [
   ...EDGE.map((len): [number, number, number] => [3, len, 1]),
-  // Four rows at a time (inner == 1), whole and split at odd rows.
   ...[1, 4, 17, 33].map((len): [number, number, number] => [9, len, 1]),
   ...[1, 2, 3, 4, 5, 7, 9, 17].map((inner): [number, number, number] => [2, 9, inner]),
   [1, 33, 6],

@@ -363,11 +363,15 @@ export const SPLITS: Readonly<Record<string, Split>> = {
       "f32_reduce_prod",
       "f32_reduce_argmax",
       "f32_reduce_argmin",
-      "f32_reduce_logsumexp",
       "i32_reduce_sum",
       "f32_cumsum",
     ],
     (n) => byRange(n, (a, i) => a[i.len] * a[i.inner], MIN_ELEMENTWISE),
+  ),
+  f32_reduce_logsumexp: byRange(
+    "f32_reduce_logsumexp",
+    (a, i) => a[i.len] * a[i.inner],
+    MIN_TRANSCENDENTAL,
   ),
   // Top-k scans each row once (a compare per entry) and heap-sorts k entries.
   f32_topk: byRange("f32_topk", (a, i) => a[i.cols] + a[i.k] * 8, MIN_ELEMENTWISE),
@@ -377,7 +381,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     (n) => byRange(n, (a, i) => a[i.cols], MIN_TRANSCENDENTAL),
   ),
   f32_softmax_bwd: byRange("f32_softmax_bwd", (a, i) => a[i.cols], MIN_ELEMENTWISE),
-  cast: byRange("cast", one, MIN_ELEMENTWISE, 16),
+  x32_cast: byRange("x32_cast", one, MIN_ELEMENTWISE, 16),
   f32_transpose: byRange("f32_transpose", (a, i) => a[i.cols], MIN_ELEMENTWISE, 32),
   // Strided copies: elements (bytes for x8, a quarter of a float's traffic each).
   x32_strided_copy: byRange("x32_strided_copy", one, MIN_ELEMENTWISE, 16),

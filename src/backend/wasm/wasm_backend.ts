@@ -796,7 +796,7 @@ export class WasmBackend implements Backend {
   }
 
   cast(x: Storage, from: DType, y: Storage, to: DType, size: number): void {
-    this.#k.cast(writablePtr(x), DTYPE_CODE[from], writablePtr(y), DTYPE_CODE[to], 0, size);
+    this.#k.x32_cast(writablePtr(x), DTYPE_CODE[from], writablePtr(y), DTYPE_CODE[to], 0, size);
   }
 
   transpose(x: Storage, y: Storage, rows: number, cols: number): void {

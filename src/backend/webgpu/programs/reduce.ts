@@ -11,8 +11,9 @@
  *     within the same recursive-summation error bound.
  * max, min and prod propagate NaN; argMax and argMin return, as int32, the first index of a NaN,
  * else of the first extreme (NaN is tested by its bits: WGSL leaves min, max and comparisons on
- * NaN unspecified). int32 sums (i32ReduceSum) take one invocation per output. Softmax rows run
- * one workgroup each, max subtracted first, so ±1000 entries give no Inf or NaN.
+ * NaN unspecified). logSumExp (max-shifted) and int32 sums (i32ReduceSum) take one invocation
+ * per output. Softmax rows run one workgroup each, max subtracted first, so ±1000 entries give no
+ * Inf or NaN.
  *
  * @module
  */
@@ -42,7 +43,7 @@ const IS_NAN = /* wgsl */ `
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }`;
 
 /** `comb(a, b)` of the combining reductions other than sum, NaN-propagating. */
-const COMBINE: Record<"max" | "min" | "prod", string> = {
+const COMBINE: Record<"max" | "min" | "prod" | "logSumExp", string> = {
   max: /* wgsl */ `
 fn comb(a: f32, b: f32) -> f32 {
   if (isNan(a)) { return a; }
@@ -57,6 +58,13 @@ fn comb(a: f32, b: f32) -> f32 {
 }`,
   prod: /* wgsl */ `
 fn comb(a: f32, b: f32) -> f32 { return a * b; }`,
+  // The maximum that shifts the exponentials.
+  logSumExp: /* wgsl */ `
+fn comb(a: f32, b: f32) -> f32 {
+  if (isNan(a)) { return a; }
+  if (isNan(b)) { return b; }
+  return max(a, b);
+}`,
 };
 
 /** `beats(v, j, s, i)`: entry (v, j) wins over (s, i): the first NaN, else the first extreme. */
@@ -83,6 +91,13 @@ const THREAD_COMBINE = /* wgsl */ `
   var s = x[base];
   for (var j = 1u; j < u.len; j = j + 1u) { s = comb(s, x[base + j * u.inner]); }
   y[gi] = s;`;
+
+const THREAD_LOG_SUM_EXP = /* wgsl */ `
+  var m = x[base];
+  for (var j = 1u; j < u.len; j = j + 1u) { m = comb(m, x[base + j * u.inner]); }
+  var s = 0.0;
+  for (var j = 0u; j < u.len; j = j + 1u) { s = s + exp(x[base + j * u.inner] - m); }
+  y[gi] = m + log(s);`;
 
 const THREAD_ARG = /* wgsl */ `
   var s = x[base];
@@ -156,6 +171,7 @@ const GROUP_ARG = /* wgsl */ `
 
 function reduceBody(op: ReduceOp, shape: "thread" | "group"): string {
   const arg = op === "argMax" || op === "argMin";
+  if (op === "logSumExp") return THREAD_LOG_SUM_EXP; // always the thread shape
   if (shape === "thread") return op === "sum" ? THREAD_SUM : arg ? THREAD_ARG : THREAD_COMBINE;
   return op === "sum" ? GROUP_SUM : arg ? GROUP_ARG : GROUP_COMBINE;
 }
@@ -184,7 +200,7 @@ function reduceProgram(yType: "array<f32>" | "array<i32>"): WgslProgram<ReducePa
   };
 }
 
-/** `y[o, i] = reduce_j x[o, j, i]` for sum (times `scale`), max, min and prod. */
+/** `y[o, i] = reduce_j x[o, j, i]` for sum (times `scale`), max, min, prod and logSumExp. */
 export const f32Reduce: WgslProgram<ReduceParams> = reduceProgram("array<f32>");
 
 /** `y[o, i]` = the int32 index j of the first NaN or extreme of `x[o, j, i]` (argMax, argMin). */
