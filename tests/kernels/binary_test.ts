@@ -75,9 +75,10 @@ for (const int of [false, true]) {
           const rows = c.dims[0] * c.dims[1] * c.dims[2];
           for (const h of harnesses) {
             const pa = h.f32(a.length), pb = h.f32(b.length);
-            const T = int ? Int32Array : Float32Array;
-            new T(h.memory.buffer, pa, a.length).set(a);
-            new T(h.memory.buffer, pb, b.length).set(b);
+            const view = (p: number, n: number) =>
+              int ? new Int32Array(h.memory.buffer, p, n) : new Float32Array(h.memory.buffer, p, n);
+            view(pa, a.length).set(a);
+            view(pb, b.length).set(b);
             const out = wholeAndSplit(h, expected.length, rows, (y, lo, hi) => {
               h.k[kernel](BINARY_CODE[op], pa, pb, y, ...c.dims, ...c.s[0], ...c.s[1], lo, hi);
             }, ODD_CUTS);
