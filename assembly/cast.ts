@@ -1,5 +1,6 @@
 /**
- * Dtype conversions: f32, i32 and bool (u8, 0 or 1) to each other, over elements [begin, end).
+ * Dtype conversions (`x32_cast`: four-byte elements, and bool bytes): f32, i32 and bool (u8, 0 or 1)
+ * to each other, over elements [begin, end).
  *
  * Codes: 0 float32, 1 int32, 2 bool. float32 -> int32 truncates toward zero and saturates at the
  * int32 range, NaN -> 0 (i32x4.trunc_sat_f32x4_s, the same lane-wise in the tail); int32 ->
@@ -61,7 +62,7 @@
 }
 
 /** `y[i] = cast(x[i])` from dtype code `from` to `to` (0 float32, 1 int32, 2 bool). */
-export function cast(x: usize, from: i32, y: usize, to: i32, begin: i32, end: i32): void {
+export function x32_cast(x: usize, from: i32, y: usize, to: i32, begin: i32, end: i32): void {
   if (from == to) {
     const b = bytesOf(from);
     memory.copy(y + <usize>(begin * b), x + <usize>(begin * b), <usize>((end - begin) * b));

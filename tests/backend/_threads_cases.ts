@@ -236,7 +236,9 @@ for (const n of [17, 4099]) {
     data: [rand(n)],
     run: (b, [y]) => b.fill(y, -2.5, n),
   });
-  for (const [from, to] of [["float32", "int32"], ["float32", "bool"], ["bool", "float32"]] as const) {
+  for (
+    const [from, to] of [["float32", "int32"], ["float32", "bool"], ["bool", "float32"]] as const
+  ) {
     add({
       name: `cast ${from} -> ${to} ${n}`,
       method: "cast",
