@@ -16,6 +16,13 @@
  * @module
  */
 export { meanSquaredError } from "./mean_squared_error.ts";
+export { meanAbsoluteError } from "./mean_absolute_error.ts";
+export { huber } from "./huber.ts";
+export type { HuberOptions } from "./huber.ts";
+export { logCosh } from "./log_cosh.ts";
+export { hinge, squaredHinge } from "./hinge.ts";
+export { kullbackLeiblerDivergence } from "./kullback_leibler_divergence.ts";
+export { cosineSimilarity } from "./cosine_similarity.ts";
 export { binaryCrossentropy } from "./binary_crossentropy.ts";
 export { categoricalCrossentropy } from "./categorical_crossentropy.ts";
 export { sparseCategoricalCrossentropy } from "./sparse_categorical_crossentropy.ts";

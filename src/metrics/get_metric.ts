@@ -6,6 +6,7 @@
 import { checkArity, checkOneOf } from "../_check.ts";
 import { categoricalCrossentropy } from "../losses/categorical_crossentropy.ts";
 import { resolveLoss } from "../losses/get_loss.ts";
+import { meanAbsoluteError } from "../losses/mean_absolute_error.ts";
 import { meanSquaredError } from "../losses/mean_squared_error.ts";
 import { sparseCategoricalCrossentropy } from "../losses/sparse_categorical_crossentropy.ts";
 import type { LossFunction } from "../losses/types.ts";
@@ -17,7 +18,7 @@ import type { MetricFunction } from "./types.ts";
 /** Names resolved by the loss they accompany. */
 const ACCURACY = ["accuracy", "acc"];
 
-/** The other names `getMetric()` knows: TF.js camelCase, Keras snake_case, `mse`. */
+/** The other names `getMetric()` knows: TF.js camelCase, Keras snake_case, `mse`, `mae`. */
 const METRICS: Readonly<Record<string, MetricFunction>> = {
   binaryAccuracy,
   binary_accuracy: binaryAccuracy,
@@ -28,6 +29,9 @@ const METRICS: Readonly<Record<string, MetricFunction>> = {
   meanSquaredError,
   mse: meanSquaredError,
   mean_squared_error: meanSquaredError,
+  meanAbsoluteError,
+  mae: meanAbsoluteError,
+  mean_absolute_error: meanAbsoluteError,
 };
 
 /**
@@ -38,7 +42,7 @@ const METRICS: Readonly<Record<string, MetricFunction>> = {
  * error, or no loss given).
  *
  * @param identifier A metric name (`"accuracy"`/`"acc"`, `"binaryAccuracy"`,
- *   `"categoricalAccuracy"`, `"sparseCategoricalAccuracy"`, `"meanSquaredError"`/`"mse"`, or their
+ *   `"categoricalAccuracy"`, `"sparseCategoricalAccuracy"`, `"meanSquaredError"`/`"mse"`, `"meanAbsoluteError"`/`"mae"`, or their
  *   Keras snake_case spellings), or a metric function.
  * @param loss The model's loss, by name or function; used only to resolve `"accuracy"`.
  * @returns The metric function.

@@ -116,3 +116,94 @@ export function weightedClipSum(
   for (let i = 0; i < x.length; i++) total += w[i] * Math.min(Math.max(x[i], lo), hi);
   return total;
 }
+
+/**
+ * The regression, margin and distribution losses (Keras 3 `losses.py`), each the mean over rows
+ * of a per-row value:
+ *
+ *   meanAbsoluteError          row: mean_j |p_j - t_j|
+ *   huber(delta)               row: mean_j of 0.5 e^2 (e <= delta), delta (e - delta / 2) beyond
+ *   logCosh                    row: mean_j log cosh(p_j - t_j)
+ *   hinge / squaredHinge       row: mean_j max(1 - s_j p_j, 0) (squared), s = 2t - 1 when every
+ *                              target is 0 or 1, else t
+ *   kullbackLeiblerDivergence  row: sum_j u_j log(u_j / q_j), u, q = clip(t, p) into [1e-7, 1]
+ *   cosineSimilarity           row: -sum_j t_j p_j / (max(|t|^2, 1e-12) max(|p|^2, 1e-12))^0.5
+ */
+export function meanAbsoluteError(
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  cols: number,
+): number {
+  return meanOverRows(t.length, cols, (s) => rowMean(s, cols, (j) => Math.abs(p[j] - t[j])));
+}
+
+/** Huber loss with threshold `delta`. */
+export function huber(
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  cols: number,
+  delta = 1,
+): number {
+  return meanOverRows(t.length, cols, (s) =>
+    rowMean(s, cols, (j) => {
+      const e = Math.abs(p[j] - t[j]);
+      return e <= delta ? 0.5 * e * e : delta * (e - 0.5 * delta);
+    }));
+}
+
+/** Log-cosh loss, `|x| + log1p(e^(-2|x|)) - log 2` (no overflow). */
+export function logCosh(t: ArrayLike<number>, p: ArrayLike<number>, cols: number): number {
+  return meanOverRows(t.length, cols, (s) =>
+    rowMean(s, cols, (j) => {
+      const x = Math.abs(p[j] - t[j]);
+      return x + Math.log1p(Math.exp(-2 * x)) - Math.LN2;
+    }));
+}
+
+/** Hinge loss (`power` 1) or squared hinge loss (`power` 2). */
+export function hinge(
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  cols: number,
+  power: 1 | 2,
+): number {
+  const binary = Array.from(t).every((v) => v === 0 || v === 1);
+  return meanOverRows(
+    t.length,
+    cols,
+    (s) => rowMean(s, cols, (j) => Math.max(1 - (binary ? 2 * t[j] - 1 : t[j]) * p[j], 0) ** power),
+  );
+}
+
+/** Kullback-Leibler divergence of clipped distributions. */
+export function kullbackLeiblerDivergence(
+  t: ArrayLike<number>,
+  p: ArrayLike<number>,
+  cols: number,
+): number {
+  const c = (v: number) => Math.min(Math.max(v, CLIP_LO), 1);
+  return meanOverRows(t.length, cols, (s) => {
+    let row = 0;
+    for (let j = s; j < s + cols; j++) row += c(t[j]) * Math.log(c(t[j]) / c(p[j]));
+    return row;
+  });
+}
+
+/** Cosine similarity loss (Keras sign: -cos). */
+export function cosineSimilarity(t: ArrayLike<number>, p: ArrayLike<number>, cols: number): number {
+  return meanOverRows(t.length, cols, (s) => {
+    let tt = 0, pp = 0, tp = 0;
+    for (let j = s; j < s + cols; j++) {
+      tt += t[j] * t[j];
+      pp += p[j] * p[j];
+      tp += t[j] * p[j];
+    }
+    return -tp / Math.sqrt(Math.max(tt, 1e-12) * Math.max(pp, 1e-12));
+  });
+}
+
+function rowMean(s: number, cols: number, f: (j: number) => number): number {
+  let row = 0;
+  for (let j = s; j < s + cols; j++) row += f(j);
+  return row / cols;
+}

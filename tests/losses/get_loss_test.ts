@@ -19,7 +19,7 @@ Deno.test("getLoss() resolves TF.js and Keras names and passes functions through
 
 Deno.test("getLoss() rejects an unknown name listing the valid ones", () => {
   assertThrows(
-    () => losses.getLoss("hinge"),
+    () => losses.getLoss("hingeLoss"),
     TypeError,
     'Cannot run getLoss(): argument "identifier" must be one of "meanSquaredError", "mse"',
   );

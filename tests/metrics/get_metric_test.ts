@@ -37,7 +37,7 @@ Deno.test("getMetric() rejects unknown metric and loss names", () => {
     'Cannot run getMetric(): argument "identifier" must be one of "accuracy", "acc"',
   );
   assertThrows(
-    () => metrics.getMetric("accuracy", "hinge"),
+    () => metrics.getMetric("accuracy", "hingeLoss"),
     TypeError,
     'Cannot run getMetric(): argument "loss" must be one of "meanSquaredError"',
   );
