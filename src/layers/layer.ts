@@ -26,6 +26,11 @@ export interface LayerWeight {
   readonly value: Tensor;
   /** L2 regularisation factor, 0 for none. */
   readonly l2: number;
+  /**
+   * False for statistics the layer updates itself (batch normalization's moving mean and
+   * variance): saved, loaded and counted, never given to an optimizer. Absent means true.
+   */
+  readonly trainable?: boolean;
 }
 
 const counters = new Map<string, number>();
@@ -157,7 +162,8 @@ export abstract class Layer {
 
   /**
    * Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). For
-   * the layers of this library: `rng` is the internal generator type.
+   * the layers of this library: `rng` is the internal generator type. `trainable` false makes a
+   * statistic the layer updates itself (see {@linkcode LayerWeight.trainable}).
    *
    * @internal
    */
@@ -167,11 +173,12 @@ export abstract class Layer {
     initializer: Initializer,
     l2 = 0,
     rng: Random = generator(),
+    trainable = true,
   ): Tensor {
     const backend = activeBackend();
     const value = new Tensor(shape, backend, backend.alloc(shape.reduce((a, b) => a * b, 1)));
     backend.write(value.storage, initialValues(initializer, shape, rng, this.className));
-    this.#weights.push({ name, value, l2 });
+    this.#weights.push(trainable ? { name, value, l2 } : { name, value, l2, trainable });
     return value;
   }
 }

@@ -18,6 +18,12 @@ import {
   type WrappedLayer,
 } from "./wrappers.ts";
 import { Embedding, type EmbeddingArgs } from "./embedding.ts";
+import {
+  BatchNormalization,
+  type BatchNormalizationArgs,
+  LayerNormalization,
+  type LayerNormalizationArgs,
+} from "./normalization.ts";
 
 export { Layer } from "./layer.ts";
 export type { LayerArgs, LayerWeight } from "./layer.ts";
@@ -39,6 +45,8 @@ export { Bidirectional, TimeDistributed };
 export type { BidirectionalArgs, MergeMode, WrappedLayer } from "./wrappers.ts";
 export { Embedding };
 export type { EmbeddingArgs };
+export { BatchNormalization, LayerNormalization };
+export type { BatchNormalizationArgs, LayerNormalizationArgs };
 
 /**
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.
@@ -367,4 +375,68 @@ export function timeDistributed(layer: WrappedLayer, args: LayerArgs = {}): Time
 export function embedding(args: EmbeddingArgs): Embedding {
   checkArity(arguments, ["args"], "embedding");
   return new Embedding(args);
+}
+
+/**
+ * Batch normalization (Keras `BatchNormalization`): in training (`fit`, or `call(x, true)`)
+ * normalizes with the batch's mean and population variance over every axis but `axis` and moves
+ * `moving = moving · momentum + batch · (1 - momentum)`; at inference normalizes with the moving
+ * statistics. `y = (x - mean) / sqrt(variance + epsilon) · gamma + beta`.
+ *
+ * @param args `axis` (the feature axis, batch counted as 0; default -1), `momentum` (0.99),
+ *   `epsilon` (1e-3), `center` (add `beta`, default true), `scale` (multiply by `gamma`, default
+ *   true), `betaInitializer` (`"zeros"`), `gammaInitializer` (`"ones"`), `movingMeanInitializer`
+ *   (`"zeros"`), `movingVarianceInitializer` (`"ones"`), and the common layer arguments.
+ * @returns The layer; weights `gamma`, `beta`, `moving_mean`, `moving_variance` (Keras order;
+ *   the moving statistics are saved but not trained).
+ * @throws {TypeError} When `axis` is not one integer, a flag is not a boolean or an initialiser
+ *   is unknown.
+ * @throws {RangeError} When `momentum` is outside [0, 1], `epsilon` is not positive, or (on
+ *   build) `axis` is the batch axis or out of range.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.batchNormalization({ momentum: 0.5 });
+ * const x = dn.tensor([[0, 10], [2, 30]]);
+ * const y = layer.call(x, true); // batch statistics: mean [1, 20], variance [1, 100]
+ * assert.ok(Math.abs(y.dataSync()[0] + 1) < 1e-3);
+ * assert.deepEqual(layer.weights.map((w) => w.name), ["gamma", "beta", "moving_mean", "moving_variance"]);
+ * assert.deepEqual([...layer.weights[2].value.dataSync()], [0.5, 10]); // 0·0.5 + mean·0.5
+ * ```
+ */
+export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalization {
+  checkArity(arguments, ["args"], "batchNormalization");
+  return new BatchNormalization(args);
+}
+
+/**
+ * Layer normalization (Keras `LayerNormalization`): normalizes each sample with its mean and
+ * population variance over `axis`, `y = (x - mean) / sqrt(variance + epsilon) · gamma + beta`,
+ * the same in training and at inference.
+ *
+ * @param args `axis` (an axis or a list, batch counted as 0; default -1), `epsilon` (1e-3),
+ *   `center`, `scale` (default true), `betaInitializer` (`"zeros"`), `gammaInitializer`
+ *   (`"ones"`), and the common layer arguments.
+ * @returns The layer; weights `gamma`, `beta` with the sizes of the `axis` dims.
+ * @throws {TypeError} When `axis` is not an integer or a list of them, a flag is not a boolean
+ *   or an initialiser is unknown.
+ * @throws {RangeError} When `epsilon` is not positive, or (on build) an axis is the batch axis,
+ *   out of range or repeated.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.layerNormalization({ epsilon: 1e-6 });
+ * const y = layer.call(dn.tensor([[1, 2, 3], [10, 10, 40]]));
+ * const row = [...y.dataSync().slice(0, 3)].map((v) => Math.round(v * 1e4) / 1e4);
+ * assert.deepEqual(row, [-1.2247, 0, 1.2247]);
+ * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[3], [3]]);
+ * ```
+ */
+export function layerNormalization(args: LayerNormalizationArgs = {}): LayerNormalization {
+  checkArity(arguments, ["args"], "layerNormalization");
+  return new LayerNormalization(args);
 }

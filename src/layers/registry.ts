@@ -12,6 +12,7 @@ import { AveragePooling2D, MaxPooling2D } from "./pooling.ts";
 import { GRU, LSTM, SimpleRNN } from "./recurrent.ts";
 import { Bidirectional, setWrappedLayerFactory, TimeDistributed } from "./wrappers.ts";
 import { Embedding } from "./embedding.ts";
+import { BatchNormalization, LayerNormalization } from "./normalization.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
@@ -29,6 +30,8 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   Bidirectional,
   TimeDistributed,
   Embedding,
+  BatchNormalization,
+  LayerNormalization,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */

@@ -112,10 +112,12 @@ export class Sequential {
     return shape;
   }
 
-  /** All trainable weights, layer by layer. */
+  /** All trainable weights, layer by layer (moving statistics left out). */
   get trainableWeights(): Tensor[] {
     this.build();
-    return this.#layers.flatMap((l) => l.weights.map((w) => w.value));
+    return this.#layers.flatMap((l) =>
+      l.weights.filter((w) => w.trainable !== false).map((w) => w.value)
+    );
   }
 
   /**
