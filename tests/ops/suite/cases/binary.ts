@@ -236,7 +236,26 @@ function intArithmetic(): OpCase[] {
   return cases;
 }
 
+/** Rows of 2^16 and more are cut into rows of 4096 (_broadcast.ts splitLongRow). */
+function longRows(): OpCase[] {
+  const shapes: [number[], number[]][] = [[[131072], [131072]], [[2, 65536], [65536]]];
+  return shapes.flatMap(([sa, sb]) =>
+    (["maximum", "mod"] as const).map((op): OpCase => ({
+      op,
+      label: `long rows [${sa}] and [${sb}]`,
+      inputs: [{ shape: sa, range: [-4, 4] }, { shape: sb, range: [0.5, 2] }],
+      run: (a, b) => (dn[op] as Op)(a, b),
+      reference: ([a, b]) => {
+        const r = broadcastBinary(F32_BINARY[op], a, sa, b, sb);
+        return { shape: r.shape, values: r.y };
+      },
+      webgpuTol: Tol.gpu,
+    }))
+  );
+}
+
 export const CASES: OpCase[] = [
+  ...longRows(),
   ...MATH.flatMap((op) => [...forward(op, "float32"), ...forward(op, "int32")]),
   ...MATH.map(specials),
   ...MATH.map(intEdges),

@@ -242,6 +242,16 @@ function whereCases(): OpCase[] {
   }
   cases.push({
     op: "where",
+    label: "long rows [2, 65536] with a row condition (cut into rows of 4096)",
+    inputs: [{ shape: [65536], dtype: "bool" }, { shape: [2, 65536] }, { shape: [] }],
+    run: (c, a, b) => [dn.where(c, a, b), dn.greater(a, b)],
+    reference: ([c, a, b]) => [
+      { shape: [2, 65536], values: a.map((v, i) => (c[i % 65536] ? v : b[0])) },
+      { shape: [2, 65536], dtype: "bool", values: a.map((v) => Number(v > b[0])) },
+    ],
+  });
+  cases.push({
+    op: "where",
     label: "a NaN or Infinity in the branch not taken stays out",
     inputs: [
       { shape: [4], dtype: "bool", values: [1, 0, 1, 0] },
