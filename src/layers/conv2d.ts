@@ -1,18 +1,17 @@
 /**
  * `conv2d`: `activation(conv2d(x, kernel) + bias)` over NHWC inputs, kernel
  * `[kernelHeight, kernelWidth, inChannels, filters]` and bias `[filters]` (Keras layouts), with
- * the bias and activation fused into the convolution's GEMM when the activation allows (all but
- * softmax).
+ * the bias and activation fused into the convolution's GEMM when the kernel fuses the activation
+ * (linear, relu, sigmoid, tanh); any other activation runs as its own op afterwards.
  *
  * @module
  */
 import { checkPair, checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { checkPadding } from "../ops/_geometry.ts";
 import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
-import { softmax } from "../ops/softmax.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
-import type { ActivationName } from "./activations.ts";
+import { type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
@@ -135,7 +134,7 @@ export class Conv2D extends Layer {
   call(x: Tensor, _training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
-    const fused = this.activation === "softmax" ? "linear" : this.activation;
+    const { fused, after } = splitActivation(this.activation);
     const y = conv2d(x, this.#kernel!, {
       strides: this.strides,
       padding: this.padding,
@@ -143,7 +142,7 @@ export class Conv2D extends Layer {
       bias: this.#bias ?? undefined,
       activation: fused,
     });
-    return this.activation === "softmax" ? softmax(y) : y;
+    return after ? after(y) : y;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,16 +1,16 @@
 /**
  * `dense`: `activation(x·kernel + bias)` with kernel `[inputDim, units]` and bias `[units]`
- * (Keras layouts), in one fused GEMM when the activation allows (all but softmax).
+ * (Keras layouts), in one fused GEMM when the kernel fuses the activation (linear, relu, sigmoid,
+ * tanh); any other activation runs as its own op after the product.
  *
  * @module
  */
 import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { matmul } from "../ops/matmul.ts";
-import { softmax } from "../ops/softmax.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
-import type { ActivationName } from "./activations.ts";
+import { type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
@@ -99,9 +99,9 @@ export class Dense extends Layer {
 
   #apply(x: Tensor, activation: ActivationName): Tensor {
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
-    const fused = activation === "softmax" ? "linear" : activation;
+    const { fused, after } = splitActivation(activation);
     let y = matmul(flat, this.#kernel!, { bias: this.#bias ?? undefined, activation: fused });
-    if (activation === "softmax") y = softmax(y);
+    if (after) y = after(y);
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 

@@ -45,9 +45,9 @@ for (const act of ACTIVATIONS) {
 
 Deno.test("activation() rejects an unknown name with a TypeError", () => {
   assertThrows(
-    () => dn.layers.activation({ activation: "swish" as dn.layers.ActivationName }),
+    () => dn.layers.activation({ activation: "mish" as dn.layers.ActivationName }),
     TypeError,
-    'argument "activation" must be one of "linear", "relu", "sigmoid", "tanh", "softmax": got "swish"',
+    'argument "activation" must be one of "linear", "relu", "sigmoid", "tanh", "softmax", "leakyRelu"',
   );
 });
 
