@@ -118,8 +118,17 @@ export * as layers from "./src/layers/mod.ts";
 // Type-only copies of namespace members that the top-level API mentions (`Sequential` takes
 // `Layer`s, `CompileArgs` an `Optimizer`): `deno doc` sees only top-level exports as public.
 export type { Initializer, Layer, LayerWeight } from "./src/layers/mod.ts";
+export type { LayerShape } from "./src/layers/layer.ts";
 export type { Optimizer, SerializedConfig } from "./src/optimizers/mod.ts";
 export { Sequential, sequential } from "./src/models/sequential.ts";
+export type { SequentialOptions } from "./src/models/sequential.ts";
+export { Functional, model } from "./src/models/functional.ts";
+export type { ModelArgs } from "./src/models/functional.ts";
+export { LayersModel } from "./src/models/layers_model.ts";
+export type { ModelData } from "./src/models/layers_model.ts";
+export { input, InputLayer } from "./src/models/input.ts";
+export type { InputArgs } from "./src/models/input.ts";
+export { SymbolicTensor } from "./src/models/symbolic.ts";
 export type { CompileArgs, LossOrMetricFn } from "./src/models/compile.ts";
 export type { FitOptions, History } from "./src/models/fit.ts";
 export * as callbacks from "./src/models/callbacks.ts";

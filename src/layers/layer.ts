@@ -9,6 +9,13 @@ import { activeBackend } from "../backend/select.ts";
 import { generator, type Random } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import { type Initializer, initialValues } from "./initializers.ts";
+import { applySymbolic, layerOutput, SymbolicTensor } from "../models/symbolic.ts";
+
+/**
+ * What a layer takes: the shape of one sample, or for a layer of several inputs (a merge, a model
+ * of several inputs) one shape per input.
+ */
+export type LayerShape = readonly number[] | readonly (readonly number[])[];
 
 /** Arguments every layer accepts. */
 export interface LayerArgs {
@@ -41,10 +48,9 @@ export abstract class Layer {
   abstract readonly className: string;
   /** Unique name. */
   readonly name: string;
-  /** Shape of one sample, if given. */
-  readonly inputShape: number[] | undefined;
+  readonly #inputShape: number[] | undefined;
   #weights: LayerWeight[] = [];
-  #built: number[] | null = null;
+  #built: string | null = null;
 
   /**
    * Sets the name and the input shape; called by the subclasses' constructors.
@@ -61,25 +67,80 @@ export abstract class Layer {
     const n = (counters.get(prefix) ?? 0) + 1;
     counters.set(prefix, n);
     this.name = args.name ?? `${prefix}_${n}`;
-    this.inputShape = args.inputShape === undefined
+    this.#inputShape = args.inputShape === undefined
       ? undefined
       : checkShape(args.inputShape, "inputShape", prefix);
   }
 
+  /** Shape of one sample, if given. */
+  get inputShape(): number[] | undefined {
+    return this.#inputShape;
+  }
+
   /** Creates the weights for inputs of `inputShape` (one sample); layers without weights skip. */
-  protected build(_inputShape: readonly number[]): void {}
+  protected build(_inputShape: LayerShape): void {}
 
   /** Names and shapes of the weights `build(inputShape)` creates, without creating them. */
-  weightShapes(_inputShape: readonly number[]): { name: string; shape: number[] }[] {
+  weightShapes(_inputShape: LayerShape): { name: string; shape: number[] }[] {
     return [];
   }
 
-  /** Applies the layer to a batch. */
-  abstract call(x: Tensor, training: boolean): Tensor;
+  /**
+   * Applies the layer to a batch: one tensor, or for a layer of several inputs a list (the
+   * `LayerShape` it was built for says which).
+   */
+  abstract call(x: Tensor | Tensor[], training: boolean): Tensor;
 
   /** Output shape of one sample for an input sample of `inputShape`. */
-  computeOutputShape(inputShape: readonly number[]): number[] {
-    return [...inputShape];
+  computeOutputShape(inputShape: LayerShape): number[] {
+    return [...(inputShape as readonly number[])];
+  }
+
+  /**
+   * Applies the layer. On symbolic tensors (from `dn.input` or another `apply`) it records the
+   * call in the graph of a functional model, building the weights for those shapes, and returns
+   * the symbolic output (applying one layer twice shares its weights); on tensors it runs `call`.
+   *
+   * @param inputs A symbolic tensor or a list of them, or a tensor or a list of tensors.
+   * @param options `training` (default false) for tensors.
+   * @returns The output, symbolic when the inputs are.
+   * @throws {TypeError} When the inputs mix symbolic and real tensors. {RangeError} When the layer
+   *   cannot take those shapes (the message names the layer).
+   *
+   * @example
+   * ```ts
+   * import * as dn from "@dendrite/dendrite";
+   * import assert from "node:assert/strict";
+   * const x = dn.input({ shape: [4] });
+   * const y = dn.layers.dense({ units: 2 }).apply(x) as dn.SymbolicTensor;
+   * assert.deepEqual(y.shape, [null, 2]);
+   * ```
+   */
+  apply(
+    inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[],
+    options: { training?: boolean } = {},
+  ): SymbolicTensor | Tensor {
+    const fn = `${this.name}.apply`;
+    checkOptions(options, ["training"], fn);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
+      return applySymbolic(this, list as SymbolicTensor[], Array.isArray(inputs));
+    }
+    list.forEach((t, i) => checkTensor(t, Array.isArray(inputs) ? `inputs[${i}]` : "inputs", fn));
+    const tensors = list as Tensor[];
+    this.ensureBuilt(
+      Array.isArray(inputs) ? tensors.map((t) => t.shape.slice(1)) : tensors[0].shape.slice(1),
+    );
+    return this.call(Array.isArray(inputs) ? tensors : tensors[0], options.training ?? false);
+  }
+
+  /**
+   * The symbolic output of the layer in a functional graph (Keras `layer.output`).
+   *
+   * @throws {TypeError} When the layer was applied to symbolic tensors never or more than once.
+   */
+  get output(): SymbolicTensor {
+    return layerOutput(this);
   }
 
   /** Keras-style config (JSON-able), enough to rebuild the layer. */
@@ -88,15 +149,20 @@ export abstract class Layer {
   }
 
   /** Builds once, for `inputShape`; throws when later inputs have another shape. */
-  ensureBuilt(inputShape: readonly number[]): void {
+  ensureBuilt(inputShape: LayerShape): void {
+    const key = JSON.stringify(inputShape);
     if (this.#built === null) {
       this.build(inputShape);
-      this.#built = [...inputShape];
-    } else if (this.#built.join() !== inputShape.join()) {
+      this.#built = key;
+    } else if (this.#built !== key) {
+      const fmt = (s: string) => {
+        const shape = JSON.parse(s) as number[] | number[][];
+        return shape.map((d) => Array.isArray(d) ? fmtShape(d) : d).join(", ");
+      };
       throw new RangeError(
-        `Cannot apply layer "${this.name}": it was built for samples of shape ${
-          fmtShape(this.#built)
-        }: got ${fmtShape(inputShape)}`,
+        `Cannot apply layer "${this.name}": it was built for samples of shape [${
+          fmt(this.#built)
+        }]: got [${fmt(key)}]`,
       );
     }
   }

@@ -9,10 +9,20 @@ import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
 import { evalStep, readBatch } from "./step.ts";
 import { sliceRows } from "./batches.ts";
-import type { Sequential } from "./sequential.ts";
+import type { LayersModel } from "./layers_model.ts";
 
-/** Checks that `x` and `y` are tensors with the same, non-zero number of samples. */
-export function checkXY(x: Tensor, y: Tensor, fn: string): void {
+/**
+ * Checks that `x` and `y` are tensors with the same, non-zero number of samples; with lists (a
+ * model of several inputs or outputs), every tensor of both.
+ */
+export function checkXY(x: Tensor | Tensor[], y: Tensor | Tensor[], fn: string): void {
+  if (Array.isArray(x) || Array.isArray(y)) {
+    const xs = [x].flat(), ys = [y].flat();
+    xs.forEach((t, i) => checkTensor(t, xs.length > 1 ? `x[${i}]` : "x", fn));
+    ys.forEach((t, i) => checkTensor(t, ys.length > 1 ? `y[${i}]` : "y", fn));
+    for (const t of [...xs, ...ys]) checkXY(xs[0], t, fn);
+    return;
+  }
   checkTensor(x, "x", fn);
   checkTensor(y, "y", fn);
   if (x.rank === 0 || y.rank === 0 || x.shape[0] !== y.shape[0]) {
@@ -34,9 +44,9 @@ export function checkXY(x: Tensor, y: Tensor, fn: string): void {
  * Invalid arguments throw synchronously, before the promise exists.
  */
 export function evaluate(
-  model: Sequential,
-  x: Tensor,
-  y: Tensor,
+  model: LayersModel,
+  x: Tensor[],
+  y: Tensor[],
   batchSize: number,
 ): Promise<number[]> {
   const fn = "evaluate";
@@ -47,18 +57,25 @@ export function evaluate(
 }
 
 async function evaluateBatches(
-  model: Sequential,
+  model: LayersModel,
   compiled: Compiled,
-  x: Tensor,
-  y: Tensor,
+  x: Tensor[],
+  y: Tensor[],
   batch: number,
 ): Promise<number[]> {
-  const n = x.shape[0];
-  const totals = new Array<number>(1 + compiled.metrics.length).fill(0);
+  const n = x[0].shape[0];
+  const totals = new Array<number>(1 + compiled.metricNames.length).fill(0);
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
     const r = await readBatch(
-      tidy(() => evalStep(model, compiled, sliceRows(x, start, count), sliceRows(y, start, count))),
+      tidy(() =>
+        evalStep(
+          model,
+          compiled,
+          x.map((t) => sliceRows(t, start, count)),
+          y.map((t) => sliceRows(t, start, count)),
+        )
+      ),
     );
     [r.loss, ...r.metrics].forEach((v, i) => (totals[i] += v * count));
   }

@@ -12,6 +12,7 @@ import type { Callback, Logs } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { epochLine } from "./progress.ts";
 import { EpochRows, sliceRows } from "./batches.ts";
+import type { LayersModel } from "./layers_model.ts";
 import type { Sequential } from "./sequential.ts";
 import { readBatch, trainStep } from "./step.ts";
 
@@ -25,8 +26,14 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
-  /** Held-out `[x, y]` (takes precedence over `validationSplit`). */
-  validationData?: [Tensor, Tensor];
+  /**
+   * Held-out `[x, y]` (takes precedence over `validationSplit`), each in the form `fit` takes
+   * them.
+   */
+  validationData?: [
+    Tensor | Tensor[] | Record<string, Tensor>,
+    Tensor | Tensor[] | Record<string, Tensor>,
+  ];
   /** Callbacks, e.g. `dn.callbacks.earlyStopping(...)` or objects with `onEpochEnd` etc. */
   callbacks?: Callback | Callback[];
   /**
@@ -91,12 +98,16 @@ export function warnNonFinite(fn: string, loss: number, where: string): void {
   );
 }
 
-/** Trains `model` on `x`, `y`; see `Sequential.fit`. */
+/**
+ * Trains `model` on `x`, `y` (one tensor per input and per output; `validation` likewise); see
+ * `Sequential.fit`.
+ */
 export async function fit(
-  model: Sequential,
-  x: Tensor,
-  y: Tensor,
+  model: LayersModel,
+  x: Tensor[],
+  y: Tensor[],
   options: FitOptions,
+  validationData: [Tensor[], Tensor[]] | null,
 ): Promise<History> {
   const fn = "fit";
   const compiled = model.compiled;
@@ -105,9 +116,9 @@ export async function fit(
   const { epochs, verbose } = fitOptions(options, fn);
   const batchSize = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
   const callbacks = options.callbacks === undefined ? [] : [options.callbacks].flat();
-  const total = x.shape[0];
+  const total = x[0].shape[0];
   let trainCount = total;
-  let validation = options.validationData ?? null;
+  let validation = validationData;
   const owned: Tensor[] = [];
   if (validation) checkXY(validation[0], validation[1], fn);
   else if (options.validationSplit) {
@@ -119,10 +130,10 @@ export async function fit(
       );
     }
     validation = [
-      sliceRows(x, trainCount, total - trainCount),
-      sliceRows(y, trainCount, total - trainCount),
+      x.map((t) => sliceRows(t, trainCount, total - trainCount)),
+      y.map((t) => sliceRows(t, trainCount, total - trainCount)),
     ];
-    owned.push(...validation);
+    owned.push(...validation.flat());
   }
   const names = ["loss", ...compiled.metricNames];
   const history: History = { epoch: [], history: {} };
@@ -131,7 +142,7 @@ export async function fit(
   model.stopTraining = false;
   let warned = false;
   for (const cb of callbacks) {
-    cb.setModel?.(model);
+    cb.setModel?.(model as Sequential); // callbacks use only what every LayersModel has
     cb.setParams?.({ epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount });
   }
   try {
@@ -155,8 +166,8 @@ export async function fit(
           trainStep(
             model,
             compiled,
-            rows.gather(x, start, count),
-            rows.gather(y, start, count),
+            x.map((t) => rows.gather(t, start, count)),
+            y.map((t) => rows.gather(t, start, count)),
           )
         ));
         [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));

@@ -15,6 +15,10 @@ import type { CompileArgs } from "./compile.ts";
 import type { SerializedConfig } from "../optimizers/schedules.ts";
 import { fromConfig as optimizerFromConfig } from "../optimizers/from_config.ts";
 import { Sequential } from "./sequential.ts";
+import { Functional } from "./functional.ts";
+import { InputLayer, inputOf } from "./input.ts";
+import type { LayersModel } from "./layers_model.ts";
+import type { SymbolicTensor } from "./symbolic.ts";
 import { FORMAT } from "./save.ts";
 
 function fail(Err: typeof RangeError | typeof TypeError | typeof SyntaxError, what: string): never {
@@ -30,33 +34,120 @@ function parseJson(text: string | undefined, key: string): unknown {
   }
 }
 
-/** Layers from the topology, unbuilt. */
-function layersOf(topology: unknown): Layer[] {
-  const t = topology as { className?: unknown; layers?: unknown };
-  if (!t || t.className !== "Sequential" || !Array.isArray(t.layers) || t.layers.length === 0) {
+/** A layer, a nested model or an input layer from its saved `{ className, config }`. */
+function anyLayer(className: unknown, config: unknown): Layer {
+  if (className === "Sequential" || className === "Functional") {
+    return modelOf({ ...(config as object), className });
+  }
+  if (className === "InputLayer" && config !== null && typeof config === "object") {
+    return new InputLayer(config);
+  }
+  return layerFromConfig(className, config, "loadModel");
+}
+
+function uniqueNames(layers: Layer[]): void {
+  const seen = new Set<string>();
+  for (const l of layers) {
+    if (seen.has(l.name)) fail(RangeError, `layer names must be unique: "${l.name}" is repeated`);
+    seen.add(l.name);
+  }
+}
+
+/** The model a topology describes (`{ className, name, layers, ... }`); a functional one built. */
+function modelOf(topology: unknown): LayersModel {
+  const t = topology as { className?: unknown; name?: string; layers?: unknown };
+  if (
+    !t || (t.className !== "Sequential" && t.className !== "Functional") ||
+    !Array.isArray(t.layers) || t.layers.length === 0
+  ) {
     fail(
       TypeError,
-      `topology must be a Sequential with a non-empty "layers" list: got ${fmtValue(t?.className)}`,
+      `topology must be a Sequential or Functional with a non-empty "layers" list: got ${
+        fmtValue(t?.className)
+      }`,
     );
   }
-  const layers = t.layers.map((l: { className?: unknown; config?: unknown }) =>
-    layerFromConfig(l?.className, l?.config, "loadModel")
-  );
-  if (new Set(layers.map((l) => l.name)).size !== layers.length) {
-    fail(RangeError, "layer names must be unique");
+  const entries = t.layers as { className?: unknown; config?: unknown; inboundNodes?: unknown }[];
+  const layers = entries.map((l) => anyLayer(l?.className, l?.config));
+  uniqueNames(layers);
+  const name = t.name === undefined ? {} : { name: t.name };
+  if (t.className === "Sequential") return new Sequential(layers, name);
+  return functionalOf(t as FunctionalTopology, layers, entries);
+}
+
+type Ref = [string, number];
+interface FunctionalTopology {
+  name?: string;
+  inputLayers: Ref[];
+  outputLayers: Ref[];
+}
+
+/**
+ * Applies the layers of a functional topology node by node, each once the tensors it reads
+ * exist; a node that never can (a cycle, a missing layer) names its layer.
+ */
+function functionalOf(
+  t: FunctionalTopology,
+  layers: Layer[],
+  entries: { inboundNodes?: unknown }[],
+): Functional {
+  const made = new Map<string, SymbolicTensor>();
+  const key = ([name, index]: Ref) => `${name}#${index}`;
+  const pending = layers.map((layer, i) => {
+    if (layer instanceof InputLayer) made.set(key([layer.name, 0]), inputOf(layer));
+    const nodes = layer instanceof InputLayer ? [] : entries[i].inboundNodes;
+    if (!Array.isArray(nodes)) {
+      fail(TypeError, `layer "${layer.name}" must list its "inboundNodes"`);
+    }
+    return { layer, nodes: nodes as { inputs: Ref[]; list: boolean }[], next: 0 };
+  });
+  for (let progress = true; progress;) {
+    progress = false;
+    for (const p of pending) {
+      while (p.next < p.nodes.length) {
+        const node = p.nodes[p.next];
+        if (!Array.isArray(node?.inputs)) {
+          fail(TypeError, `layer "${p.layer.name}" has an inbound node without "inputs"`);
+        }
+        const inputs = node.inputs.map((r) => made.get(key(r)));
+        if (inputs.some((x) => x === undefined)) break;
+        const args = inputs as SymbolicTensor[];
+        made.set(
+          key([p.layer.name, p.next]),
+          p.layer.apply(node.list ? args : args[0]) as SymbolicTensor,
+        );
+        p.next++;
+        progress = true;
+      }
+    }
   }
-  return layers;
+  const stuck = pending.find((p) => p.next < p.nodes.length);
+  if (stuck) {
+    fail(
+      RangeError,
+      `layer "${stuck.layer.name}" reads tensors that no layer makes before it (a cycle or a missing layer)`,
+    );
+  }
+  const refs = (list: unknown, what: string) => {
+    if (!Array.isArray(list)) fail(TypeError, `topology must list "${what}"`);
+    return list.map((r: Ref) =>
+      made.get(key(r)) ?? fail(RangeError, `"${what}" names ${fmtValue(r)}, which no layer makes`)
+    );
+  };
+  return new Functional({
+    inputs: refs(t.inputLayers, "inputLayers"),
+    outputs: refs(t.outputLayers, "outputLayers"),
+    ...(t.name === undefined ? {} : { name: t.name }),
+  });
 }
 
 /** Checks every tensor of the file against the weights the topology declares, before building. */
-function checkWeights(layers: Layer[], tensors: Map<string, { shape: number[] }>): void {
+function checkWeights(model: LayersModel, tensors: Map<string, { shape: number[] }>): void {
   const expected = new Map<string, number[]>();
-  let shape = layers[0].inputShape;
-  if (!shape) fail(TypeError, `the first layer must have an "inputShape": got none`);
-  for (const layer of layers) {
-    for (const w of layer.weightShapes(shape)) expected.set(`${layer.name}/${w.name}`, w.shape);
-    shape = layer.computeOutputShape(shape);
+  if (model instanceof Sequential && !model.layers[0].inputShape) {
+    fail(TypeError, `the first layer must have an "inputShape": got none`);
   }
+  for (const w of model.weightShapes(model.inputShapes[0])) expected.set(w.name, w.shape);
   for (const [name, want] of expected) {
     const got = tensors.get(name);
     if (!got) {
@@ -147,7 +238,7 @@ async function readSource(
 export async function loadModel(
   source: string | URL | Uint8Array,
   options: LoadModelOptions = {},
-): Promise<Sequential> {
+): Promise<LayersModel> {
   checkArity(arguments, ["source", "options"], "loadModel");
   const o = checkOptions(options, ["signal", "timeoutMs"], "loadModel");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
@@ -171,8 +262,15 @@ export async function loadModel(
   if (metadata.format !== FORMAT) {
     fail(TypeError, `"__metadata__.format" must be "${FORMAT}": got ${fmtValue(metadata.format)}`);
   }
-  const layers = layersOf(parseJson(metadata.topology, "topology"));
-  checkWeights(layers, tensors);
+  // A functional topology builds its layers as it connects them: no draws, every weight is
+  // written from the file below.
+  const model = withoutDraws(() => modelOf(parseJson(metadata.topology, "topology")));
+  try {
+    checkWeights(model, tensors);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   const training = metadata.training_config === undefined
     ? undefined
     : parseJson(metadata.training_config, "training_config");
@@ -182,16 +280,11 @@ export async function loadModel(
   ) {
     fail(TypeError, `"__metadata__.training_config" must be an object: got ${fmtValue(training)}`);
   }
-  const model = new Sequential(layers);
   // A bad training config is found only once compile() resolves it: free the weights then.
   try {
-    withoutDraws(() => model.build()); // every weight is written from the file next
+    withoutDraws(() => model.buildAll()); // every weight is written from the file next
     const backend = activeBackend();
-    for (const layer of layers) {
-      for (const w of layer.weights) {
-        backend.write(w.value.storage, tensors.get(`${layer.name}/${w.name}`)!.data);
-      }
-    }
+    for (const w of model.weights) backend.write(w.value.storage, tensors.get(w.name)!.data);
     if (training !== undefined) {
       const config = training as Omit<CompileArgs, "optimizer"> & { optimizer: SerializedConfig };
       model.compile({ ...config, optimizer: optimizerFromConfig(config.optimizer) });

@@ -1,56 +1,40 @@
 /**
  * `Sequential`: a stack of layers with the Keras model API (`compile`, `fit`, `evaluate`,
- * `predict`, `summary`, `getWeights` / `setWeights`, `save`).
+ * `predict`, `summary`, `getWeights` / `setWeights`, `save`, from `LayersModel`); usable as a
+ * layer of another model.
  *
  * @module
  */
-import {
-  checkArity,
-  checkOptions,
-  checkPositiveInt,
-  checkTensor,
-  fmtShape,
-  fmtValue,
-} from "../_check.ts";
-import { activeBackend } from "../backend/select.ts";
-import { Layer } from "../layers/layer.ts";
-import { output } from "../ops/_output.ts";
-import { tidy } from "../scope.ts";
+import { checkArity, checkOptions, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { Layer, type LayerShape } from "../layers/layer.ts";
 import type { Tensor } from "../tensor.ts";
-import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
-import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
-import { checkXY, evaluate } from "./evaluate.ts";
-import { readBatch, trainStep } from "./step.ts";
-import { modelToBytes } from "./save.ts";
-import { sliceRows } from "./batches.ts";
+import { LayersModel } from "./layers_model.ts";
+
+/** Options of {@linkcode sequential}. */
+export interface SequentialOptions {
+  /** Unique name (as a layer of another model); default `sequential_<n>`. */
+  name?: string;
+}
 
 /** A linear stack of layers. */
-export class Sequential {
+export class Sequential extends LayersModel {
+  readonly className = "Sequential";
   readonly #layers: Layer[] = [];
-  /**
-   * Loss, metrics and optimizer after `compile()`, read by training, evaluation and `save()`;
-   * not for users.
-   *
-   * @internal
-   */
-  compiled: Compiled | null = null;
-  /**
-   * Set to true (by a callback) to stop `fit()`: from `onBatchEnd` right after that batch (the
-   * epoch ends with the batches run so far), from `onEpochEnd` after that epoch.
-   */
-  stopTraining = false;
-  /** Whether `trainOnBatch()` has warned about a non-finite loss (once per model). */
-  #warnedNonFinite = false;
+  /** The sample shape it was built for as a layer of another model, when its first layer has none. */
+  #builtShape: number[] | null = null;
 
   /**
    * Creates a model from a list of layers (or an empty one to `add()` to).
    *
-   * @param layers The layers, first to last; the first needs `inputShape`.
+   * @param layers The layers, first to last; the first needs `inputShape` (unless the model is
+   *   used as a layer of another, which gives it its input shape).
+   * @param options `name`.
    * @throws {TypeError} When `layers` is not an array of layers (the message names the position).
    */
-  constructor(layers: readonly Layer[] = []) {
+  constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     const fn = "sequential";
-    checkArity(arguments, ["layers"], fn);
+    checkArity(arguments, ["layers", "options"], fn);
+    super(checkOptions(options, ["name"], fn) as SequentialOptions, "sequential");
     if (!Array.isArray(layers)) {
       throw new TypeError(
         `Cannot run ${fn}(): argument "layers" must be an array of layers: got ${fmtValue(layers)}`,
@@ -85,15 +69,15 @@ export class Sequential {
         `Cannot run ${fn}(): argument "${arg}" must be a layer (e.g. dn.layers.dense({ units: 8 })): got ${what}`,
       );
     }
-    if (this.#layers.includes(layer)) {
+    if (this.#layers.includes(layer) || layer === this) {
       throw new RangeError(`Cannot run ${fn}(): layer "${layer.name}" is already in the model`);
     }
     this.#layers.push(layer);
   }
 
   /** Shape of one input sample, from the first layer's `inputShape`. */
-  get inputShape(): number[] {
-    const shape = this.#layers[0]?.inputShape;
+  override get inputShape(): number[] {
+    const shape = this.#layers[0]?.inputShape ?? this.#builtShape;
     if (!shape) {
       throw new TypeError(
         'Cannot build the model: its first layer must be given an "inputShape": got none',
@@ -102,9 +86,32 @@ export class Sequential {
     return shape;
   }
 
-  /** Creates every layer's weights; returns the output shape of one sample. */
-  build(): number[] {
-    let shape = this.inputShape;
+  /** `[<first layer's name>]`. */
+  get inputNames(): string[] {
+    return [this.#layers[0]?.name ?? this.name];
+  }
+
+  /** `[<last layer's name>]`. */
+  get outputNames(): string[] {
+    return [this.#layers[this.#layers.length - 1]?.name ?? this.name];
+  }
+
+  /** `[inputShape]`. */
+  get inputShapes(): number[][] {
+    return [this.inputShape];
+  }
+
+  /**
+   * Creates every layer's weights; returns the output shape of one sample.
+   *
+   * @param inputShape The sample shape when the model is a layer of another (default: the first
+   *   layer's `inputShape`).
+   */
+  override build(inputShape?: LayerShape): number[] {
+    if (inputShape !== undefined && !this.#layers[0]?.inputShape) {
+      this.#builtShape = [...inputShape as readonly number[]];
+    }
+    let shape = (inputShape as number[] | undefined) ?? this.inputShape;
     for (const layer of this.#layers) {
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
@@ -112,12 +119,23 @@ export class Sequential {
     return shape;
   }
 
-  /** All trainable weights, layer by layer (moving statistics left out). */
-  get trainableWeights(): Tensor[] {
-    this.build();
-    return this.#layers.flatMap((l) =>
-      l.weights.filter((w) => w.trainable !== false).map((w) => w.value)
-    );
+  buildAll(): number[][] {
+    return [this.build()];
+  }
+
+  override computeOutputShape(inputShape: LayerShape): number[] {
+    let shape = inputShape as readonly number[];
+    for (const layer of this.#layers) shape = layer.computeOutputShape(shape);
+    return [...shape];
+  }
+
+  override weightShapes(inputShape: LayerShape): { name: string; shape: number[] }[] {
+    let shape = inputShape as readonly number[];
+    return this.#layers.flatMap((layer) => {
+      const ws = layer.weightShapes(shape).map((w) => ({ ...w, name: `${layer.name}/${w.name}` }));
+      shape = layer.computeOutputShape(shape);
+      return ws;
+    });
   }
 
   /**
@@ -125,7 +143,15 @@ export class Sequential {
    * numerically stable fused cross-entropy).
    */
   forward(x: Tensor, training: boolean, logits = false): Tensor {
-    this.#checkInput(x, "x", "predict");
+    checkTensor(x, "x", "predict", ["float32", "int32"]);
+    const sample = this.inputShape;
+    if (x.rank !== sample.length + 1 || x.shape.slice(1).join() !== sample.join()) {
+      throw new RangeError(
+        `Cannot run predict(): argument "x" must have shape [batch, ${sample.join(", ")}]: got ${
+          fmtShape(x.shape)
+        }`,
+      );
+    }
     let h = x;
     this.#layers.forEach((layer, i) => {
       const last = i === this.#layers.length - 1;
@@ -137,205 +163,37 @@ export class Sequential {
     return h;
   }
 
-  /**
-   * Configures training.
-   *
-   * @param args `optimizer` (an optimizer or `"sgd"`, `"adam"`, `"rmsprop"`), `loss` (a Keras
-   *   name or a function), `metrics` (names or functions).
-   * @throws {TypeError} When a name is unknown.
-   */
-  compile(args: CompileArgs): void {
-    checkArity(arguments, ["args"], "compile");
-    this.build();
-    this.compiled?.optimizer.dispose();
-    this.compiled = compileArgs(args, this.#layers);
+  forwardAll(xs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[] {
+    return [this.forward(xs[0], training, logits?.[0] ?? false)];
   }
 
-  /**
-   * Trains for `epochs` passes over `x` and `y`.
-   *
-   * @param x Inputs, `[samples, ...inputShape]`.
-   * @param y Targets, `[samples, ...]`.
-   * @param options Epochs, batch size, shuffling, validation, callbacks, verbosity.
-   * @returns The history of losses and metrics per epoch.
-   * @throws {TypeError} When the model is not compiled or an argument is not a tensor.
-   * @throws {RangeError} When shapes or options are invalid.
-   */
-  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
-    try {
-      checkArity(arguments, ["x", "y", "options"], "fit");
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return fit(this, x, y, options);
+  protected fusableLayers(): (Layer | undefined)[] {
+    return [this.#layers[this.#layers.length - 1]];
   }
 
-  /**
-   * One gradient step on one batch (Keras `train_on_batch`).
-   *
-   * @param x Inputs, `[batch, ...inputShape]`.
-   * @param y Targets, `[batch, ...]`.
-   * @returns A promise of `[loss, ...metrics]` of the batch, before the update (asynchronous,
-   *   as in TensorFlow.js, so that GPU backends can read the values).
-   * @throws {TypeError} When the model is not compiled.
-   */
-  trainOnBatch(x: Tensor, y: Tensor): Promise<number[]> {
-    const fn = "trainOnBatch";
-    checkArity(arguments, ["x", "y"], fn);
-    const compiled = this.compiled;
-    if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
-    checkXY(x, y, fn);
-    this.#checkInput(x, "x", fn);
-    return readBatch(tidy(() => trainStep(this, compiled, x, y))).then((r) => {
-      if (!Number.isFinite(r.loss) && !this.#warnedNonFinite) {
-        this.#warnedNonFinite = true;
-        warnNonFinite(fn, r.loss, "this batch (warned once per model)");
-      }
-      return [r.loss, ...r.metrics];
-    });
-  }
-
-  /**
-   * Loss and metrics on `x` and `y`, in inference mode.
-   *
-   * @param x Inputs.
-   * @param y Targets.
-   * @param options `batchSize` (default 32).
-   * @returns A promise of `[loss, ...metrics]`, averaged over the samples (asynchronous, as in
-   *   TensorFlow.js, so that GPU backends can read the values).
-   */
-  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Promise<number[]> {
-    let batchSize;
-    try {
-      checkArity(arguments, ["x", "y", "options"], "evaluate");
-      batchSize = checkOptions(options, ["batchSize"], "evaluate").batchSize ?? 32;
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return evaluate(this, x, y, batchSize as number);
-  }
-
-  /**
-   * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time.
-   *
-   * @param x Inputs, `[samples, ...inputShape]`.
-   * @param options `batchSize` (default 32).
-   * @returns `[samples, ...outputShape]`.
-   */
-  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
-    const fn = "predict";
-    checkArity(arguments, ["x", "options"], fn);
-    checkOptions(options, ["batchSize"], fn);
-    this.#checkInput(x, "x", fn);
-    const outShape = this.build();
-    const n = x.shape[0];
-    const batch = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
-    const y = output([n, ...outShape]);
-    const per = outShape.reduce((a, b) => a * b, 1);
-    for (let start = 0; start < n; start += batch) {
-      const count = Math.min(batch, n - start);
-      tidy(() => {
-        const part = this.forward(sliceRows(x, start, count), false);
-        activeBackend().copy(part.storage, 0, y.storage, start * per, count * per);
-      });
-    }
-    return y;
-  }
-
-  /**
-   * A table of layers, output shapes and parameter counts; also printed unless `print` is false.
-   *
-   * @param print Whether to print with `console.log` (default true).
-   * @returns The table.
-   */
-  summary(print = true): string {
-    checkArity(arguments, ["print"], "summary");
-    let shape = this.inputShape;
-    this.build();
-    const rows = this.#layers.map((layer) => {
+  protected summaryRows(): [Layer, string][] {
+    let shape: number[] = this.inputShape;
+    return this.#layers.map((layer) => {
       shape = layer.computeOutputShape(shape);
-      return [
-        `${layer.name} (${layer.className})`,
-        `[null, ${shape.join(", ")}]`,
-        String(layer.countParams()),
-      ];
+      return [layer, `[null, ${shape.join(", ")}]`];
     });
-    const head = ["Layer (type)", "Output Shape", "Param #"];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
-    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("").trimEnd();
-    const total = this.#layers.reduce((n, l) => n + l.countParams(), 0);
-    const rule = "=".repeat(widths.reduce((a, b) => a + b, 0));
-    const text = [line(head), rule, ...rows.map(line), rule, `Total params: ${total}`].join("\n");
-    if (print) console.log(text);
-    return text;
   }
 
-  /** Copies of all weights, layer by layer (Keras order); the caller disposes them. */
-  getWeights(): Tensor[] {
-    checkArity(arguments, [], "getWeights");
-    this.build();
-    return this.#layers.flatMap((l) => l.getWeights());
-  }
-
-  /** Overwrites all weights, layer by layer (same count and shapes as `getWeights()`). */
-  setWeights(weights: readonly Tensor[]): void {
-    checkArity(arguments, ["weights"], "setWeights");
-    this.build();
-    const expected = this.#layers.reduce((n, l) => n + l.weights.length, 0);
-    if (!Array.isArray(weights) || weights.length !== expected) {
-      throw new RangeError(
-        `Cannot run setWeights(): argument "weights" must hold ${expected} tensors: got ${
-          Array.isArray(weights) ? weights.length : typeof weights
-        }`,
-      );
-    }
-    let at = 0;
-    for (const layer of this.#layers) {
-      layer.setWeights(weights.slice(at, at + layer.weights.length));
-      at += layer.weights.length;
-    }
-  }
-
-  /** The model as one safetensors file: weights, topology and training config. */
-  toBytes(): Uint8Array {
-    checkArity(arguments, [], "toBytes");
-    return modelToBytes(this);
-  }
-
-  /**
-   * Writes the model to a safetensors file (needs `--allow-write`).
-   *
-   * @param path File path.
-   */
-  async save(path: string | URL): Promise<void> {
-    checkArity(arguments, ["path"], "save");
-    await Deno.writeFile(path, this.toBytes());
-  }
-
-  /** Frees the weights and the optimizer state. */
-  dispose(): void {
-    checkArity(arguments, [], "dispose");
-    for (const layer of this.#layers) layer.dispose();
-    this.compiled?.optimizer.dispose();
-  }
-
-  #checkInput(x: Tensor, arg: string, fn: string): void {
-    checkTensor(x, arg, fn);
-    const sample = this.inputShape;
-    if (x.rank !== sample.length + 1 || x.shape.slice(1).join() !== sample.join()) {
-      throw new RangeError(
-        `Cannot run ${fn}(): argument "${arg}" must have shape [batch, ${sample.join(", ")}]: got ${
-          fmtShape(x.shape)
-        }`,
-      );
-    }
+  /** Keras config: the name and each layer's `{ className, config }`. */
+  override getConfig(): Record<string, unknown> {
+    return {
+      name: this.name,
+      layers: this.#layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+    };
   }
 }
 
 /**
  * A linear stack of layers (Keras `Sequential`).
  *
- * @param layers The layers, first to last; the first needs `inputShape`.
+ * @param layers The layers, first to last; the first needs `inputShape`. A `Sequential` or a
+ *   functional model may be one of them.
+ * @param options `name` (default `sequential_<n>`).
  * @returns The model.
  * @throws {TypeError} When `layers` is not an array of layers (the message names the position),
  *   or more than one argument is passed.
@@ -354,7 +212,10 @@ export class Sequential {
  * assert.deepEqual(model.predict(dn.ones([2, 4])).shape, [2, 3]);
  * ```
  */
-export function sequential(layers: readonly Layer[] = []): Sequential {
-  checkArity(arguments, ["layers"], "sequential");
-  return new Sequential(layers);
+export function sequential(
+  layers: readonly Layer[] = [],
+  options: SequentialOptions = {},
+): Sequential {
+  checkArity(arguments, ["layers", "options"], "sequential");
+  return new Sequential(layers, options);
 }

@@ -17,7 +17,7 @@ import { square } from "../ops/unary.ts";
 import { keep, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
-import type { Sequential } from "./sequential.ts";
+import type { LayersModel } from "./layers_model.ts";
 
 /** Loss and metric values of one batch. */
 export interface BatchResult {
@@ -34,24 +34,31 @@ function packScalars(first: Tensor, rest: readonly Tensor[]): Tensor {
 }
 
 /**
- * Forward pass, loss and metrics; the metric scalars are computed without recording and pushed on
+ * Forward pass, loss (the sum over the outputs) and metrics; the metric scalars (with a model of
+ * several outputs, each output's loss first) are computed without recording and pushed on
  * `metrics` (kept out of every scope: the caller disposes them).
  */
 function lossAndMetrics(
-  model: Sequential,
+  model: LayersModel,
   compiled: Compiled,
-  x: Tensor,
-  y: Tensor,
+  xs: Tensor[],
+  ys: Tensor[],
   training: boolean,
   metrics: Tensor[],
 ): Tensor {
-  const fused = compiled.fromLogits;
-  const out = model.forward(x, training, fused !== null);
-  let loss = fused ? fused.loss(y, out) : compiled.loss(y, out);
+  const heads = compiled.heads;
+  const outs = model.forwardAll(xs, training, heads.map((h) => h.fromLogits !== null));
+  const parts = heads.map((h, i) =>
+    h.fromLogits ? h.fromLogits.loss(ys[i], outs[i]) : h.loss(ys[i], outs[i])
+  );
+  let loss = parts.reduce((a, b) => add(a, b));
   withoutRecording(() =>
     tidy(() => {
-      const probs = fused ? activationFn(fused.activation)(out) : out;
-      for (const m of compiled.metrics) metrics.push(keep(m(y, probs)));
+      if (heads.length > 1) { for (const part of parts) metrics.push(keep(add(part, 0))); }
+      heads.forEach((h, i) => {
+        const probs = h.fromLogits ? activationFn(h.fromLogits.activation)(outs[i]) : outs[i];
+        for (const m of h.metrics) metrics.push(keep(m(ys[i], probs)));
+      });
     })
   );
   if (training) {
@@ -88,15 +95,15 @@ export async function readBatch(packed: Tensor): Promise<BatchResult> {
  * tensor in the current scope, for `readBatch`.
  */
 export function trainStep(
-  model: Sequential,
+  model: LayersModel,
   compiled: Compiled,
-  x: Tensor,
-  y: Tensor,
+  xs: Tensor[],
+  ys: Tensor[],
 ): Tensor {
   const weights = model.trainableWeights;
   const metrics: Tensor[] = [];
   const { value, grads } = gradients(
-    () => lossAndMetrics(model, compiled, x, y, true, metrics),
+    () => lossAndMetrics(model, compiled, xs, ys, true, metrics),
     weights,
     undefined,
     "fit",
@@ -110,7 +117,12 @@ export function trainStep(
 }
 
 /** `[loss, ...metrics]` of a batch in inference mode, as one tensor for `readBatch`. */
-export function evalStep(model: Sequential, compiled: Compiled, x: Tensor, y: Tensor): Tensor {
+export function evalStep(
+  model: LayersModel,
+  compiled: Compiled,
+  xs: Tensor[],
+  ys: Tensor[],
+): Tensor {
   const metrics: Tensor[] = [];
-  return tidy(() => packResult(lossAndMetrics(model, compiled, x, y, false, metrics), metrics));
+  return tidy(() => packResult(lossAndMetrics(model, compiled, xs, ys, false, metrics), metrics));
 }

@@ -80,7 +80,7 @@ Deno.test("loadModel() restores the training config and the model can continue f
   const { model, x, y } = await trainedModel();
   const copy = await dn.loadModel(model.toBytes());
   assert(copy.compiled !== null, "the loaded model is compiled");
-  assertEquals(copy.compiled.lossName, "categoricalCrossentropy");
+  assertEquals(copy.compiled.heads[0].lossName, "categoricalCrossentropy");
   assertEquals(copy.compiled.metricNames, ["accuracy"]);
   assertEquals(copy.compiled.optimizer.getConfig(), model.compiled!.optimizer.getConfig());
   assertEquals(await copy.evaluate(x, y), await model.evaluate(x, y));

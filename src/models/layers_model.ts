@@ -1,0 +1,371 @@
+/**
+ * `LayersModel`: what `Sequential` and a functional model share, the Keras model API over a graph
+ * of layers (`compile`, `fit`, `evaluate`, `predict`, `trainOnBatch`, `summary`, `getLayer`,
+ * `getWeights` / `setWeights`, `save`), and the layer side of a model, so that a model can be
+ * used as a layer of another. Subclasses say how the layers connect: `forwardAll`, the input and
+ * output shapes, and the rows of the summary.
+ *
+ * @module
+ */
+import {
+  checkArity,
+  checkOptions,
+  checkPositiveInt,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
+import { Layer, type LayerShape, type LayerWeight } from "../layers/layer.ts";
+import { output } from "../ops/_output.ts";
+import { tidy } from "../scope.ts";
+import { Tensor } from "../tensor.ts";
+import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
+import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
+import { checkXY, evaluate } from "./evaluate.ts";
+import { readBatch, trainStep } from "./step.ts";
+import { modelToBytes } from "./save.ts";
+import { sliceRows } from "./batches.ts";
+
+/** Data for a model: one tensor, a list (one per input or output), or a map by name. */
+export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
+
+/** Base class of `Sequential` and `Functional`: a model is also a layer. */
+export abstract class LayersModel extends Layer {
+  /**
+   * Loss, metrics and optimizer after `compile()`, read by training, evaluation and `save()`;
+   * not for users.
+   *
+   * @internal
+   */
+  compiled: Compiled | null = null;
+  /**
+   * Set to true (by a callback) to stop `fit()`: from `onBatchEnd` right after that batch (the
+   * epoch ends with the batches run so far), from `onEpochEnd` after that epoch.
+   */
+  stopTraining = false;
+  /** Whether `trainOnBatch()` has warned about a non-finite loss (once per model). */
+  #warnedNonFinite = false;
+
+  /** The layers, each once, in the order they run. */
+  abstract get layers(): readonly Layer[];
+  /** Names of the inputs (for data given as a map). */
+  abstract get inputNames(): string[];
+  /** Names of the outputs (the layers making them): keys of losses, metrics and targets. */
+  abstract get outputNames(): string[];
+  /** Shape of one sample of each input. */
+  abstract get inputShapes(): number[][];
+  /** Creates every layer's weights; returns the output shape of one sample of each output. */
+  abstract buildAll(): number[][];
+  /**
+   * Runs the model on a batch, one tensor per input. With `logits[i]`, output `i` leaves out its
+   * final softmax/sigmoid (for the numerically stable fused cross-entropy).
+   */
+  abstract forwardAll(xs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[];
+  /** Per output, the layer making it when its activation may be fused into the loss. */
+  protected abstract fusableLayers(): (Layer | undefined)[];
+  /** Rows of `summary()`: layer (type), output shape. */
+  protected abstract summaryRows(): [Layer, string][];
+
+  /** The trainable weights of every layer (moving statistics left out). */
+  get trainableWeights(): Tensor[] {
+    this.buildAll();
+    return this.weights.filter((w) => w.trainable !== false).map((w) => w.value);
+  }
+
+  /** Every layer's weights, named `<layer>/<weight>`. */
+  override get weights(): readonly LayerWeight[] {
+    return this.layers.flatMap((l) =>
+      l.weights.map((w) => ({ ...w, name: `${l.name}/${w.name}` }))
+    );
+  }
+
+  /** Number of weight values of every layer. */
+  override countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * The layer named `name`.
+   *
+   * @throws {RangeError} When the model has no such layer.
+   */
+  getLayer(name: string): Layer {
+    checkArity(arguments, ["name"], "getLayer");
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) {
+      throw new RangeError(
+        `Cannot run getLayer(): argument "name" must name a layer of the model (${
+          this.layers.map((l) => `"${l.name}"`).join(", ")
+        }): got ${fmtValue(name)}`,
+      );
+    }
+    return layer;
+  }
+
+  /** As a layer: runs the model on a batch (a model used as a layer has one output). */
+  call(x: Tensor | Tensor[], training: boolean): Tensor {
+    const outs = this.forwardAll(Array.isArray(x) ? x : [x], training);
+    if (outs.length !== 1) {
+      throw new TypeError(
+        `Cannot apply model "${this.name}" as a layer: it must have one output: it has ${outs.length}`,
+      );
+    }
+    return outs[0];
+  }
+
+  /**
+   * Configures training.
+   *
+   * @param args `optimizer` (an optimizer or `"sgd"`, `"adam"`, `"rmsprop"`), `loss` (a Keras
+   *   name or a function; per output a list or a map by output name), `metrics` (names or
+   *   functions; per output a map by output name).
+   * @throws {TypeError} When a name is unknown.
+   */
+  compile(args: CompileArgs): void {
+    checkArity(arguments, ["args"], "compile");
+    this.buildAll();
+    this.compiled?.optimizer.dispose();
+    this.compiled = compileArgs(args, this.outputNames, this.fusableLayers());
+  }
+
+  /**
+   * Trains for `epochs` passes over `x` and `y`.
+   *
+   * @param x Inputs, `[samples, ...inputShape]`: a tensor, or per input a list or a map by name.
+   * @param y Targets, `[samples, ...]`: a tensor, or per output a list or a map by name.
+   * @param options Epochs, batch size, shuffling, validation, callbacks, verbosity.
+   * @returns The history of losses and metrics per epoch.
+   * @throws {TypeError} When the model is not compiled or an argument is not a tensor.
+   * @throws {RangeError} When shapes or options are invalid.
+   */
+  fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+    try {
+      checkArity(arguments, ["x", "y", "options"], "fit");
+      const fn = "fit";
+      const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
+      const v = options?.validationData;
+      const validation: [Tensor[], Tensor[]] | null = Array.isArray(v)
+        ? [
+          this.#inputs(v[0], "validationData[0]", fn),
+          this.#targets(v[1], "validationData[1]", fn),
+        ]
+        : null;
+      return fit(this, xs, ys, options, validation);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * One gradient step on one batch (Keras `train_on_batch`).
+   *
+   * @param x Inputs, `[batch, ...inputShape]` (per input a list or a map by name).
+   * @param y Targets, `[batch, ...]` (per output a list or a map by name).
+   * @returns A promise of `[loss, ...metrics]` of the batch, before the update (asynchronous,
+   *   as in TensorFlow.js, so that GPU backends can read the values).
+   * @throws {TypeError} When the model is not compiled.
+   */
+  trainOnBatch(x: ModelData, y: ModelData): Promise<number[]> {
+    const fn = "trainOnBatch";
+    checkArity(arguments, ["x", "y"], fn);
+    const compiled = this.compiled;
+    if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+    const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
+    checkXY(xs, ys, fn);
+    return readBatch(tidy(() => trainStep(this, compiled, xs, ys))).then((r) => {
+      if (!Number.isFinite(r.loss) && !this.#warnedNonFinite) {
+        this.#warnedNonFinite = true;
+        warnNonFinite(fn, r.loss, "this batch (warned once per model)");
+      }
+      return [r.loss, ...r.metrics];
+    });
+  }
+
+  /**
+   * Loss and metrics on `x` and `y`, in inference mode.
+   *
+   * @param x Inputs (per input a list or a map by name).
+   * @param y Targets (per output a list or a map by name).
+   * @param options `batchSize` (default 32).
+   * @returns A promise of `[loss, ...metrics]`, averaged over the samples (asynchronous, as in
+   *   TensorFlow.js, so that GPU backends can read the values).
+   */
+  evaluate(x: ModelData, y: ModelData, options: { batchSize?: number } = {}): Promise<number[]> {
+    const fn = "evaluate";
+    let batchSize;
+    try {
+      checkArity(arguments, ["x", "y", "options"], fn);
+      batchSize = checkOptions(options, ["batchSize"], fn).batchSize ?? 32;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // As TensorFlow.js: bad data throws synchronously, before the promise exists.
+    if (!this.compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+    const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
+    return evaluate(this, xs, ys, batchSize as number);
+  }
+
+  /**
+   * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time.
+   *
+   * @param x Inputs, `[samples, ...inputShape]` (per input a list or a map by name).
+   * @param options `batchSize` (default 32).
+   * @returns `[samples, ...outputShape]`; a list, one per output, for a model of several.
+   */
+  predict(x: ModelData, options: { batchSize?: number } = {}): Tensor | Tensor[] {
+    const fn = "predict";
+    checkArity(arguments, ["x", "options"], fn);
+    checkOptions(options, ["batchSize"], fn);
+    const xs = this.#inputs(x, "x", fn);
+    checkXY(xs, xs, fn);
+    const outShapes = this.buildAll();
+    const n = xs[0].shape[0];
+    const batch = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
+    const ys = outShapes.map((s) => output([n, ...s]));
+    const per = outShapes.map((s) => s.reduce((a, b) => a * b, 1));
+    for (let start = 0; start < n; start += batch) {
+      const count = Math.min(batch, n - start);
+      tidy(() => {
+        const parts = this.forwardAll(xs.map((t) => sliceRows(t, start, count)), false);
+        parts.forEach((part, i) =>
+          activeBackend().copy(part.storage, 0, ys[i].storage, start * per[i], count * per[i])
+        );
+      });
+    }
+    return ys.length === 1 ? ys[0] : ys;
+  }
+
+  /**
+   * A table of layers, output shapes and parameter counts; also printed unless `print` is false.
+   *
+   * @param print Whether to print with `console.log` (default true).
+   * @returns The table.
+   */
+  summary(print = true): string {
+    checkArity(arguments, ["print"], "summary");
+    this.buildAll();
+    const rows = this.summaryRows().map(([layer, shape]) => [
+      `${layer.name} (${layer.className})`,
+      shape,
+      String(layer.countParams()),
+    ]);
+    const head = ["Layer (type)", "Output Shape", "Param #"];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+    const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("").trimEnd();
+    const rule = "=".repeat(widths.reduce((a, b) => a + b, 0));
+    const text = [line(head), rule, ...rows.map(line), rule, `Total params: ${this.countParams()}`]
+      .join("\n");
+    if (print) console.log(text);
+    return text;
+  }
+
+  /** Copies of all weights, layer by layer (Keras order); the caller disposes them. */
+  override getWeights(): Tensor[] {
+    checkArity(arguments, [], "getWeights");
+    this.buildAll();
+    return this.layers.flatMap((l) => l.getWeights());
+  }
+
+  /** Overwrites all weights, layer by layer (same count and shapes as `getWeights()`). */
+  override setWeights(weights: readonly Tensor[]): void {
+    checkArity(arguments, ["weights"], "setWeights");
+    this.buildAll();
+    const expected = this.layers.reduce((n, l) => n + l.weights.length, 0);
+    if (!Array.isArray(weights) || weights.length !== expected) {
+      throw new RangeError(
+        `Cannot run setWeights(): argument "weights" must hold ${expected} tensors: got ${
+          Array.isArray(weights) ? weights.length : typeof weights
+        }`,
+      );
+    }
+    let at = 0;
+    for (const layer of this.layers) {
+      layer.setWeights(weights.slice(at, at + layer.weights.length));
+      at += layer.weights.length;
+    }
+  }
+
+  /** The model as one safetensors file: weights, topology and training config. */
+  toBytes(): Uint8Array {
+    checkArity(arguments, [], "toBytes");
+    return modelToBytes(this);
+  }
+
+  /**
+   * Writes the model to a safetensors file (needs `--allow-write`).
+   *
+   * @param path File path.
+   */
+  async save(path: string | URL): Promise<void> {
+    checkArity(arguments, ["path"], "save");
+    await Deno.writeFile(path, this.toBytes());
+  }
+
+  /** Frees the weights and the optimizer state. */
+  override dispose(): void {
+    checkArity(arguments, [], "dispose");
+    for (const layer of this.layers) layer.dispose();
+    this.compiled?.optimizer.dispose();
+  }
+
+  /** Checks data against the inputs' shapes; returns one tensor per input. */
+  #inputs(x: ModelData, arg: string, fn: string): Tensor[] {
+    const xs = this.#list(x, this.inputNames, arg, fn);
+    const shapes = this.inputShapes;
+    xs.forEach((t, i) => {
+      const a = xs.length > 1 ? `${arg}[${i}]` : arg;
+      checkTensor(t, a, fn, ["float32", "int32"]);
+      const sample = shapes[i];
+      if (t.rank !== sample.length + 1 || t.shape.slice(1).join() !== sample.join()) {
+        throw new RangeError(
+          `Cannot run ${fn}(): argument "${a}" must have shape [batch, ${sample.join(", ")}]: got ${
+            fmtShape(t.shape)
+          }`,
+        );
+      }
+    });
+    return xs;
+  }
+
+  #targets(y: ModelData, arg: string, fn: string): Tensor[] {
+    const ys = this.#list(y, this.outputNames, arg, fn);
+    ys.forEach((t, i) =>
+      checkTensor(t, ys.length > 1 ? `${arg}[${i}]` : arg, fn, ["float32", "int32"])
+    );
+    return ys;
+  }
+
+  /** One tensor per name, from a tensor (one name), a list or a map by name. */
+  #list(data: ModelData, names: string[], arg: string, fn: string): Tensor[] {
+    if (data instanceof Tensor) data = [data];
+    else if (names.length === 1 && Array.isArray(data) && data.length !== 1) {
+      checkTensor(data, arg, fn); // a model of one input takes a tensor: name what came
+    }
+    const list = Array.isArray(data)
+      ? data
+      : data !== null && typeof data === "object"
+      ? names.map((n) => {
+        if (!Object.hasOwn(data, n)) {
+          throw new TypeError(
+            `Cannot run ${fn}(): argument "${arg}" must have a tensor for "${n}"`,
+          );
+        }
+        return (data as Record<string, Tensor>)[n];
+      })
+      : [data as Tensor];
+    if (list.length !== names.length) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "${arg}" must hold ${names.length} tensors (${
+          names.map((n) => `"${n}"`).join(", ")
+        }): got ${list.length}`,
+      );
+    }
+    return list;
+  }
+}
+
+/** `LayerShape` as a list of sample shapes (a model's inputs). */
+export function shapeList(shape: LayerShape, count: number): number[][] {
+  return (count === 1 ? [shape] : shape) as number[][];
+}
