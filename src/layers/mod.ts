@@ -47,6 +47,46 @@ export { Embedding };
 export type { EmbeddingArgs };
 export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationArgs, LayerNormalizationArgs };
+export { GaussianDropout, gaussianDropout, GaussianNoise, gaussianNoise } from "./noise.ts";
+export type { GaussianDropoutArgs, GaussianNoiseArgs } from "./noise.ts";
+export {
+  Cropping2D,
+  cropping2d,
+  Permute,
+  permute,
+  RepeatVector,
+  repeatVector,
+  UpSampling2D,
+  upSampling2d,
+  ZeroPadding2D,
+  zeroPadding2d,
+} from "./reshaping.ts";
+export type {
+  Cropping2DArgs,
+  PermuteArgs,
+  RepeatVectorArgs,
+  UpSampling2DArgs,
+  ZeroPadding2DArgs,
+} from "./reshaping.ts";
+export {
+  GlobalAveragePooling2D,
+  globalAveragePooling2d,
+  GlobalMaxPooling2D,
+  globalMaxPooling2d,
+} from "./global_pooling.ts";
+export {
+  ELU,
+  elu,
+  LeakyReLU,
+  leakyReLU,
+  ReLU,
+  reLU,
+  Softmax,
+  softmax,
+} from "./activation_layers.ts";
+export type { ReLUArgs } from "./activation_layers.ts";
+export { Lambda, lambda } from "./lambda.ts";
+export type { LambdaArgs } from "./lambda.ts";
 
 /**
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.
@@ -101,7 +141,9 @@ export function conv2d(args: Conv2DArgs): Conv2D {
 }
 
 /**
- * Applies an activation function (`"linear"`, `"relu"`, `"sigmoid"`, `"tanh"`, `"softmax"`).
+ * Applies an activation function by name: `"linear"`, `"relu"`, `"sigmoid"`, `"tanh"`, `"softmax"`,
+ * `"leakyRelu"` (slope 0.2), `"elu"`, `"selu"`, `"gelu"`, `"swish"`, `"softplus"`, `"softsign"`,
+ * `"hardSigmoid"` (`clip(0.2·x + 0.5, 0, 1)`).
  *
  * @param args `activation`, and the common layer arguments.
  * @returns The layer.

@@ -13,6 +13,10 @@ import { GRU, LSTM, SimpleRNN } from "./recurrent.ts";
 import { Bidirectional, setWrappedLayerFactory, TimeDistributed } from "./wrappers.ts";
 import { Embedding } from "./embedding.ts";
 import { BatchNormalization, LayerNormalization } from "./normalization.ts";
+import { GaussianDropout, GaussianNoise } from "./noise.ts";
+import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from "./reshaping.ts";
+import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "./global_pooling.ts";
+import { ELU, LeakyReLU, ReLU, Softmax } from "./activation_layers.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
@@ -32,6 +36,19 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   Embedding,
   BatchNormalization,
   LayerNormalization,
+  GaussianNoise,
+  GaussianDropout,
+  UpSampling2D,
+  ZeroPadding2D,
+  Cropping2D,
+  RepeatVector,
+  Permute,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  ReLU,
+  LeakyReLU,
+  ELU,
+  Softmax,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */

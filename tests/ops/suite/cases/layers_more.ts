@@ -15,6 +15,7 @@
 import * as dn from "../../../../mod.ts";
 import { normalizeReference } from "../../../_reference/normalization.ts";
 import { Tol } from "../../../_util/assert_close.ts";
+import { Random } from "../../../../src/random.ts";
 import type { OpCase } from "../case.ts";
 import { size } from "./_values.ts";
 
@@ -101,8 +102,276 @@ function layerNormalizationCases(): OpCase[] {
   });
 }
 
+/** Values of `outShape` from a function of the output coordinates. */
+function fromCoords(outShape: number[], f: (c: number[]) => number): Float64Array {
+  const out = new Float64Array(size(outShape));
+  const c = outShape.map(() => 0);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = f(c);
+    for (let a = outShape.length - 1; a >= 0 && ++c[a] === outShape[a]; a--) c[a] = 0;
+  }
+  return out;
+}
+
+/** Row-major offset of coordinates `c` in `shape`. */
+const at = (shape: number[], c: number[]) => c.reduce((o, ci, a) => o * shape[a] + ci, 0);
+
+/** A case of a layer without weights, with a gradient check on `x`. */
+function moveCase(
+  op: string,
+  label: string,
+  shape: number[],
+  make: () => dn.layers.Layer,
+  outShape: number[],
+  f: (x: Float64Array, c: number[]) => number,
+): OpCase {
+  return {
+    op: `layers.${op}`,
+    label: `[${shape}] ${label}`,
+    inputs: [{ shape }],
+    run: applyLayer(make),
+    reference: ([x]) => ({ shape: outShape, values: fromCoords(outShape, (c) => f(x, c)) }),
+    grad: [0],
+  };
+}
+
+function reshapingCases(): OpCase[] {
+  const ups: [number[], [number, number]][] = [[[2, 3, 2, 3], [2, 2]], [[1, 1, 17, 2], [3, 1]]];
+  const pads: [number[], [[number, number], [number, number]]][] = [
+    [[2, 3, 4, 2], [[1, 1], [1, 1]]],
+    [[1, 5, 3, 17], [[0, 2], [3, 1]]],
+  ];
+  const crops: typeof pads = [[[2, 3, 4, 2], [[1, 1], [1, 1]]], [[1, 5, 6, 17], [[0, 2], [3, 1]]]];
+  return [
+    ...ups.map(([shape, [sh, sw]]) =>
+      moveCase(
+        "upSampling2d",
+        `size [${sh}, ${sw}]`,
+        shape,
+        () => dn.layers.upSampling2d({ size: [sh, sw] }),
+        [shape[0], shape[1] * sh, shape[2] * sw, shape[3]],
+        (x, [n, i, j, c]) => x[at(shape, [n, Math.floor(i / sh), Math.floor(j / sw), c])],
+      )
+    ),
+    ...pads.map(([shape, [[t, b], [l, r]]]) =>
+      moveCase(
+        "zeroPadding2d",
+        `padding [[${t}, ${b}], [${l}, ${r}]]`,
+        shape,
+        () => dn.layers.zeroPadding2d({ padding: [[t, b], [l, r]] }),
+        [shape[0], shape[1] + t + b, shape[2] + l + r, shape[3]],
+        (x, [n, i, j, c]) =>
+          i < t || i >= t + shape[1] || j < l || j >= l + shape[2]
+            ? 0
+            : x[at(shape, [n, i - t, j - l, c])],
+      )
+    ),
+    ...crops.map(([shape, [[t, b], [l, r]]]) =>
+      moveCase(
+        "cropping2d",
+        `cropping [[${t}, ${b}], [${l}, ${r}]]`,
+        shape,
+        () => dn.layers.cropping2d({ cropping: [[t, b], [l, r]] }),
+        [shape[0], shape[1] - t - b, shape[2] - l - r, shape[3]],
+        (x, [n, i, j, c]) => x[at(shape, [n, i + t, j + l, c])],
+      )
+    ),
+    moveCase(
+      "repeatVector",
+      "n 4",
+      [3, 17],
+      () => dn.layers.repeatVector({ n: 4 }),
+      [3, 4, 17],
+      (x, [n, , f]) => x[n * 17 + f],
+    ),
+    moveCase(
+      "repeatVector",
+      "n 1",
+      [2, 1],
+      () => dn.layers.repeatVector({ n: 1 }),
+      [2, 1, 1],
+      (x, [n]) => x[n],
+    ),
+    moveCase(
+      "permute",
+      "dims [2, 1]",
+      [2, 3, 17],
+      () => dn.layers.permute({ dims: [2, 1] }),
+      [2, 17, 3],
+      (x, [n, i, j]) => x[at([2, 3, 17], [n, j, i])],
+    ),
+    moveCase(
+      "permute",
+      "dims [3, 1, 2]",
+      [2, 3, 4, 5],
+      () => dn.layers.permute({ dims: [3, 1, 2] }),
+      [2, 5, 3, 4],
+      (x, [n, a, b, c]) => x[at([2, 3, 4, 5], [n, b, c, a])],
+    ),
+  ];
+}
+
+function globalPoolingCases(): OpCase[] {
+  return [[2, 3, 4, 5], [1, 17, 2, 3], [3, 1, 1, 33]].flatMap((shape): OpCase[] => {
+    const [n, h, w, c] = shape;
+    const over = (x: Float64Array, b: number, ch: number) =>
+      Array.from({ length: h * w }, (_, k) => x[at(shape, [b, Math.floor(k / w), k % w, ch])]);
+    return [
+      {
+        ...moveCase(
+          "globalAveragePooling2d",
+          "",
+          shape,
+          () => dn.layers.globalAveragePooling2d(),
+          [n, c],
+          (x, [b, ch]) => over(x, b, ch).reduce((s, v) => s + v, 0) / (h * w),
+        ),
+        tol: Tol.dot(h * w + 1),
+      },
+      moveCase(
+        "globalMaxPooling2d",
+        "",
+        shape,
+        () => dn.layers.globalMaxPooling2d(),
+        [n, c],
+        (x, [b, ch]) => Math.max(...over(x, b, ch)),
+      ),
+    ];
+  });
+}
+
+/** An elementwise activation layer's case; inputs kept away from the kinks at 0 and the caps. */
+function activationCase(
+  op: string,
+  label: string,
+  make: () => dn.layers.Layer,
+  f: (v: number) => number,
+  tol = Tol.ulps(4),
+): OpCase {
+  const shape = [3, 17];
+  const values = Array.from(
+    { length: 51 },
+    (_, i) => Math.fround((i % 2 ? 1 : -1) * (0.05 + ((i * 37) % 51) / 10)),
+  );
+  return {
+    op: `layers.${op}`,
+    label,
+    inputs: [{ shape, values }],
+    run: applyLayer(make),
+    reference: ([x]) => ({ shape, values: x.map(f) }),
+    tol,
+    grad: [0],
+  };
+}
+
+function activationLayerCases(): OpCase[] {
+  return [
+    activationCase("reLU", "defaults", () => dn.layers.reLU(), (v) => Math.max(v, 0)),
+    activationCase(
+      "reLU",
+      "maxValue 3, negativeSlope 0.1, threshold 0.5",
+      () => dn.layers.reLU({ maxValue: 3, negativeSlope: 0.1, threshold: 0.5 }),
+      (v) => Math.min(v >= 0.5 ? v : 0.1 * (v - 0.5), 3),
+    ),
+    activationCase(
+      "leakyReLU",
+      "alpha 0.3 (default)",
+      () => dn.layers.leakyReLU(),
+      (v) => (v > 0 ? v : 0.3 * v),
+    ),
+    activationCase(
+      "elu",
+      "alpha 1",
+      () => dn.layers.elu(),
+      (v) => (v > 0 ? v : Math.expm1(v)),
+      Tol.ulps(8),
+    ),
+    activationCase(
+      "elu",
+      "alpha 0.7",
+      () => dn.layers.elu({ alpha: 0.7 }),
+      (v) => (v > 0 ? v : 0.7 * Math.expm1(v)),
+      Tol.ulps(8),
+    ),
+    {
+      op: "layers.softmax",
+      label: "[4, 3, 5] axis 1 (not the last)",
+      inputs: [{ shape: [4, 3, 5] }],
+      run: applyLayer(() => dn.layers.softmax({ axis: 1 })),
+      reference: ([x]) => ({
+        shape: [4, 3, 5],
+        values: fromCoords([4, 3, 5], ([b, i, j]) => {
+          const col = [0, 1, 2].map((k) => Math.exp(x[at([4, 3, 5], [b, k, j])]));
+          return col[i] / col.reduce((s, v) => s + v, 0);
+        }),
+      }),
+      tol: Tol.ulps(16),
+      grad: [0],
+    },
+    activationCase(
+      "lambda",
+      "fn x -> 0.5·x² + x",
+      () => dn.layers.lambda({ fn: (x) => dn.add(dn.mul(dn.square(x), 0.5), x) }),
+      (v) => 0.5 * v * v + v,
+      Tol.dot(3), // the sum cancels near x = -0.05: an absolute bound
+    ),
+  ];
+}
+
+/** Normal draws of the layer's first call with `seed` (as randomNormal draws them, in f32). */
+function layerNoise(seed: number, n: number, mean: number, std: number): Float64Array {
+  const rng = new Random(new Random(seed).nextUint32());
+  return Float64Array.from({ length: n }, () => Math.fround(mean + std * rng.normal()));
+}
+
+function noiseCases(): OpCase[] {
+  const shape = [3, 17];
+  const std = Math.sqrt(0.2 / 0.8);
+  return [
+    {
+      op: "layers.gaussianNoise",
+      label: "stddev 0.5, seed 7, training",
+      inputs: [{ shape }],
+      run: applyLayer(() => dn.layers.gaussianNoise({ stddev: 0.5, seed: 7 }), true),
+      reference: ([x]) => {
+        const noise = layerNoise(7, x.length, 0, 0.5);
+        return { shape, values: x.map((v, i) => v + noise[i]) };
+      },
+      tol: Tol.rounding,
+      grad: [0],
+    },
+    {
+      op: "layers.gaussianDropout",
+      label: "rate 0.2, seed 3, training",
+      inputs: [{ shape }],
+      run: applyLayer(() => dn.layers.gaussianDropout({ rate: 0.2, seed: 3 }), true),
+      reference: ([x]) => {
+        const noise = layerNoise(3, x.length, 1, std);
+        return { shape, values: x.map((v, i) => v * noise[i]) };
+      },
+      tol: Tol.rounding,
+      grad: [0],
+    },
+    ...(["gaussianNoise", "gaussianDropout"] as const).map((op) => ({
+      op: `layers.${op}`,
+      label: "inference passes through",
+      inputs: [{ shape }],
+      run: applyLayer(() =>
+        op === "gaussianNoise"
+          ? dn.layers.gaussianNoise({ stddev: 1 })
+          : dn.layers.gaussianDropout({ rate: 0.5 })
+      ),
+      reference: ([x]: Float64Array[]) => ({ shape, values: x }),
+    })),
+  ];
+}
+
 /** The cases. */
 export const CASES: OpCase[] = [
   ...batchNormalizationCases(),
   ...layerNormalizationCases(),
+  ...noiseCases(),
+  ...reshapingCases(),
+  ...globalPoolingCases(),
+  ...activationLayerCases(),
 ];
