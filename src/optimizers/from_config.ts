@@ -5,7 +5,12 @@
  * @module
  */
 import { checkArity, checkOptions, fmtValue } from "../_check.ts";
+import { Adadelta } from "./adadelta.ts";
+import { Adagrad } from "./adagrad.ts";
 import { Adam } from "./adam.ts";
+import { Adamax } from "./adamax.ts";
+import { AdamW } from "./adamw.ts";
+import { Nadam } from "./nadam.ts";
 import type { Optimizer } from "./optimizer.ts";
 import { RMSprop } from "./rmsprop.ts";
 import { scheduleFromConfig, type SerializedConfig } from "./schedules.ts";
@@ -15,13 +20,19 @@ const CLASSES: Record<string, new (options: Record<string, unknown>) => Optimize
   SGD,
   Adam,
   RMSprop,
+  Adagrad,
+  Adadelta,
+  Adamax,
+  Nadam,
+  AdamW,
 };
 
 /**
  * Creates a new optimizer from the `getConfig()` of another (possibly through JSON). The state
  * (moments, iterations) is not part of the config: the new optimizer starts at step 0.
  *
- * @param config `{ className: "SGD" | "Adam" | "RMSprop", config }`.
+ * @param config `{ className, config }`, `className` one of `"SGD"`, `"Adam"`, `"RMSprop"`,
+ *   `"Adagrad"`, `"Adadelta"`, `"Adamax"`, `"Nadam"`, `"AdamW"`.
  * @returns A new optimizer with the same options and schedule.
  * @throws {TypeError} When `className` is not an optimizer of this module, or as the factory does.
  * @throws {RangeError} As the factory does for out-of-range options.

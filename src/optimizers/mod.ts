@@ -1,8 +1,10 @@
 /**
  * Optimizers with Keras semantics and TF.js names: {@linkcode sgd}, {@linkcode adam},
- * {@linkcode rmsprop}, with learning-rate schedules (`schedules.exponentialDecay`,
+ * {@linkcode rmsprop}, {@linkcode adagrad}, {@linkcode adadelta}, {@linkcode adamax},
+ * {@linkcode nadam}, {@linkcode adamw}, with learning-rate schedules (`schedules.exponentialDecay`,
  * `schedules.stepDecay`, `schedules.cosineDecay`, as Keras `optimizers.schedules`) and gradient
- * clipping (`clipNorm`, `clipValue`). Updates run in place in the backend's fused kernels.
+ * clipping (`clipNorm`, `clipValue`). Updates run in place: SGD, Adam, AdamW and RMSprop in the
+ * backend's fused kernels, the others composed from its elementwise primitives.
  *
  * @example
  * ```ts
@@ -29,6 +31,16 @@ export { Adam, adam } from "./adam.ts";
 export type { AdamOptions } from "./adam.ts";
 export { RMSprop, rmsprop } from "./rmsprop.ts";
 export type { RmspropOptions } from "./rmsprop.ts";
+export { Adagrad, adagrad } from "./adagrad.ts";
+export type { AdagradOptions } from "./adagrad.ts";
+export { Adadelta, adadelta } from "./adadelta.ts";
+export type { AdadeltaOptions } from "./adadelta.ts";
+export { Adamax, adamax } from "./adamax.ts";
+export type { AdamaxOptions } from "./adamax.ts";
+export { Nadam, nadam } from "./nadam.ts";
+export type { NadamOptions } from "./nadam.ts";
+export { AdamW, adamw } from "./adamw.ts";
+export type { AdamWOptions } from "./adamw.ts";
 export * as schedules from "./schedules.ts";
 export type { LearningRateSchedule, SerializedConfig } from "./schedules.ts";
 export { fromConfig } from "./from_config.ts";

@@ -93,8 +93,8 @@ const TYPE_CASES: [string, () => unknown, string][] = [
   ],
   [
     "fromConfig() an unknown class",
-    () => optimizers.fromConfig({ className: "Adagrad", config: {} }),
-    'fromConfig(): "className" must be one of "SGD", "Adam", "RMSprop": got "Adagrad"',
+    () => optimizers.fromConfig({ className: "Ftrl", config: {} }),
+    'fromConfig(): "className" must be one of "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "AdamW": got "Ftrl"',
   ],
   [
     "scheduleFromConfig() an unknown class",
