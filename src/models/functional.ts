@@ -44,6 +44,7 @@ function symbolicList(value: unknown, arg: string): SymbolicTensor[] {
 
 /** A model over a graph of layers, from symbolic inputs to symbolic outputs. */
 export class Functional extends LayersModel {
+  /** Keras class name, used in saved topologies. */
   readonly className = "Functional";
   /** The symbolic inputs. */
   readonly inputs: readonly SymbolicTensor[];
@@ -54,6 +55,8 @@ export class Functional extends LayersModel {
   readonly #layers: Layer[] = [];
 
   /**
+   * Creates the model from its graph (see {@linkcode model}).
+   *
    * @param args `inputs`, `outputs`, `name`.
    * @throws {TypeError} When an input is not from `dn.input()` or an argument is not symbolic.
    *   {RangeError} When an output is not reachable from the inputs, the graph has a cycle, or two
@@ -121,14 +124,17 @@ export class Functional extends LayersModel {
     return this.#layers;
   }
 
+  /** The input layers' names. */
   get inputNames(): string[] {
     return this.inputs.map((t) => t.node.layer.name);
   }
 
+  /** The names of the layers making the outputs. */
   get outputNames(): string[] {
     return this.outputs.map((t) => t.node.layer.name);
   }
 
+  /** Shape of one sample of each input. */
   get inputShapes(): number[][] {
     return this.inputs.map((t) => t.sampleShape);
   }
@@ -150,15 +156,18 @@ export class Functional extends LayersModel {
     }
   }
 
+  /** As a layer: the first output's sample shape (the inputs' shapes checked). */
   override computeOutputShape(inputShape: LayerShape): number[] {
     this.build(inputShape);
     return this.outputs[0].sampleShape;
   }
 
+  /** The weights, named `<layer>/<weight>` (built when the layers were applied). */
   override weightShapes(_inputShape: LayerShape): { name: string; shape: number[] }[] {
     return this.weights.map((w) => ({ name: w.name, shape: [...w.value.shape] }));
   }
 
+  /** Runs the nodes in order on a batch, one tensor per input; see `LayersModel.forwardAll`. */
   forwardAll(xs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[] {
     const values = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((t, i) => values.set(t, xs[i]));
@@ -185,6 +194,7 @@ export class Functional extends LayersModel {
     });
   }
 
+  /** Each layer with the shapes of its outputs in this model. */
   protected summaryRows(): [Layer, string][] {
     const shapes = (layer: Layer) =>
       [...this.inputs, ...this.#nodes.map((n) => n.output)]

@@ -20,11 +20,16 @@ export interface InputArgs {
 
 /** The layer behind `dn.input()`: the entry of a functional model; passes its batch through. */
 export class InputLayer extends Layer {
+  /** Keras class name, used in saved topologies. */
   readonly className = "InputLayer";
   /** Element type of the data. */
   readonly dtype: "float32" | "int32";
 
-  /** @param args `inputShape` (one sample), `name`, `dtype`. */
+  /**
+   * Creates the layer (see {@linkcode input}).
+   *
+   * @param args `inputShape` (one sample), `name`, `dtype`.
+   */
   constructor(args: LayerArgs & { dtype?: "float32" | "int32" }) {
     super(args, "input", ["dtype"]);
     if (!this.inputShape) {
@@ -39,10 +44,12 @@ export class InputLayer extends Layer {
     this.dtype = dtype;
   }
 
+  /** Returns the batch. */
   call(x: Tensor): Tensor {
     return x;
   }
 
+  /** Name, `inputShape` and `dtype`. */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), dtype: this.dtype };
   }

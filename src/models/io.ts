@@ -217,7 +217,10 @@ async function readSource(
  * @param source A file path or `file:` URL (needs read permission), an `http:`/`https:` URL as a
  *   string or URL (fetched with `fetch`; needs net permission), or the bytes.
  * @param options `signal` to cancel, `timeoutMs` to give up after that many milliseconds.
- * @returns The model with its weights, compiled again when it was saved compiled.
+ * @typeParam M The class of the saved model: `Sequential` (the default) or `Functional`
+ *   (`dn.loadModel<dn.Functional>(...)`), for the type of `predict`; the file decides the class.
+ * @returns The model with its weights, compiled again when it was saved compiled: a `Sequential`
+ *   or a `Functional`, as saved.
  * @throws {RangeError} When the file is truncated, oversized, or its tensors do not match the
  *   topology, or `timeoutMs` is not a positive number. {SyntaxError} When the header or metadata
  *   is not JSON. {TypeError} When a dtype, layer class or topology entry is invalid, an option is
@@ -235,10 +238,10 @@ async function readSource(
  * assert.deepEqual(copy.predict(x).dataSync(), model.predict(x).dataSync());
  * ```
  */
-export async function loadModel(
+export async function loadModel<M extends LayersModel = Sequential>(
   source: string | URL | Uint8Array,
   options: LoadModelOptions = {},
-): Promise<LayersModel> {
+): Promise<M> {
   checkArity(arguments, ["source", "options"], "loadModel");
   const o = checkOptions(options, ["signal", "timeoutMs"], "loadModel");
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
@@ -293,5 +296,5 @@ export async function loadModel(
     model.dispose();
     throw e;
   }
-  return model;
+  return model as M;
 }

@@ -82,6 +82,7 @@ export abstract class LayersModel extends Layer {
 
   /** Number of weight values of every layer. */
   override countParams(): number {
+    this.buildAll();
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
 
@@ -214,8 +215,14 @@ export abstract class LayersModel extends Layer {
    * @returns `[samples, ...outputShape]`; a list, one per output, for a model of several.
    */
   predict(x: ModelData, options: { batchSize?: number } = {}): Tensor | Tensor[] {
+    checkArity(arguments, ["x", "options"], "predict");
+    const ys = this.predictAll(x, options);
+    return ys.length === 1 ? ys[0] : ys;
+  }
+
+  /** `predict()`'s outputs, one per output of the model (arity checked by the caller). */
+  protected predictAll(x: ModelData, options: { batchSize?: number }): Tensor[] {
     const fn = "predict";
-    checkArity(arguments, ["x", "options"], fn);
     checkOptions(options, ["batchSize"], fn);
     const xs = this.#inputs(x, "x", fn);
     checkXY(xs, xs, fn);
@@ -233,7 +240,7 @@ export abstract class LayersModel extends Layer {
         );
       });
     }
-    return ys.length === 1 ? ys[0] : ys;
+    return ys;
   }
 
   /**

@@ -18,6 +18,7 @@ export interface SequentialOptions {
 
 /** A linear stack of layers. */
 export class Sequential extends LayersModel {
+  /** Keras class name, used in saved topologies. */
   readonly className = "Sequential";
   readonly #layers: Layer[] = [];
   /** The sample shape it was built for as a layer of another model, when its first layer has none. */
@@ -119,16 +120,19 @@ export class Sequential extends LayersModel {
     return shape;
   }
 
+  /** `[build()]`. */
   buildAll(): number[][] {
     return [this.build()];
   }
 
+  /** Output shape of one sample, through every layer (nothing built). */
   override computeOutputShape(inputShape: LayerShape): number[] {
     let shape = inputShape as readonly number[];
     for (const layer of this.#layers) shape = layer.computeOutputShape(shape);
     return [...shape];
   }
 
+  /** The weights every layer would create, named `<layer>/<weight>`. */
   override weightShapes(inputShape: LayerShape): { name: string; shape: number[] }[] {
     let shape = inputShape as readonly number[];
     return this.#layers.flatMap((layer) => {
@@ -163,14 +167,29 @@ export class Sequential extends LayersModel {
     return h;
   }
 
+  /**
+   * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time.
+   *
+   * @param x Inputs, `[samples, ...inputShape]`.
+   * @param options `batchSize` (default 32).
+   * @returns `[samples, ...outputShape]`.
+   */
+  override predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    checkArity(arguments, ["x", "options"], "predict");
+    return this.predictAll(x, options)[0];
+  }
+
+  /** `[forward(xs[0], training, logits[0])]`. */
   forwardAll(xs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[] {
     return [this.forward(xs[0], training, logits?.[0] ?? false)];
   }
 
+  /** The last layer. */
   protected fusableLayers(): (Layer | undefined)[] {
     return [this.#layers[this.#layers.length - 1]];
   }
 
+  /** Each layer with its output shape. */
   protected summaryRows(): [Layer, string][] {
     let shape: number[] = this.inputShape;
     return this.#layers.map((layer) => {

@@ -28,10 +28,18 @@ export class SymbolicTensor {
   readonly dtype: "float32" | "int32";
   /** `<layer>/<n>`: the layer that makes it and which application of it. */
   readonly name: string;
-  /** The application of a layer that makes it (for the library). @internal */
+  /**
+   * The application of a layer that makes it (for the library).
+   *
+   * @internal
+   */
   readonly node: GraphNode;
 
-  /** For the library: symbolic tensors come from `dn.input()` and `layer.apply()`. @internal */
+  /**
+   * For the library: symbolic tensors come from `dn.input()` and `layer.apply()`.
+   *
+   * @internal
+   */
   constructor(
     sample: readonly number[],
     dtype: "float32" | "int32",
