@@ -94,6 +94,7 @@ export { topk } from "./src/ops/topk.ts";
 export type { ReduceOptions } from "./src/ops/reduce.ts";
 export { logSoftmax, softmax } from "./src/ops/softmax.ts";
 export { conv2d } from "./src/ops/conv.ts";
+export { conv2dTranspose } from "./src/ops/conv_transpose.ts";
 export type { Conv2dOptions, Conv2dPadding } from "./src/ops/conv.ts";
 export { avgPool2d, maxPool2d } from "./src/ops/pool.ts";
 export type { Pool2dOptions, Pool2dPadding } from "./src/ops/pool.ts";

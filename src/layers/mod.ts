@@ -87,6 +87,22 @@ export {
 export type { ReLUArgs } from "./activation_layers.ts";
 export { Lambda, lambda } from "./lambda.ts";
 export type { LambdaArgs } from "./lambda.ts";
+export {
+  Conv1D,
+  conv1d,
+  Conv2DTranspose,
+  conv2dTranspose,
+  DepthwiseConv2D,
+  depthwiseConv2d,
+  SeparableConv2D,
+  separableConv2d,
+} from "./conv_more.ts";
+export type {
+  Conv1DArgs,
+  Conv2DTransposeArgs,
+  DepthwiseConv2DArgs,
+  SeparableConv2DArgs,
+} from "./conv_more.ts";
 
 /**
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.

@@ -17,6 +17,7 @@ import { GaussianDropout, GaussianNoise } from "./noise.ts";
 import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from "./reshaping.ts";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "./global_pooling.ts";
 import { ELU, LeakyReLU, ReLU, Softmax } from "./activation_layers.ts";
+import { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "./conv_more.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
@@ -49,6 +50,10 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   LeakyReLU,
   ELU,
   Softmax,
+  Conv1D,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */

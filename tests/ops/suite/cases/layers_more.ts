@@ -13,6 +13,12 @@
  * @module
  */
 import * as dn from "../../../../mod.ts";
+import {
+  conv2dBackwardDataReference,
+  conv2dReference,
+  convGeometry,
+} from "../../../_reference/conv.ts";
+import { depthwiseReference } from "../../../_reference/depthwise.ts";
 import { normalizeReference } from "../../../_reference/normalization.ts";
 import { Tol } from "../../../_util/assert_close.ts";
 import { Random } from "../../../../src/random.ts";
@@ -366,8 +372,163 @@ function noiseCases(): OpCase[] {
   ];
 }
 
+const W: [number, number] = [-1, 1];
+
+function convCases(): OpCase[] {
+  /** conv1d: `[shape, kernelSize, filters, strides, dilation, padding]`. */
+  const c1: [number[], number, number, number, number, "valid" | "same" | "causal"][] = [
+    [[2, 9, 3], 3, 4, 1, 1, "valid"],
+    [[1, 17, 2], 4, 3, 2, 1, "same"],
+    [[3, 7, 2], 3, 5, 1, 2, "causal"],
+  ];
+  const conv1dCases = c1.map(([shape, k, f, s, d, padding]): OpCase => {
+    const [n, steps, ch] = shape;
+    const front = padding === "causal" ? (k - 1) * d : 0;
+    const g = convGeometry(
+      [n, 1, steps + front, ch],
+      [1, k, f],
+      [1, s],
+      [1, d],
+      padding === "causal" ? "valid" : padding,
+    );
+    return {
+      op: "layers.conv1d",
+      label: `[${shape}] kernel ${k} x ${f} strides ${s} dilation ${d} "${padding}"`,
+      inputs: [{ shape, range: W }, { shape: [k, ch, f], range: W }, { shape: [f], range: W }],
+      run: applyLayer(() =>
+        dn.layers.conv1d({ filters: f, kernelSize: k, strides: s, dilationRate: d, padding })
+      ),
+      reference: ([x, w, b]) => {
+        const xp = new Float64Array(n * (steps + front) * ch);
+        for (let i = 0; i < n; i++) {
+          xp.set(
+            x.subarray(i * steps * ch, (i + 1) * steps * ch),
+            (i * (steps + front) + front) * ch,
+          );
+        }
+        return { shape: [n, g.outW, f], values: conv2dReference(g, xp, w, b).y };
+      },
+      tol: Tol.dot(k * ch + 9),
+      grad: [0],
+    };
+  });
+  /** conv2dTranspose: `[shape, kernel, filters, strides, padding]`. */
+  const ct: [number[], [number, number], number, [number, number], dn.Conv2dPadding][] = [
+    [[2, 3, 3, 2], [3, 3], 4, [2, 2], "same"],
+    [[1, 4, 2, 3], [2, 3], 2, [1, 2], "valid"],
+    [[1, 2, 5, 1], [3, 1], 3, [3, 1], "valid"],
+  ];
+  const transposeCases = ct.map(([shape, [kh, kw], f, [sh, sw], padding]): OpCase => {
+    const [n, h, w, ch] = shape;
+    const size = (
+      i: number,
+      k: number,
+      s: number,
+    ) => (padding === "same" ? i * s : i * s + Math.max(k - s, 0));
+    const out = [n, size(h, kh, sh), size(w, kw, sw), f];
+    const g = convGeometry(out, [kh, kw, ch], [sh, sw], 1, padding);
+    return {
+      op: "layers.conv2dTranspose",
+      label: `[${shape}] kernel [${kh}, ${kw}] x ${f} strides [${sh}, ${sw}] "${padding}"`,
+      inputs: [{ shape, range: W }, { shape: [kh, kw, f, ch], range: W }, { shape: [f], range: W }],
+      run: applyLayer(() =>
+        dn.layers.conv2dTranspose({ filters: f, kernelSize: [kh, kw], strides: [sh, sw], padding })
+      ),
+      reference: ([x, k, b]) => ({
+        shape: out,
+        values: conv2dBackwardDataReference(g, x, k).map((v, i) => v + b[i % f]),
+      }),
+      tol: Tol.dot(kh * kw * ch + 9),
+      grad: [0],
+    };
+  });
+  const opCase: OpCase = {
+    op: "conv2dTranspose",
+    label: '[1, 3, 4, 2] filter [3, 3, 5, 2] strides 2 "same" (gradients of x and the filter)',
+    inputs: [{ shape: [1, 3, 4, 2], range: W }, { shape: [3, 3, 5, 2], range: W }],
+    run: (x, k) => dn.conv2dTranspose(x, k, [1, 6, 8, 5], 2, "same"),
+    reference: ([x, k]) => ({
+      shape: [1, 6, 8, 5],
+      values: conv2dBackwardDataReference(
+        convGeometry([1, 6, 8, 5], [3, 3, 2], 2, 1, "same"),
+        x,
+        k,
+      ),
+    }),
+    tol: Tol.dot(9 * 2 + 9),
+    grad: true,
+  };
+  /** depthwise / separable: `[shape, kernel, multiplier, strides, dilation, padding]`. */
+  const dw: [number[], [number, number], number, number, number, dn.Conv2dPadding][] = [
+    [[2, 5, 5, 3], [3, 3], 1, 1, 1, "same"],
+    [[1, 7, 6, 2], [3, 2], 2, 2, 1, "valid"],
+    [[1, 6, 6, 17], [2, 2], 1, 1, 2, "same"],
+  ];
+  const depthwiseCases = dw.flatMap(([shape, [kh, kw], m, s, d, padding]): OpCase[] => {
+    const ch = shape[3];
+    const g = convGeometry(shape, [kh, kw, ch * m], s, d, padding);
+    const label = `[${shape}] kernel [${kh}, ${kw}] x ${m} strides ${s} dilation ${d} "${padding}"`;
+    const f = 3;
+    const pg = convGeometry([g.batch, g.outH, g.outW, ch * m], [1, 1, f]);
+    return [
+      {
+        op: "layers.depthwiseConv2d",
+        label,
+        inputs: [{ shape, range: W }, { shape: [kh, kw, ch, m], range: W }, {
+          shape: [ch * m],
+          range: W,
+        }],
+        run: applyLayer(() =>
+          dn.layers.depthwiseConv2d({
+            kernelSize: [kh, kw],
+            depthMultiplier: m,
+            strides: s,
+            dilationRate: d,
+            padding,
+          })
+        ),
+        reference: ([x, k, b]) => ({
+          shape: [g.batch, g.outH, g.outW, ch * m],
+          values: depthwiseReference(g, m, x, k, b),
+        }),
+        tol: Tol.dot(kh * kw * ch + 9),
+        grad: [0],
+      },
+      {
+        op: "layers.separableConv2d",
+        label: `${label} -> ${f} "tanh"`,
+        inputs: [
+          { shape, range: W },
+          { shape: [kh, kw, ch, m], range: W },
+          { shape: [1, 1, ch * m, f], range: W },
+          { shape: [f], range: W },
+        ],
+        run: applyLayer(() =>
+          dn.layers.separableConv2d({
+            filters: f,
+            kernelSize: [kh, kw],
+            depthMultiplier: m,
+            strides: s,
+            dilationRate: d,
+            padding,
+            activation: "tanh",
+          })
+        ),
+        reference: ([x, k, p, b]) => ({
+          shape: [g.batch, g.outH, g.outW, f],
+          values: conv2dReference(pg, depthwiseReference(g, m, x, k), p, b, "tanh").y,
+        }),
+        tol: Tol.dot(kh * kw * ch * (ch * m) + 9),
+        grad: [0],
+      },
+    ];
+  });
+  return [...conv1dCases, ...transposeCases, opCase, ...depthwiseCases];
+}
+
 /** The cases. */
 export const CASES: OpCase[] = [
+  ...convCases(),
   ...batchNormalizationCases(),
   ...layerNormalizationCases(),
   ...noiseCases(),

@@ -1,0 +1,661 @@
+/**
+ * The convolution layers beyond `conv2d`, in Keras layouts over NHWC (NWC for 1-D) inputs:
+ * `Conv1D` (conv2d's kernels through a height-1 view), `Conv2DTranspose` (the transposed
+ * convolution over conv2d's backward-data kernel), `DepthwiseConv2D` and `SeparableConv2D`.
+ *
+ * The depthwise convolution is composed: its `[kh, kw, C, M]` kernel is spread into a
+ * block-diagonal `[kh, kw, C, C·M]` conv2d filter (a product with a constant identity, so its
+ * gradient is conv2d's filter gradient restricted to the diagonal). That is exact but does C
+ * times the multiply-adds of a dedicated depthwise kernel, which Dendrite does not have yet.
+ *
+ * @module
+ */
+import {
+  checkArity,
+  checkOneOf,
+  checkPair,
+  checkPositiveInt,
+  checkTensor,
+  fmtShape,
+  fmtValue,
+} from "../_check.ts";
+import { add, mul } from "../ops/arithmetic.ts";
+import { checkPadding } from "../ops/_geometry.ts";
+import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
+import { conv2dTranspose as conv2dTransposeOp } from "../ops/conv_transpose.ts";
+import { tensor } from "../ops/creation.ts";
+import { pad } from "../ops/pad.ts";
+import { reshape } from "../ops/transform.ts";
+import type { Tensor } from "../tensor.ts";
+import {
+  checkKernelLayerArgs,
+  KERNEL_LAYER_KEYS,
+  type KernelLayerArgs,
+  kernelLayerConfig,
+} from "./_args.ts";
+import {
+  activationFn,
+  type ActivationName,
+  checkActivation,
+  splitActivation,
+} from "./activations.ts";
+import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { Layer, type LayerArgs } from "./layer.ts";
+
+/** Throws unless samples have `rank` dims with channels last. */
+function checkSamples(layer: Layer, inputShape: readonly number[], rank: number, what: string) {
+  if (inputShape.length !== rank || !(inputShape[rank - 1] > 0)) {
+    throw new RangeError(
+      `Cannot apply ${layer.className} layer "${layer.name}": samples must have shape ${what}: got ${
+        fmtShape(inputShape)
+      }`,
+    );
+  }
+}
+
+/** Arguments of `conv1d()`. */
+export interface Conv1DArgs extends LayerArgs, KernelLayerArgs {
+  /** Output channels. */
+  filters: number;
+  /** Kernel width. */
+  kernelSize: number;
+  /** Default 1. */
+  strides?: number;
+  /** `"valid"` (default), `"same"` or `"causal"` (left padding: output t sees inputs <= t). */
+  padding?: Conv2dPadding | "causal";
+  /** Default 1; cannot exceed 1 together with `strides`. */
+  dilationRate?: number;
+}
+
+/** A 1-D convolution over `[batch, steps, channels]`: kernel `[kernelSize, channels, filters]`. */
+export class Conv1D extends Layer {
+  readonly className = "Conv1D";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: Conv2dPadding | "causal";
+  readonly dilationRate: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly l2: number;
+  #kernel: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `Conv1DArgs`. */
+  constructor(args: Conv1DArgs) {
+    super(args, "conv1d", [
+      "filters",
+      "kernelSize",
+      "strides",
+      "padding",
+      "dilationRate",
+      ...KERNEL_LAYER_KEYS,
+    ]);
+    const fn = "conv1d";
+    this.filters = checkPositiveInt(args?.filters, "filters", fn);
+    this.kernelSize = checkPositiveInt(args.kernelSize, "kernelSize", fn);
+    this.strides = checkPositiveInt(args.strides ?? 1, "strides", fn);
+    this.dilationRate = checkPositiveInt(args.dilationRate ?? 1, "dilationRate", fn);
+    this.padding = checkOneOf(
+      args.padding ?? "valid",
+      ["valid", "same", "causal"] as const,
+      "padding",
+      fn,
+    );
+    if (this.strides > 1 && this.dilationRate > 1) {
+      throw new RangeError(
+        `Cannot run ${fn}(): "strides" and "dilationRate" cannot both exceed 1: got ${this.strides} and ${this.dilationRate}`,
+      );
+    }
+    ({
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      l2: this.l2,
+    } = checkKernelLayerArgs(args, fn));
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const c = inputShape[inputShape.length - 1];
+    const kernel = { name: "kernel", shape: [this.kernelSize, c, this.filters] };
+    return this.useBias ? [kernel, { name: "bias", shape: [this.filters] }] : [kernel];
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  /** Builds for the channels only: the number of steps may vary. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    checkSamples(this, inputShape, 2, "[steps, channels]");
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
+  /** `[outSteps, filters]`. */
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    checkSamples(this, inputShape, 2, "[steps, channels]");
+    const [steps, c] = inputShape;
+    const causal = this.padding === "causal";
+    const g = conv2dGeometry(
+      [1, 1, steps + (causal ? (this.kernelSize - 1) * this.dilationRate : 0), c],
+      [1, this.kernelSize, c, this.filters],
+      [1, this.strides],
+      [1, this.dilationRate],
+      causal ? "valid" : this.padding as Conv2dPadding,
+      `${this.name}.computeOutputShape`,
+    );
+    return [g.outWidth, this.filters];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    const [n, , c] = x.shape;
+    const causal = this.padding === "causal";
+    const xs = causal
+      ? pad(x, [[0, 0], [(this.kernelSize - 1) * this.dilationRate, 0], [0, 0]])
+      : x;
+    const { fused, after } = splitActivation(this.activation);
+    const y = conv2d(
+      reshape(xs, [n, 1, xs.shape[1], c]),
+      reshape(this.#kernel!, [1, this.kernelSize, c, this.filters]),
+      {
+        strides: [1, this.strides],
+        padding: causal ? "valid" : this.padding as Conv2dPadding,
+        dilations: [1, this.dilationRate],
+        bias: this.#bias ?? undefined,
+        activation: fused,
+      },
+    );
+    const out = reshape(y, [n, y.shape[2], this.filters]);
+    return after ? after(out) : out;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      ...kernelLayerConfig(this),
+    };
+  }
+}
+
+/** Arguments of `conv2dTranspose()`. */
+export interface Conv2DTransposeArgs extends LayerArgs, KernelLayerArgs {
+  /** Output channels. */
+  filters: number;
+  /** `[height, width]` of the kernel, or one number for both. */
+  kernelSize: number | [number, number];
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** `"valid"` (default) or `"same"`. */
+  padding?: Conv2dPadding;
+}
+
+/**
+ * A transposed 2-D convolution over NHWC inputs: kernel `[kh, kw, filters, channels]` (Keras
+ * layout), output size `in·stride` (`"same"`) or `in·stride + max(k - stride, 0)` (`"valid"`).
+ */
+export class Conv2DTranspose extends Layer {
+  readonly className = "Conv2DTranspose";
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Conv2dPadding;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly l2: number;
+  #kernel: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `Conv2DTransposeArgs`. */
+  constructor(args: Conv2DTransposeArgs) {
+    super(args, "conv2d_transpose", [
+      "filters",
+      "kernelSize",
+      "strides",
+      "padding",
+      ...KERNEL_LAYER_KEYS,
+    ], "conv2dTranspose");
+    const fn = "conv2dTranspose";
+    this.filters = checkPositiveInt(args?.filters, "filters", fn);
+    this.kernelSize = checkPair(args.kernelSize, "kernelSize", fn);
+    this.strides = checkPair(args.strides ?? 1, "strides", fn);
+    this.padding = checkPadding(args.padding ?? "valid", fn);
+    ({
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+      l2: this.l2,
+    } = checkKernelLayerArgs(args, fn));
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const c = inputShape[inputShape.length - 1];
+    const kernel = { name: "kernel", shape: [...this.kernelSize, this.filters, c] };
+    return this.useBias ? [kernel, { name: "bias", shape: [this.filters] }] : [kernel];
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  /** Builds for the channels only: height and width may vary. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    checkSamples(this, inputShape, 3, "[height, width, channels]");
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
+  /** `[outHeight, outWidth, filters]`. */
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    checkSamples(this, inputShape, 3, "[height, width, channels]");
+    const size = (n: number, k: number, s: number) =>
+      this.padding === "same" ? n * s : n * s + Math.max(k - s, 0);
+    return [
+      size(inputShape[0], this.kernelSize[0], this.strides[0]),
+      size(inputShape[1], this.kernelSize[1], this.strides[1]),
+      this.filters,
+    ];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    const out = [x.shape[0], ...this.computeOutputShape(x.shape.slice(1))];
+    let y = conv2dTransposeOp(x, this.#kernel!, out, this.strides, this.padding);
+    if (this.#bias) y = add(y, this.#bias);
+    return this.activation === "linear" ? y : activationFn(this.activation)(y);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      ...kernelLayerConfig(this),
+    };
+  }
+}
+
+/** Arguments of `depthwiseConv2d()`. */
+export interface DepthwiseConv2DArgs extends LayerArgs {
+  /** `[height, width]` of the kernel, or one number for both. */
+  kernelSize: number | [number, number];
+  /** Filters per input channel; default 1. */
+  depthMultiplier?: number;
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** `"valid"` (default) or `"same"`. */
+  padding?: Conv2dPadding;
+  /** Default 1; cannot exceed 1 together with `strides`. */
+  dilationRate?: number | [number, number];
+  /** Default `"linear"`. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default `"glorotUniform"`. */
+  depthwiseInitializer?: Initializer;
+  /** Default `"zeros"`. */
+  biasInitializer?: Initializer;
+}
+
+/** Arguments of `separableConv2d()`. */
+export interface SeparableConv2DArgs extends DepthwiseConv2DArgs {
+  /** Output channels of the pointwise (1x1) convolution. */
+  filters: number;
+  /** Default `"glorotUniform"`. */
+  pointwiseInitializer?: Initializer;
+}
+
+const DEPTHWISE_KEYS = [
+  "kernelSize",
+  "depthMultiplier",
+  "strides",
+  "padding",
+  "dilationRate",
+  "activation",
+  "useBias",
+  "depthwiseInitializer",
+  "biasInitializer",
+];
+
+/** The shared part: the depthwise kernel and its block-diagonal conv2d filter. */
+abstract class DepthwiseBase extends Layer {
+  readonly kernelSize: [number, number];
+  readonly depthMultiplier: number;
+  readonly strides: [number, number];
+  readonly padding: Conv2dPadding;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly depthwiseInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  protected depthwiseKernel: Tensor | null = null;
+
+  constructor(args: DepthwiseConv2DArgs, prefix: string, fn: string, keys: string[]) {
+    super(args ?? {}, prefix, [...DEPTHWISE_KEYS, ...keys], fn);
+    this.kernelSize = checkPair(args?.kernelSize, "kernelSize", fn);
+    this.depthMultiplier = checkPositiveInt(args.depthMultiplier ?? 1, "depthMultiplier", fn);
+    this.strides = checkPair(args.strides ?? 1, "strides", fn);
+    this.dilationRate = checkPair(args.dilationRate ?? 1, "dilationRate", fn);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): "strides" and "dilationRate" cannot both exceed 1: got strides ${
+          fmtShape(this.strides)
+        } and dilationRate ${fmtShape(this.dilationRate)}`,
+      );
+    }
+    this.padding = checkPadding(args.padding ?? "valid", fn);
+    this.activation = checkActivation(args.activation, fn);
+    if (args.useBias !== undefined && typeof args.useBias !== "boolean") {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "useBias" must be a boolean: got ${fmtValue(args.useBias)}`,
+      );
+    }
+    this.useBias = args.useBias ?? true;
+    this.depthwiseInitializer = checkOneOf(
+      args.depthwiseInitializer ?? "glorotUniform",
+      INITIALIZERS,
+      "depthwiseInitializer",
+      fn,
+    );
+    this.biasInitializer = checkOneOf(
+      args.biasInitializer ?? "zeros",
+      INITIALIZERS,
+      "biasInitializer",
+      fn,
+    );
+  }
+
+  /** Builds for the channels only: height and width may vary. */
+  override ensureBuilt(inputShape: readonly number[]): void {
+    checkSamples(this, inputShape, 3, "[height, width, channels]");
+    super.ensureBuilt(inputShape.slice(-1));
+  }
+
+  /** The depthwise stage's `[outHeight, outWidth]`. */
+  protected spatial(inputShape: readonly number[]): [number, number] {
+    checkSamples(this, inputShape, 3, "[height, width, channels]");
+    const c = inputShape[2];
+    const g = conv2dGeometry(
+      [1, ...inputShape],
+      [...this.kernelSize, c, c * this.depthMultiplier],
+      this.strides,
+      this.dilationRate,
+      this.padding,
+      `${this.name}.computeOutputShape`,
+    );
+    return [g.outHeight, g.outWidth];
+  }
+
+  /** The depthwise convolution of `x` (output channel `c·M + m`, as TensorFlow's). */
+  protected depthwise(x: Tensor, bias: Tensor | undefined, activation: ActivationName): Tensor {
+    const [kh, kw] = this.kernelSize;
+    const c = x.shape[3], m = this.depthMultiplier;
+    const eye = new Float32Array(c * c);
+    for (let i = 0; i < c; i++) eye[i * c + i] = 1;
+    using diagonal = tensor(eye, [1, 1, c, c, 1]);
+    const filter = reshape(mul(reshape(this.depthwiseKernel!, [kh, kw, c, 1, m]), diagonal), [
+      kh,
+      kw,
+      c,
+      c * m,
+    ]);
+    const { fused, after } = splitActivation(activation);
+    const y = conv2d(x, filter, {
+      strides: this.strides,
+      padding: this.padding,
+      dilations: this.dilationRate,
+      bias,
+      activation: fused,
+    });
+    return after ? after(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      kernelSize: this.kernelSize,
+      depthMultiplier: this.depthMultiplier,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      depthwiseInitializer: this.depthwiseInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}
+
+/**
+ * A depthwise 2-D convolution: each input channel convolved with its own `depthMultiplier`
+ * filters; kernel `depthwise_kernel` `[kh, kw, channels, depthMultiplier]`, bias
+ * `[channels·depthMultiplier]`.
+ */
+export class DepthwiseConv2D extends DepthwiseBase {
+  readonly className = "DepthwiseConv2D";
+  #bias: Tensor | null = null;
+
+  /** @param args See `DepthwiseConv2DArgs`. */
+  constructor(args: DepthwiseConv2DArgs) {
+    super(args, "depthwise_conv2d", "depthwiseConv2d", []);
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const c = inputShape[inputShape.length - 1];
+    const kernel = {
+      name: "depthwise_kernel",
+      shape: [...this.kernelSize, c, this.depthMultiplier],
+    };
+    return this.useBias ? [kernel, { name: "bias", shape: [c * this.depthMultiplier] }] : [kernel];
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.depthwiseKernel = this.addWeight(kernel.name, kernel.shape, this.depthwiseInitializer);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  /** `[outHeight, outWidth, channels·depthMultiplier]`. */
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...this.spatial(inputShape), inputShape[2] * this.depthMultiplier];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    this.spatial(x.shape.slice(1));
+    return this.depthwise(x, this.#bias ?? undefined, this.activation);
+  }
+}
+
+/**
+ * A depthwise convolution followed by a pointwise (1x1) one: weights `depthwise_kernel`
+ * `[kh, kw, channels, depthMultiplier]`, `pointwise_kernel` `[1, 1, channels·depthMultiplier,
+ * filters]`, `bias` `[filters]` (Keras order); strides, padding and dilation apply to the
+ * depthwise stage.
+ */
+export class SeparableConv2D extends DepthwiseBase {
+  readonly className = "SeparableConv2D";
+  readonly filters: number;
+  readonly pointwiseInitializer: Initializer;
+  #pointwise: Tensor | null = null;
+  #bias: Tensor | null = null;
+
+  /** @param args See `SeparableConv2DArgs`. */
+  constructor(args: SeparableConv2DArgs) {
+    super(args, "separable_conv2d", "separableConv2d", ["filters", "pointwiseInitializer"]);
+    const fn = "separableConv2d";
+    this.filters = checkPositiveInt(args.filters, "filters", fn);
+    this.pointwiseInitializer = checkOneOf(
+      args.pointwiseInitializer ?? "glorotUniform",
+      INITIALIZERS,
+      "pointwiseInitializer",
+      fn,
+    );
+  }
+
+  override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
+    const c = inputShape[inputShape.length - 1], m = this.depthMultiplier;
+    return [
+      { name: "depthwise_kernel", shape: [...this.kernelSize, c, m] },
+      { name: "pointwise_kernel", shape: [1, 1, c * m, this.filters] },
+      ...(this.useBias ? [{ name: "bias", shape: [this.filters] }] : []),
+    ];
+  }
+
+  protected override build(inputShape: readonly number[]): void {
+    const [depthwise, pointwise, bias] = this.weightShapes(inputShape);
+    this.depthwiseKernel = this.addWeight(
+      depthwise.name,
+      depthwise.shape,
+      this.depthwiseInitializer,
+    );
+    this.#pointwise = this.addWeight(pointwise.name, pointwise.shape, this.pointwiseInitializer);
+    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+  }
+
+  /** `[outHeight, outWidth, filters]`. */
+  override computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...this.spatial(inputShape), this.filters];
+  }
+
+  call(x: Tensor, _training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    this.ensureBuilt(x.shape.slice(1));
+    this.spatial(x.shape.slice(1));
+    const d = this.depthwise(x, undefined, "linear");
+    const { fused, after } = splitActivation(this.activation);
+    const y = conv2d(d, this.#pointwise!, { bias: this.#bias ?? undefined, activation: fused });
+    return after ? after(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      pointwiseInitializer: this.pointwiseInitializer,
+    };
+  }
+}
+
+/**
+ * A 1-D convolution over `[batch, steps, channels]` (Keras `Conv1D`), on conv2d's kernels
+ * through a height-1 view: kernel `[kernelSize, channels, filters]`, bias `[filters]`.
+ *
+ * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, `"same"` or
+ *   `"causal"`), `dilationRate`, `activation`, `useBias`, `kernelInitializer`,
+ *   `biasInitializer`, `kernelRegularizer`, and the common layer arguments.
+ * @returns The layer.
+ * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
+ * @throws {RangeError} When a size is not a positive integer, or strides and dilation both
+ *   exceed 1.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.conv1d({ filters: 4, kernelSize: 3, padding: "causal" });
+ * assert.deepEqual(layer.call(dn.ones([2, 10, 5])).shape, [2, 10, 4]);
+ * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[3, 5, 4], [4]]);
+ * ```
+ */
+export function conv1d(args: Conv1DArgs): Conv1D {
+  checkArity(arguments, ["args"], "conv1d");
+  return new Conv1D(args);
+}
+
+/**
+ * A transposed 2-D convolution over NHWC inputs (Keras `Conv2DTranspose`), the upsampling half
+ * of convolutional autoencoders and GAN generators: kernel `[kh, kw, filters, channels]`,
+ * bias `[filters]`.
+ *
+ * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
+ *   `activation`, `useBias`, `kernelInitializer`, `biasInitializer`, `kernelRegularizer`, and
+ *   the common layer arguments.
+ * @returns The layer.
+ * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
+ * @throws {RangeError} When a size is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: "same" });
+ * assert.deepEqual(layer.call(dn.ones([1, 7, 7, 8])).shape, [1, 14, 14, 3]);
+ * assert.deepEqual(layer.weights[0].value.shape, [3, 3, 3, 8]);
+ * ```
+ */
+export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
+  checkArity(arguments, ["args"], "conv2dTranspose");
+  return new Conv2DTranspose(args);
+}
+
+/**
+ * A depthwise 2-D convolution over NHWC inputs (Keras `DepthwiseConv2D`): each channel with its
+ * own `depthMultiplier` filters, output channel `c·depthMultiplier + m`. Composed over conv2d
+ * with a block-diagonal filter (exact, C times a dedicated kernel's multiply-adds).
+ *
+ * @param args `kernelSize`, `depthMultiplier` (1), `strides`, `padding`, `dilationRate`,
+ *   `activation`, `useBias`, `depthwiseInitializer`, `biasInitializer`, and the common layer
+ *   arguments.
+ * @returns The layer; weights `depthwise_kernel` `[kh, kw, channels, depthMultiplier]`, `bias`.
+ * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
+ * @throws {RangeError} When a size is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same" });
+ * assert.deepEqual(layer.call(dn.ones([1, 8, 8, 4])).shape, [1, 8, 8, 8]);
+ * assert.equal(layer.countParams(), 3 * 3 * 4 * 2 + 8);
+ * ```
+ */
+export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
+  checkArity(arguments, ["args"], "depthwiseConv2d");
+  return new DepthwiseConv2D(args);
+}
+
+/**
+ * A depthwise-separable 2-D convolution (Keras `SeparableConv2D`): a depthwise convolution
+ * (strides, padding, dilation) then a pointwise 1x1 convolution to `filters`, with the bias and
+ * activation after the pointwise one.
+ *
+ * @param args `filters`, `kernelSize`, `depthMultiplier` (1), `strides`, `padding`,
+ *   `dilationRate`, `activation`, `useBias`, `depthwiseInitializer`, `pointwiseInitializer`,
+ *   `biasInitializer`, and the common layer arguments.
+ * @returns The layer; weights `depthwise_kernel`, `pointwise_kernel`, `bias` (Keras order).
+ * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
+ * @throws {RangeError} When a size is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.separableConv2d({ filters: 16, kernelSize: 3, activation: "relu" });
+ * assert.deepEqual(layer.call(dn.ones([2, 9, 9, 8])).shape, [2, 7, 7, 16]);
+ * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[3, 3, 8, 1], [1, 1, 8, 16], [16]]);
+ * ```
+ */
+export function separableConv2d(args: SeparableConv2DArgs): SeparableConv2D {
+  checkArity(arguments, ["args"], "separableConv2d");
+  return new SeparableConv2D(args);
+}
