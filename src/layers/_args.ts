@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { checkOneOf, checkOptions } from "../_check.ts";
+import { checkOptions } from "../_check.ts";
 import { type ActivationName, checkActivation } from "./activations.ts";
-import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 
 /** Keys of {@linkcode KernelLayerArgs}, for the unknown-key check of `dense()` and `conv2d()`. */
 export const KERNEL_LAYER_KEYS = [
@@ -39,7 +39,7 @@ export interface KernelLayerOptions {
 export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelLayerOptions {
   const activation = checkActivation(args.activation, fn);
   const init = (value: unknown, fallback: Initializer, arg: string) =>
-    checkOneOf(value ?? fallback, INITIALIZERS, arg, fn);
+    checkInitializer(value ?? fallback, arg, fn);
   const kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
   const biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
   checkOptions(args.kernelRegularizer, ["l2"], fn, "kernelRegularizer");
@@ -57,8 +57,8 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
   return {
     activation: layer.activation,
     useBias: layer.useBias,
-    kernelInitializer: layer.kernelInitializer,
-    biasInitializer: layer.biasInitializer,
+    kernelInitializer: initializerConfig(layer.kernelInitializer),
+    biasInitializer: initializerConfig(layer.biasInitializer),
     ...(layer.l2 ? { kernelRegularizer: { l2: layer.l2 } } : {}),
   };
 }

@@ -1,86 +1,132 @@
 /**
- * Weight initialisers with Keras names and formulas. Fans of a `[in, out]` kernel are
- * `fanIn = in`, `fanOut = out`; of a conv kernel `[..., in, out]` they are multiplied by the
- * receptive field size. The normal variants are truncated at two standard deviations, as Keras's.
+ * Weight initialisers with TF.js names and Keras formulas, by name (`"heNormal"`) or as objects
+ * with options (`dn.initializers.varianceScaling({ scale: 2 })`, initializer_factories.ts).
+ * Fans of a `[in, out]` kernel are `fanIn = in`, `fanOut = out`; of a conv kernel `[..., in, out]`
+ * they are multiplied by the receptive field size. Draws come from the layer's generator (the
+ * global one, `dn.setSeed`) unless the initialiser has a `seed` of its own.
  *
  * @module
  */
-import { checkOneOf } from "../_check.ts";
+import { checkOneOf, fmtValue } from "../_check.ts";
 import type { Random } from "../random.ts";
+import { drawsSkipped, InitializerSpec } from "./_initializer_spec.ts";
+import * as init from "./initializer_factories.ts";
 
-/** Initialiser names. */
-export type Initializer =
+export {
+  drawsSkipped,
+  InitializerSpec,
+  orthogonalValues,
+  withoutDraws,
+} from "./_initializer_spec.ts";
+export type { Distribution, FanMode } from "./_initializer_spec.ts";
+
+/** Initialiser names (TF.js's; `leCunNormal`/`leCunUniform` are accepted for the lecun ones). */
+export type InitializerName =
   | "glorotUniform"
   | "glorotNormal"
   | "heNormal"
   | "heUniform"
+  | "lecunNormal"
+  | "lecunUniform"
+  | "randomNormal"
+  | "randomUniform"
+  | "truncatedNormal"
+  | "orthogonal"
+  | "varianceScaling"
+  | "constant"
   | "zeros"
   | "ones";
 
+/** An initialiser: a name (its default options) or an object made by `dn.initializers`. */
+export type Initializer = InitializerName | InitializerSpec;
+
+/** Each name's initialiser with its default options. */
+const BY_NAME: Readonly<Record<InitializerName, () => InitializerSpec>> = {
+  glorotUniform: () => init.glorotUniform(),
+  glorotNormal: () => init.glorotNormal(),
+  heNormal: () => init.heNormal(),
+  heUniform: () => init.heUniform(),
+  lecunNormal: () => init.lecunNormal(),
+  lecunUniform: () => init.lecunUniform(),
+  randomNormal: () => init.randomNormal(),
+  randomUniform: () => init.randomUniform(),
+  truncatedNormal: () => init.truncatedNormal(),
+  orthogonal: () => init.orthogonal(),
+  varianceScaling: () => init.varianceScaling(),
+  constant: () => init.constant(),
+  zeros: () => init.zeros(),
+  ones: () => init.ones(),
+};
+
 /** All initialiser names, for validation. */
-export const INITIALIZERS: readonly Initializer[] = [
-  "glorotUniform",
-  "glorotNormal",
-  "heNormal",
-  "heUniform",
-  "zeros",
-  "ones",
-];
+export const INITIALIZERS: readonly InitializerName[] = Object.freeze(
+  Object.keys(BY_NAME) as InitializerName[],
+);
 
-/** Keras's correction so a normal truncated at ±2σ has the requested standard deviation. */
-const TRUNCATED_STD = 0.87962566103423978;
+/** The factory of each Keras class name, to rebuild a saved `{ className, config }`. */
+const BY_CLASS: Readonly<Record<string, (config: never) => InitializerSpec>> = {
+  GlorotUniform: init.glorotUniform,
+  GlorotNormal: init.glorotNormal,
+  HeNormal: init.heNormal,
+  HeUniform: init.heUniform,
+  LecunNormal: init.lecunNormal,
+  LecunUniform: init.lecunUniform,
+  RandomNormal: init.randomNormal,
+  RandomUniform: init.randomUniform,
+  TruncatedNormal: init.truncatedNormal,
+  Orthogonal: init.orthogonal,
+  VarianceScaling: init.varianceScaling,
+  Constant: init.constant,
+  Zeros: init.zeros,
+  Ones: init.ones,
+};
 
-function truncatedNormal(rng: Random): number {
-  for (;;) {
-    const v = rng.normal();
-    if (Math.abs(v) <= 2) return v;
-  }
-}
-
-let skipDraws = false;
+/** The spellings accepted for a name, to their canonical name. */
+const ALIASES: Readonly<Record<string, InitializerName>> = {
+  leCunNormal: "lecunNormal",
+  leCunUniform: "lecunUniform",
+};
 
 /**
- * Runs `fn` with every initialiser giving zeros without drawing: for layers built only to be
- * overwritten (`loadModel`), which then neither spend the draws (drawing LeNet-5's or an MLP's
- * weights in JS is most of a cold process's model load) nor advance the global generator.
+ * Checks an initialiser argument: a name, an initialiser object, or a saved
+ * `{ className, config }` (rebuilt by its factory, which checks the config). Returns the name or
+ * the object.
  */
-export function withoutDraws<T>(fn: () => T): T {
-  const saved = skipDraws;
-  skipDraws = true;
-  try {
-    return fn();
-  } finally {
-    skipDraws = saved;
+export function checkInitializer(value: unknown, arg: string, fn: string): Initializer {
+  if (value instanceof InitializerSpec) return value;
+  if (typeof value === "string" && Object.hasOwn(ALIASES, value)) return ALIASES[value];
+  if (value !== null && typeof value === "object" && "className" in value) {
+    const { className, config } = value as { className: unknown; config?: unknown };
+    if (typeof className === "string" && Object.hasOwn(BY_CLASS, className)) {
+      return BY_CLASS[className]((config ?? {}) as never);
+    }
+    throw new TypeError(
+      `Cannot run ${fn}(): argument "${arg}.className" must be one of ${
+        Object.keys(BY_CLASS).map((k) => `"${k}"`).join(", ")
+      }: got ${fmtValue(className)}`,
+    );
   }
+  return checkOneOf(value, INITIALIZERS, arg, fn);
 }
 
-/** Whether initialisers are to give zeros without drawing (inside {@linkcode withoutDraws}). */
-export function drawsSkipped(): boolean {
-  return skipDraws;
+/** An initialiser as a layer's config stores it: its name, or `{ className, config }`. */
+export function initializerConfig(
+  value: Initializer,
+): InitializerName | { className: string; config: Record<string, unknown> } {
+  return typeof value === "string" ? value : value.getConfig();
 }
 
-/** Values for a weight of `shape` drawn by `name` from `rng`. */
+/** Values for a weight of `shape` drawn by `value` from `rng`. */
 export function initialValues(
-  name: Initializer,
+  value: Initializer,
   shape: readonly number[],
   rng: Random,
   fn: string,
 ): Float32Array {
-  checkOneOf(name, INITIALIZERS, "kernelInitializer", fn);
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  if (name === "zeros" || skipDraws) return values;
-  if (name === "ones") return values.fill(1);
-  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
-  const fanIn = shape.length >= 2 ? shape[shape.length - 2] * receptive : size;
-  const fanOut = shape.length >= 2 ? shape[shape.length - 1] * receptive : size;
-  const scale = name.startsWith("glorot") ? 2 / (fanIn + fanOut) : 2 / fanIn;
-  if (name.endsWith("Uniform")) {
-    const limit = Math.sqrt(3 * scale);
-    for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * limit;
-  } else {
-    const std = Math.sqrt(scale) / TRUNCATED_STD;
-    for (let i = 0; i < size; i++) values[i] = std * truncatedNormal(rng);
+  const checked = checkInitializer(value, "kernelInitializer", fn);
+  if (typeof checked !== "string") return checked.values(shape, rng);
+  if (checked === "zeros" || drawsSkipped()) {
+    return new Float32Array(shape.reduce((a, b) => a * b, 1));
   }
-  return values;
+  return BY_NAME[checked]().values(shape, rng);
 }

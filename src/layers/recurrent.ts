@@ -19,13 +19,18 @@ import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
 import type { CellKind } from "../ops/_recurrent.ts";
 import { generator, type Random } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
-import { drawsSkipped, type Initializer, INITIALIZERS, initialValues } from "./initializers.ts";
+import {
+  checkInitializer,
+  type Initializer,
+  initializerConfig,
+  initialValues,
+} from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
 /** Activations of a simple RNN: every fused activation (src/backend/activations.ts). */
 export type RnnActivation = Activation;
-/** Initialisers of recurrent kernels: the dense ones plus Keras's default `"orthogonal"`. */
-export type RecurrentInitializer = Initializer | "orthogonal";
+/** Initialisers of recurrent kernels: any initialiser (Keras's default `"orthogonal"`). */
+export type RecurrentInitializer = Initializer;
 
 /** Arguments of `simpleRNN()`, `lstm()` and `gru()`. */
 export interface RecurrentArgs extends LayerArgs {
@@ -61,26 +66,6 @@ export interface RecurrentArgs extends LayerArgs {
 export interface RecurrentCallOptions {
   /** Initial states `[h0]` (LSTM `[h0, c0]`), each `[batch, units]`; default zeros. */
   initialState?: Tensor[];
-}
-
-/** Orthogonal `[rows, cols]` (Keras `Orthogonal`, gain 1): QR of a normal matrix by Gram-Schmidt. */
-export function orthogonalValues(rows: number, cols: number, rng: Random): Float32Array {
-  const [n, m] = rows < cols ? [cols, rows] : [rows, cols]; // n >= m: m orthonormal n-vectors
-  const q = Array.from({ length: m }, () => Float64Array.from({ length: n }, () => rng.normal()));
-  for (let j = 0; j < m; j++) {
-    for (let k = 0; k < j; k++) {
-      let d = 0;
-      for (let i = 0; i < n; i++) d += q[j][i] * q[k][i];
-      for (let i = 0; i < n; i++) q[j][i] -= d * q[k][i];
-    }
-    const norm = Math.hypot(...q[j]) || 1;
-    for (let i = 0; i < n; i++) q[j][i] /= norm;
-  }
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[r * cols + c] = rows < cols ? q[r][c] : q[c][r];
-  }
-  return out;
 }
 
 /** Keys of {@linkcode RecurrentArgs} every recurrent layer reads (LSTM and GRU add theirs). */
@@ -152,20 +137,14 @@ export abstract class RecurrentLayer extends Layer {
     this.truncate = args.truncate === undefined
       ? undefined
       : checkPositiveInt(args.truncate, "truncate", fn);
-    const init = (v: unknown, d: string, arg: string, extra: string[] = []) =>
-      checkOneOf(v ?? d, [...INITIALIZERS, ...extra], arg, fn);
-    this.kernelInitializer = init(
-      args.kernelInitializer,
-      "glorotUniform",
-      "kernelInitializer",
-    ) as Initializer;
+    const init = (v: unknown, d: Initializer, arg: string) => checkInitializer(v ?? d, arg, fn);
+    this.kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
     this.recurrentInitializer = init(
       args.recurrentInitializer,
       "orthogonal",
       "recurrentInitializer",
-      ["orthogonal"],
-    ) as RecurrentInitializer;
-    this.biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer") as Initializer;
+    );
+    this.biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
   }
 
   /** Gate blocks: LSTM 4, GRU 3, simple RNN 1. */
@@ -199,13 +178,11 @@ export abstract class RecurrentLayer extends Layer {
     const [kernel, recurrent, bias] = this.weightShapes(inputShape);
     const rng = generator();
     this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer);
-    const orthogonal = this.recurrentInitializer === "orthogonal";
-    const rec = orthogonal ? "zeros" : this.recurrentInitializer as Initializer;
-    this.#recurrent = this.addWeight("recurrent_kernel", recurrent.shape, rec);
-    if (orthogonal && !drawsSkipped()) {
-      const [units, g] = recurrent.shape;
-      activeBackend().write(this.#recurrent.storage, orthogonalValues(units, g, rng));
-    }
+    this.#recurrent = this.addWeight(
+      "recurrent_kernel",
+      recurrent.shape,
+      this.recurrentInitializer,
+    );
     if (bias) {
       this.#bias = this.addWeight("bias", bias.shape, "zeros");
       activeBackend().write(this.#bias.storage, this.biasValues(bias.shape, rng));
@@ -270,9 +247,9 @@ export abstract class RecurrentLayer extends Layer {
       returnState: this.returnState,
       goBackwards: this.goBackwards,
       ...(this.truncate !== undefined ? { truncate: this.truncate } : {}),
-      kernelInitializer: this.kernelInitializer,
-      recurrentInitializer: this.recurrentInitializer,
-      biasInitializer: this.biasInitializer,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.recurrentInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
     };
   }
 }

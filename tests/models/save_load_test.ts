@@ -289,8 +289,8 @@ Deno.test("loadModel() rejects a bad training config with a typed error and free
   const cases: [string, typeof TypeError | typeof SyntaxError, string][] = [
     ["{loss", SyntaxError, '"__metadata__.training_config" must be JSON'],
     ["null", TypeError, '"__metadata__.training_config" must be an object: got null'],
-    [`{"loss":"hinge","optimizer":${sgd}}`, TypeError, 'got "hinge"'],
-    ['{"loss":"mse","optimizer":{"className":"Nadam"}}', TypeError, 'got "Nadam"'],
+    [`{"loss":"hingeLoss","optimizer":${sgd}}`, TypeError, 'got "hingeLoss"'],
+    ['{"loss":"mse","optimizer":{"className":"Ftrl"}}', TypeError, 'got "Ftrl"'],
   ];
   const before = dn.memory();
   for (const [config, ErrorClass, fragment] of cases) {
