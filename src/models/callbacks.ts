@@ -1,11 +1,20 @@
 /**
- * Training callbacks (Keras / TensorFlow.js shape): `earlyStopping`, `terminateOnNaN`.
+ * Training callbacks (Keras / TensorFlow.js shape): `earlyStopping`, `terminateOnNaN`,
+ * `modelCheckpoint`, `reduceLROnPlateau`, `learningRateScheduler`, `csvLogger`. `fit()` returns
+ * the `History` (Keras's History callback: `epoch`, `history`, `params`).
  *
  * @module
  */
 import { checkArity, checkOneOf, checkOptions, fmtValue } from "../_check.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Sequential } from "./sequential.ts";
+
+export { modelCheckpoint } from "./model_checkpoint.ts";
+export type { ModelCheckpointOptions } from "./model_checkpoint.ts";
+export { learningRateScheduler, reduceLROnPlateau } from "./lr_callbacks.ts";
+export type { ReduceLROnPlateauOptions } from "./lr_callbacks.ts";
+export { csvLogger } from "./csv_logger.ts";
+export type { CsvLoggerOptions } from "./csv_logger.ts";
 
 /** Values logged at the end of a batch or an epoch: `loss`, metrics, `val_*`. */
 export type Logs = Record<string, number>;

@@ -8,7 +8,7 @@ import { checkOptions, checkPositiveInt } from "../_check.ts";
 import { generator } from "../random.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import type { Callback, Logs } from "./callbacks.ts";
+import type { Callback, Logs, TrainingParams } from "./callbacks.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { epochLine } from "./progress.ts";
 import { EpochRows, sliceRows } from "./batches.ts";
@@ -49,6 +49,8 @@ export interface History {
   epoch: number[];
   /** `loss`, metric names, and `val_` versions: one value per epoch. */
   history: Record<string, number[]>;
+  /** What the `fit()` call ran: epochs asked for, batches per epoch, training samples. */
+  params: TrainingParams;
 }
 
 const FIT_OPTIONS = [
@@ -136,14 +138,15 @@ export async function fit(
     owned.push(...validation.flat());
   }
   const names = ["loss", ...compiled.metricNames];
-  const history: History = { epoch: [], history: {} };
+  const params = { epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount };
+  const history: History = { epoch: [], history: {}, params };
   const order = Uint32Array.from({ length: trainCount }, (_, i) => i);
   const rng = generator();
   model.stopTraining = false;
   let warned = false;
   for (const cb of callbacks) {
     cb.setModel?.(model as Sequential); // callbacks use only what every LayersModel has
-    cb.setParams?.({ epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount });
+    cb.setParams?.({ ...params });
   }
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.({});

@@ -69,7 +69,7 @@ export function checkLearningRate(value: unknown, fallback: number, fn: string):
 export abstract class Optimizer {
   /** The class name in `getConfig()`: `"SGD"`, `"Adam"` or `"RMSprop"`. */
   abstract readonly className: string;
-  readonly #learningRate: LearningRate;
+  #learningRate: LearningRate;
   readonly #clipNorm: number | undefined;
   readonly #clipValue: number | undefined;
   #iterations = 0;
@@ -100,6 +100,34 @@ export abstract class Optimizer {
   get learningRate(): number {
     const lr = this.#learningRate;
     return typeof lr === "number" ? lr : lr(this.#iterations);
+  }
+
+  /**
+   * Sets a constant learning rate for the next updates (as Keras's
+   * `optimizer.learning_rate = ...`, which `reduceLROnPlateau` and `learningRateScheduler` use).
+   *
+   * @throws {TypeError} When the optimizer was made with a schedule (which owns the rate), or the
+   *   value is not a number.
+   * @throws {RangeError} When the value is negative or not finite.
+   */
+  set learningRate(value: number) {
+    const fn = `${this.className}.learningRate`;
+    if (typeof this.#learningRate !== "number") {
+      throw new TypeError(
+        `Cannot set ${fn}: the optimizer was created with a learning rate schedule, which sets the rate: got ${
+          fmtValue(value)
+        }`,
+      );
+    }
+    if (typeof value !== "number") {
+      throw new TypeError(`Cannot set ${fn}: the value must be a number: got ${fmtValue(value)}`);
+    }
+    if (!Number.isFinite(value) || value < 0) {
+      throw new RangeError(
+        `Cannot set ${fn}: the value must be a finite number >= 0: got ${value}`,
+      );
+    }
+    this.#learningRate = value;
   }
 
   /**

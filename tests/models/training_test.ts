@@ -329,7 +329,11 @@ Deno.test("fit() returns a History with epoch indices and one value per epoch an
     assertEquals(values.length, 4);
     assert(values.every(Number.isFinite));
   }
-  assertEquals(await model.fit(x, y, { epochs: 0, verbose: 0 }), { epoch: [], history: {} });
+  assertEquals(await model.fit(x, y, { epochs: 0, verbose: 0 }), {
+    epoch: [],
+    history: {},
+    params: { epochs: 0, batches: 1, samples: 30 },
+  });
   for (const t of [model, x, y]) t.dispose();
 });
 
