@@ -9,6 +9,7 @@ import { activeBackend } from "../backend/select.ts";
 import { generator, type Random } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import { type Initializer, initialValues } from "./initializers.ts";
+import type { Regularizer } from "./regularizers.ts";
 import { applySymbolic, layerOutput, SymbolicTensor } from "../models/symbolic.ts";
 
 /**
@@ -33,6 +34,8 @@ export interface LayerWeight {
   readonly value: Tensor;
   /** L2 regularisation factor, 0 for none. */
   readonly l2: number;
+  /** L1 regularisation factor (adds `l1 · Σ|w|` to the training loss); absent or 0 for none. */
+  readonly l1?: number;
   /**
    * False for statistics the layer updates itself (batch normalization's moving mean and
    * variance): saved, loaded and counted, never given to an optimizer. Absent means true.
@@ -112,10 +115,23 @@ export abstract class Layer {
    * import * as dn from "@dendrite/dendrite";
    * import assert from "node:assert/strict";
    * const x = dn.input({ shape: [4] });
-   * const y = dn.layers.dense({ units: 2 }).apply(x) as dn.SymbolicTensor;
+   * const y = dn.layers.dense({ units: 2 }).apply(x);
    * assert.deepEqual(y.shape, [null, 2]);
    * ```
    */
+  apply(
+    inputs: SymbolicTensor | SymbolicTensor[],
+    options?: { training?: boolean },
+  ): SymbolicTensor;
+  /**
+   * Applies the layer to a batch (a tensor, or a list for a layer of several inputs): `call`
+   * after building the weights for the batch's sample shape.
+   *
+   * @param inputs A tensor or a list of tensors.
+   * @param options `training` (default false).
+   * @returns The output.
+   */
+  apply(inputs: Tensor | Tensor[], options?: { training?: boolean }): Tensor;
   apply(
     inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[],
     options: { training?: boolean } = {},
@@ -228,7 +244,8 @@ export abstract class Layer {
 
   /**
    * Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). For
-   * the layers of this library: `rng` is the internal generator type. `trainable` false makes a
+   * the layers of this library: `rng` is the internal generator type. `penalty` is the L2 factor
+   * or an L1/L2 regulariser (see `dn.regularizers`). `trainable` false makes a
    * statistic the layer updates itself (see {@linkcode LayerWeight.trainable}).
    *
    * @internal
@@ -237,14 +254,16 @@ export abstract class Layer {
     name: string,
     shape: readonly number[],
     initializer: Initializer,
-    l2 = 0,
+    penalty: number | Regularizer = 0,
     rng: Random = generator(),
     trainable = true,
   ): Tensor {
     const backend = activeBackend();
     const value = new Tensor(shape, backend, backend.alloc(shape.reduce((a, b) => a * b, 1)));
     backend.write(value.storage, initialValues(initializer, shape, rng, this.className));
-    this.#weights.push(trainable ? { name, value, l2 } : { name, value, l2, trainable });
+    const { l1, l2 } = typeof penalty === "number" ? { l1: 0, l2: penalty } : penalty;
+    const weight = { name, value, l2, ...(l1 ? { l1 } : {}) };
+    this.#weights.push(trainable ? weight : { ...weight, trainable });
     return value;
   }
 }

@@ -18,7 +18,7 @@ import type { LayersModel } from "./layers_model.ts";
 export function checkXY(x: Tensor | Tensor[], y: Tensor | Tensor[], fn: string): void {
   if (Array.isArray(x) || Array.isArray(y)) {
     const xs = [x].flat(), ys = [y].flat();
-    xs.forEach((t, i) => checkTensor(t, xs.length > 1 ? `x[${i}]` : "x", fn));
+    xs.forEach((t, i) => checkTensor(t, xs.length > 1 ? `x[${i}]` : "x", fn, ["float32", "int32"]));
     ys.forEach((t, i) => checkTensor(t, ys.length > 1 ? `y[${i}]` : "y", fn));
     for (const t of [...xs, ...ys]) checkXY(xs[0], t, fn);
     return;

@@ -16,9 +16,9 @@ import { type GraphNode, nodesOf, SymbolicTensor } from "./symbolic.ts";
 /** Arguments of {@linkcode model}. */
 export interface ModelArgs {
   /** The inputs, from `dn.input()`: one or a list. */
-  inputs: SymbolicTensor | SymbolicTensor[];
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
   /** The outputs, from `layer.apply()`: one or a list. */
-  outputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
   /** Unique name; default `model_<n>`. */
   name?: string;
 }
@@ -139,6 +139,16 @@ export class Functional extends LayersModel {
     return this.inputs.map((t) => t.sampleShape);
   }
 
+  /** Shape of one sample of the input, for a model of one input (as the first layer of another). */
+  override get inputShape(): number[] | undefined {
+    return this.inputs.length === 1 ? this.inputs[0].sampleShape : undefined;
+  }
+
+  /** Each input's `dtype` (from `dn.input`). */
+  protected override inputDtypes(): ("float32" | "int32")[] {
+    return this.inputs.map((t) => t.dtype);
+  }
+
   /** The layers were built when applied: returns the outputs' sample shapes. */
   buildAll(): number[][] {
     return this.outputs.map((t) => t.sampleShape);
@@ -253,9 +263,9 @@ export class Functional extends LayersModel {
  * const a = dn.input({ shape: [3], name: "a" });
  * const b = dn.input({ shape: [3], name: "b" });
  * const shared = dn.layers.dense({ units: 4, activation: "relu" });
- * const ha = shared.apply(a) as dn.SymbolicTensor, hb = shared.apply(b) as dn.SymbolicTensor;
- * const outA = dn.layers.dense({ units: 1, name: "outA" }).apply(ha) as dn.SymbolicTensor;
- * const outB = dn.layers.dense({ units: 1, name: "outB" }).apply(hb) as dn.SymbolicTensor;
+ * const ha = shared.apply(a), hb = shared.apply(b);
+ * const outA = dn.layers.dense({ units: 1, name: "outA" }).apply(ha);
+ * const outB = dn.layers.dense({ units: 1, name: "outB" }).apply(hb);
  * const model = dn.model({ inputs: [a, b], outputs: [outA, outB] });
  * model.compile({ optimizer: "adam", loss: { outA: "meanSquaredError", outB: "meanSquaredError" } });
  * const x = dn.ones([8, 3]), y = dn.zeros([8, 1]);

@@ -64,6 +64,10 @@ export abstract class LayersModel extends Layer {
   abstract forwardAll(xs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[];
   /** Per output, the layer making it when its activation may be fused into the loss. */
   protected abstract fusableLayers(): (Layer | undefined)[];
+  /** Element type each input takes (float32 unless declared otherwise by `dn.input`). */
+  protected inputDtypes(): ("float32" | "int32")[] {
+    return this.inputShapes.map(() => "float32");
+  }
   /** Rows of `summary()`: layer (type), output shape. */
   protected abstract summaryRows(): [Layer, string][];
 
@@ -319,10 +323,10 @@ export abstract class LayersModel extends Layer {
   /** Checks data against the inputs' shapes; returns one tensor per input. */
   #inputs(x: ModelData, arg: string, fn: string): Tensor[] {
     const xs = this.#list(x, this.inputNames, arg, fn);
-    const shapes = this.inputShapes;
+    const shapes = this.inputShapes, dtypes = this.inputDtypes();
     xs.forEach((t, i) => {
       const a = xs.length > 1 ? `${arg}[${i}]` : arg;
-      checkTensor(t, a, fn, ["float32", "int32"]);
+      checkTensor(t, a, fn, [dtypes[i]]);
       const sample = shapes[i];
       if (t.rank !== sample.length + 1 || t.shape.slice(1).join() !== sample.join()) {
         throw new RangeError(
@@ -337,9 +341,7 @@ export abstract class LayersModel extends Layer {
 
   #targets(y: ModelData, arg: string, fn: string): Tensor[] {
     const ys = this.#list(y, this.outputNames, arg, fn);
-    ys.forEach((t, i) =>
-      checkTensor(t, ys.length > 1 ? `${arg}[${i}]` : arg, fn, ["float32", "int32"])
-    );
+    ys.forEach((t, i) => checkTensor(t, ys.length > 1 ? `${arg}[${i}]` : arg, fn));
     return ys;
   }
 

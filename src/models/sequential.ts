@@ -147,7 +147,7 @@ export class Sequential extends LayersModel {
    * numerically stable fused cross-entropy).
    */
   forward(x: Tensor, training: boolean, logits = false): Tensor {
-    checkTensor(x, "x", "predict", ["float32", "int32"]);
+    checkTensor(x, "x", "predict");
     const sample = this.inputShape;
     if (x.rank !== sample.length + 1 || x.shape.slice(1).join() !== sample.join()) {
       throw new RangeError(

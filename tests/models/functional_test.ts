@@ -7,6 +7,8 @@
  * Sequential trains, summarises and saves; bad graphs throw typed errors naming the layer.
  */
 import * as dn from "../../mod.ts";
+import { decodeSafetensors, encodeSafetensors } from "../../src/io/safetensors.ts";
+import { Layer } from "../../src/layers/layer.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";
 
 /** `n` rows of `cols` values in [-1, 1) from a fixed LCG. */
@@ -28,10 +30,10 @@ function twoTower(): dn.Functional {
   const a = dn.input({ shape: [3], name: "a" });
   const b = dn.input({ shape: [3], name: "b" });
   const shared = dn.layers.dense({ units: 8, activation: "tanh", name: "shared" });
-  const ha = shared.apply(a) as dn.SymbolicTensor;
-  const hb = shared.apply(b) as dn.SymbolicTensor;
-  const outA = dn.layers.dense({ units: 1, name: "outA" }).apply(ha) as dn.SymbolicTensor;
-  const outB = dn.layers.dense({ units: 1, name: "outB" }).apply(hb) as dn.SymbolicTensor;
+  const ha = shared.apply(a);
+  const hb = shared.apply(b);
+  const outA = dn.layers.dense({ units: 1, name: "outA" }).apply(ha);
+  const outB = dn.layers.dense({ units: 1, name: "outB" }).apply(hb);
   return dn.model({ inputs: [a, b], outputs: [outA, outB], name: "towers" });
 }
 
@@ -83,14 +85,14 @@ Deno.test("an encoder cut from a trained autoencoder gives its inner codes; a de
   const decoderLayer = dn.layers.dense({ units: 6, name: "reconstruction" });
   const ae = dn.model({
     inputs: x,
-    outputs: decoderLayer.apply(code as dn.SymbolicTensor) as dn.SymbolicTensor,
+    outputs: decoderLayer.apply(code),
   });
   ae.compile({ optimizer: "adam", loss: "meanSquaredError" });
   const xs = data(32, 6, 3);
   await ae.fit(xs, xs, { epochs: 3, verbose: 0 });
 
   const encoder = dn.model({
-    inputs: ae.inputs as dn.SymbolicTensor[],
+    inputs: ae.inputs,
     outputs: ae.getLayer("code").output,
   });
   const codes = encoder.predict(xs) as dn.Tensor;
@@ -100,7 +102,7 @@ Deno.test("an encoder cut from a trained autoencoder gives its inner codes; a de
   assertEquals(codes.dataSync(), inner.dataSync());
 
   const z = dn.input({ shape: [2] });
-  const decoder = dn.model({ inputs: z, outputs: decoderLayer.apply(z) as dn.SymbolicTensor });
+  const decoder = dn.model({ inputs: z, outputs: decoderLayer.apply(z) });
   const decoded = decoder.predict(codes) as dn.Tensor;
   const full = ae.predict(xs) as dn.Tensor;
   assertEquals(decoded.dataSync(), full.dataSync());
@@ -131,8 +133,8 @@ Deno.test("a Sequential nested in a functional model and in a Sequential trains,
 
   const x = dn.input({ shape: [3] });
   const nested = inner();
-  const y = dn.layers.dense({ units: 1 }).apply(nested.apply(x) as dn.SymbolicTensor);
-  const fm = dn.model({ inputs: x, outputs: y as dn.SymbolicTensor });
+  const y = dn.layers.dense({ units: 1 }).apply(nested.apply(x));
+  const fm = dn.model({ inputs: x, outputs: y });
   assertEquals(fm.countParams(), 44 + 5);
 
   for (const model of [outer, fm] as dn.LayersModel[]) {
@@ -153,7 +155,7 @@ Deno.test("a Sequential nested in a functional model and in a Sequential trains,
 Deno.test("bad graphs throw typed errors at model construction naming the layer", () => {
   const a = dn.input({ shape: [3], name: "in_a" });
   const stray = dn.input({ shape: [3], name: "in_stray" });
-  const h = dn.layers.dense({ units: 2, name: "reads_stray" }).apply(stray) as dn.SymbolicTensor;
+  const h = dn.layers.dense({ units: 2, name: "reads_stray" }).apply(stray);
   assertThrows(
     () => dn.model({ inputs: a, outputs: h }),
     RangeError,
@@ -183,8 +185,8 @@ Deno.test("bad graphs throw typed errors at model construction naming the layer"
     '"dtype" must be "float32" or "int32"',
   );
   assertThrows(() => dn.input({ shape: [3], size: 2 } as never), TypeError, "size");
-  const twin1 = dn.layers.dense({ units: 3, name: "twin" }).apply(a) as dn.SymbolicTensor;
-  const twin2 = dn.layers.dense({ units: 3, name: "twin" }).apply(twin1) as dn.SymbolicTensor;
+  const twin1 = dn.layers.dense({ units: 3, name: "twin" }).apply(a);
+  const twin2 = dn.layers.dense({ units: 3, name: "twin" }).apply(twin1);
   assertThrows(
     () => dn.model({ inputs: a, outputs: twin2 }),
     RangeError,
@@ -227,4 +229,87 @@ Deno.test("fit, predict and compile reject data and losses that do not match the
     'argument "x[1]" must have shape [batch, 3]',
   );
   for (const t of [x, y, wide, model]) t.dispose();
+});
+
+/** A layer of two inputs (their sum), as merge layers are: `call` takes a tensor list. */
+class SumOfTwo extends Layer {
+  readonly className = "SumOfTwo";
+  constructor() {
+    super({}, "sum_of_two");
+  }
+  override computeOutputShape(shape: dn.LayerShape): number[] {
+    const [a, b] = shape as number[][];
+    if (a.join() !== b.join()) throw new RangeError(`shapes differ: [${a}] and [${b}]`);
+    return [...a];
+  }
+  call(x: dn.Tensor | dn.Tensor[]): dn.Tensor {
+    const [a, b] = x as dn.Tensor[];
+    return dn.add(a, b);
+  }
+}
+
+Deno.test("a layer of several inputs gets a tensor list, in a graph and on tensors", async () => {
+  dn.setSeed(4);
+  const a = dn.input({ shape: [2] }), b = dn.input({ shape: [2] });
+  const merge = new SumOfTwo();
+  const sum = merge.apply([a, b]);
+  assertEquals(sum.shape, [null, 2]);
+  const model = dn.model({ inputs: [a, b], outputs: dn.layers.dense({ units: 1 }).apply(sum) });
+  const xa = dn.tensor([1, 2, 3, 4], [2, 2]), xb = dn.tensor([10, 20, 30, 40], [2, 2]);
+  const direct = merge.apply([xa, xb]);
+  assertEquals([...direct.dataSync()], [11, 22, 33, 44]);
+  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+  const history = await model.fit([xa, xb], dn.ones([2, 1]), { epochs: 2, verbose: 0 });
+  assert(history.history.loss.every(Number.isFinite));
+  assertThrows(
+    () => merge.apply([a, dn.input({ shape: [3] })]),
+    RangeError,
+    'Cannot apply layer "sum_of_two_1" (SumOfTwo) to [null, 2], [null, 3]',
+  );
+  for (const t of [xa, xb, direct, model]) t.dispose();
+});
+
+Deno.test("a functional model nested in a Sequential trains, saves and reloads bitwise", async () => {
+  dn.setSeed(5);
+  const x = dn.input({ shape: [3] });
+  const block = dn.model({
+    inputs: x,
+    outputs: dn.layers.dense({ units: 4, activation: "relu" }).apply(x),
+    name: "block",
+  });
+  const outer = dn.sequential([block, dn.layers.dense({ units: 1 })]);
+  assertEquals(outer.countParams(), 16 + 5);
+  assertEquals(outer.inputShape, [3]);
+  outer.compile({ optimizer: "adam", loss: "meanSquaredError" });
+  const xs = data(16, 3, 6), ys = rowSums(xs);
+  await outer.fit(xs, ys, { epochs: 3, verbose: 0 });
+  const copy = await dn.loadModel(outer.toBytes());
+  assertEquals(copy.layers[0].className, "Functional");
+  const p = outer.predict(xs), q = copy.predict(xs);
+  assertEquals(q.dataSync(), p.dataSync());
+  for (const t of [xs, ys, p, q, outer, copy]) t.dispose();
+});
+
+Deno.test("loadModel() rejects a functional topology with a cycle, naming the layer", async () => {
+  const x = dn.input({ shape: [2], name: "cx" });
+  const h = dn.layers.dense({ units: 2, name: "first" }).apply(x);
+  const model = dn.model({
+    inputs: x,
+    outputs: dn.layers.dense({ units: 2, name: "second" }).apply(h),
+  });
+  const bytes = model.toBytes();
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  const topology = JSON.parse(metadata.topology);
+  // "first" now reads "second"'s output, which reads "first": a cycle.
+  topology.layers[1].inboundNodes[0].inputs = [["second", 0]];
+  const entries = [...tensors].map(([name, t]) => ({ name, ...t }));
+  const cyclic = encodeSafetensors(entries, { ...metadata, topology: JSON.stringify(topology) });
+  const before = dn.memory();
+  await assertRejects(
+    () => dn.loadModel(cyclic),
+    RangeError,
+    'layer "first" reads tensors that no layer makes before it (a cycle or a missing layer)',
+  );
+  assertEquals(dn.memory(), before);
+  model.dispose();
 });
