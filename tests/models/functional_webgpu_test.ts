@@ -16,12 +16,12 @@ async function losses(backend: "wasm" | "webgpu"): Promise<number[]> {
   const a = dn.input({ shape: [3], name: "a" }), b = dn.input({ shape: [3], name: "b" });
   const shared = dn.layers.dense({ units: 4, activation: "tanh" });
   const outA = dn.layers.dense({ units: 1, name: "outA" }).apply(
-    shared.apply(a) as dn.SymbolicTensor,
+    shared.apply(a),
   );
   const outB = dn.layers.dense({ units: 1, name: "outB" }).apply(
-    shared.apply(b) as dn.SymbolicTensor,
+    shared.apply(b),
   );
-  const model = dn.model({ inputs: [a, b], outputs: [outA, outB] as dn.SymbolicTensor[] });
+  const model = dn.model({ inputs: [a, b], outputs: [outA, outB] });
   model.compile({ optimizer: "adam", loss: "meanSquaredError" });
   const values = Float32Array.from({ length: 48 }, (_, i) => Math.sin(i));
   const xa = dn.tensor(values.slice(0, 24), [8, 3]), xb = dn.tensor(values.slice(24), [8, 3]);
