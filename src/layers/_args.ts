@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { checkOptions } from "../_check.ts";
 import { type ActivationName, checkActivation } from "./activations.ts";
+import { checkRegularizer, regularizerConfig } from "./regularizers.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 
 /** Keys of {@linkcode KernelLayerArgs}, for the unknown-key check of `dense()` and `conv2d()`. */
@@ -23,7 +23,8 @@ export interface KernelLayerArgs {
   useBias?: boolean;
   kernelInitializer?: Initializer;
   biasInitializer?: Initializer;
-  kernelRegularizer?: { l2: number };
+  /** `dn.regularizers.l1/l2/l1l2(...)`, or `{ l1?, l2? }`. */
+  kernelRegularizer?: { l1?: number; l2?: number };
 }
 
 /** The shared arguments, validated and with defaults filled in. */
@@ -32,6 +33,8 @@ export interface KernelLayerOptions {
   useBias: boolean;
   kernelInitializer: Initializer;
   biasInitializer: Initializer;
+  /** The kernel's penalties. */
+  l1: number;
   l2: number;
 }
 
@@ -42,14 +45,8 @@ export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelL
     checkInitializer(value ?? fallback, arg, fn);
   const kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
   const biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
-  checkOptions(args.kernelRegularizer, ["l2"], fn, "kernelRegularizer");
-  const l2 = args.kernelRegularizer?.l2 ?? 0;
-  if (!Number.isFinite(l2) || l2 < 0) {
-    throw new RangeError(
-      `Cannot run ${fn}(): argument "kernelRegularizer.l2" must be a finite number >= 0: got ${l2}`,
-    );
-  }
-  return { activation, useBias: args.useBias ?? true, kernelInitializer, biasInitializer, l2 };
+  const { l1, l2 } = checkRegularizer(args.kernelRegularizer, "kernelRegularizer", fn);
+  return { activation, useBias: args.useBias ?? true, kernelInitializer, biasInitializer, l1, l2 };
 }
 
 /** The shared arguments as Keras config entries, the regularizer only when set. */
@@ -59,6 +56,6 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
     useBias: layer.useBias,
     kernelInitializer: initializerConfig(layer.kernelInitializer),
     biasInitializer: initializerConfig(layer.biasInitializer),
-    ...(layer.l2 ? { kernelRegularizer: { l2: layer.l2 } } : {}),
+    ...(layer.l1 || layer.l2 ? { kernelRegularizer: regularizerConfig(layer) } : {}),
   };
 }

@@ -39,8 +39,9 @@ import {
   checkActivation,
   splitActivation,
 } from "./activations.ts";
-import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
 
 /** Throws unless samples have `rank` dims with channels last. */
 function checkSamples(layer: Layer, inputShape: readonly number[], rank: number, what: string) {
@@ -79,6 +80,7 @@ export class Conv1D extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly l1: number;
   readonly l2: number;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -114,6 +116,7 @@ export class Conv1D extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
+      l1: this.l1,
       l2: this.l2,
     } = checkKernelLayerArgs(args, fn));
   }
@@ -126,7 +129,10 @@ export class Conv1D extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
+      l1: this.l1,
+      l2: this.l2,
+    });
     if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
   }
 
@@ -215,6 +221,7 @@ export class Conv2DTranspose extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly l1: number;
   readonly l2: number;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -238,6 +245,7 @@ export class Conv2DTranspose extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
+      l1: this.l1,
       l2: this.l2,
     } = checkKernelLayerArgs(args, fn));
   }
@@ -250,7 +258,10 @@ export class Conv2DTranspose extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
+      l1: this.l1,
+      l2: this.l2,
+    });
     if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
   }
 
@@ -313,6 +324,8 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
   depthwiseInitializer?: Initializer;
   /** Default `"zeros"`. */
   biasInitializer?: Initializer;
+  /** Penalty on the depthwise kernel (`dn.regularizers`). */
+  depthwiseRegularizer?: { l1?: number; l2?: number };
 }
 
 /** Arguments of `separableConv2d()`. */
@@ -321,6 +334,8 @@ export interface SeparableConv2DArgs extends DepthwiseConv2DArgs {
   filters: number;
   /** Default `"glorotUniform"`. */
   pointwiseInitializer?: Initializer;
+  /** Penalty on the pointwise kernel (`dn.regularizers`). */
+  pointwiseRegularizer?: { l1?: number; l2?: number };
 }
 
 const DEPTHWISE_KEYS = [
@@ -333,6 +348,7 @@ const DEPTHWISE_KEYS = [
   "useBias",
   "depthwiseInitializer",
   "biasInitializer",
+  "depthwiseRegularizer",
 ];
 
 /** The shared part: the depthwise kernel and its block-diagonal conv2d filter. */
@@ -346,6 +362,7 @@ abstract class DepthwiseBase extends Layer {
   readonly useBias: boolean;
   readonly depthwiseInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly depthwiseRegularizer: Regularizer;
   protected depthwiseKernel: Tensor | null = null;
 
   constructor(args: DepthwiseConv2DArgs, prefix: string, fn: string, keys: string[]) {
@@ -369,16 +386,15 @@ abstract class DepthwiseBase extends Layer {
       );
     }
     this.useBias = args.useBias ?? true;
-    this.depthwiseInitializer = checkOneOf(
+    this.depthwiseInitializer = checkInitializer(
       args.depthwiseInitializer ?? "glorotUniform",
-      INITIALIZERS,
       "depthwiseInitializer",
       fn,
     );
-    this.biasInitializer = checkOneOf(
-      args.biasInitializer ?? "zeros",
-      INITIALIZERS,
-      "biasInitializer",
+    this.biasInitializer = checkInitializer(args.biasInitializer ?? "zeros", "biasInitializer", fn);
+    this.depthwiseRegularizer = checkRegularizer(
+      args.depthwiseRegularizer,
+      "depthwiseRegularizer",
       fn,
     );
   }
@@ -438,8 +454,11 @@ abstract class DepthwiseBase extends Layer {
       dilationRate: this.dilationRate,
       activation: this.activation,
       useBias: this.useBias,
-      depthwiseInitializer: this.depthwiseInitializer,
-      biasInitializer: this.biasInitializer,
+      depthwiseInitializer: initializerConfig(this.depthwiseInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      ...(regularizerConfig(this.depthwiseRegularizer)
+        ? { depthwiseRegularizer: regularizerConfig(this.depthwiseRegularizer) }
+        : {}),
     };
   }
 }
@@ -469,7 +488,12 @@ export class DepthwiseConv2D extends DepthwiseBase {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.depthwiseKernel = this.addWeight(kernel.name, kernel.shape, this.depthwiseInitializer);
+    this.depthwiseKernel = this.addWeight(
+      kernel.name,
+      kernel.shape,
+      this.depthwiseInitializer,
+      this.depthwiseRegularizer,
+    );
     if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
   }
 
@@ -496,18 +520,27 @@ export class SeparableConv2D extends DepthwiseBase {
   readonly className = "SeparableConv2D";
   readonly filters: number;
   readonly pointwiseInitializer: Initializer;
+  readonly pointwiseRegularizer: Regularizer;
   #pointwise: Tensor | null = null;
   #bias: Tensor | null = null;
 
   /** @param args See `SeparableConv2DArgs`. */
   constructor(args: SeparableConv2DArgs) {
-    super(args, "separable_conv2d", "separableConv2d", ["filters", "pointwiseInitializer"]);
+    super(args, "separable_conv2d", "separableConv2d", [
+      "filters",
+      "pointwiseInitializer",
+      "pointwiseRegularizer",
+    ]);
     const fn = "separableConv2d";
     this.filters = checkPositiveInt(args.filters, "filters", fn);
-    this.pointwiseInitializer = checkOneOf(
+    this.pointwiseInitializer = checkInitializer(
       args.pointwiseInitializer ?? "glorotUniform",
-      INITIALIZERS,
       "pointwiseInitializer",
+      fn,
+    );
+    this.pointwiseRegularizer = checkRegularizer(
+      args.pointwiseRegularizer,
+      "pointwiseRegularizer",
       fn,
     );
   }
@@ -527,8 +560,14 @@ export class SeparableConv2D extends DepthwiseBase {
       depthwise.name,
       depthwise.shape,
       this.depthwiseInitializer,
+      this.depthwiseRegularizer,
     );
-    this.#pointwise = this.addWeight(pointwise.name, pointwise.shape, this.pointwiseInitializer);
+    this.#pointwise = this.addWeight(
+      pointwise.name,
+      pointwise.shape,
+      this.pointwiseInitializer,
+      this.pointwiseRegularizer,
+    );
     if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
   }
 
@@ -551,7 +590,10 @@ export class SeparableConv2D extends DepthwiseBase {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      pointwiseInitializer: this.pointwiseInitializer,
+      pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
+      ...(regularizerConfig(this.pointwiseRegularizer)
+        ? { pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer) }
+        : {}),
     };
   }
 }

@@ -26,8 +26,8 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: Initializer;
   /** Default `"zeros"`. */
   biasInitializer?: Initializer;
-  /** L2 penalty on the kernel: adds `l2 · sum(kernel²)` to the loss. */
-  kernelRegularizer?: { l2: number };
+  /** Penalty on the kernel (`dn.regularizers.l1/l2/l1l2`): adds `l1 · Σ|kernel| + l2 · Σkernel²` to the loss. */
+  kernelRegularizer?: { l1?: number; l2?: number };
 }
 
 /** A fully connected layer. */
@@ -38,6 +38,7 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly l1: number;
   readonly l2: number;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -52,13 +53,17 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
+      l1: this.l1,
       l2: this.l2,
     } = checkKernelLayerArgs(args, fn));
   }
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, this.l2);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
+      l1: this.l1,
+      l2: this.l2,
+    });
     if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
   }
 

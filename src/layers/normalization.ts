@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkFinite, checkOneOf, checkTensor, fmtShape, fmtValue } from "../_check.ts";
+import { checkFinite, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { withoutRecording } from "../autograd/tape.ts";
 import { activeBackend } from "../backend/select.ts";
 import { add, mul, sub } from "../ops/arithmetic.ts";
@@ -14,7 +14,7 @@ import { moments } from "../ops/moments.ts";
 import { reshape } from "../ops/transform.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { type Initializer, INITIALIZERS } from "./initializers.ts";
+import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 
 /** Arguments `batchNormalization()` and `layerNormalization()` share. */
@@ -109,15 +109,13 @@ abstract class Normalization extends Layer {
     this.epsilon = checkEpsilon(args?.epsilon, fn);
     this.center = checkBool(args?.center, true, "center", fn);
     this.scale = checkBool(args?.scale, true, "scale", fn);
-    this.betaInitializer = checkOneOf(
+    this.betaInitializer = checkInitializer(
       args?.betaInitializer ?? "zeros",
-      INITIALIZERS,
       "betaInitializer",
       fn,
     );
-    this.gammaInitializer = checkOneOf(
+    this.gammaInitializer = checkInitializer(
       args?.gammaInitializer ?? "ones",
-      INITIALIZERS,
       "gammaInitializer",
       fn,
     );
@@ -189,8 +187,8 @@ abstract class Normalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: this.betaInitializer,
-      gammaInitializer: this.gammaInitializer,
+      betaInitializer: initializerConfig(this.betaInitializer),
+      gammaInitializer: initializerConfig(this.gammaInitializer),
     };
   }
 }
@@ -229,15 +227,13 @@ export class BatchNormalization extends Normalization {
       );
     }
     this.momentum = momentum;
-    this.movingMeanInitializer = checkOneOf(
+    this.movingMeanInitializer = checkInitializer(
       args.movingMeanInitializer ?? "zeros",
-      INITIALIZERS,
       "movingMeanInitializer",
       fn,
     );
-    this.movingVarianceInitializer = checkOneOf(
+    this.movingVarianceInitializer = checkInitializer(
       args.movingVarianceInitializer ?? "ones",
-      INITIALIZERS,
       "movingVarianceInitializer",
       fn,
     );
@@ -295,8 +291,8 @@ export class BatchNormalization extends Normalization {
     return {
       ...super.getConfig(),
       momentum: this.momentum,
-      movingMeanInitializer: this.movingMeanInitializer,
-      movingVarianceInitializer: this.movingVarianceInitializer,
+      movingMeanInitializer: initializerConfig(this.movingMeanInitializer),
+      movingVarianceInitializer: initializerConfig(this.movingVarianceInitializer),
     };
   }
 }

@@ -13,7 +13,7 @@ import { activationFn } from "../layers/activations.ts";
 import { add, mul } from "../ops/arithmetic.ts";
 import { fill } from "../ops/creation.ts";
 import { sum } from "../ops/reduce.ts";
-import { square } from "../ops/unary.ts";
+import { abs, square } from "../ops/unary.ts";
 import { keep, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
@@ -65,6 +65,7 @@ function lossAndMetrics(
     for (const layer of model.layers) {
       for (const w of layer.weights) {
         if (w.l2 > 0) loss = add(loss, mul(sum(square(w.value)), w.l2));
+        if (w.l1) loss = add(loss, mul(sum(abs(w.value)), w.l1));
       }
     }
   }

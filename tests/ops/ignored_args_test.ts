@@ -247,7 +247,7 @@ const UNKNOWN: [string, () => unknown][] = [
   ["fromConfig", () => call(dn.optimizers.fromConfig, { ...opt.getConfig(), ...BOGUS })],
   ["earlyStopping", () => call(dn.callbacks.earlyStopping, { baseline: 0.5 })],
   ["dense", () => call(dn.layers.dense, { units: 2, trainable: false })],
-  ["dense", () => call(dn.layers.dense, { units: 2, kernelRegularizer: { l1: 0.1 } })],
+  ["dense", () => call(dn.layers.dense, { units: 2, kernelRegularizer: { l3: 0.1 } })],
   ["conv2d", () => call(dn.layers.conv2d, { filters: 1, kernelSize: 2, dataFormat: "x" })],
   ["activation", () => call(dn.layers.activation, { activation: "relu", ...BOGUS })],
   ["dropout", () => call(dn.layers.dropout, { rate: 0.5, noiseShape: [1] })],
