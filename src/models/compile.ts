@@ -19,8 +19,8 @@ export type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** Arguments of `compile()`. */
 export interface CompileArgs {
-  /** An optimizer, or `"sgd"`, `"adam"`, `"rmsprop"` with Keras defaults. */
-  optimizer: Optimizer | "sgd" | "adam" | "rmsprop";
+  /** An optimizer, or its name with Keras defaults (`"sgd"`, `"adam"`, `"rmsprop"`, ...). */
+  optimizer: Optimizer | OptimizerName;
   /**
    * A Keras loss name or a function; for a model of several outputs one for all, a list (one per
    * output) or a map by output name (the output layer's name). The model minimises their sum.
@@ -61,7 +61,22 @@ export interface Compiled {
   saved: { loss: unknown; metrics: unknown } | null;
 }
 
-const OPTIMIZERS = { sgd: optimizers.sgd, adam: optimizers.adam, rmsprop: optimizers.rmsprop };
+const OPTIMIZERS = {
+  sgd: optimizers.sgd,
+  adam: optimizers.adam,
+  rmsprop: optimizers.rmsprop,
+  adagrad: optimizers.adagrad,
+  adadelta: optimizers.adadelta,
+  adamax: optimizers.adamax,
+  nadam: optimizers.nadam,
+  adamw: optimizers.adamw,
+};
+
+/** The optimizers `compile()` takes by name, with their Keras defaults. */
+export type OptimizerName = keyof typeof OPTIMIZERS;
+
+/** `"sgd", "adam", ...` for messages. */
+const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS).map((k) => `"${k}"`).join(", ");
 
 /**
  * Resolves `compile()` arguments for a model whose outputs are named `outputs`; `last[i]` is the
@@ -84,7 +99,7 @@ export function compileArgs(
     : args.optimizer;
   if (!optimizer || typeof optimizer.applyGradients !== "function") {
     throw new TypeError(
-      `Cannot run ${fn}(): argument "optimizer" must be an optimizer or "sgd", "adam", "rmsprop": got ${
+      `Cannot run ${fn}(): argument "optimizer" must be an optimizer or one of ${OPTIMIZER_NAMES}: got ${
         fmtValue(args.optimizer)
       }`,
     );
@@ -163,7 +178,7 @@ function perOutput(spec: unknown, outputs: readonly string[], arg: string, fn: s
 function optimizerByName(name: string, fn: string): Optimizer {
   if (!Object.hasOwn(OPTIMIZERS, name)) {
     throw new TypeError(
-      `Cannot run ${fn}(): argument "optimizer" must be an optimizer or "sgd", "adam", "rmsprop": got "${name}"`,
+      `Cannot run ${fn}(): argument "optimizer" must be an optimizer or one of ${OPTIMIZER_NAMES}: got "${name}"`,
     );
   }
   return OPTIMIZERS[name as keyof typeof OPTIMIZERS]({});

@@ -169,3 +169,30 @@ Deno.test("the composed optimizers free their scratch and train a small model", 
     opt.dispose();
   }
 });
+
+Deno.test("compile() takes the new optimizers by name and loadModel() restores them", async () => {
+  for (
+    const [name, className] of [
+      ["adagrad", "Adagrad"],
+      ["adadelta", "Adadelta"],
+      ["adamax", "Adamax"],
+      ["nadam", "Nadam"],
+      ["adamw", "AdamW"],
+    ] as const
+  ) {
+    const model = dn.sequential([dn.layers.dense({ units: 1, inputShape: [2] })]);
+    model.compile({ optimizer: name, loss: "mse" });
+    const copy = await dn.loadModel(model.toBytes());
+    assertEquals(copy.compiled?.optimizer.getConfig(), model.compiled?.optimizer.getConfig());
+    assertEquals(copy.compiled?.optimizer.className, className);
+    model.dispose();
+    copy.dispose();
+  }
+  const model = dn.sequential([dn.layers.dense({ units: 1, inputShape: [2] })]);
+  assertThrows(
+    () => model.compile({ optimizer: "ftrl" as never, loss: "mse" }),
+    TypeError,
+    '"adamw": got "ftrl"',
+  );
+  model.dispose();
+});
