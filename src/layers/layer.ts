@@ -139,7 +139,10 @@ export abstract class Layer {
     const fn = `${this.name}.apply`;
     checkOptions(options, ["training"], fn);
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
+    if (list.length === 0) {
+      throw new TypeError(`Cannot run ${fn}(): argument "inputs" must not be an empty list`);
+    }
+    if (list.every((t) => t instanceof SymbolicTensor)) {
       return applySymbolic(this, list as SymbolicTensor[], Array.isArray(inputs));
     }
     list.forEach((t, i) => checkTensor(t, Array.isArray(inputs) ? `inputs[${i}]` : "inputs", fn));

@@ -109,8 +109,17 @@ export class Sequential extends LayersModel {
    *   layer's `inputShape`).
    */
   override build(inputShape?: LayerShape): number[] {
-    if (inputShape !== undefined && !this.#layers[0]?.inputShape) {
+    const declared = this.#layers[0]?.inputShape;
+    if (inputShape !== undefined && !declared) {
       this.#builtShape = [...inputShape as readonly number[]];
+    } else if (inputShape !== undefined && declared!.join() !== inputShape.join()) {
+      throw new RangeError(
+        `Cannot apply model "${this.name}": its first layer "${
+          this.#layers[0].name
+        }" takes samples of shape ${fmtShape(declared!)}: got ${
+          fmtShape(inputShape as readonly number[])
+        }`,
+      );
     }
     let shape = (inputShape as number[] | undefined) ?? this.inputShape;
     for (const layer of this.#layers) {

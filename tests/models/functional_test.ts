@@ -196,6 +196,13 @@ Deno.test("bad graphs throw typed errors at model construction naming the layer"
   assertThrows(() => m.getLayer("nope"), RangeError, "must name a layer of the model");
   const small = dn.input({ shape: [4] });
   assertThrows(() => m.apply(small), RangeError, 'Cannot apply layer "' + m.name);
+  assertThrows(() => shared.apply([]), TypeError, 'argument "inputs" must not be an empty list');
+  const declared = dn.sequential([dn.layers.dense({ units: 2, inputShape: [3], name: "d3" })]);
+  assertThrows(
+    () => declared.apply(wide),
+    RangeError,
+    `Cannot apply model "${declared.name}": its first layer "d3" takes samples of shape [3]: got [5]`,
+  );
   const twice = dn.layers.dense({ units: 2, name: "twice" });
   twice.apply(a);
   twice.apply(a);
