@@ -117,6 +117,7 @@ export { oneHot } from "./src/ops/one_hot.ts";
 export * as optimizers from "./src/optimizers/mod.ts";
 export * as layers from "./src/layers/mod.ts";
 export * as regularizers from "./src/layers/regularizers.ts";
+export * as constraints from "./src/layers/constraints.ts";
 export * as initializers from "./src/layers/initializer_factories.ts";
 // Type-only copies of namespace members that the top-level API mentions (`Sequential` takes
 // `Layer`s, `CompileArgs` an `Optimizer`): `deno doc` sees only top-level exports as public.

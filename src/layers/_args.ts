@@ -6,6 +6,7 @@
  */
 import { type ActivationName, checkActivation } from "./activations.ts";
 import { checkRegularizer, regularizerConfig } from "./regularizers.ts";
+import { checkConstraint, type Constraint, constraintConfig } from "./constraints.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 
 /** Keys of {@linkcode KernelLayerArgs}, for the unknown-key check of `dense()` and `conv2d()`. */
@@ -15,6 +16,8 @@ export const KERNEL_LAYER_KEYS = [
   "kernelInitializer",
   "biasInitializer",
   "kernelRegularizer",
+  "kernelConstraint",
+  "biasConstraint",
 ] as const;
 
 /** The arguments `dense()` and `conv2d()` share, as the user passes them. */
@@ -25,6 +28,10 @@ export interface KernelLayerArgs {
   biasInitializer?: Initializer;
   /** `dn.regularizers.l1/l2/l1l2(...)`, or `{ l1?, l2? }`. */
   kernelRegularizer?: { l1?: number; l2?: number };
+  /** `dn.constraints.maxNorm/nonNeg/unitNorm(...)`, applied after each optimizer step. */
+  kernelConstraint?: Constraint;
+  /** As `kernelConstraint`, for the bias. */
+  biasConstraint?: Constraint;
 }
 
 /** The shared arguments, validated and with defaults filled in. */
@@ -36,6 +43,8 @@ export interface KernelLayerOptions {
   /** The kernel's penalties. */
   l1: number;
   l2: number;
+  kernelConstraint: Constraint | null;
+  biasConstraint: Constraint | null;
 }
 
 /** Validates the shared arguments of the kernel layer `fn`; defaults as Keras's. */
@@ -46,7 +55,16 @@ export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelL
   const kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
   const biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
   const { l1, l2 } = checkRegularizer(args.kernelRegularizer, "kernelRegularizer", fn);
-  return { activation, useBias: args.useBias ?? true, kernelInitializer, biasInitializer, l1, l2 };
+  return {
+    activation,
+    useBias: args.useBias ?? true,
+    kernelInitializer,
+    biasInitializer,
+    l1,
+    l2,
+    kernelConstraint: checkConstraint(args.kernelConstraint, "kernelConstraint", fn),
+    biasConstraint: checkConstraint(args.biasConstraint, "biasConstraint", fn),
+  };
 }
 
 /** The shared arguments as Keras config entries, the regularizer only when set. */
@@ -57,5 +75,9 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
     kernelInitializer: initializerConfig(layer.kernelInitializer),
     biasInitializer: initializerConfig(layer.biasInitializer),
     ...(layer.l1 || layer.l2 ? { kernelRegularizer: regularizerConfig(layer) } : {}),
+    ...(layer.kernelConstraint
+      ? { kernelConstraint: constraintConfig(layer.kernelConstraint) }
+      : {}),
+    ...(layer.biasConstraint ? { biasConstraint: constraintConfig(layer.biasConstraint) } : {}),
   };
 }

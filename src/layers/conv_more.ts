@@ -41,6 +41,7 @@ import {
 } from "./activations.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import type { Constraint } from "./constraints.ts";
 import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
 
 /** Throws unless samples have `rank` dims with channels last. */
@@ -82,6 +83,8 @@ export class Conv1D extends Layer {
   readonly biasInitializer: Initializer;
   readonly l1: number;
   readonly l2: number;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -118,6 +121,8 @@ export class Conv1D extends Layer {
       biasInitializer: this.biasInitializer,
       l1: this.l1,
       l2: this.l2,
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -130,10 +135,14 @@ export class Conv1D extends Layer {
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
     this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      l1: this.l1,
-      l2: this.l2,
+      regularizer: { l1: this.l1, l2: this.l2 },
+      constraint: this.kernelConstraint,
     });
-    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+    if (bias) {
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        constraint: this.biasConstraint,
+      });
+    }
   }
 
   /** Builds for the channels only: the number of steps may vary. */
@@ -223,6 +232,8 @@ export class Conv2DTranspose extends Layer {
   readonly biasInitializer: Initializer;
   readonly l1: number;
   readonly l2: number;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -247,6 +258,8 @@ export class Conv2DTranspose extends Layer {
       biasInitializer: this.biasInitializer,
       l1: this.l1,
       l2: this.l2,
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -259,10 +272,14 @@ export class Conv2DTranspose extends Layer {
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
     this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      l1: this.l1,
-      l2: this.l2,
+      regularizer: { l1: this.l1, l2: this.l2 },
+      constraint: this.kernelConstraint,
     });
-    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+    if (bias) {
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        constraint: this.biasConstraint,
+      });
+    }
   }
 
   /** Builds for the channels only: height and width may vary. */

@@ -13,6 +13,7 @@ import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_a
 import { type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import type { Constraint } from "./constraints.ts";
 
 /** Arguments of `dense()`. */
 export interface DenseArgs extends LayerArgs {
@@ -28,6 +29,10 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: Initializer;
   /** Penalty on the kernel (`dn.regularizers.l1/l2/l1l2`): adds `l1 · Σ|kernel| + l2 · Σkernel²` to the loss. */
   kernelRegularizer?: { l1?: number; l2?: number };
+  /** Projection of the kernel after each optimizer step (`dn.constraints`). */
+  kernelConstraint?: Constraint;
+  /** Projection of the bias after each optimizer step (`dn.constraints`). */
+  biasConstraint?: Constraint;
 }
 
 /** A fully connected layer. */
@@ -40,6 +45,8 @@ export class Dense extends Layer {
   readonly biasInitializer: Initializer;
   readonly l1: number;
   readonly l2: number;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -55,16 +62,22 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer,
       l1: this.l1,
       l2: this.l2,
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
     } = checkKernelLayerArgs(args, fn));
   }
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
     this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      l1: this.l1,
-      l2: this.l2,
+      regularizer: { l1: this.l1, l2: this.l2 },
+      constraint: this.kernelConstraint,
     });
-    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+    if (bias) {
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        constraint: this.biasConstraint,
+      });
+    }
   }
 
   override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {

@@ -10,6 +10,7 @@ import { generator, type Random } from "../random.ts";
 import { Tensor } from "../tensor.ts";
 import { type Initializer, initialValues } from "./initializers.ts";
 import type { Regularizer } from "./regularizers.ts";
+import type { Constraint } from "./constraints.ts";
 import { applySymbolic, layerOutput, SymbolicTensor } from "../models/symbolic.ts";
 
 /**
@@ -36,6 +37,8 @@ export interface LayerWeight {
   readonly l2: number;
   /** L1 regularisation factor (adds `l1 · Σ|w|` to the training loss); absent or 0 for none. */
   readonly l1?: number;
+  /** Projection `fit` applies after each optimizer step (`dn.constraints`); absent for none. */
+  readonly constraint?: Constraint;
   /**
    * False for statistics the layer updates itself (batch normalization's moving mean and
    * variance): saved, loaded and counted, never given to an optimizer. Absent means true.
@@ -247,8 +250,9 @@ export abstract class Layer {
 
   /**
    * Creates a weight filled by an initialiser, drawn from `rng` (default: the global one). For
-   * the layers of this library: `rng` is the internal generator type. `penalty` is the L2 factor
-   * or an L1/L2 regulariser (see `dn.regularizers`). `trainable` false makes a
+   * the layers of this library: `rng` is the internal generator type. `penalty` is the L2 factor,
+   * an L1/L2 regulariser (see `dn.regularizers`), or `{ regularizer, constraint }` (see
+   * `dn.constraints`). `trainable` false makes a
    * statistic the layer updates itself (see {@linkcode LayerWeight.trainable}).
    *
    * @internal
@@ -257,15 +261,29 @@ export abstract class Layer {
     name: string,
     shape: readonly number[],
     initializer: Initializer,
-    penalty: number | Regularizer = 0,
+    penalty: number | Regularizer | { regularizer?: Regularizer; constraint?: Constraint | null } =
+      0,
     rng: Random = generator(),
     trainable = true,
   ): Tensor {
     const backend = activeBackend();
     const value = new Tensor(shape, backend, backend.alloc(shape.reduce((a, b) => a * b, 1)));
     backend.write(value.storage, initialValues(initializer, shape, rng, this.className));
-    const { l1, l2 } = typeof penalty === "number" ? { l1: 0, l2: penalty } : penalty;
-    const weight = { name, value, l2, ...(l1 ? { l1 } : {}) };
+    const { l1, l2 } = typeof penalty === "number"
+      ? { l1: 0, l2: penalty }
+      : "l2" in penalty
+      ? penalty
+      : penalty.regularizer ?? { l1: 0, l2: 0 };
+    const constraint = typeof penalty === "object" && "constraint" in penalty
+      ? penalty.constraint
+      : null;
+    const weight = {
+      name,
+      value,
+      l2,
+      ...(l1 ? { l1 } : {}),
+      ...(constraint ? { constraint } : {}),
+    };
     this.#weights.push(trainable ? weight : { ...weight, trainable });
     return value;
   }

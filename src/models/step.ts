@@ -14,6 +14,7 @@ import { add, mul } from "../ops/arithmetic.ts";
 import { fill } from "../ops/creation.ts";
 import { sum } from "../ops/reduce.ts";
 import { abs, square } from "../ops/unary.ts";
+import { applyConstraints } from "../layers/constraints.ts";
 import { keep, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
@@ -111,6 +112,7 @@ export function trainStep(
     { fill, add },
   );
   compiled.optimizer.applyGradients(weights, grads);
+  applyConstraints(model.layers);
   const packed = packResult(value, metrics);
   value.dispose();
   for (const g of grads) g.dispose();
