@@ -6,7 +6,9 @@
  * [-1, 1] (f32-rounded, the same on both sides). Analytic side: `dn.grads` of `L` on the active
  * backend, with respect to the case's float32 inputs named by `grad` (other inputs held fixed).
  * Numeric side: central differences of the float64 reference, `(L(x + h) - L(x - h)) / 2h` with
- * h = {@linkcode GRAD_STEP} = 1e-3 (cases keep inputs further than h from kinks), at up to
+ * h = {@linkcode GRAD_STEP}·max(1, |x|) = 1e-3 for |x| <= 1 (cases keep inputs further than h from
+ * kinks; the step grows with |x| so that a reference rounding its results to f32, whose spacing
+ * grows with |x| too, still sees the perturbation), at up to
  * {@linkcode GRAD_MAX_CHECKS} evenly spaced coordinates per input. Bound: `abs + rel·|numeric|`
  * with {@linkcode GRAD_TOL} unless the case sets `gradTol`. Why these numbers: the truncation
  * error of a central difference is h²/6·|L'''|, 1.7e-7 per unit of third derivative, and the
@@ -101,10 +103,11 @@ export function checkGrads(
     const step = Math.max(1, Math.floor(n / GRAD_MAX_CHECKS));
     for (let j = 0; j < n; j += step) {
       const xs = values.map((v) => Float64Array.from(v));
-      xs[p][j] = values[p][j] + GRAD_STEP;
+      const h = GRAD_STEP * Math.max(1, Math.abs(values[p][j]));
+      xs[p][j] = values[p][j] + h;
       const up = referenceLoss(c, xs, weights);
-      xs[p][j] = values[p][j] - GRAD_STEP;
-      const numeric = (up - referenceLoss(c, xs, weights)) / (2 * GRAD_STEP);
+      xs[p][j] = values[p][j] - h;
+      const numeric = (up - referenceLoss(c, xs, weights)) / (2 * h);
       const got = analytic[i][j];
       const bound = tol.abs + tol.rel * Math.abs(numeric);
       if (!(Math.abs(got - numeric) <= bound)) {
@@ -112,7 +115,7 @@ export function checkGrads(
           ? " (a numeric 0: does the reference compute from its argument? it is re-run on perturbed inputs)"
           : "";
         throw new Error(
-          `gradient of input ${p} at [${j}] (h = ${GRAD_STEP}): analytic ${got}, numeric ${numeric}, |diff| ${
+          `gradient of input ${p} at [${j}] (h = ${h}): analytic ${got}, numeric ${numeric}, |diff| ${
             Math.abs(got - numeric)
           } > bound ${bound} (abs ${tol.abs} + rel ${tol.rel}·|numeric|)${hint}`,
         );

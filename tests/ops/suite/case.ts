@@ -54,7 +54,7 @@ export interface OpCase {
    * Central-difference gradient check of `Σ w ⊙ run(...xs)` (float32 inputs only) against the
    * reference, which is re-run on perturbed inputs (so it must compute from its argument);
    * `true` checks every float input, or list the input positions. Keep inputs away from kinks by
-   * more than h = 1e-3 (the suite's step).
+   * more than the suite's step h = 1e-3·max(1, |x|).
    */
   grad?: boolean | number[];
   /** Backends this case skips, each with the reason. */
