@@ -12,7 +12,7 @@
  * @module
  */
 import { checkOneOf, checkPositiveInt, checkTensor, fmtShape, fmtValue } from "../_check.ts";
-import { ACTIVATIONS } from "../backend/activations.ts";
+import { ACTIVATIONS as FUSED } from "../backend/activations.ts";
 import type { Activation } from "../backend/backend.ts";
 import { activeBackend } from "../backend/select.ts";
 import { sequenceOp, type SequenceResult } from "../ops/recurrent.ts";
@@ -26,9 +26,14 @@ import {
   initialValues,
 } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import { type ActivationName, ACTIVATIONS } from "./activations.ts";
+import { composedSimpleRnn } from "./_rnn_composed.ts";
 
-/** Activations of a simple RNN: every fused activation (src/backend/activations.ts). */
-export type RnnActivation = Activation;
+/**
+ * Activations of a simple RNN: any layer activation; the recurrent kernel fuses linear, relu,
+ * sigmoid and tanh, the others run composed from ops (without `truncate`).
+ */
+export type RnnActivation = ActivationName;
 /** Initialisers of recurrent kernels: any initialiser (Keras's default `"orthogonal"`). */
 export type RecurrentInitializer = Initializer;
 
@@ -123,12 +128,7 @@ export abstract class RecurrentLayer extends Layer {
       checkFixed(args.recurrentActivation, "sigmoid", "recurrentActivation", fn);
       this.activation = "tanh";
     } else {
-      this.activation = checkOneOf(
-        args.activation ?? "tanh",
-        ACTIVATIONS,
-        "activation",
-        fn,
-      );
+      this.activation = checkOneOf(args.activation ?? "tanh", ACTIVATIONS, "activation", fn);
     }
     this.useBias = args.useBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
@@ -137,6 +137,11 @@ export abstract class RecurrentLayer extends Layer {
     this.truncate = args.truncate === undefined
       ? undefined
       : checkPositiveInt(args.truncate, "truncate", fn);
+    if (this.truncate !== undefined && !(FUSED as readonly string[]).includes(this.activation)) {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "truncate" needs an activation of the fused kernel ("linear", "relu", "sigmoid", "tanh"): got "${this.activation}"`,
+      );
+    }
     const init = (v: unknown, d: Initializer, arg: string) => checkInitializer(v ?? d, arg, fn);
     this.kernelInitializer = init(args.kernelInitializer, "glorotUniform", "kernelInitializer");
     this.recurrentInitializer = init(
@@ -214,10 +219,24 @@ export abstract class RecurrentLayer extends Layer {
       );
     }
     this.ensureBuilt(x.shape.slice(1));
+    if (!(FUSED as readonly string[]).includes(this.activation)) {
+      return composedSimpleRnn({
+        x,
+        kernel: this.#kernel!,
+        recurrentKernel: this.#recurrent!,
+        bias: this.#bias ?? undefined,
+        initialState: options.initialState,
+        activation: this.activation,
+        returnSequences: this.returnSequences,
+        returnState: options.returnState ?? false,
+        goBackwards: this.goBackwards,
+        inputOrder,
+      }, fn);
+    }
     return sequenceOp(this.cell, fn, x, this.#kernel!, this.#recurrent!, {
       bias: this.#bias ?? undefined,
       initialState: options.initialState,
-      activation: this.activation,
+      activation: this.activation as Activation,
       returnSequences: this.returnSequences,
       returnState: options.returnState ?? false,
       goBackwards: this.goBackwards,

@@ -14,11 +14,12 @@
  *
  * @module
  */
+import { LAYER_ACTIVATION } from "./activations.ts";
 
 /** The cells. */
 export type Cell = "lstm" | "gru" | "simpleRnn";
-/** Simple RNN activations. */
-export type RnnActivation = "tanh" | "relu" | "sigmoid" | "linear";
+/** Simple RNN activations: the fused four, or any other layer activation (activations.ts). */
+export type RnnActivation = "tanh" | "relu" | "sigmoid" | "linear" | keyof typeof LAYER_ACTIVATION;
 
 /** Gate blocks per cell. */
 export const GATE_COUNT: Record<Cell, number> = { lstm: 4, gru: 3, simpleRnn: 1 };
@@ -64,7 +65,7 @@ function act(v: number, a: RnnActivation): number {
   if (a === "tanh") return Math.tanh(v);
   if (a === "relu") return Math.max(v, 0);
   if (a === "sigmoid") return sigmoid(v);
-  return v;
+  return LAYER_ACTIVATION[a](v);
 }
 
 /** `row·M` for a row of `k` values and M `[k, n]`, plus `bias` (offset `bo`) when given. */
