@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptions, checkShape, checkTensor, fmtShape } from "../_check.ts";
+import { checkOptions, checkShape, checkTensor, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator, type Random } from "../random.ts";
 import { Tensor } from "../tensor.ts";
@@ -25,6 +25,11 @@ export interface LayerArgs {
   name?: string;
   /** Shape of one sample (without the batch), for the first layer of a model. */
   inputShape?: number[];
+  /**
+   * Whether `fit` and the optimizers update the layer's weights (default true); see
+   * {@linkcode Layer.trainable}.
+   */
+  trainable?: boolean;
 }
 
 /** A weight of a layer: a name local to the layer and its tensor. */
@@ -48,6 +53,14 @@ export interface LayerWeight {
 
 const counters = new Map<string, number>();
 
+/** `value` when a boolean; `what` is the failed action in the message (`run dense()`). */
+function checkTrainable(value: unknown, what: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`Cannot ${what}: "trainable" must be a boolean: got ${fmtValue(value)}`);
+  }
+  return value;
+}
+
 /** Base class of all layers. */
 export abstract class Layer {
   /** Keras class name, used in saved topologies. */
@@ -57,6 +70,9 @@ export abstract class Layer {
   readonly #inputShape: number[] | undefined;
   #weights: LayerWeight[] = [];
   #built: string | null = null;
+  #trainable: boolean;
+  /** The models holding the layer: `dispose()` of one frees only layers no other holds. */
+  readonly #owners = new Set<Layer>();
 
   /**
    * Sets the name and the input shape; called by the subclasses' constructors.
@@ -69,13 +85,46 @@ export abstract class Layer {
    * @param fn The factory named in that error (default `prefix`).
    */
   constructor(args: LayerArgs, prefix: string, keys?: readonly string[], fn: string = prefix) {
-    if (keys) checkOptions(args, [...keys, "name", "inputShape"], fn, "args");
+    if (keys) checkOptions(args, [...keys, "name", "inputShape", "trainable"], fn, "args");
     const n = (counters.get(prefix) ?? 0) + 1;
     counters.set(prefix, n);
     this.name = args.name ?? `${prefix}_${n}`;
     this.#inputShape = args.inputShape === undefined
       ? undefined
       : checkShape(args.inputShape, "inputShape", prefix);
+    this.#trainable = checkTrainable(
+      args.trainable === undefined ? true : args.trainable,
+      `run ${fn}()`,
+    );
+  }
+
+  /**
+   * Whether training updates the layer's weights (Keras `layer.trainable`): when false, `fit`,
+   * `trainOnBatch` and `trainableWeights` leave them out (a batch normalization layer then also
+   * runs in inference mode, as in Keras), so they stay bitwise unchanged. Takes effect at the
+   * next step: unlike Keras, no new `compile()` is needed. Saved in the layer's config. On a
+   * model, setting it sets every layer's; a frozen model has no trainable weights whatever its
+   * layers say.
+   */
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+
+  set trainable(value: boolean) {
+    this.#trainable = checkTrainable(value, `set ${this.name}.trainable`);
+  }
+
+  /** The weights training updates (Keras `trainable_weights`): none while `trainable` is false. */
+  get trainableWeights(): Tensor[] {
+    return this.trainable
+      ? this.weights.filter((w) => w.trainable !== false).map((w) => w.value)
+      : [];
+  }
+
+  /** The other weights (Keras `non_trainable_weights`): moving statistics, frozen weights. */
+  get nonTrainableWeights(): Tensor[] {
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.map((w) => w.value).filter((v) => !trainable.has(v));
   }
 
   /** Shape of one sample, if given. */
@@ -167,7 +216,11 @@ export abstract class Layer {
 
   /** Keras-style config (JSON-able), enough to rebuild the layer. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, ...(this.inputShape ? { inputShape: this.inputShape } : {}) };
+    return {
+      name: this.name,
+      ...(this.inputShape ? { inputShape: this.inputShape } : {}),
+      ...(this.#trainable ? {} : { trainable: false }),
+    };
   }
 
   /** Builds once, for `inputShape`; throws when later inputs have another shape. */
@@ -239,6 +292,26 @@ export abstract class Layer {
     weights.forEach((w, i) =>
       backend.copy(w.storage, 0, this.#weights[i].value.storage, 0, w.size)
     );
+  }
+
+  /**
+   * Records that `model` holds the layer (called by the models' constructors).
+   *
+   * @internal
+   */
+  addOwner(model: Layer): void {
+    this.#owners.add(model);
+  }
+
+  /**
+   * Forgets that `model` holds the layer; returns whether no other model still does (so the
+   * disposing model may free it).
+   *
+   * @internal
+   */
+  removeOwner(model: Layer): boolean {
+    this.#owners.delete(model);
+    return this.#owners.size === 0;
   }
 
   /** Frees the weights. */

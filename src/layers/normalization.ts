@@ -197,7 +197,8 @@ abstract class Normalization extends Layer {
  * Batch normalization (Keras `BatchNormalization`): in training, normalizes with the batch's
  * mean and (population) variance over every axis but `axis`, and moves
  * `moving = moving · momentum + batch · (1 - momentum)`; at inference, normalizes with the moving
- * statistics. Weights `gamma`, `beta` (trainable), `moving_mean`, `moving_variance` (not).
+ * statistics. Weights `gamma`, `beta` (trainable), `moving_mean`, `moving_variance` (not). A
+ * frozen layer (`trainable: false`) runs in inference mode even in training, as in Keras.
  */
 export class BatchNormalization extends Normalization {
   readonly className = "BatchNormalization";
@@ -260,7 +261,8 @@ export class BatchNormalization extends Normalization {
   call(x: Tensor, training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
-    if (!training) {
+    // A frozen layer runs in inference mode, its moving statistics untouched (as Keras).
+    if (!training || !this.trainable) {
       return this.normalize(
         x,
         this.broadcastable(this.#movingMean!, x),

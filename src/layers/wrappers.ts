@@ -51,6 +51,10 @@ abstract class Wrapper extends Layer {
   override get built(): boolean {
     return this.inner.every(([, l]) => l.built);
   }
+  /** The inner layers' trainable weights; none while the wrapper is frozen. */
+  override get trainableWeights(): Tensor[] {
+    return this.trainable ? this.inner.flatMap(([, l]) => l.trainableWeights) : [];
+  }
   override countParams(): number {
     return this.inner.reduce((n, [, l]) => n + l.countParams(), 0);
   }

@@ -21,6 +21,8 @@ export interface ModelArgs {
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   /** Unique name; default `model_<n>`. */
   name?: string;
+  /** The model's own `trainable` flag (default true; false freezes every layer's weights). */
+  trainable?: boolean;
 }
 
 const fn = "model";
@@ -69,8 +71,8 @@ export class Functional extends LayersModel {
         `Cannot run ${fn}(): argument "args" must be an object: got ${fmtValue(args)}`,
       );
     }
-    checkOptions(args, ["inputs", "outputs", "name"], fn, "args");
-    super({ name: args.name }, "model");
+    checkOptions(args, ["inputs", "outputs", "name", "trainable"], fn, "args");
+    super({ name: args.name, trainable: args.trainable }, "model");
     this.inputs = symbolicList(args.inputs, "inputs");
     this.outputs = symbolicList(args.outputs, "outputs");
     this.inputs.forEach((t, i) => {
@@ -117,6 +119,7 @@ export class Functional extends LayersModel {
       if (twin) throw new RangeError(`Cannot run ${fn}(): two layers are named "${layer.name}"`);
       this.#layers.push(layer);
     }
+    for (const layer of this.#layers) layer.addOwner(this);
   }
 
   /** The layers (input layers first), each once, in the order they first run. */
@@ -232,6 +235,7 @@ export class Functional extends LayersModel {
   override getConfig(): Record<string, unknown> {
     return {
       name: this.name,
+      ...(this.trainable ? {} : { trainable: false }),
       layers: this.#layers.map((l) => ({
         className: l.className,
         name: l.name,

@@ -55,7 +55,12 @@ function uniqueNames(layers: Layer[]): void {
 
 /** The model a topology describes (`{ className, name, layers, ... }`); a functional one built. */
 function modelOf(topology: unknown): LayersModel {
-  const t = topology as { className?: unknown; name?: string; layers?: unknown };
+  const t = topology as {
+    className?: unknown;
+    name?: string;
+    trainable?: boolean;
+    layers?: unknown;
+  };
   if (
     !t || (t.className !== "Sequential" && t.className !== "Functional") ||
     !Array.isArray(t.layers) || t.layers.length === 0
@@ -70,7 +75,10 @@ function modelOf(topology: unknown): LayersModel {
   const entries = t.layers as { className?: unknown; config?: unknown; inboundNodes?: unknown }[];
   const layers = entries.map((l) => anyLayer(l?.className, l?.config));
   uniqueNames(layers);
-  const name = t.name === undefined ? {} : { name: t.name };
+  const name = {
+    ...(t.name === undefined ? {} : { name: t.name }),
+    ...(t.trainable === undefined ? {} : { trainable: t.trainable }),
+  };
   if (t.className === "Sequential") return new Sequential(layers, name);
   return functionalOf(t as FunctionalTopology, layers, entries);
 }
@@ -78,6 +86,7 @@ function modelOf(topology: unknown): LayersModel {
 type Ref = [string, number];
 interface FunctionalTopology {
   name?: string;
+  trainable?: boolean;
   inputLayers: Ref[];
   outputLayers: Ref[];
 }
@@ -138,6 +147,7 @@ function functionalOf(
     inputs: refs(t.inputLayers, "inputLayers"),
     outputs: refs(t.outputLayers, "outputLayers"),
     ...(t.name === undefined ? {} : { name: t.name }),
+    ...(t.trainable === undefined ? {} : { trainable: t.trainable }),
   });
 }
 

@@ -18,6 +18,7 @@ import {
 import { activeBackend } from "../backend/select.ts";
 import { Layer, type LayerShape, type LayerWeight } from "../layers/layer.ts";
 import { output } from "../ops/_output.ts";
+import type { Optimizer } from "../optimizers/optimizer.ts";
 import { tidy } from "../scope.ts";
 import { Tensor } from "../tensor.ts";
 import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
@@ -71,10 +72,36 @@ export abstract class LayersModel extends Layer {
   /** Rows of `summary()`: layer (type), output shape. */
   protected abstract summaryRows(): [Layer, string][];
 
-  /** The trainable weights of every layer (moving statistics left out). */
-  get trainableWeights(): Tensor[] {
+  /**
+   * The weights `fit` updates (Keras `trainable_weights`): each trainable layer's, moving
+   * statistics left out; none while the model itself is frozen (`model.trainable = false`).
+   */
+  override get trainableWeights(): Tensor[] {
     this.buildAll();
-    return this.weights.filter((w) => w.trainable !== false).map((w) => w.value);
+    return this.trainable ? [...new Set(this.layers.flatMap((l) => l.trainableWeights))] : [];
+  }
+
+  /** Whether training updates the weights; see {@linkcode Layer.trainable}. */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  /** Sets the model's flag and every layer's (as Keras and TF.js do). */
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
+  /**
+   * The compiled optimizer (Keras `model.optimizer`), for a hand-written training step.
+   *
+   * @throws {TypeError} When the model is not compiled.
+   */
+  get optimizer(): Optimizer {
+    if (!this.compiled) {
+      throw new TypeError(`Cannot read ${this.name}.optimizer: the model must be compiled first`);
+    }
+    return this.compiled.optimizer;
   }
 
   /** Every layer's weights, named `<layer>/<weight>`. */
@@ -313,10 +340,14 @@ export abstract class LayersModel extends Layer {
     await Deno.writeFile(path, this.toBytes());
   }
 
-  /** Frees the weights and the optimizer state. */
+  /**
+   * Frees the optimizer state and the weights of every layer no other live model holds: a layer
+   * shared with another model (a target network's, an encoder cut from an autoencoder) keeps its
+   * weights until the last model holding it is disposed.
+   */
   override dispose(): void {
     checkArity(arguments, [], "dispose");
-    for (const layer of this.layers) layer.dispose();
+    for (const layer of this.layers) if (layer.removeOwner(this)) layer.dispose();
     this.compiled?.optimizer.dispose();
   }
 

@@ -14,6 +14,11 @@ import { LayersModel } from "./layers_model.ts";
 export interface SequentialOptions {
   /** Unique name (as a layer of another model); default `sequential_<n>`. */
   name?: string;
+  /**
+   * The model's own `trainable` flag (default true; false freezes the whole model, whatever its
+   * layers' flags say).
+   */
+  trainable?: boolean;
 }
 
 /** A linear stack of layers. */
@@ -35,7 +40,7 @@ export class Sequential extends LayersModel {
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     const fn = "sequential";
     checkArity(arguments, ["layers", "options"], fn);
-    super(checkOptions(options, ["name"], fn) as SequentialOptions, "sequential");
+    super(checkOptions(options, ["name", "trainable"], fn) as SequentialOptions, "sequential");
     if (!Array.isArray(layers)) {
       throw new TypeError(
         `Cannot run ${fn}(): argument "layers" must be an array of layers: got ${fmtValue(layers)}`,
@@ -74,6 +79,7 @@ export class Sequential extends LayersModel {
       throw new RangeError(`Cannot run ${fn}(): layer "${layer.name}" is already in the model`);
     }
     this.#layers.push(layer);
+    layer.addOwner(this);
   }
 
   /** Shape of one input sample, from the first layer's `inputShape`. */
@@ -211,6 +217,7 @@ export class Sequential extends LayersModel {
   override getConfig(): Record<string, unknown> {
     return {
       name: this.name,
+      ...(this.trainable ? {} : { trainable: false }),
       layers: this.#layers.map((l) => ({ className: l.className, config: l.getConfig() })),
     };
   }
@@ -221,7 +228,7 @@ export class Sequential extends LayersModel {
  *
  * @param layers The layers, first to last; the first needs `inputShape`. A `Sequential` or a
  *   functional model may be one of them.
- * @param options `name` (default `sequential_<n>`).
+ * @param options `name` (default `sequential_<n>`), `trainable` (default true).
  * @returns The model.
  * @throws {TypeError} When `layers` is not an array of layers (the message names the position),
  *   or more than one argument is passed.

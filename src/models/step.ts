@@ -15,6 +15,7 @@ import { fill } from "../ops/creation.ts";
 import { sum } from "../ops/reduce.ts";
 import { abs, square } from "../ops/unary.ts";
 import { applyConstraints } from "../layers/constraints.ts";
+import { collectActivityLosses } from "../layers/activity.ts";
 import { keep, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
@@ -48,11 +49,14 @@ function lossAndMetrics(
   metrics: Tensor[],
 ): Tensor {
   const heads = compiled.heads;
-  const outs = model.forwardAll(xs, training, heads.map((h) => h.fromLogits !== null));
+  const forward = () => model.forwardAll(xs, training, heads.map((h) => h.fromLogits !== null));
+  const { value: outs, losses: activity } = training
+    ? collectActivityLosses(forward)
+    : { value: forward(), losses: [] };
   const parts = heads.map((h, i) =>
     h.fromLogits ? h.fromLogits.loss(ys[i], outs[i]) : h.loss(ys[i], outs[i])
   );
-  let loss = parts.reduce((a, b) => add(a, b));
+  let loss = [...parts, ...activity].reduce((a, b) => add(a, b));
   withoutRecording(() =>
     tidy(() => {
       if (heads.length > 1) { for (const part of parts) metrics.push(keep(add(part, 0))); }
@@ -112,7 +116,8 @@ export function trainStep(
     { fill, add },
   );
   compiled.optimizer.applyGradients(weights, grads);
-  applyConstraints(model.layers);
+  const updated = new Set(weights); // a frozen weight is not projected either
+  applyConstraints([{ weights: model.weights.filter((w) => updated.has(w.value)) }]);
   const packed = packResult(value, metrics);
   value.dispose();
   for (const g of grads) g.dispose();
