@@ -5,7 +5,7 @@
  * @module
  */
 import { type ActivationName, checkActivation } from "./activations.ts";
-import { checkRegularizer, regularizerConfig } from "./regularizers.ts";
+import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
 import { checkConstraint, type Constraint, constraintConfig } from "./constraints.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 
@@ -16,6 +16,7 @@ export const KERNEL_LAYER_KEYS = [
   "kernelInitializer",
   "biasInitializer",
   "kernelRegularizer",
+  "activityRegularizer",
   "kernelConstraint",
   "biasConstraint",
 ] as const;
@@ -28,6 +29,8 @@ export interface KernelLayerArgs {
   biasInitializer?: Initializer;
   /** `dn.regularizers.l1/l2/l1l2(...)`, or `{ l1?, l2? }`. */
   kernelRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the layer's output in training (`dn.regularizers`), divided by the batch size. */
+  activityRegularizer?: { l1?: number; l2?: number };
   /** `dn.constraints.maxNorm/nonNeg/unitNorm(...)`, applied after each optimizer step. */
   kernelConstraint?: Constraint;
   /** As `kernelConstraint`, for the bias. */
@@ -45,6 +48,7 @@ export interface KernelLayerOptions {
   l2: number;
   kernelConstraint: Constraint | null;
   biasConstraint: Constraint | null;
+  activityRegularizer: Regularizer;
 }
 
 /** Validates the shared arguments of the kernel layer `fn`; defaults as Keras's. */
@@ -64,6 +68,7 @@ export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelL
     l2,
     kernelConstraint: checkConstraint(args.kernelConstraint, "kernelConstraint", fn),
     biasConstraint: checkConstraint(args.biasConstraint, "biasConstraint", fn),
+    activityRegularizer: checkRegularizer(args.activityRegularizer, "activityRegularizer", fn),
   };
 }
 
@@ -79,5 +84,8 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
       ? { kernelConstraint: constraintConfig(layer.kernelConstraint) }
       : {}),
     ...(layer.biasConstraint ? { biasConstraint: constraintConfig(layer.biasConstraint) } : {}),
+    ...(regularizerConfig(layer.activityRegularizer)
+      ? { activityRegularizer: regularizerConfig(layer.activityRegularizer) }
+      : {}),
   };
 }

@@ -15,6 +15,8 @@ import { type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 import type { Constraint } from "./constraints.ts";
+import { addActivityLoss } from "./activity.ts";
+import type { Regularizer } from "./regularizers.ts";
 
 /** Arguments of `conv2d()`. */
 export interface Conv2DArgs extends LayerArgs {
@@ -42,6 +44,8 @@ export interface Conv2DArgs extends LayerArgs {
   kernelConstraint?: Constraint;
   /** Projection of the bias after each optimizer step (`dn.constraints`). */
   biasConstraint?: Constraint;
+  /** Penalty on the output in training (`dn.regularizers`), divided by the batch size. */
+  activityRegularizer?: { l1?: number; l2?: number };
 }
 
 /** A 2-D convolution layer over NHWC inputs (channels last, as Keras's default). */
@@ -60,6 +64,7 @@ export class Conv2D extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -95,6 +100,7 @@ export class Conv2D extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -160,7 +166,9 @@ export class Conv2D extends Layer {
       bias: this.#bias ?? undefined,
       activation: fused,
     });
-    return after ? after(y) : y;
+    const out = after ? after(y) : y;
+    addActivityLoss(out, this.activityRegularizer);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {

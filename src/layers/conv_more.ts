@@ -41,6 +41,7 @@ import {
 } from "./activations.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import { addActivityLoss } from "./activity.ts";
 import type { Constraint } from "./constraints.ts";
 import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
 
@@ -85,6 +86,7 @@ export class Conv1D extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -123,6 +125,7 @@ export class Conv1D extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -187,8 +190,10 @@ export class Conv1D extends Layer {
         activation: fused,
       },
     );
-    const out = reshape(y, [n, y.shape[2], this.filters]);
-    return after ? after(out) : out;
+    const flat = reshape(y, [n, y.shape[2], this.filters]);
+    const out = after ? after(flat) : flat;
+    addActivityLoss(out, this.activityRegularizer);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -234,6 +239,7 @@ export class Conv2DTranspose extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -260,6 +266,7 @@ export class Conv2DTranspose extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -303,10 +310,12 @@ export class Conv2DTranspose extends Layer {
   call(x: Tensor, _training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
-    const out = [x.shape[0], ...this.computeOutputShape(x.shape.slice(1))];
-    let y = conv2dTransposeOp(x, this.#kernel!, out, this.strides, this.padding);
+    const shape = [x.shape[0], ...this.computeOutputShape(x.shape.slice(1))];
+    let y = conv2dTransposeOp(x, this.#kernel!, shape, this.strides, this.padding);
     if (this.#bias) y = add(y, this.#bias);
-    return this.activation === "linear" ? y : activationFn(this.activation)(y);
+    const out = this.activation === "linear" ? y : activationFn(this.activation)(y);
+    addActivityLoss(out, this.activityRegularizer);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,10 +10,12 @@ import { matmul } from "../ops/matmul.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
-import { type ActivationName, splitActivation } from "./activations.ts";
+import { activationFn, type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 import type { Constraint } from "./constraints.ts";
+import { addActivityLoss } from "./activity.ts";
+import type { Regularizer } from "./regularizers.ts";
 
 /** Arguments of `dense()`. */
 export interface DenseArgs extends LayerArgs {
@@ -33,6 +35,8 @@ export interface DenseArgs extends LayerArgs {
   kernelConstraint?: Constraint;
   /** Projection of the bias after each optimizer step (`dn.constraints`). */
   biasConstraint?: Constraint;
+  /** Penalty on the output in training (`dn.regularizers`), divided by the batch size. */
+  activityRegularizer?: { l1?: number; l2?: number };
 }
 
 /** A fully connected layer. */
@@ -47,6 +51,7 @@ export class Dense extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -64,6 +69,7 @@ export class Dense extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
 
@@ -105,14 +111,18 @@ export class Dense extends Layer {
   call(x: Tensor, _training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
-    return this.#apply(x, this.activation);
+    const y = this.#apply(x, this.activation);
+    addActivityLoss(y, this.activityRegularizer);
+    return y;
   }
 
   /** The layer before its softmax (logits), for fused softmax cross-entropy losses. */
   callLogits(x: Tensor): Tensor {
     checkTensor(x, "x", `${this.name}.callLogits`);
     this.ensureBuilt(x.shape.slice(1));
-    return this.#apply(x, "linear");
+    const z = this.#apply(x, "linear");
+    addActivityLoss(() => activationFn(this.activation)(z), this.activityRegularizer);
+    return z;
   }
 
   #apply(x: Tensor, activation: ActivationName): Tensor {

@@ -96,3 +96,35 @@ Deno.test("regularizers reject negative or unknown factors with typed errors", (
     'option "l3" is not known',
   );
 });
+
+Deno.test("activityRegularizer adds (l1·Σ|y| + l2·Σy²) / batch of the output to the training loss", async () => {
+  const [l1, l2] = [0.05, 0.2];
+  const layer = dn.layers.dense({
+    units: 2,
+    useBias: false,
+    inputShape: [3],
+    activation: "tanh",
+    activityRegularizer: dn.regularizers.l1l2({ l1, l2 }),
+  });
+  const model = dn.sequential([layer]);
+  model.compile({ optimizer: dn.optimizers.sgd({ learningRate: 0 }), loss: "meanSquaredError" });
+  const xv = [0.5, -1, 2, 1, 0.25, -0.75, -2, 1, 0.5, 0, 1, -1];
+  const w = [0.3, -0.2, 0.1, 0.4, -0.5, 0.25];
+  using wt = dn.tensor(w, [3, 2]);
+  layer.setWeights([wt]);
+  using x = dn.tensor(xv, [4, 3]);
+  using y = dn.zeros([4, 2]);
+  const h = await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0 });
+  const out = Array.from({ length: 8 }, (_, i) => {
+    const [r, c] = [Math.floor(i / 2), i % 2];
+    return Math.tanh(
+      [0, 1, 2].reduce((s, k) => s + Math.fround(xv[r * 3 + k]) * Math.fround(w[k * 2 + c]), 0),
+    );
+  });
+  const data = out.reduce((s, v) => s + v * v, 0) / 8;
+  const penalty =
+    (l1 * out.reduce((s, v) => s + Math.abs(v), 0) + l2 * out.reduce((s, v) => s + v * v, 0)) / 4;
+  assertClose([h.history.loss[0] as number], [data + penalty], Tol.ulps(64), "loss");
+  assertEquals(layer.getConfig().activityRegularizer, { l1, l2 });
+  model.dispose();
+});
