@@ -138,6 +138,8 @@ export type { FitOptions, History } from "./src/models/fit.ts";
 export * as callbacks from "./src/models/callbacks.ts";
 export type { Callback, Logs, TrainingParams } from "./src/models/callbacks.ts";
 export { loadModel } from "./src/models/io.ts";
+export { cloneModel } from "./src/models/clone.ts";
+export type { CloneModelOptions } from "./src/models/clone.ts";
 export type { LoadModelOptions } from "./src/models/io.ts";
 export * as serving from "./src/serving/mod.ts";
 export type {

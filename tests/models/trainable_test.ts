@@ -147,7 +147,7 @@ Deno.test("a layer shared by two models keeps its weights until the last model h
   const codeKernel = encoder.getLayer("code").weights[0].value;
   encoder.dispose();
   assert(!codeKernel.isDisposed);
-  assertEquals(auto.predict(data(1, 4, 6)).shape, [1, 4]);
+  assertEquals((auto.predict(data(1, 4, 6)) as dn.Tensor).shape, [1, 4]);
   auto.dispose();
   assert(codeKernel.isDisposed);
 });
