@@ -630,7 +630,8 @@ export class SeparableConv2D extends DepthwiseBase {
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, `"same"` or
  *   `"causal"`), `dilationRate`, `activation`, `useBias`, `kernelInitializer`,
- *   `biasInitializer`, `kernelRegularizer`, and the common layer arguments.
+ *   `biasInitializer`, `kernelRegularizer`, `activityRegularizer`, `kernelConstraint`,
+ *   `biasConstraint`, and the common layer arguments.
  * @returns The layer.
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer, or strides and dilation both
@@ -656,8 +657,8 @@ export function conv1d(args: Conv1DArgs): Conv1D {
  * bias `[filters]`.
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
- *   `activation`, `useBias`, `kernelInitializer`, `biasInitializer`, `kernelRegularizer`, and
- *   the common layer arguments.
+ *   `activation`, `useBias`, `kernelInitializer`, `biasInitializer`, `kernelRegularizer`,
+ *   `activityRegularizer`, `kernelConstraint`, `biasConstraint`, and the common layer arguments.
  * @returns The layer.
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer.

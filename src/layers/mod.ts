@@ -108,7 +108,8 @@ export type {
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.
  *
  * @param args `units`, `activation`, `useBias`, `kernelInitializer`, `biasInitializer`,
- *   `kernelRegularizer`, `inputShape`, `name`.
+ *   `kernelRegularizer`, `activityRegularizer` (`dn.regularizers`), `kernelConstraint`,
+ *   `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
  * @returns The layer.
  * @throws {RangeError} When `units` is not a positive integer or `l2` is negative.
  * @throws {TypeError} When the activation or an initialiser name is unknown.
@@ -134,7 +135,8 @@ export function dense(args: DenseArgs): Dense {
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
  *   `dilationRate`, `activation`, `useBias`, `kernelInitializer`, `biasInitializer`,
- *   `kernelRegularizer`, `inputShape`, `name`.
+ *   `kernelRegularizer`, `activityRegularizer` (`dn.regularizers`), `kernelConstraint`,
+ *   `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
  * @returns The layer.
  * @throws {TypeError} When `kernelSize`/`strides`/`dilationRate` are not a number or two, or
  *   `padding`, the activation or an initialiser name is unknown.
