@@ -47,6 +47,11 @@ export function record(
   return output;
 }
 
+/** Whether a gradient is being computed, so that ops record (`predict` then records too). */
+export function recording(): boolean {
+  return nodes !== null;
+}
+
 /** Runs `fn` without recording ops (metrics computed during a training step). */
 export function withoutRecording<T>(fn: () => T): T {
   const saved = nodes;

@@ -17,7 +17,10 @@ import {
 } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { Layer, type LayerShape, type LayerWeight } from "../layers/layer.ts";
+import { recording } from "../autograd/tape.ts";
 import { output } from "../ops/_output.ts";
+import { concat } from "../ops/concat.ts";
+import { slice } from "../ops/slice.ts";
 import type { Optimizer } from "../optimizers/optimizer.ts";
 import { tidy } from "../scope.ts";
 import { Tensor } from "../tensor.ts";
@@ -240,6 +243,9 @@ export abstract class LayersModel extends Layer {
 
   /**
    * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time.
+   * Inside `dn.grad` and the other gradient functions the computation is recorded (as in
+   * TF.js), so the gradient flows to `x` and to the weights; `model.apply(x)` does the same in
+   * one batch, and `apply(x, { training: true })` in training mode.
    *
    * @param x Inputs, `[samples, ...inputShape]` (per input a list or a map by name).
    * @param options `batchSize` (default 32).
@@ -260,6 +266,20 @@ export abstract class LayersModel extends Layer {
     const outShapes = this.buildAll();
     const n = xs[0].shape[0];
     const batch = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
+    if (recording()) {
+      // Inside dn.grad (as TF.js's predict): recorded ops, each batch sliced and the outputs
+      // concatenated, so that the gradient flows to the inputs and the weights.
+      const parts: Tensor[][] = [];
+      for (let start = 0; start < n; start += batch) {
+        const count = Math.min(batch, n - start);
+        parts.push(
+          this.forwardAll(count === n ? xs : xs.map((t) => slice(t, [start], [count])), false),
+        );
+      }
+      return outShapes.map((_, i) =>
+        parts.length === 1 ? parts[0][i] : concat(parts.map((p) => p[i]))
+      );
+    }
     const ys = outShapes.map((s) => output([n, ...s]));
     const per = outShapes.map((s) => s.reduce((a, b) => a * b, 1));
     for (let start = 0; start < n; start += batch) {

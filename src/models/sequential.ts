@@ -183,7 +183,8 @@ export class Sequential extends LayersModel {
   }
 
   /**
-   * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time.
+   * Outputs for `x`, in inference mode (dropout off), computed `batchSize` samples at a time;
+   * recorded inside `dn.grad` and the other gradient functions (see `LayersModel.predict`).
    *
    * @param x Inputs, `[samples, ...inputShape]`.
    * @param options `batchSize` (default 32).
