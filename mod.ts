@@ -135,6 +135,7 @@ export type { InputArgs } from "./src/models/input.ts";
 export { SymbolicTensor } from "./src/models/symbolic.ts";
 export type { CompileArgs, LossOrMetricFn } from "./src/models/compile.ts";
 export type { FitOptions, History } from "./src/models/fit.ts";
+export type { StepLogs } from "./src/models/step.ts";
 export * as callbacks from "./src/models/callbacks.ts";
 export type { Callback, Logs, TrainingParams } from "./src/models/callbacks.ts";
 export { loadModel } from "./src/models/io.ts";

@@ -14,7 +14,7 @@ import { epochLine } from "./progress.ts";
 import { EpochRows, sliceRows } from "./batches.ts";
 import type { LayersModel } from "./layers_model.ts";
 import type { Sequential } from "./sequential.ts";
-import { readBatch, trainStep } from "./step.ts";
+import { readLogs } from "./step.ts";
 
 /** Options of `fit()`. */
 export interface FitOptions {
@@ -113,7 +113,6 @@ export async function fit(
 ): Promise<History> {
   const fn = "fit";
   const compiled = model.compiled;
-  if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
   checkXY(x, y, fn);
   const { epochs, verbose } = fitOptions(options, fn);
   const batchSize = checkPositiveInt(options.batchSize ?? 32, "batchSize", fn);
@@ -137,7 +136,8 @@ export async function fit(
     ];
     owned.push(...validation.flat());
   }
-  const names = ["loss", ...compiled.metricNames];
+  // Validation runs the compiled loss and metrics (evaluate() says when there are none).
+  const names = ["loss", ...compiled?.metricNames ?? []];
   const params = { epochs, batches: Math.ceil(trainCount / batchSize), samples: trainCount };
   const history: History = { epoch: [], history: {}, params };
   const order = Uint32Array.from({ length: trainCount }, (_, i) => i);
@@ -160,31 +160,31 @@ export async function fit(
       }
       using rows = new EpochRows(order);
       const batches = Math.ceil(trainCount / batchSize);
-      const sums = new Array<number>(names.length).fill(0);
+      const sums = new Map<string, number>();
       const started = performance.now();
       let seen = 0;
       for (let b = 0; b < batches && !model.stopTraining; b++) {
         const start = b * batchSize, count = Math.min(batchSize, trainCount - start);
-        const r = await readBatch(tidy(() =>
-          trainStep(
-            model,
-            compiled,
-            x.map((t) => rows.gather(t, start, count)),
-            y.map((t) => rows.gather(t, start, count)),
-          )
-        ));
-        [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * count));
+        const r = await readLogs(
+          tidy(() =>
+            model.trainStep(
+              x.map((t) => rows.gather(t, start, count)),
+              y.map((t) => rows.gather(t, start, count)),
+            )
+          ),
+          fn,
+        );
+        for (const [k, v] of Object.entries(r)) sums.set(k, (sums.get(k) ?? 0) + v * count);
         seen += count;
-        if (!Number.isFinite(r.loss) && !warned) {
+        if ("loss" in r && !Number.isFinite(r.loss) && !warned) {
           warned = true;
           warnNonFinite(fn, r.loss, `epoch ${epoch}, batch ${b}`);
         }
-        const logs: Logs = { batch: b, size: count, loss: r.loss };
-        compiled.metricNames.forEach((n, i) => (logs[n] = r.metrics[i]));
+        const logs: Logs = { batch: b, size: count, ...r };
         for (const cb of callbacks) await cb.onBatchEnd?.(b, logs);
       }
       if (seen === 0) break; // stopped by onEpochBegin: no batch ran, nothing to log
-      const logs: Logs = Object.fromEntries(names.map((n, i) => [n, sums[i] / seen]));
+      const logs: Logs = Object.fromEntries([...sums].map(([n, v]) => [n, v / seen]));
       if (validation) {
         (await evaluate(model, validation[0], validation[1], batchSize)).forEach((
           v,

@@ -27,7 +27,7 @@ import { Tensor } from "../tensor.ts";
 import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
 import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
-import { readBatch, trainStep } from "./step.ts";
+import { readLogs, type StepLogs, trainStep as compiledStep } from "./step.ts";
 import { modelToBytes } from "./save.ts";
 import { sliceRows } from "./batches.ts";
 
@@ -178,6 +178,12 @@ export abstract class LayersModel extends Layer {
     try {
       checkArity(arguments, ["x", "y", "options"], "fit");
       const fn = "fit";
+      this.#checkCompiled(fn);
+      if (!this.compiled && (options?.validationData || options?.validationSplit)) {
+        throw new TypeError(
+          `Cannot run ${fn}(): the model must be compiled first: validation runs the compiled loss and metrics`,
+        );
+      }
       const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
       const v = options?.validationData;
       const validation: [Tensor[], Tensor[]] | null = Array.isArray(v)
@@ -204,17 +210,66 @@ export abstract class LayersModel extends Layer {
   trainOnBatch(x: ModelData, y: ModelData): Promise<number[]> {
     const fn = "trainOnBatch";
     checkArity(arguments, ["x", "y"], fn);
-    const compiled = this.compiled;
-    if (!compiled) throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+    this.#checkCompiled(fn);
     const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
     checkXY(xs, ys, fn);
-    return readBatch(tidy(() => trainStep(this, compiled, xs, ys))).then((r) => {
-      if (!Number.isFinite(r.loss) && !this.#warnedNonFinite) {
+    return readLogs(tidy(() => this.trainStep(xs, ys)), fn).then((r) => {
+      if ("loss" in r && !Number.isFinite(r.loss) && !this.#warnedNonFinite) {
         this.#warnedNonFinite = true;
         warnNonFinite(fn, r.loss, "this batch (warned once per model)");
       }
-      return [r.loss, ...r.metrics];
+      return Object.values(r);
     });
+  }
+
+  /**
+   * One training step on a batch, run by `fit` (inside a `tidy`, with its batching, callbacks and
+   * progress) and `trainOnBatch` (Keras `train_step`). The default takes the gradient of the
+   * compiled loss (plus regularisation) over `trainableWeights` and applies it with the compiled
+   * optimizer. Override it, in a subclass or by assigning `model.trainStep`, for a step of your
+   * own (an RBM's contrastive divergence, a DQN's target, an adversarial pair): take the batch,
+   * update the weights (e.g. `dn.valueAndGrads` over `model.trainableWeights`, then
+   * `model.optimizer.applyGradients(weights, grads)`), and return what to log. A model with its
+   * own step needs `compile()` only for the `optimizer` it reads and for validation.
+   *
+   * @param x The batch's inputs, one tensor per input.
+   * @param y The batch's targets, one tensor per output.
+   * @returns Scalar float32 tensors made by the step (read with one readback, then disposed) or
+   *   numbers, by log name (`loss` first by convention): `fit` averages each over the epoch and
+   *   passes them to the callbacks; `trainOnBatch` returns the values in this order.
+   * @throws {TypeError} (the default step) When the model is not compiled.
+   *
+   * @example
+   * ```ts
+   * import * as dn from "@dendrite/dendrite";
+   * import assert from "node:assert/strict";
+   * const model = dn.sequential([dn.layers.dense({ units: 1, inputShape: [2] })]);
+   * model.compile({ optimizer: dn.optimizers.sgd({ learningRate: 0.1 }), loss: "meanSquaredError" });
+   * // A step of one's own: the mean squared error on noisy inputs.
+   * model.trainStep = ([x], [y]) => {
+   *   const weights = model.trainableWeights;
+   *   const loss = () => dn.mean(dn.square(dn.sub(model.apply(dn.add(x, dn.randomNormal(x.shape, { stdDev: 0.1 })), { training: true }), y)));
+   *   const { value, grads } = dn.valueAndGrads(loss)(weights);
+   *   model.optimizer.applyGradients(weights, grads);
+   *   return { loss: value };
+   * };
+   * const history = await model.fit(dn.ones([8, 2]), dn.ones([8, 1]), { epochs: 3, verbose: 0 });
+   * assert.equal(history.history.loss.length, 3);
+   * ```
+   */
+  trainStep(x: Tensor[], y: Tensor[]): StepLogs {
+    const compiled = this.compiled;
+    if (!compiled) {
+      throw new TypeError(`Cannot run trainStep(): the model must be compiled first`);
+    }
+    return compiledStep(this, compiled, x, y);
+  }
+
+  /** Throws unless the model is compiled or has a train step of its own. */
+  #checkCompiled(fn: string): void {
+    if (!this.compiled && this.trainStep === LayersModel.prototype.trainStep) {
+      throw new TypeError(`Cannot run ${fn}(): the model must be compiled first`);
+    }
   }
 
   /**

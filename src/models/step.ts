@@ -17,7 +17,8 @@ import { abs, square } from "../ops/unary.ts";
 import { applyConstraints } from "../layers/constraints.ts";
 import { collectActivityLosses } from "../layers/activity.ts";
 import { keep, tidy } from "../scope.ts";
-import type { Tensor } from "../tensor.ts";
+import { fmtValue } from "../_check.ts";
+import { Tensor } from "../tensor.ts";
 import type { Compiled } from "./compile.ts";
 import type { LayersModel } from "./layers_model.ts";
 
@@ -96,16 +97,57 @@ export async function readBatch(packed: Tensor): Promise<BatchResult> {
   return { loss: values[0], metrics: Number.isNaN(values[0]) ? metrics.map(() => NaN) : metrics };
 }
 
+/** What a training step reports: scalar tensors (or numbers) by log name, `loss` first. */
+export type StepLogs = Record<string, Tensor | number>;
+
 /**
- * One optimizer step on a batch; returns its `[loss, ...metrics]` (before the update) as one
- * tensor in the current scope, for `readBatch`.
+ * Reads a training step's logs: its scalar tensors copied into one tensor and read with one
+ * `await data()` (one readback per batch on WebGPU); the step's tensors are disposed. A NaN
+ * `loss` makes every other value NaN (see `readBatch`).
+ */
+export async function readLogs(logs: StepLogs, fn: string): Promise<Record<string, number>> {
+  if (logs === null || typeof logs !== "object") {
+    throw new TypeError(
+      `Cannot run ${fn}(): trainStep must return an object of scalar tensors or numbers: got ${
+        fmtValue(logs)
+      }`,
+    );
+  }
+  const entries = Object.entries(logs);
+  const tensors: Tensor[] = [];
+  for (const [name, v] of entries) {
+    if (v instanceof Tensor && v.size === 1 && v.dtype === "float32" && !v.isDisposed) {
+      tensors.push(v);
+    } else if (typeof v !== "number") {
+      throw new TypeError(
+        `Cannot run ${fn}(): trainStep's "${name}" must be a float32 scalar tensor or a number: got ${
+          fmtValue(v)
+        }`,
+      );
+    }
+  }
+  const packed = tensors.length ? packScalars(tensors[0], tensors.slice(1)) : null;
+  for (const t of tensors) t.dispose();
+  const read = packed ? await packed.data() : new Float32Array(0);
+  packed?.dispose();
+  let at = 0;
+  const out: Record<string, number> = Object.fromEntries(
+    entries.map(([name, v]) => [name, typeof v === "number" ? v : read[at++]]),
+  );
+  if (Number.isNaN(out.loss)) { for (const name of Object.keys(out)) out[name] = NaN; }
+  return out;
+}
+
+/**
+ * One optimizer step on a batch (the default `model.trainStep`); returns its loss and metrics
+ * (before the update) as scalar tensors by log name, for `readLogs`.
  */
 export function trainStep(
   model: LayersModel,
   compiled: Compiled,
   xs: Tensor[],
   ys: Tensor[],
-): Tensor {
+): Record<string, Tensor> {
   const weights = model.trainableWeights;
   const metrics: Tensor[] = [];
   const { value, grads } = gradients(
@@ -118,10 +160,10 @@ export function trainStep(
   compiled.optimizer.applyGradients(weights, grads);
   const updated = new Set(weights); // a frozen weight is not projected either
   applyConstraints([{ weights: model.weights.filter((w) => updated.has(w.value)) }]);
-  const packed = packResult(value, metrics);
-  value.dispose();
   for (const g of grads) g.dispose();
-  return packed;
+  const logs: Record<string, Tensor> = { loss: value };
+  compiled.metricNames.forEach((name, i) => (logs[name] = metrics[i]));
+  return logs;
 }
 
 /** `[loss, ...metrics]` of a batch in inference mode, as one tensor for `readBatch`. */
