@@ -183,7 +183,8 @@ const stripComments = (text: string) =>
  * signature it cannot read, or for an argument ending in Begin/begin without its End next to it.
  */
 export async function kernelSignatures(): Promise<KernelSignature[]> {
-  const read = (f: string) => Deno.readTextFile(new URL(`assembly/${f}`, ROOT));
+  // The sources this build compiled ({@linkcode sources}), not whatever assembly/ holds now.
+  const read = async (f: string) => await readSource(`assembly/${f}`, ROOT.pathname) ?? "";
   const index = stripComments(await read("index.ts"));
   const out: KernelSignature[] = [];
   for (const m of index.matchAll(/export\s+(\*|\{([^}]*)\})\s+from\s+"\.\/([\w/]+)"/g)) {
