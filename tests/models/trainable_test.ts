@@ -151,3 +151,58 @@ Deno.test("a layer shared by two models keeps its weights until the last model h
   auto.dispose();
   assert(codeKernel.isDisposed);
 });
+
+Deno.test("every layer takes trainable in its args and saves it in its config", async () => {
+  const made: dn.Layer[] = [
+    dn.layers.dense({ units: 2, trainable: false }),
+    dn.layers.conv2d({ filters: 2, kernelSize: 3, trainable: false }),
+    dn.layers.conv1d({ filters: 2, kernelSize: 3, trainable: false }),
+    dn.layers.conv2dTranspose({ filters: 2, kernelSize: 3, trainable: false }),
+    dn.layers.depthwiseConv2d({ kernelSize: 3, trainable: false }),
+    dn.layers.separableConv2d({ filters: 2, kernelSize: 3, trainable: false }),
+    dn.layers.activation({ activation: "relu", trainable: false }),
+    dn.layers.dropout({ rate: 0.5, trainable: false }),
+    dn.layers.flatten({ trainable: false }),
+    dn.layers.reshape({ targetShape: [2], trainable: false }),
+    dn.layers.maxPooling2d({ trainable: false }),
+    dn.layers.averagePooling2d({ trainable: false }),
+    dn.layers.globalAveragePooling2d({ trainable: false }),
+    dn.layers.globalMaxPooling2d({ trainable: false }),
+    dn.layers.simpleRNN({ units: 2, trainable: false }),
+    dn.layers.lstm({ units: 2, trainable: false }),
+    dn.layers.gru({ units: 2, trainable: false }),
+    dn.layers.bidirectional(dn.layers.lstm({ units: 2 }), { trainable: false }),
+    dn.layers.timeDistributed(dn.layers.dense({ units: 2 }), { trainable: false }),
+    dn.layers.embedding({ inputDim: 4, outputDim: 2, trainable: false }),
+    dn.layers.batchNormalization({ trainable: false }),
+    dn.layers.layerNormalization({ trainable: false }),
+    dn.layers.gaussianNoise({ stddev: 0.1, trainable: false }),
+    dn.layers.gaussianDropout({ rate: 0.1, trainable: false }),
+    dn.layers.upSampling2d({ trainable: false }),
+    dn.layers.zeroPadding2d({ trainable: false }),
+    dn.layers.cropping2d({ cropping: 1, trainable: false }),
+    dn.layers.repeatVector({ n: 2, trainable: false }),
+    dn.layers.permute({ dims: [1], trainable: false }),
+    dn.layers.reLU({ trainable: false }),
+    dn.layers.leakyReLU({ trainable: false }),
+    dn.layers.elu({ trainable: false }),
+    dn.layers.softmax({ trainable: false }),
+    dn.layers.lambda({ fn: (t) => t, trainable: false }),
+  ];
+  for (const layer of made) {
+    assertEquals(layer.trainable, false, layer.className);
+    if (layer.className !== "Lambda") {
+      assertEquals(layer.getConfig().trainable, false, layer.className);
+    }
+  }
+  // Restored by loadModel.
+  const model = dn.sequential([
+    dn.layers.dense({ units: 2, inputShape: [3], trainable: false }),
+    dn.layers.batchNormalization({ trainable: false }),
+  ]);
+  const copy = await dn.loadModel(model.toBytes());
+  assertEquals(copy.layers.map((l) => l.trainable), [false, false]);
+  assertEquals(copy.trainableWeights.length, 0);
+  model.dispose();
+  copy.dispose();
+});
