@@ -21,7 +21,7 @@ export interface ModelArgs {
   outputs: SymbolicTensor | readonly SymbolicTensor[];
   /** Unique name; default `model_<n>`. */
   name?: string;
-  /** The model's own `trainable` flag (default true; false freezes every layer's weights). */
+  /** False freezes the model: every layer's `trainable` is set false, as `model.trainable`. */
   trainable?: boolean;
 }
 
@@ -119,7 +119,10 @@ export class Functional extends LayersModel {
       if (twin) throw new RangeError(`Cannot run ${fn}(): two layers are named "${layer.name}"`);
       this.#layers.push(layer);
     }
-    for (const layer of this.#layers) layer.addOwner(this);
+    for (const layer of this.#layers) {
+      layer.addOwner(this);
+      if (!this.trainable) layer.trainable = false; // a frozen model's layers are frozen
+    }
   }
 
   /** The layers (input layers first), each once, in the order they first run. */

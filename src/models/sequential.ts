@@ -14,10 +14,7 @@ import { LayersModel } from "./layers_model.ts";
 export interface SequentialOptions {
   /** Unique name (as a layer of another model); default `sequential_<n>`. */
   name?: string;
-  /**
-   * The model's own `trainable` flag (default true; false freezes the whole model, whatever its
-   * layers' flags say).
-   */
+  /** False freezes the model: every layer's `trainable` is set false, as `model.trainable`. */
   trainable?: boolean;
 }
 
@@ -80,6 +77,7 @@ export class Sequential extends LayersModel {
     }
     this.#layers.push(layer);
     layer.addOwner(this);
+    if (!this.trainable) layer.trainable = false; // a frozen model's layers are frozen
   }
 
   /** Shape of one input sample, from the first layer's `inputShape`. */

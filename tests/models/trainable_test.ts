@@ -91,8 +91,8 @@ Deno.test("trainable is saved in the layer config and restored by loadModel, for
   const copy = await dn.loadModel<dn.Functional>(model.toBytes());
   assertEquals(copy.getLayer("out").trainable, false);
   assertEquals(copy.getLayer("inner").trainable, false);
-  // The model's own flag (as a constructor argument) freezes its weights, not its layers' flags.
-  assertEquals((copy.getLayer("inner") as dn.Sequential).layers[0].trainable, true);
+  // A model frozen by its constructor argument freezes its layers, as model.trainable = false.
+  assertEquals((copy.getLayer("inner") as dn.Sequential).layers[0].trainable, false);
   assertEquals(copy.trainable, true);
   assertEquals(copy.trainableWeights.length, 0);
   model.trainable = false;
@@ -205,4 +205,24 @@ Deno.test("every layer takes trainable in its args and saves it in its config", 
   assertEquals(copy.trainableWeights.length, 0);
   model.dispose();
   copy.dispose();
+});
+
+Deno.test("a model frozen at construction freezes its layers: fit moves nothing, statistics included", async () => {
+  dn.setSeed(9);
+  const inner = dn.sequential([
+    dn.layers.dense({ units: 3, inputShape: [2] }),
+    dn.layers.batchNormalization(),
+  ], { trainable: false });
+  const x = dn.input({ shape: [2] });
+  const model = dn.model({
+    inputs: x,
+    outputs: dn.layers.dense({ units: 1 }).apply(inner.apply(x)),
+  });
+  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+  assertEquals(inner.layers.map((l) => l.trainable), [false, false]);
+  assertEquals(model.trainableWeights.length, 2);
+  const before = values(inner.getWeights());
+  await model.fit(data(8, 2, 8), data(8, 1, 9), { epochs: 2, batchSize: 4, verbose: 0 });
+  assertEquals(values(inner.getWeights()), before);
+  model.dispose();
 });
