@@ -247,7 +247,7 @@ export abstract class Layer {
     return this.#built !== null;
   }
 
-  /** The trainable weights, in creation order (the layer owns them). */
+  /** Every weight, trainable or not, in creation order (the layer owns them). */
   get weights(): readonly LayerWeight[] {
     return this.#weights;
   }
