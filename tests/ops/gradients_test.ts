@@ -205,7 +205,7 @@ Deno.test("reshape() gradient matches central differences", () => {
 
 Deno.test("transpose() gradient matches central differences", () => {
   const x = input([3, 5], 71);
-  check("transpose [3, 5]", dn.transpose, ([v]) => transpose2d(v, 3, 5), [x]);
+  check("transpose [3, 5]", (t) => dn.transpose(t), ([v]) => transpose2d(v, 3, 5), [x]);
 });
 
 Deno.test("clipByValue() gradient matches central differences away from the bounds", () => {

@@ -18,7 +18,6 @@ import {
   type Cell,
   GATE_COUNT,
   type RecurrentWeights,
-  type RnnActivation,
   type SequenceConfig,
   sequenceReference,
 } from "../_reference/recurrent.ts";
@@ -38,7 +37,7 @@ interface Case {
   back?: boolean;
   init?: boolean;
   noBias?: boolean;
-  act?: RnnActivation;
+  act?: dn.Activation;
 }
 
 /** Twelve configurations per cell (see the header). */
