@@ -47,8 +47,11 @@
  *            within 2^-24·|x| + 0.5 ulp (max 7,500 ulp relative near x = -4, 1.1e-7 absolute; as
  *            in Keras and TF.js). geluTanh: x·sigmoid(2u) with u = √(2/π)(x + 0.044715x³), equal
  *            to x/2·(1 + tanh u) without its cancellation, but 2u's rounding still costs relative
- *            accuracy for x < -1: within 2^-24·|x| + 0.8 ulp. silu: x·sigmoid(x), max 3.15 ulp
- *            (plus |x|·2^-149 where sigmoid(x) is subnormal, x < -87).
+ *            accuracy for x < -1: within 2^-24·|x| + 0.8 ulp. silu: x·sigmoid(x), max 3.15 ulp.
+ *   The sigmoid of softplus', geluTanh and silu is `gate` below: simd.ts's sigmoid without the
+ *   subnormal range (sigmoid(x < -87.34) is taken as 0: an absolute error below 2^-126·|x|, at
+ *   most 1.1e-36 in silu), with the same bits elsewhere; 1.5-1.7x faster (silu 3.66 -> 2.21 ms,
+ *   geluTanh 4.42 -> 2.94, silu' 4.15 -> 2.65 per 2^20 elements, same process, loaded host).
  *   Where a factor underflows to 0 against an infinite x (gelu, geluTanh, silu at -inf and their
  *   derivatives at ±inf) the product is taken as 0 (the limit), not inf·0 = NaN.
  * NaN propagates through every op except sign (0, as TF.js).
@@ -60,7 +63,7 @@
  *
  * Tested against tests/_reference/math.ts (float64) by tests/kernels/math_test.ts.
  */
-import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
+import { f32x4_exp, f32x4_log, loadN, storeN } from "./simd";
 
 // Op codes of f32_vunary (and, from RECIPROCAL on, f32_vunary_bwd): MATH_CODE in
 // src/backend/unary_codes.ts. They continue elementwise.ts's codes of the ops with their own exports.
@@ -271,6 +274,33 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
   return v128.or(y, v128.and(x, f32x4.splat(-0.0))); // the sign of x; -0.0 is the sign mask
 }
 
+/**
+ * Logistic sigmoid on four lanes for the gates of softplus', geluTanh and silu: e = e^-|x| by a
+ * lean exp on [-87.33, 0] (the polynomial of simd.ts's exp, one normal scaling 2^n, n >= -126: no
+ * subnormal path), s = e / (1 + e), 1 - s for x > 0; 0 (or 1) where |x| > 87.33, where the
+ * sigmoid is below 2^-126. NaN stays NaN.
+ */
+// @ts-ignore: decorator
+@inline function gate(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const zc = f32x4.pmax(f32x4.neg(ax), f32x4.splat(-87.33654));
+  const t = f32x4.add(f32x4.mul(zc, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const n = f32x4.sub(t, f32x4.splat(MAGIC));
+  let r = f32x4.sub(zc, f32x4.mul(n, f32x4.splat(LN2_C1)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_C2)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+  const e = f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.sub(t, f32x4.splat(MAGIC)), i32x4.splat(127)), 23));
+  let s = f32x4.div(e, f32x4.add(e, f32x4.splat(1.0)));
+  s = v128.andnot(s, f32x4.gt(ax, f32x4.splat(87.33654)));
+  return v128.bitselect(f32x4.sub(f32x4.splat(1.0), s), s, f32x4.gt(x, f32x4.splat(0.0)));
+}
+
 // a·b, except ±0 (the sign of a) where b == 0: the limit where b underflowed against an infinite a.
 // @ts-ignore: decorator
 @inline function mulLimit(a: v128, b: v128): v128 {
@@ -282,7 +312,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
 @inline function geluTanhGate(x: v128): v128 {
   const x3 = f32x4.mul(f32x4.mul(x, x), x);
   const u = f32x4.add(x, f32x4.mul(f32x4.splat(0.044715), x3));
-  return f32x4_sigmoid(f32x4.mul(f32x4.splat(TWO_SQRT_2_OVER_PI), u));
+  return gate(f32x4.mul(f32x4.splat(TWO_SQRT_2_OVER_PI), u));
 }
 
 /** The value of op (a constant: SIGN .. SILU) on four lanes. */
@@ -316,7 +346,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
     return mulLimit(f32x4.mul(x, f32x4.splat(0.5)), h);
   }
   if (op == GELU_TANH) return mulLimit(x, geluTanhGate(x));
-  return mulLimit(x, f32x4_sigmoid(x)); // SILU
+  return mulLimit(x, gate(x)); // SILU
 }
 
 /** dy·op'(x) (op a constant: RECIPROCAL .. SILU) on four lanes. */
@@ -344,7 +374,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
     const e = f32x4_exp(f32x4.neg(f32x4.mul(x, x)));
     return f32x4.mul(dy, f32x4.mul(f32x4.splat(TWO_OVER_SQRT_PI), e));
   }
-  if (op == SOFTPLUS) return f32x4.mul(dy, f32x4_sigmoid(x));
+  if (op == SOFTPLUS) return f32x4.mul(dy, gate(x));
   if (op == ELU || op == SELU) {
     const a = op == ELU ? f32x4.splat(alpha) : f32x4.splat(SELU_SCALE_ALPHA);
     const pos = op == ELU ? one : f32x4.splat(SELU_SCALE);
@@ -366,7 +396,7 @@ import { f32x4_exp, f32x4_log, f32x4_sigmoid, loadN, storeN } from "./simd";
     return f32x4.mul(dy, f32x4.add(s, mulLimit(x, w)));
   }
   // SILU: s + x·s(1 - s).
-  const s = f32x4_sigmoid(x);
+  const s = gate(x);
   return f32x4.mul(dy, f32x4.add(s, mulLimit(x, f32x4.mul(s, f32x4.sub(one, s)))));
 }
 
