@@ -88,6 +88,25 @@ export type { ReLUArgs } from "./activation_layers.ts";
 export { Lambda, lambda } from "./lambda.ts";
 export type { LambdaArgs } from "./lambda.ts";
 export {
+  Add,
+  add,
+  Average,
+  average,
+  Concatenate,
+  concatenate,
+  Dot,
+  dot,
+  Maximum,
+  maximum,
+  Minimum,
+  minimum,
+  Multiply,
+  multiply,
+  Subtract,
+  subtract,
+} from "./merge.ts";
+export type { ConcatenateArgs, DotArgs } from "./merge.ts";
+export {
   Conv1D,
   conv1d,
   Conv2DTranspose,

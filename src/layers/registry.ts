@@ -18,6 +18,7 @@ import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from "
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "./global_pooling.ts";
 import { ELU, LeakyReLU, ReLU, Softmax } from "./activation_layers.ts";
 import { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from "./conv_more.ts";
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from "./merge.ts";
 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
@@ -54,6 +55,14 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   Conv2DTranspose,
   DepthwiseConv2D,
   SeparableConv2D,
+  Concatenate,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Dot,
 };
 
 /** A layer from its class name and config; throws a TypeError for unknown classes. */
