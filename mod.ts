@@ -95,6 +95,7 @@ export type { ReduceOptions } from "./src/ops/reduce.ts";
 export { logSoftmax, softmax } from "./src/ops/softmax.ts";
 export { conv2d } from "./src/ops/conv.ts";
 export { conv2dTranspose } from "./src/ops/conv_transpose.ts";
+export { depthwiseConv2d } from "./src/ops/depthwise_conv.ts";
 export type { Conv2dOptions, Conv2dPadding } from "./src/ops/conv.ts";
 export { avgPool2d, maxPool2d } from "./src/ops/pool.ts";
 export type { Pool2dOptions, Pool2dPadding } from "./src/ops/pool.ts";

@@ -12,6 +12,7 @@ export * from "./transpose";
 export * from "./strided";
 export * from "./optim";
 export * from "./conv";
+export * from "./depthwise";
 export * from "./pool";
 export * from "./recurrent";
 export * from "./gather";

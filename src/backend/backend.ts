@@ -289,6 +289,22 @@ export interface Conv2dBackwardFilterArgs extends Conv2dGeometry {
 }
 
 /**
+ * A depthwise 2-D convolution (`Conv2dGeometry` with `outChannels = inChannels · multiplier`):
+ * the filter and `dw` are `[filterHeight, filterWidth, inChannels, multiplier]`, output channel
+ * `c · multiplier + k` convolves input channel c with filter (.., c, k). `y`/`dx`/`dw` are
+ * written whole; `bias` (`[outChannels]`) only in the forward, null for none.
+ */
+export interface DepthwiseConv2dArgs extends Conv2dGeometry {
+  x: Storage | null;
+  filter: Storage | null;
+  bias: Storage | null;
+  /** The forward's output, the input gradient's dy, or the filter gradient's dy. */
+  y: Storage;
+  /** The input gradient (bwdData) or the filter gradient (bwdFilter); null in the forward. */
+  grad: Storage | null;
+}
+
+/**
  * One LSTM time step (Keras gate order i, f, c, o): `xw`, `hu`, `gates` are `[batch, 4·units]`
  * (`xw = x·W + b`, `hu = hPrev·U`), `cPrev`, `c`, `h` are `[batch, units]`; `c` may be `cPrev`.
  * Writes `c`, `h` and the gate activations `[i, f, g, o]` that the backward reads; `gates` may
@@ -501,6 +517,11 @@ export interface CoreBackend {
   conv2dBackwardData(args: Conv2dBackwardDataArgs): void;
   /** Gradient of a convolution with respect to its filter (writes all of `dw`). */
   conv2dBackwardFilter(args: Conv2dBackwardFilterArgs): void;
+  /**
+   * Depthwise convolution: `"forward"` writes y, `"bwdData"` dx from (y = dy, filter),
+   * `"bwdFilter"` dw from (x, y = dy); see `DepthwiseConv2dArgs`.
+   */
+  depthwiseConv2d(pass: "forward" | "bwdData" | "bwdFilter", args: DepthwiseConv2dArgs): void;
   /**
    * A window of `size` floats of `storage` from element `offset`, sharing its memory (a time step
    * of a sequence buffer); never passed to `free`, and invalid once `storage` is freed.

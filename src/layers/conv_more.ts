@@ -1,12 +1,8 @@
 /**
  * The convolution layers beyond `conv2d`, in Keras layouts over NHWC (NWC for 1-D) inputs:
  * `Conv1D` (conv2d's kernels through a height-1 view), `Conv2DTranspose` (the transposed
- * convolution over conv2d's backward-data kernel), `DepthwiseConv2D` and `SeparableConv2D`.
- *
- * The depthwise convolution is composed: its `[kh, kw, C, M]` kernel is spread into a
- * block-diagonal `[kh, kw, C, C·M]` conv2d filter (a product with a constant identity, so its
- * gradient is conv2d's filter gradient restricted to the diagonal). That is exact but does C
- * times the multiply-adds of a dedicated depthwise kernel, which Dendrite does not have yet.
+ * convolution over conv2d's backward-data kernel), `DepthwiseConv2D` (the depthwise kernels of
+ * `dn.depthwiseConv2d`) and `SeparableConv2D` (depthwise, then a 1x1 conv2d).
  *
  * @module
  */
@@ -19,11 +15,11 @@ import {
   fmtShape,
   fmtValue,
 } from "../_check.ts";
-import { add, mul } from "../ops/arithmetic.ts";
+import { add } from "../ops/arithmetic.ts";
 import { checkPadding } from "../ops/_geometry.ts";
 import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
 import { conv2dTranspose as conv2dTransposeOp } from "../ops/conv_transpose.ts";
-import { tensor } from "../ops/creation.ts";
+import { depthwiseConv2d as depthwiseConv2dOp } from "../ops/depthwise_conv.ts";
 import { pad } from "../ops/pad.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
@@ -377,7 +373,7 @@ const DEPTHWISE_KEYS = [
   "depthwiseRegularizer",
 ];
 
-/** The shared part: the depthwise kernel and its block-diagonal conv2d filter. */
+/** The shared part: the depthwise kernel, its arguments and its convolution. */
 abstract class DepthwiseBase extends Layer {
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
@@ -448,26 +444,16 @@ abstract class DepthwiseBase extends Layer {
 
   /** The depthwise convolution of `x` (output channel `c·M + m`, as TensorFlow's). */
   protected depthwise(x: Tensor, bias: Tensor | undefined, activation: ActivationName): Tensor {
-    const [kh, kw] = this.kernelSize;
-    const c = x.shape[3], m = this.depthMultiplier;
-    const eye = new Float32Array(c * c);
-    for (let i = 0; i < c; i++) eye[i * c + i] = 1;
-    using diagonal = tensor(eye, [1, 1, c, c, 1]);
-    const filter = reshape(mul(reshape(this.depthwiseKernel!, [kh, kw, c, 1, m]), diagonal), [
-      kh,
-      kw,
-      c,
-      c * m,
-    ]);
-    const { fused, after } = splitActivation(activation);
-    const y = conv2d(x, filter, {
-      strides: this.strides,
-      padding: this.padding,
-      dilations: this.dilationRate,
-      bias,
-      activation: fused,
-    });
-    return after ? after(y) : y;
+    const y = depthwiseConv2dOp(
+      x,
+      this.depthwiseKernel!,
+      this.strides,
+      this.padding,
+      "NHWC",
+      this.dilationRate,
+    );
+    const z = bias ? add(y, bias) : y;
+    return activation === "linear" ? z : activationFn(activation)(z);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -679,8 +665,8 @@ export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
 
 /**
  * A depthwise 2-D convolution over NHWC inputs (Keras `DepthwiseConv2D`): each channel with its
- * own `depthMultiplier` filters, output channel `c·depthMultiplier + m`. Composed over conv2d
- * with a block-diagonal filter (exact, C times a dedicated kernel's multiply-adds).
+ * own `depthMultiplier` filters, output channel `c·depthMultiplier + m` (the kernels of
+ * `dn.depthwiseConv2d`).
  *
  * @param args `kernelSize`, `depthMultiplier` (1), `strides`, `padding`, `dilationRate`,
  *   `activation`, `useBias`, `depthwiseInitializer`, `biasInitializer`, and the common layer

@@ -630,6 +630,43 @@ for (const [label, g, large] of CONVS) {
   });
 }
 
+// Depthwise convolutions (outChannels = inChannels · multiplier): rows, dx rows and channels.
+const DEPTHWISE: [string, Conv2dGeometry, boolean][] = [
+  ["3x3 same x1", conv(5, 9, 7, 8, 8, 3, 1, 1, 1), false],
+  ["3x3 stride 2 x2", conv(7, 13, 11, 3, 6, 3, 2, 1, 1), false],
+  ["3x3 dilated x1 (17 channels)", conv(3, 11, 11, 17, 17, 3, 1, 2, 0), false],
+  ["MobileNet-like 3x3 x1", conv(16, 28, 28, 32, 32, 3, 1, 1, 1), true],
+];
+for (const [label, g, large] of DEPTHWISE) {
+  const xs = g.batch * g.inHeight * g.inWidth * g.inChannels;
+  const ys = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const ws = g.filterHeight * g.filterWidth * g.outChannels;
+  add({
+    name: `depthwiseConv2d ${label}`,
+    method: "depthwiseConv2d",
+    large,
+    data: [rand(xs), rand(ws), rand(g.outChannels), zeros(ys)],
+    run: (b, [x, filter, bias, y]) =>
+      b.depthwiseConv2d("forward", { ...g, x, filter, bias, y, grad: null }),
+  });
+  add({
+    name: `depthwiseConv2d bwdData ${label}`,
+    method: "depthwiseConv2d",
+    large,
+    data: [rand(ys), rand(ws), rand(xs)],
+    run: (b, [dy, filter, dx]) =>
+      b.depthwiseConv2d("bwdData", { ...g, x: null, filter, bias: null, y: dy, grad: dx }),
+  });
+  add({
+    name: `depthwiseConv2d bwdFilter ${label}`,
+    method: "depthwiseConv2d",
+    large,
+    data: [rand(xs), rand(ys), rand(ws)],
+    run: (b, [x, dy, dw]) =>
+      b.depthwiseConv2d("bwdFilter", { ...g, x, filter: null, bias: null, y: dy, grad: dw }),
+  });
+}
+
 // Recurrent steps, sequence transposes, gather / scatter-add.
 for (const [batch, units] of [[5, 3], [17, 9], [256, 80]]) {
   const g4 = batch * 4 * units, g3 = batch * 3 * units, s = batch * units;

@@ -258,6 +258,12 @@ const convItem = (a: Args, i: ConvIx) =>
   a[i.outH] * a[i.outW] * a[i.outC] * a[i.fh] * a[i.fw] * a[i.inC];
 const convScratch = (k: Kernels, a: Args, i: ConvIx) =>
   k.f32_conv2d_scratch_bytes(a[i.fh], a[i.fw], a[i.inC], a[i.outC]);
+type DepthwiseIx = Readonly<Record<"n" | "w" | "m" | "c" | "oh" | "ow" | "fh" | "fw", number>>;
+/** Multiply-adds per output row (forward), dx row (bwd_data) or channel (bwd_filter). */
+const depthwiseRow = (a: Args, i: DepthwiseIx) => a[i.ow] * a[i.c] * a[i.m] * a[i.fh] * a[i.fw];
+const depthwiseDxRow = (a: Args, i: DepthwiseIx) => a[i.w] * a[i.c] * a[i.m] * a[i.fh] * a[i.fw];
+const depthwiseChannel = (a: Args, i: DepthwiseIx) =>
+  a[i.n] * a[i.oh] * a[i.ow] * a[i.m] * a[i.fh] * a[i.fw];
 /** Window reads per batch item of a pooling kernel. */
 const poolItem = (a: Args, i: Readonly<Record<"c" | "ph" | "pw" | "oh" | "ow", number>>) =>
   a[i.oh] * a[i.ow] * a[i.c] * a[i.ph] * a[i.pw];
@@ -289,6 +295,17 @@ export const SPLITS: Readonly<Record<string, Split>> = {
   f32_conv2d_nhwc_bwd_filter: whole(
     (a) => (a[BWD_FILTER.batchEnd] - a[BWD_FILTER.batchBegin]) * convItem(a, BWD_FILTER),
     scratchOf("f32_conv2d_nhwc_bwd_filter", convScratch),
+  ),
+  f32_depthwise_conv2d_nhwc: byRange("f32_depthwise_conv2d_nhwc", depthwiseRow, MIN_CONV),
+  f32_depthwise_conv2d_nhwc_bwd_data: byRange(
+    "f32_depthwise_conv2d_nhwc_bwd_data",
+    depthwiseDxRow,
+    MIN_CONV,
+  ),
+  f32_depthwise_conv2d_nhwc_bwd_filter: byRange(
+    "f32_depthwise_conv2d_nhwc_bwd_filter",
+    depthwiseChannel,
+    MIN_CONV,
   ),
   ...each(
     [

@@ -15,6 +15,7 @@ import type {
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
   Conv2dGeometry,
+  DepthwiseConv2dArgs,
   DType,
   GatherGeometry,
   GemmArgs,
@@ -883,6 +884,60 @@ export class WasmBackend implements Backend {
         scratch,
       );
     });
+  }
+
+  depthwiseConv2d(pass: "forward" | "bwdData" | "bwdFilter", p: DepthwiseConv2dArgs): void {
+    const m = p.outChannels / p.inChannels;
+    const geometry = [
+      p.batch,
+      p.inHeight,
+      p.inWidth,
+      p.inChannels,
+      m,
+      p.outHeight,
+      p.outWidth,
+      p.filterHeight,
+      p.filterWidth,
+      p.strideHeight,
+      p.strideWidth,
+      p.dilationHeight,
+      p.dilationWidth,
+      p.padTop,
+      p.padLeft,
+    ] as const;
+    const ptr = (s: Storage | null) => (s ? writablePtr(s) : 0);
+    if (pass === "forward") {
+      if (p.batch * p.outHeight * p.outWidth * p.outChannels === 0) return;
+      this.#k.f32_depthwise_conv2d_nhwc(
+        ptr(p.x),
+        ptr(p.filter),
+        ptr(p.bias),
+        ptr(p.y),
+        ...geometry,
+        0,
+        p.batch * p.outHeight,
+      );
+    } else if (pass === "bwdData") {
+      if (p.batch * p.inHeight * p.inWidth * p.inChannels === 0) return;
+      this.#k.f32_depthwise_conv2d_nhwc_bwd_data(
+        ptr(p.y),
+        ptr(p.filter),
+        ptr(p.grad),
+        ...geometry,
+        0,
+        p.batch * p.inHeight,
+      );
+    } else {
+      if (p.filterHeight * p.filterWidth * p.outChannels === 0) return;
+      this.#k.f32_depthwise_conv2d_nhwc_bwd_filter(
+        ptr(p.x),
+        ptr(p.y),
+        ptr(p.grad),
+        ...geometry,
+        0,
+        p.inChannels,
+      );
+    }
   }
 
   conv2dBackwardFilter(p: Conv2dBackwardFilterArgs): void {

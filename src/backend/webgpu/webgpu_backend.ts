@@ -33,6 +33,7 @@ import type {
   Conv2dBackwardDataArgs,
   Conv2dBackwardFilterArgs,
   Conv2dGeometry,
+  DepthwiseConv2dArgs,
   DType,
   GatherGeometry,
   GemmArgs,
@@ -79,6 +80,11 @@ import {
   f32Conv2dNhwcBwdFilter,
   filterSlices,
 } from "./programs/conv.ts";
+import {
+  f32DepthwiseConv2dNhwc,
+  f32DepthwiseConv2dNhwcBwdData,
+  f32DepthwiseConv2dNhwcBwdFilter,
+} from "./programs/depthwise.ts";
 import { f32Gather, f32ScatterAdd } from "./programs/gather.ts";
 import { castProgram } from "./programs/cast.ts";
 import { f32Bernoulli, f32DropoutMask, f32Multinomial } from "./programs/random.ts";
@@ -591,6 +597,41 @@ export class WebGpuBackend implements Backend {
     if (rows * cols === 0) return;
     const g = convUniforms(p, rows, cols, 1);
     this.#run(f32Conv2dNhwcBwdData, { n: g.n }, [p.dy, p.filter, p.dx], g);
+  }
+
+  depthwiseConv2d(pass: "forward" | "bwdData" | "bwdFilter", p: DepthwiseConv2dArgs): void {
+    const g = {
+      batch: p.batch,
+      h: p.inHeight,
+      w: p.inWidth,
+      c: p.inChannels,
+      m: p.outChannels / p.inChannels,
+      oh: p.outHeight,
+      ow: p.outWidth,
+      fh: p.filterHeight,
+      fw: p.filterWidth,
+      sh: p.strideHeight,
+      sw: p.strideWidth,
+      dh: p.dilationHeight,
+      dw: p.dilationWidth,
+      padTop: p.padTop,
+      padLeft: p.padLeft,
+      hasBias: p.bias ? 1 : 0,
+    };
+    if (pass === "forward") {
+      const n = p.batch * p.outHeight * p.outWidth * p.outChannels;
+      if (n > 0) {
+        this.#run(f32DepthwiseConv2dNhwc, { n }, [p.x, p.filter, p.bias, p.y], { n, ...g });
+      }
+    } else if (pass === "bwdData") {
+      const n = p.batch * p.inHeight * p.inWidth * p.inChannels;
+      if (n > 0) {
+        this.#run(f32DepthwiseConv2dNhwcBwdData, { n }, [p.y, p.filter, p.grad], { n, ...g });
+      }
+    } else {
+      const n = p.filterHeight * p.filterWidth * p.outChannels;
+      if (n > 0) this.#run(f32DepthwiseConv2dNhwcBwdFilter, { n }, [p.x, p.y, p.grad], { n, ...g });
+    }
   }
 
   conv2dBackwardFilter(p: Conv2dBackwardFilterArgs): void {

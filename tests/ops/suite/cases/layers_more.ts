@@ -523,7 +523,30 @@ function convCases(): OpCase[] {
       },
     ];
   });
-  return [...conv1dCases, ...transposeCases, opCase, ...depthwiseCases];
+  /** The depthwiseConv2d op with gradients of x and the filter: `[shape, kernel, m, s, d, pad]`. */
+  const ops: [number[], [number, number], number, number, number, dn.Conv2dPadding][] = [
+    [[2, 5, 4, 3], [3, 3], 1, 1, 1, "same"],
+    [[1, 6, 5, 2], [2, 3], 3, 2, 1, "valid"],
+    [[1, 7, 7, 5], [3, 2], 2, 1, 2, "same"],
+  ];
+  const depthwiseOpCases = ops.map(([shape, [kh, kw], m, s, d, padding]): OpCase => {
+    const ch = shape[3];
+    const g = convGeometry(shape, [kh, kw, ch * m], s, d, padding);
+    return {
+      op: "depthwiseConv2d",
+      label:
+        `[${shape}] filter [${kh}, ${kw}, ${ch}, ${m}] strides ${s} dilations ${d} "${padding}"`,
+      inputs: [{ shape, range: W }, { shape: [kh, kw, ch, m], range: W }],
+      run: (x, f) => dn.depthwiseConv2d(x, f, s, padding, "NHWC", d),
+      reference: ([x, f]) => ({
+        shape: [g.batch, g.outH, g.outW, ch * m],
+        values: depthwiseReference(g, m, x, f),
+      }),
+      tol: Tol.dot(kh * kw + 1),
+      grad: true,
+    };
+  });
+  return [...conv1dCases, ...transposeCases, opCase, ...depthwiseCases, ...depthwiseOpCases];
 }
 
 /** The cases. */
