@@ -130,7 +130,7 @@ Deno.test("a model of the new conv layers saves and reloads with identical predi
   copy.dispose();
 });
 
-Deno.test("the conv layers and the conv2dTranspose op reject bad input with typed errors", () => {
+Deno.test("the conv layers and the conv2dTranspose and depthwiseConv2d ops reject bad input with typed errors", () => {
   assertThrows(
     () => dn.layers.conv1d({ filters: 2, kernelSize: 3, padding: "full" as "same" }),
     TypeError,
@@ -176,5 +176,27 @@ Deno.test("the conv layers and the conv2dTranspose op reject bad input with type
     () => dn.conv2dTranspose(x, w, [1, 6, 6, 4], 2, "full" as "same"),
     TypeError,
     "padding",
+  );
+  using f = dn.ones([3, 3, 3, 1]);
+  assertThrows(
+    () => dn.depthwiseConv2d(x, f, 1, "same"),
+    RangeError,
+    'Cannot run depthwiseConv2d(): input channels of "x" and "filter" must match: got 2',
+  );
+  using f2 = dn.ones([3, 3, 2, 2]);
+  assertThrows(
+    () => dn.depthwiseConv2d(x, f2, 1, "same", "NCHW" as "NHWC"),
+    TypeError,
+    'argument "dataFormat" must be one of "NHWC"',
+  );
+  assertThrows(
+    () => dn.depthwiseConv2d(x, f2, 2, "same", "NHWC", 2),
+    RangeError,
+    '"strides" and "dilations" cannot both exceed 1',
+  );
+  assertThrows(
+    () => dn.depthwiseConv2d(x, f2, 1, "valid", "NHWC", 1, 0 as never),
+    TypeError,
+    "it takes",
   );
 });
