@@ -195,7 +195,8 @@ Deno.test("the conv layers and the conv2dTranspose and depthwiseConv2d ops rejec
     '"strides" and "dilations" cannot both exceed 1',
   );
   assertThrows(
-    () => dn.depthwiseConv2d(x, f2, 1, "valid", "NHWC", 1, 0 as never),
+    () =>
+      (dn.depthwiseConv2d as (...args: unknown[]) => dn.Tensor)(x, f2, 1, "valid", "NHWC", 1, 0),
     TypeError,
     "it takes",
   );
