@@ -325,11 +325,13 @@ export const REASONS: Record<string, string> = {
     "conv3dTranspose",
     "maxPool3d",
   ]),
-  ...each("depthwise convolution: not planned (no kernel)", [
-    "depthwiseConv2d",
-    "fused.depthwiseConv2d",
-    "separableConv2d",
-  ]),
+  ...each(
+    "layers.separableConv2d composes it: depthwiseConv2d, then a 1x1 conv2d",
+    [
+      "fused.depthwiseConv2d",
+      "separableConv2d",
+    ],
+  ),
   ...each("space/batch rearrangements: not planned", [
     "batchToSpaceND",
     "depthToSpace",
@@ -343,7 +345,7 @@ export const REASONS: Record<string, string> = {
   ]),
   ...each("sorted search: not planned", ["lowerBound", "searchSorted", "upperBound"]),
   ...each("counting: not planned", ["bincount", "denseBincount"]),
-  ...each("batch normalization: not planned in issue 14 (no batchNormalization layer yet)", [
+  ...each("batch normalization: layers.batchNormalization (no fused op)", [
     "batchNorm",
   ]),
   ...each("TF.js's functional LSTM cells: dn.lstm and layers.lstm cover them", [
@@ -386,7 +388,7 @@ export const REASONS: Record<string, string> = {
   broadcastArgs: "shape arithmetic on tensors: not planned (shapes are plain arrays)",
   buffer: "TensorBuffer: no mutable host buffer; fill a typed array and call tensor()",
   clone: "not needed: tensors are immutable, so a copy is never observable",
-  conv1d: "not planned: conv2d over a height-1 image computes it",
+  conv1d: "layers.conv1d: conv2d over a height-1 view computes it",
   cumprod: "not planned: the scan primitive does cumulative sums only",
   diag: "not planned",
   dilation2d: "morphological dilation: not planned",
