@@ -123,6 +123,9 @@ export * as initializers from "./src/layers/initializer_factories.ts";
 // Type-only copies of namespace members that the top-level API mentions (`Sequential` takes
 // `Layer`s, `CompileArgs` an `Optimizer`): `deno doc` sees only top-level exports as public.
 export type { Initializer, Layer, LayerWeight } from "./src/layers/mod.ts";
+export type { InitializerName } from "./src/layers/initializers.ts";
+export type { InitializerSpec } from "./src/layers/_initializer_spec.ts";
+export type { Constraint } from "./src/layers/constraints.ts";
 export type { LayerShape } from "./src/layers/layer.ts";
 export type { Optimizer, SerializedConfig } from "./src/optimizers/mod.ts";
 export { Sequential, sequential } from "./src/models/sequential.ts";
@@ -134,7 +137,7 @@ export type { ModelData } from "./src/models/layers_model.ts";
 export { input, InputLayer } from "./src/models/input.ts";
 export type { InputArgs } from "./src/models/input.ts";
 export { SymbolicTensor } from "./src/models/symbolic.ts";
-export type { CompileArgs, LossOrMetricFn } from "./src/models/compile.ts";
+export type { CompileArgs, LossOrMetricFn, OptimizerName } from "./src/models/compile.ts";
 export type { FitOptions, History } from "./src/models/fit.ts";
 export type { StepLogs } from "./src/models/step.ts";
 export * as callbacks from "./src/models/callbacks.ts";

@@ -12,8 +12,11 @@ export type { DType };
 
 /** The typed array `data()` and `dataSync()` return for each dtype (as TF.js's `DataTypeMap`). */
 export interface DataTypeMap {
+  /** float32 values. */
   float32: Float32Array;
+  /** int32 values. */
   int32: Int32Array;
+  /** bool values as bytes, 0 or 1. */
   bool: Uint8Array;
 }
 

@@ -60,7 +60,11 @@ export class InitializerSpec {
     return { className: this.className, config: { ...this.config } };
   }
 
-  /** Values for a weight of `shape`, from `rng` or from the initialiser's own `seed`. */
+  /**
+   * Values for a weight of `shape`, from `rng` or from the initialiser's own `seed`.
+   *
+   * @internal
+   */
   values(shape: readonly number[], rng: Random): Float32Array {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     if (skipDraws) return values;

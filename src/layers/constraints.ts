@@ -21,9 +21,11 @@ const EPSILON = 1e-7;
 
 /** A projection of a weight, with its Keras class name and config for saving. */
 export interface Constraint {
+  /** The Keras class name, saved with the layer. */
   readonly className: "MaxNorm" | "NonNeg" | "UnitNorm";
   /** The projected values of `w` (a new tensor). */
   apply(w: Tensor): Tensor;
+  /** The Keras config (JSON-able), saved with the layer. */
   getConfig(): Record<string, unknown>;
 }
 

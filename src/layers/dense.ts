@@ -7,6 +7,7 @@
  */
 import { checkPositiveInt, checkTensor, fmtShape } from "../_check.ts";
 import { matmul } from "../ops/matmul.ts";
+import { tidy } from "../scope.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
@@ -125,12 +126,15 @@ export class Dense extends Layer {
     return z;
   }
 
+  /** The product, bias and activation; intermediates (views, the pre-activation) are freed. */
   #apply(x: Tensor, activation: ActivationName): Tensor {
-    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
-    const { fused, after } = splitActivation(activation);
-    let y = matmul(flat, this.#kernel!, { bias: this.#bias ?? undefined, activation: fused });
-    if (after) y = after(y);
-    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    return tidy(() => {
+      const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+      const { fused, after } = splitActivation(activation);
+      let y = matmul(flat, this.#kernel!, { bias: this.#bias ?? undefined, activation: fused });
+      if (after) y = after(y);
+      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+    });
   }
 
   override getConfig(): Record<string, unknown> {

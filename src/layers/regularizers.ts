@@ -8,7 +8,9 @@ import { checkArity, checkOptions, fmtValue } from "../_check.ts";
 
 /** Penalty factors, 0 for none. */
 export interface Regularizer {
+  /** Factor of the sum of absolute values. */
   readonly l1: number;
+  /** Factor of the sum of squares. */
   readonly l2: number;
 }
 

@@ -61,7 +61,18 @@ export interface Compiled {
   saved: { loss: unknown; metrics: unknown } | null;
 }
 
-const OPTIMIZERS = {
+/** The optimizers `compile()` takes by name, with their Keras defaults. */
+export type OptimizerName =
+  | "sgd"
+  | "adam"
+  | "rmsprop"
+  | "adagrad"
+  | "adadelta"
+  | "adamax"
+  | "nadam"
+  | "adamw";
+
+const OPTIMIZERS: Readonly<Record<OptimizerName, (config: Record<string, never>) => Optimizer>> = {
   sgd: optimizers.sgd,
   adam: optimizers.adam,
   rmsprop: optimizers.rmsprop,
@@ -71,9 +82,6 @@ const OPTIMIZERS = {
   nadam: optimizers.nadam,
   adamw: optimizers.adamw,
 };
-
-/** The optimizers `compile()` takes by name, with their Keras defaults. */
-export type OptimizerName = keyof typeof OPTIMIZERS;
 
 /** `"sgd", "adam", ...` for messages. */
 const OPTIMIZER_NAMES = Object.keys(OPTIMIZERS).map((k) => `"${k}"`).join(", ");

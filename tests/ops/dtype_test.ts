@@ -38,9 +38,9 @@ Deno.test("bool values are stored as bytes: 0 or 1 from any non-zero value", () 
   using b = dn.tensor([2, 0, -1, NaN], [4], "bool");
   assertEquals([...b.dataSync<"bool">()], [1, 0, 1, 1]);
   const before = dn.memory().numBytes;
-  using big = dn.zeros([4096], "bool");
+  using _bools = dn.zeros([4096], "bool");
   assertEquals(dn.memory().numBytes - before, 4096);
-  using i = dn.zeros([4096], "int32");
+  using _ints = dn.zeros([4096], "int32");
   assertEquals(dn.memory().numBytes - before, 4096 + 4 * 4096);
 });
 
