@@ -1,5 +1,5 @@
 /**
- * Workers that stop answering or die in the middle of a kernel call (issue 21 point 4): the
+ * Workers that stop answering or die in the middle of a kernel call: the
  * calling thread gives the worker up within `max(stallTimeoutMs, stallFactor x expected)`,
  * finishes the call where that is safe (bitwise equal to the wasm backend), terminates the
  * workers, and runs every later call itself with `backend()` saying why; a piece the lost worker

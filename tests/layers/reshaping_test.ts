@@ -1,5 +1,5 @@
 /**
- * The weightless layers of issue 15 (`upSampling2d`, `zeroPadding2d`, `cropping2d`,
+ * The weightless layers (`upSampling2d`, `zeroPadding2d`, `cropping2d`,
  * `repeatVector`, `permute`, global pooling, `reLU`, `leakyReLU`, `elu`, `softmax`, `lambda`)
  * and the model-level round trip of the new layers: a Sequential holding them saves and reloads
  * with bitwise-identical predictions (batch normalization's moving statistics included). Values

@@ -1,5 +1,5 @@
 /**
- * No silent wrong answers in training (issue 21): layer lists are checked at construction, a
+ * No silent wrong answers in training: layer lists are checked at construction, a
  * non-finite loss is warned about once per fit() call and its metrics are NaN, terminateOnNaN()
  * stops at that batch, and stopTraining set in onBatchEnd stops right after that batch.
  */

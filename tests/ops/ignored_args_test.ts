@@ -1,5 +1,5 @@
 /**
- * No argument is ignored silently (issue 21): every public function, called untyped as from
+ * No argument is ignored silently: every public function, called untyped as from
  * JavaScript, rejects an extra positional argument and an unknown option key with a TypeError
  * that names the function and the argument or key. One table for each kind of mistake.
  */

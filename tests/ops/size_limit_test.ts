@@ -1,5 +1,5 @@
 /**
- * Sizes are checked before memory grows (issue 21): a tensor whose float32 bytes cannot fit in
+ * Sizes are checked before memory grows: a tensor whose float32 bytes cannot fit in
  * the 1 GiB wasm memory (beside the live tensors) throws a RangeError naming the op and the size,
  * fast, and leaves the memory as it was.
  */

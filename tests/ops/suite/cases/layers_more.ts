@@ -1,5 +1,5 @@
 /**
- * The op suite's cases for the layers of issue 15: `batchNormalization` (inference with given
+ * The op suite's cases for the newer layers: `batchNormalization` (inference with given
  * moving statistics, and training with batch statistics), `layerNormalization`, and the layers
  * without weights, applied to seeded inputs with weights set in Keras layouts, against the
  * float64 references of tests/_reference/, on every backend. Inputs are `[x, ...weights]` in the
