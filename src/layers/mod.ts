@@ -336,17 +336,19 @@ export function simpleRNN(args: RecurrentArgs): SimpleRNN {
 }
 
 /**
- * A long short-term memory layer (Keras `LSTM`, gate order i, f, c, o; tanh and sigmoid): kernel
+ * A long short-term memory layer (Keras `LSTM`, gate order i, f, c, o): kernel
  * `[features, 4·units]`, `recurrent_kernel` `[units, 4·units]`, `bias` `[4·units]` (forget
- * block initialised to 1). One fused op per sequence, with BPTT (optionally truncated).
+ * block initialised to 1). With `activation` `"tanh"` and `recurrentActivation` `"sigmoid"` (the
+ * defaults) one fused op per sequence, with BPTT (optionally truncated); any other pair of layer
+ * activations (`"relu"`, `"hardSigmoid"`...) runs the step composed from ops (no `truncate`).
  *
- * @param args `units`, `returnSequences`, `returnState`, `goBackwards`, `truncate`, `useBias`,
- *   `unitForgetBias`, initialisers (`recurrentInitializer` default `"orthogonal"`), `inputShape`
- *   (`[steps, features]`), `name`. `activation`/`recurrentActivation` other than `"tanh"`/
- *   `"sigmoid"` are rejected.
+ * @param args `units`, `activation`, `recurrentActivation`, `returnSequences`, `returnState`,
+ *   `goBackwards`, `truncate`, `useBias`, `unitForgetBias`, initialisers (`recurrentInitializer`
+ *   default `"orthogonal"`), `inputShape` (`[steps, features]`), `name`.
  * @returns The layer; `callWithState(x, { initialState })` gives `[output, h, c]`.
  * @throws {RangeError} When `units` or `truncate` is not a positive integer.
- * @throws {TypeError} When an activation is not the fused kernel's, or an initialiser is unknown.
+ * @throws {TypeError} When an activation or an initialiser is unknown, or `truncate` is given
+ *   with activations the fused kernel lacks.
  *
  * @example
  * ```ts
@@ -356,6 +358,8 @@ export function simpleRNN(args: RecurrentArgs): SimpleRNN {
  * const [out, h, c] = layer.callWithState(dn.ones([2, 5, 3]));
  * assert.deepEqual([out.shape, h.shape, c.shape], [[2, 8], [2, 8], [2, 8]]);
  * assert.deepEqual(layer.weights.map((w) => w.value.shape), [[3, 32], [8, 32], [32]]);
+ * const relu = dn.layers.lstm({ units: 2, activation: "relu", recurrentActivation: "hardSigmoid" });
+ * assert.deepEqual(relu.call(dn.ones([2, 5, 3])).shape, [2, 2]);
  * ```
  */
 export function lstm(args: RecurrentArgs): LSTM {
@@ -368,10 +372,12 @@ export function lstm(args: RecurrentArgs): LSTM {
  * `[features, 3·units]`, `recurrent_kernel` `[units, 3·units]`, `bias` `[2, 3·units]` (input and
  * recurrent bias).
  *
- * @param args As `lstm()`; `resetAfter` must be true.
+ * @param args As `lstm()` (any pair of layer activations; tanh/sigmoid fused); `resetAfter` must
+ *   be true.
  * @returns The layer; `callWithState(x, { initialState })` gives `[output, h]`.
  * @throws {RangeError} When `units` or `truncate` is not a positive integer.
- * @throws {TypeError} When an activation is not the fused kernel's or `resetAfter` is false.
+ * @throws {TypeError} When an activation is unknown, `truncate` is given with activations the
+ *   fused kernel lacks, or `resetAfter` is false.
  *
  * @example
  * ```ts

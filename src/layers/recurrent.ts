@@ -27,11 +27,12 @@ import {
 } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
 import { type ActivationName, ACTIVATIONS } from "./activations.ts";
-import { composedSimpleRnn } from "./_rnn_composed.ts";
+import { composedRnn } from "./_rnn_composed.ts";
 
 /**
- * Activations of a simple RNN: any layer activation; the recurrent kernel fuses linear, relu,
- * sigmoid and tanh, the others run composed from ops (without `truncate`).
+ * Activations of a recurrent layer: any layer activation. The recurrent kernel fuses linear, relu,
+ * sigmoid and tanh for a simple RNN and the pair tanh/sigmoid for an LSTM or GRU; the others run
+ * composed from ops (without `truncate`).
  */
 export type RnnActivation = ActivationName;
 /** Initialisers of recurrent kernels: any initialiser (Keras's default `"orthogonal"`). */
@@ -41,10 +42,10 @@ export type RecurrentInitializer = Initializer;
 export interface RecurrentArgs extends LayerArgs {
   /** State size. */
   units: number;
-  /** Simple RNN: `"tanh"` (default), `"relu"`, `"sigmoid"`, `"linear"`; LSTM/GRU: `"tanh"` only. */
+  /** Any layer activation (default `"tanh"`); the LSTM/GRU candidate and cell output. */
   activation?: RnnActivation;
-  /** LSTM/GRU gate activation: `"sigmoid"` only (the fused kernel's; Keras's default). */
-  recurrentActivation?: "sigmoid";
+  /** LSTM/GRU gate activation: any layer activation (default `"sigmoid"`, Keras's). */
+  recurrentActivation?: RnnActivation;
   /** Default true. */
   useBias?: boolean;
   /** Output every step `[steps, units]` (default false: the last step `[units]`). */
@@ -90,21 +91,13 @@ const RECURRENT_KEYS = [
 /** The factory of each layer kind, named in the unknown-key error. */
 const FACTORIES: Record<string, string> = { simple_rnn: "simpleRNN", lstm: "lstm", gru: "gru" };
 
-function checkFixed(value: unknown, want: string, arg: string, fn: string): void {
-  if (value !== undefined && value !== want) {
-    throw new TypeError(
-      `Cannot run ${fn}(): argument "${arg}" must be "${want}" (the fused kernel's; compose ops for others): got ${
-        fmtValue(value)
-      }`,
-    );
-  }
-}
-
 /** The shared machinery of the three recurrent layers. */
 export abstract class RecurrentLayer extends Layer {
   abstract readonly cell: CellKind;
   readonly units: number;
   readonly activation: RnnActivation;
+  /** The LSTM/GRU gate activation (`null` for a simple RNN). */
+  readonly recurrentActivation: RnnActivation | null;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -123,13 +116,10 @@ export abstract class RecurrentLayer extends Layer {
     super(args, prefix, [...RECURRENT_KEYS, ...own], FACTORIES[prefix] ?? prefix);
     const fn = prefix;
     this.units = checkPositiveInt(args?.units, "units", fn);
-    if (gated) {
-      checkFixed(args.activation, "tanh", "activation", fn);
-      checkFixed(args.recurrentActivation, "sigmoid", "recurrentActivation", fn);
-      this.activation = "tanh";
-    } else {
-      this.activation = checkOneOf(args.activation ?? "tanh", ACTIVATIONS, "activation", fn);
-    }
+    this.activation = checkOneOf(args.activation ?? "tanh", ACTIVATIONS, "activation", fn);
+    this.recurrentActivation = gated
+      ? checkOneOf(args.recurrentActivation ?? "sigmoid", ACTIVATIONS, "recurrentActivation", fn)
+      : null;
     this.useBias = args.useBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
@@ -137,9 +127,13 @@ export abstract class RecurrentLayer extends Layer {
     this.truncate = args.truncate === undefined
       ? undefined
       : checkPositiveInt(args.truncate, "truncate", fn);
-    if (this.truncate !== undefined && !(FUSED as readonly string[]).includes(this.activation)) {
+    if (this.truncate !== undefined && !this.fused) {
       throw new TypeError(
-        `Cannot run ${fn}(): argument "truncate" needs an activation of the fused kernel ("linear", "relu", "sigmoid", "tanh"): got "${this.activation}"`,
+        `Cannot run ${fn}(): argument "truncate" needs ${
+          gated
+            ? 'the activations of the fused kernel ("tanh" and recurrentActivation "sigmoid")'
+            : 'an activation of the fused kernel ("linear", "relu", "sigmoid", "tanh")'
+        }: got "${this.activation}"${gated ? ` and "${this.recurrentActivation}"` : ""}`,
       );
     }
     const init = (v: unknown, d: Initializer, arg: string) => checkInitializer(v ?? d, arg, fn);
@@ -150,6 +144,13 @@ export abstract class RecurrentLayer extends Layer {
       "recurrentInitializer",
     );
     this.biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
+  }
+
+  /** Whether the fused recurrent kernel runs the activations (else they are composed from ops). */
+  get fused(): boolean {
+    return this.recurrentActivation === null
+      ? (FUSED as readonly string[]).includes(this.activation)
+      : this.activation === "tanh" && this.recurrentActivation === "sigmoid";
   }
 
   /** Gate blocks: LSTM 4, GRU 3, simple RNN 1. */
@@ -219,14 +220,16 @@ export abstract class RecurrentLayer extends Layer {
       );
     }
     this.ensureBuilt(x.shape.slice(1));
-    if (!(FUSED as readonly string[]).includes(this.activation)) {
-      return composedSimpleRnn({
+    if (!this.fused) {
+      return composedRnn({
+        cell: this.cell,
         x,
         kernel: this.#kernel!,
         recurrentKernel: this.#recurrent!,
         bias: this.#bias ?? undefined,
         initialState: options.initialState,
         activation: this.activation,
+        recurrentActivation: this.recurrentActivation ?? "sigmoid",
         returnSequences: this.returnSequences,
         returnState: options.returnState ?? false,
         goBackwards: this.goBackwards,
@@ -260,7 +263,9 @@ export abstract class RecurrentLayer extends Layer {
       ...super.getConfig(),
       units: this.units,
       activation: this.activation,
-      ...(this.cell === "simpleRnn" ? {} : { recurrentActivation: "sigmoid" }),
+      ...(this.recurrentActivation === null
+        ? {}
+        : { recurrentActivation: this.recurrentActivation }),
       useBias: this.useBias,
       returnSequences: this.returnSequences,
       returnState: this.returnState,

@@ -8,7 +8,8 @@
  *        z = σ(xz_z + hz_z)  r = σ(xz_r + hz_r)  ĥ = tanh(xz_h + r·hz_h)  h' = z·h + (1 - z)·ĥ
  *   SimpleRNN                      h' = act(x·W + h·U + b)
  *
- * σ(v) = 1 / (1 + e^-v). goBackwards feeds x[T-1], ..., x[0] and returns the outputs in that
+ * σ(v) = 1 / (1 + e^-v); `activation` replaces tanh and `recurrentActivation` σ in the LSTM and
+ * GRU when given (Keras). goBackwards feeds x[T-1], ..., x[0] and returns the outputs in that
  * processing order (Keras). Bidirectional runs a forward and a goBackwards copy and merges their
  * outputs, the backward sequence reversed back to input order first (Keras).
  *
@@ -40,6 +41,8 @@ export interface SequenceConfig {
   features: number;
   units: number;
   activation?: RnnActivation;
+  /** The LSTM/GRU gate activation (default sigmoid). */
+  recurrentActivation?: RnnActivation;
   goBackwards?: boolean;
   returnSequences?: boolean;
   /** Per batch item, the initial states `[h0]` / `[h0, c0]` as `[batch·u]` arrays. */
@@ -101,6 +104,8 @@ export function sequenceReference(
     (_, k) => Float64Array.from(cfg.initialState?.[k] ?? new Float64Array(B * u)),
   );
   const output = new Float64Array(cfg.returnSequences ? B * T * u : B * u);
+  const a = (v: number) => act(v, cfg.activation ?? "tanh");
+  const gate = (v: number) => act(v, cfg.recurrentActivation ?? "sigmoid");
   const entering: Float64Array[][] = [];
   for (let s = 0; s < T; s++) {
     if (cfg.stop && s > 0 && (T - s) % cfg.stop.every === 0) {
@@ -115,9 +120,9 @@ export function sequenceReference(
         const xz = affine(x, xo, F, w.kernel, g, w.bias, 0);
         const hz = affine(h, 0, u, w.recurrentKernel, g, w.bias, g);
         for (let j = 0; j < u; j++) {
-          const z = sigmoid(xz[j] + hz[j]);
-          const r = sigmoid(xz[u + j] + hz[u + j]);
-          const hh = Math.tanh(xz[2 * u + j] + r * hz[2 * u + j]);
+          const z = gate(xz[j] + hz[j]);
+          const r = gate(xz[u + j] + hz[u + j]);
+          const hh = a(xz[2 * u + j] + r * hz[2 * u + j]);
           h[j] = z * h[j] + (1 - z) * hh;
         }
       } else {
@@ -126,15 +131,15 @@ export function sequenceReference(
         if (cell === "lstm") {
           const c = states[1].subarray(b * u, (b + 1) * u);
           for (let j = 0; j < u; j++) {
-            const i = sigmoid(zx[j] + zh[j]);
-            const f = sigmoid(zx[u + j] + zh[u + j]);
-            const gg = Math.tanh(zx[2 * u + j] + zh[2 * u + j]);
-            const o = sigmoid(zx[3 * u + j] + zh[3 * u + j]);
+            const i = gate(zx[j] + zh[j]);
+            const f = gate(zx[u + j] + zh[u + j]);
+            const gg = a(zx[2 * u + j] + zh[2 * u + j]);
+            const o = gate(zx[3 * u + j] + zh[3 * u + j]);
             c[j] = f * c[j] + i * gg;
-            h[j] = o * Math.tanh(c[j]);
+            h[j] = o * a(c[j]);
           }
         } else {
-          for (let j = 0; j < u; j++) h[j] = act(zx[j] + zh[j], cfg.activation ?? "tanh");
+          for (let j = 0; j < u; j++) h[j] = a(zx[j] + zh[j]);
         }
       }
       if (cfg.returnSequences) output.set(h, (b * T + s) * u);
