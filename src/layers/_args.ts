@@ -1,6 +1,6 @@
 /**
  * The arguments the kernel layers `dense` and `conv2d` share (activation, bias, initialisers and
- * the kernel's L2 penalty): their validation (STYLE C14) with Keras's defaults, and their config.
+ * the kernel's and bias's penalties): their validation (STYLE C14) with Keras's defaults, and their config.
  *
  * @module
  */
@@ -16,6 +16,7 @@ export const KERNEL_LAYER_KEYS = [
   "kernelInitializer",
   "biasInitializer",
   "kernelRegularizer",
+  "biasRegularizer",
   "activityRegularizer",
   "kernelConstraint",
   "biasConstraint",
@@ -29,6 +30,8 @@ export interface KernelLayerArgs {
   biasInitializer?: Initializer;
   /** `dn.regularizers.l1/l2/l1l2(...)`, or `{ l1?, l2? }`. */
   kernelRegularizer?: { l1?: number; l2?: number };
+  /** As `kernelRegularizer`, for the bias. */
+  biasRegularizer?: { l1?: number; l2?: number };
   /** Penalty on the layer's output in training (`dn.regularizers`), divided by the batch size. */
   activityRegularizer?: { l1?: number; l2?: number };
   /** `dn.constraints.maxNorm/nonNeg/unitNorm(...)`, applied after each optimizer step. */
@@ -48,6 +51,7 @@ export interface KernelLayerOptions {
   l2: number;
   kernelConstraint: Constraint | null;
   biasConstraint: Constraint | null;
+  biasRegularizer: Regularizer;
   activityRegularizer: Regularizer;
 }
 
@@ -68,6 +72,7 @@ export function checkKernelLayerArgs(args: KernelLayerArgs, fn: string): KernelL
     l2,
     kernelConstraint: checkConstraint(args.kernelConstraint, "kernelConstraint", fn),
     biasConstraint: checkConstraint(args.biasConstraint, "biasConstraint", fn),
+    biasRegularizer: checkRegularizer(args.biasRegularizer, "biasRegularizer", fn),
     activityRegularizer: checkRegularizer(args.activityRegularizer, "activityRegularizer", fn),
   };
 }
@@ -84,6 +89,9 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
       ? { kernelConstraint: constraintConfig(layer.kernelConstraint) }
       : {}),
     ...(layer.biasConstraint ? { biasConstraint: constraintConfig(layer.biasConstraint) } : {}),
+    ...(regularizerConfig(layer.biasRegularizer)
+      ? { biasRegularizer: regularizerConfig(layer.biasRegularizer) }
+      : {}),
     ...(regularizerConfig(layer.activityRegularizer)
       ? { activityRegularizer: regularizerConfig(layer.activityRegularizer) }
       : {}),

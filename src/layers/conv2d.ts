@@ -40,6 +40,8 @@ export interface Conv2DArgs extends LayerArgs {
   biasInitializer?: Initializer;
   /** Penalty on the kernel (`dn.regularizers.l1/l2/l1l2`): adds `l1 · Σ|kernel| + l2 · Σkernel²` to the loss. */
   kernelRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the bias (`dn.regularizers`), as `kernelRegularizer`. */
+  biasRegularizer?: { l1?: number; l2?: number };
   /** Projection of the kernel after each optimizer step (`dn.constraints`). */
   kernelConstraint?: Constraint;
   /** Projection of the bias after each optimizer step (`dn.constraints`). */
@@ -64,6 +66,7 @@ export class Conv2D extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly biasRegularizer: Regularizer;
   readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -100,6 +103,7 @@ export class Conv2D extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      biasRegularizer: this.biasRegularizer,
       activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
@@ -112,6 +116,7 @@ export class Conv2D extends Layer {
     });
     if (bias) {
       this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        regularizer: this.biasRegularizer,
         constraint: this.biasConstraint,
       });
     }

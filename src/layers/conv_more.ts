@@ -82,6 +82,7 @@ export class Conv1D extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly biasRegularizer: Regularizer;
   readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -121,6 +122,7 @@ export class Conv1D extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      biasRegularizer: this.biasRegularizer,
       activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
@@ -139,6 +141,7 @@ export class Conv1D extends Layer {
     });
     if (bias) {
       this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        regularizer: this.biasRegularizer,
         constraint: this.biasConstraint,
       });
     }
@@ -235,6 +238,7 @@ export class Conv2DTranspose extends Layer {
   readonly l2: number;
   readonly kernelConstraint: Constraint | null;
   readonly biasConstraint: Constraint | null;
+  readonly biasRegularizer: Regularizer;
   readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -262,6 +266,7 @@ export class Conv2DTranspose extends Layer {
       l2: this.l2,
       kernelConstraint: this.kernelConstraint,
       biasConstraint: this.biasConstraint,
+      biasRegularizer: this.biasRegularizer,
       activityRegularizer: this.activityRegularizer,
     } = checkKernelLayerArgs(args, fn));
   }
@@ -280,6 +285,7 @@ export class Conv2DTranspose extends Layer {
     });
     if (bias) {
       this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
+        regularizer: this.biasRegularizer,
         constraint: this.biasConstraint,
       });
     }
@@ -616,8 +622,8 @@ export class SeparableConv2D extends DepthwiseBase {
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, `"same"` or
  *   `"causal"`), `dilationRate`, `activation`, `useBias`, `kernelInitializer`,
- *   `biasInitializer`, `kernelRegularizer`, `activityRegularizer`, `kernelConstraint`,
- *   `biasConstraint`, and the common layer arguments.
+ *   `biasInitializer`, `kernelRegularizer`, `biasRegularizer`, `activityRegularizer`,
+ *   `kernelConstraint`, `biasConstraint`, and the common layer arguments.
  * @returns The layer.
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer, or strides and dilation both
@@ -644,7 +650,8 @@ export function conv1d(args: Conv1DArgs): Conv1D {
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
  *   `activation`, `useBias`, `kernelInitializer`, `biasInitializer`, `kernelRegularizer`,
- *   `activityRegularizer`, `kernelConstraint`, `biasConstraint`, and the common layer arguments.
+ *   `biasRegularizer`, `activityRegularizer`, `kernelConstraint`, `biasConstraint`, and the
+ *   common layer arguments.
  * @returns The layer.
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer.

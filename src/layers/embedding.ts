@@ -10,6 +10,15 @@ import { gather } from "../ops/gather.ts";
 import { generator } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import { addActivityLoss } from "./activity.ts";
+import type { Constraint } from "./constraints.ts";
+import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
+import {
+  checkWeightPenalties,
+  type WeightPenalty,
+  weightPenaltyConfig,
+  weightPenaltyKeys,
+} from "./_weight_penalties.ts";
 
 /** Arguments of `embedding()`. */
 export interface EmbeddingArgs extends LayerArgs {
@@ -19,6 +28,12 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   /** Half-width of the uniform initialisation (Keras `"uniform"`: 0.05). */
   initScale?: number;
+  /** Penalty on the table (`dn.regularizers.l1/l2/l1l2`), added to the training loss. */
+  embeddingsRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the output in training (`dn.regularizers`), divided by the batch size. */
+  activityRegularizer?: { l1?: number; l2?: number };
+  /** Projection of the table after each optimizer step (`dn.constraints`). */
+  embeddingsConstraint?: Constraint;
 }
 
 /** Looks up a vector per index. */
@@ -27,11 +42,21 @@ export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
   readonly initScale: number;
+  /** The regulariser and constraint of the table. */
+  readonly penalties: Record<"embeddings", WeightPenalty>;
+  /** Penalty on the output in training. */
+  readonly activityRegularizer: Regularizer;
   #table: Tensor | null = null;
 
   /** @param args See `EmbeddingArgs`. */
   constructor(args: EmbeddingArgs) {
-    super(args, "embedding", ["inputDim", "outputDim", "initScale"]);
+    super(args, "embedding", [
+      "inputDim",
+      "outputDim",
+      "initScale",
+      ...weightPenaltyKeys(["embeddings"]),
+      "activityRegularizer",
+    ]);
     this.inputDim = checkPositiveInt(args?.inputDim, "inputDim", "embedding");
     this.outputDim = checkPositiveInt(args?.outputDim, "outputDim", "embedding");
     const scale = args.initScale ?? 0.05;
@@ -43,11 +68,23 @@ export class Embedding extends Layer {
       );
     }
     this.initScale = scale;
+    const penaltyArgs = args as unknown as Record<string, unknown>;
+    this.penalties = checkWeightPenalties(penaltyArgs, ["embeddings"], "embedding");
+    this.activityRegularizer = checkRegularizer(
+      args.activityRegularizer,
+      "activityRegularizer",
+      "embedding",
+    );
   }
 
   protected override build(inputShape: readonly number[]): void {
     const [table] = this.weightShapes(inputShape);
-    this.#table = this.addWeight("embeddings", table.shape, "zeros");
+    this.#table = this.addWeight(
+      "embeddings",
+      table.shape,
+      "zeros",
+      this.penalties.embeddings,
+    );
     const rng = generator();
     const values = new Float32Array(this.inputDim * this.outputDim);
     for (let i = 0; i < values.length; i++) values[i] = (2 * rng.next() - 1) * this.initScale;
@@ -70,7 +107,9 @@ export class Embedding extends Layer {
   call(x: Tensor, _training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
-    return gather(this.#table!, x);
+    const y = gather(this.#table!, x);
+    addActivityLoss(y, this.activityRegularizer);
+    return y;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -79,6 +118,10 @@ export class Embedding extends Layer {
       inputDim: this.inputDim,
       outputDim: this.outputDim,
       initScale: this.initScale,
+      ...weightPenaltyConfig(this.penalties),
+      ...(regularizerConfig(this.activityRegularizer)
+        ? { activityRegularizer: regularizerConfig(this.activityRegularizer) }
+        : {}),
     };
   }
 }

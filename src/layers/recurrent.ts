@@ -28,6 +28,15 @@ import {
 import { Layer, type LayerArgs } from "./layer.ts";
 import { type ActivationName, ACTIVATIONS } from "./activations.ts";
 import { composedRnn } from "./_rnn_composed.ts";
+import { addActivityLoss } from "./activity.ts";
+import type { Constraint } from "./constraints.ts";
+import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
+import {
+  checkWeightPenalties,
+  type WeightPenalty,
+  weightPenaltyConfig,
+  weightPenaltyKeys,
+} from "./_weight_penalties.ts";
 
 /**
  * Activations of a recurrent layer: any layer activation. The recurrent kernel fuses linear, relu,
@@ -62,6 +71,20 @@ export interface RecurrentArgs extends LayerArgs {
   recurrentInitializer?: RecurrentInitializer;
   /** Default `"zeros"`. */
   biasInitializer?: Initializer;
+  /** Penalty on `kernel` (`dn.regularizers.l1/l2/l1l2`), added to the training loss. */
+  kernelRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on `recurrent_kernel`. */
+  recurrentRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on `bias`. */
+  biasRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the output in training (`dn.regularizers`), divided by the batch size. */
+  activityRegularizer?: { l1?: number; l2?: number };
+  /** Projection of `kernel` after each optimizer step (`dn.constraints`). */
+  kernelConstraint?: Constraint;
+  /** Projection of `recurrent_kernel` after each optimizer step. */
+  recurrentConstraint?: Constraint;
+  /** Projection of `bias` after each optimizer step. */
+  biasConstraint?: Constraint;
   /** LSTM: initialise the forget-gate bias to 1 (default true, as Keras). */
   unitForgetBias?: boolean;
   /** GRU: `true` only (Keras's default since TF 2; the fused kernel's layout). */
@@ -86,6 +109,8 @@ const RECURRENT_KEYS = [
   "kernelInitializer",
   "recurrentInitializer",
   "biasInitializer",
+  ...weightPenaltyKeys(["kernel", "recurrent", "bias"]),
+  "activityRegularizer",
 ];
 
 /** The factory of each layer kind, named in the unknown-key error. */
@@ -106,6 +131,10 @@ export abstract class RecurrentLayer extends Layer {
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: RecurrentInitializer;
   readonly biasInitializer: Initializer;
+  /** The regularisers and constraints of `kernel`, `recurrent_kernel` and `bias`. */
+  readonly penalties: Record<"kernel" | "recurrent" | "bias", WeightPenalty>;
+  /** Penalty on the output in training. */
+  readonly activityRegularizer: Regularizer;
   #kernel: Tensor | null = null;
   #recurrent: Tensor | null = null;
   #bias: Tensor | null = null;
@@ -144,6 +173,13 @@ export abstract class RecurrentLayer extends Layer {
       "recurrentInitializer",
     );
     this.biasInitializer = init(args.biasInitializer, "zeros", "biasInitializer");
+    const penaltyArgs = args as unknown as Record<string, unknown>;
+    this.penalties = checkWeightPenalties(penaltyArgs, ["kernel", "recurrent", "bias"], fn);
+    this.activityRegularizer = checkRegularizer(
+      args.activityRegularizer,
+      "activityRegularizer",
+      fn,
+    );
   }
 
   /** Whether the fused recurrent kernel runs the activations (else they are composed from ops). */
@@ -183,14 +219,16 @@ export abstract class RecurrentLayer extends Layer {
   protected override build(inputShape: readonly number[]): void {
     const [kernel, recurrent, bias] = this.weightShapes(inputShape);
     const rng = generator();
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer);
+    const p = this.penalties;
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, p.kernel);
     this.#recurrent = this.addWeight(
       "recurrent_kernel",
       recurrent.shape,
       this.recurrentInitializer,
+      p.recurrent,
     );
     if (bias) {
-      this.#bias = this.addWeight("bias", bias.shape, "zeros");
+      this.#bias = this.addWeight("bias", bias.shape, "zeros", p.bias);
       activeBackend().write(this.#bias.storage, this.biasValues(bias.shape, rng));
     }
   }
@@ -249,12 +287,15 @@ export abstract class RecurrentLayer extends Layer {
 
   /** The output `[batch, units]` or `[batch, steps, units]`; states via `callWithState()`. */
   call(x: Tensor, _training = false, options: RecurrentCallOptions = {}): Tensor {
-    return this.run(x, options).output;
+    const { output } = this.run(x, options);
+    addActivityLoss(output, this.activityRegularizer);
+    return output;
   }
 
   /** `[output, ...finalStates]` (LSTM `[output, h, c]`, others `[output, h]`). */
   callWithState(x: Tensor, options: RecurrentCallOptions & { training?: boolean } = {}): Tensor[] {
     const { output, states } = this.run(x, { ...options, returnState: true });
+    addActivityLoss(output, this.activityRegularizer);
     return [output, ...states];
   }
 
@@ -274,6 +315,10 @@ export abstract class RecurrentLayer extends Layer {
       kernelInitializer: initializerConfig(this.kernelInitializer),
       recurrentInitializer: initializerConfig(this.recurrentInitializer),
       biasInitializer: initializerConfig(this.biasInitializer),
+      ...weightPenaltyConfig(this.penalties),
+      ...(regularizerConfig(this.activityRegularizer)
+        ? { activityRegularizer: regularizerConfig(this.activityRegularizer) }
+        : {}),
     };
   }
 }
