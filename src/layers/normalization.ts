@@ -16,6 +16,13 @@ import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
+import type { Constraint } from "./constraints.ts";
+import {
+  checkWeightPenalties,
+  type WeightPenalty,
+  weightPenaltyConfig,
+  weightPenaltyKeys,
+} from "./_weight_penalties.ts";
 
 /** Arguments `batchNormalization()` and `layerNormalization()` share. */
 interface NormalizationArgs extends LayerArgs {
@@ -29,6 +36,14 @@ interface NormalizationArgs extends LayerArgs {
   betaInitializer?: Initializer;
   /** Default `"ones"`. */
   gammaInitializer?: Initializer;
+  /** Penalty on `beta` (`dn.regularizers.l1/l2/l1l2`), added to the training loss. */
+  betaRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on `gamma`. */
+  gammaRegularizer?: { l1?: number; l2?: number };
+  /** Projection of `beta` after each optimizer step (`dn.constraints`). */
+  betaConstraint?: Constraint;
+  /** Projection of `gamma` after each optimizer step. */
+  gammaConstraint?: Constraint;
 }
 
 /** Arguments of `batchNormalization()`. */
@@ -49,7 +64,14 @@ export interface LayerNormalizationArgs extends NormalizationArgs {
   axis?: number | number[];
 }
 
-const SHARED_KEYS = ["epsilon", "center", "scale", "betaInitializer", "gammaInitializer"];
+const SHARED_KEYS = [
+  "epsilon",
+  "center",
+  "scale",
+  "betaInitializer",
+  "gammaInitializer",
+  ...weightPenaltyKeys(["beta", "gamma"]),
+];
 
 function checkBool(value: unknown, fallback: boolean, arg: string, fn: string): boolean {
   if (value === undefined) return fallback;
@@ -92,6 +114,8 @@ abstract class Normalization extends Layer {
   readonly scale: boolean;
   readonly betaInitializer: Initializer;
   readonly gammaInitializer: Initializer;
+  /** The regularisers and constraints of `beta` and `gamma`. */
+  readonly penalties: Record<"beta" | "gamma", WeightPenalty>;
   protected readonly axisArg: number[];
   protected readonly fn: string;
   #gamma: Tensor | null = null;
@@ -119,6 +143,8 @@ abstract class Normalization extends Layer {
       "gammaInitializer",
       fn,
     );
+    const penaltyArgs = (args ?? {}) as unknown as Record<string, unknown>;
+    this.penalties = checkWeightPenalties(penaltyArgs, ["beta", "gamma"], fn);
   }
 
   /** The feature axes of a batch of samples `inputShape` (0 is the batch axis), sorted. */
@@ -161,8 +187,9 @@ abstract class Normalization extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const shape = this.paramShape(inputShape);
-    if (this.scale) this.#gamma = this.addWeight("gamma", shape, this.gammaInitializer);
-    if (this.center) this.#beta = this.addWeight("beta", shape, this.betaInitializer);
+    const { beta, gamma } = this.penalties;
+    if (this.scale) this.#gamma = this.addWeight("gamma", shape, this.gammaInitializer, gamma);
+    if (this.center) this.#beta = this.addWeight("beta", shape, this.betaInitializer, beta);
   }
 
   /** `p` (a parameter over the feature axes) reshaped to broadcast against `x`. */
@@ -189,6 +216,7 @@ abstract class Normalization extends Layer {
       scale: this.scale,
       betaInitializer: initializerConfig(this.betaInitializer),
       gammaInitializer: initializerConfig(this.gammaInitializer),
+      ...weightPenaltyConfig(this.penalties),
     };
   }
 }

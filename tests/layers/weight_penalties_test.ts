@@ -183,3 +183,44 @@ for (const [what, make, inShape] of BIASED) {
     copy.dispose();
   });
 }
+
+const NORMS: [string, (args: Args) => dn.layers.Layer][] = [
+  ["batchNormalization", (a) => dn.layers.batchNormalization({ inputShape: [3], ...a })],
+  ["layerNormalization", (a) => dn.layers.layerNormalization({ inputShape: [3], ...a })],
+];
+
+for (const [what, make] of NORMS) {
+  Deno.test(`${what}(): beta/gamma regularizers reach the loss, constraints hold, both are saved`, async () => {
+    const [l1, l2] = [0.1, 0.3];
+    const init: Args = { betaInitializer: "ones", gammaInitializer: "ones" };
+    using x = inputs(what, [4, 3]);
+    const base = await oneStepLoss(make(init), x);
+    const penalised = make({
+      ...init,
+      betaRegularizer: dn.regularizers.l1({ l1 }),
+      gammaRegularizer: dn.regularizers.l2({ l2 }),
+    });
+    const loss = await oneStepLoss(penalised, x);
+    assertClose([loss - base], [3 * l1 + 3 * l2], { rel: 1e-4, abs: 1e-5 }, what);
+
+    const layer = make({
+      betaConstraint: dn.constraints.nonNeg(),
+      gammaConstraint: dn.constraints.nonNeg(),
+      gammaRegularizer: dn.regularizers.l2({ l2 }),
+    });
+    const model = dn.sequential([layer]);
+    model.compile({ optimizer: dn.optimizers.sgd({ learningRate: 2 }), loss: "meanSquaredError" });
+    using y = dn.fill([4, 3], -5);
+    await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    for (const w of layer.weights.slice(0, 2)) {
+      assertEquals(w.value.dataSync().filter((e) => e < 0).length, 0, `${what} ${w.name}`);
+    }
+    const copy = await dn.loadModel(model.toBytes());
+    const config = copy.layers[0].getConfig();
+    assertEquals(config.gammaRegularizer, { l2 });
+    assertEquals(config.betaConstraint, { className: "NonNeg", config: {} });
+    assertEquals(config, layer.getConfig());
+    model.dispose();
+    copy.dispose();
+  });
+}
