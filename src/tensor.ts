@@ -6,9 +6,10 @@
  *
  * @module
  */
-import type { Backend, DType, Storage } from "./backend/backend.ts";
+import { type Backend, type DType, type Storage, storageUnits } from "./backend/backend.ts";
 
 export type { DType };
+export { storageUnits };
 
 /** The typed array `data()` and `dataSync()` return for each dtype (as TF.js's `DataTypeMap`). */
 export interface DataTypeMap {
@@ -18,14 +19,6 @@ export interface DataTypeMap {
   int32: Int32Array;
   /** bool values as bytes, 0 or 1. */
   bool: Uint8Array;
-}
-
-/** Bytes per element of each dtype in backend storage. */
-export const DTYPE_BYTES: Readonly<Record<DType, number>> = { float32: 4, int32: 4, bool: 1 };
-
-/** Storage units (4 bytes, `Storage.size`) that `n` elements of `dtype` take. */
-export function storageUnits(dtype: DType, n: number): number {
-  return dtype === "bool" ? Math.ceil(n / 4) : n;
 }
 
 /** The 4-byte units of `values` (a typed array of `dtype`, bool bytes zero-padded to a unit). */

@@ -15,6 +15,11 @@ export type BackendName = "wasm" | "threads" | "webgpu";
  */
 export type DType = "float32" | "int32" | "bool";
 
+/** Storage units (4 bytes, `Storage.size`) that `n` elements of `dtype` take. */
+export function storageUnits(dtype: DType, n: number): number {
+  return dtype === "bool" ? Math.ceil(n / 4) : n;
+}
+
 /** Activation fused into a GEMM epilogue. */
 export type Activation = "linear" | "relu" | "sigmoid" | "tanh";
 

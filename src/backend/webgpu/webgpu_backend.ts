@@ -52,6 +52,7 @@ import type {
   UnaryGradOp,
   UnaryOp,
 } from "../backend.ts";
+import { storageUnits } from "../backend.ts";
 import { BufferPool, READBACK_USAGE, STORAGE_USAGE, UniformArena } from "./buffers.ts";
 import { type GpuContext, openDevice } from "./device.ts";
 import {
@@ -323,7 +324,7 @@ export class WebGpuBackend implements Backend {
 
   cast(x: Storage, from: DType, y: Storage, to: DType, size: number): void {
     if (size === 0) return;
-    if (from === to) this.copy(x, 0, y, 0, from === "bool" ? Math.ceil(size / 4) : size);
+    if (from === to) this.copy(x, 0, y, 0, storageUnits(from, size));
     else this.#run(castProgram, { from, to, n: size }, [x, y], { n: size });
   }
 
