@@ -168,13 +168,16 @@ export abstract class LayersModel extends Layer {
    * Trains for `epochs` passes over `x` and `y`.
    *
    * @param x Inputs, `[samples, ...inputShape]`: a tensor, or per input a list or a map by name.
-   * @param y Targets, `[samples, ...]`: a tensor, or per output a list or a map by name.
+   * @param y Targets, `[samples, ...]`: a tensor, or per output a list or a map by name; `null`
+   *   (or left out) for a model whose own `trainStep` needs none (an autoencoder's or an RBM's
+   *   step, as Keras's `fit(x)`): the step then gets an empty target list.
    * @param options Epochs, batch size, shuffling, validation, callbacks, verbosity.
    * @returns The history of losses and metrics per epoch.
-   * @throws {TypeError} When the model is not compiled or an argument is not a tensor.
+   * @throws {TypeError} When the model is not compiled, an argument is not a tensor, or `y` is
+   *   left out for the compiled step or with validation.
    * @throws {RangeError} When shapes or options are invalid.
    */
-  fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+  fit(x: ModelData, y: ModelData | null = null, options: FitOptions = {}): Promise<History> {
     try {
       checkArity(arguments, ["x", "y", "options"], "fit");
       const fn = "fit";
@@ -184,7 +187,12 @@ export abstract class LayersModel extends Layer {
           `Cannot run ${fn}(): the model must be compiled first: validation runs the compiled loss and metrics`,
         );
       }
-      const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
+      if (y === null && (options?.validationData || options?.validationSplit)) {
+        throw new TypeError(
+          `Cannot run ${fn}(): argument "y" must be given with validation: validation runs the compiled loss against targets`,
+        );
+      }
+      const xs = this.#inputs(x, "x", fn), ys = this.#optionalTargets(y, fn);
       const v = options?.validationData;
       const validation: [Tensor[], Tensor[]] | null = Array.isArray(v)
         ? [
@@ -202,16 +210,17 @@ export abstract class LayersModel extends Layer {
    * One gradient step on one batch (Keras `train_on_batch`).
    *
    * @param x Inputs, `[batch, ...inputShape]` (per input a list or a map by name).
-   * @param y Targets, `[batch, ...]` (per output a list or a map by name).
+   * @param y Targets, `[batch, ...]` (per output a list or a map by name); `null` (or left out)
+   *   for a model whose own `trainStep` needs none, as in `fit`.
    * @returns A promise of `[loss, ...metrics]` of the batch, before the update (asynchronous,
    *   as in TensorFlow.js, so that GPU backends can read the values).
-   * @throws {TypeError} When the model is not compiled.
+   * @throws {TypeError} When the model is not compiled, or `y` is left out for the compiled step.
    */
-  trainOnBatch(x: ModelData, y: ModelData): Promise<number[]> {
+  trainOnBatch(x: ModelData, y: ModelData | null = null): Promise<number[]> {
     const fn = "trainOnBatch";
     checkArity(arguments, ["x", "y"], fn);
     this.#checkCompiled(fn);
-    const xs = this.#inputs(x, "x", fn), ys = this.#targets(y, "y", fn);
+    const xs = this.#inputs(x, "x", fn), ys = this.#optionalTargets(y, fn);
     checkXY(xs, ys, fn);
     return readLogs(tidy(() => this.trainStep(xs, ys)), fn).then((r) => {
       if ("loss" in r && !Number.isFinite(r.loss) && !this.#warnedNonFinite) {
@@ -443,6 +452,17 @@ export abstract class LayersModel extends Layer {
       }
     });
     return xs;
+  }
+
+  /** `#targets` of `y`, or none when `y` is `null` and the model has a train step of its own. */
+  #optionalTargets(y: ModelData | null, fn: string): Tensor[] {
+    if (y !== null) return this.#targets(y, "y", fn);
+    if (this.trainStep === LayersModel.prototype.trainStep) {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "y" must be given: the compiled step computes the loss against targets (only a model with its own trainStep trains without them)`,
+      );
+    }
+    return [];
   }
 
   #targets(y: ModelData, arg: string, fn: string): Tensor[] {

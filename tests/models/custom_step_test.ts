@@ -145,3 +145,42 @@ Deno.test("a trainStep assigned to an uncompiled model trains with its own optim
   opt.dispose();
   model.dispose();
 });
+
+Deno.test("fit(x) without targets drives a model's own step (an autoencoder's), batched and shuffled", async () => {
+  const model = mlp(7);
+  const x = data(24, 3, 8);
+  // The compiled step needs targets: left out, y is named.
+  model.compile({
+    optimizer: dn.optimizers.adam({ learningRate: 0.05 }),
+    loss: "meanSquaredError",
+  });
+  await assertRejects(() => model.fit(x), TypeError, 'argument "y" must be given');
+  await assertRejects(() => model.trainOnBatch(x, null), TypeError, 'argument "y" must be given');
+  // A step of its own that reconstructs the first input column from all three.
+  const sizes: number[] = [];
+  const targetsSeen: number[] = [];
+  model.trainStep = ([xb], ys) => {
+    sizes.push(xb.shape[0]);
+    targetsSeen.push(ys.length);
+    const target = dn.slice(xb, [0, 0], [-1, 1]);
+    const weights = model.trainableWeights;
+    const { value, grads } = dn.valueAndGrads(() =>
+      dn.losses.meanSquaredError(target, model.apply(xb, { training: true }))
+    )(weights);
+    model.optimizer.applyGradients(weights, grads);
+    return { loss: value };
+  };
+  const history = await model.fit(x, null, { epochs: 40, batchSize: 10, verbose: 0 });
+  assertEquals(sizes.slice(0, 3), [10, 10, 4]);
+  assert(targetsSeen.every((n) => n === 0));
+  assert(history.history.loss[39] < history.history.loss[0] / 4, `${history.history.loss}`);
+  const left = await model.fit(x, undefined, { epochs: 1, verbose: 0 }); // y left out as well
+  assertEquals(left.epoch, [0]);
+  assertEquals((await model.trainOnBatch(x)).length, 1);
+  await assertRejects(
+    () => model.fit(x, null, { validationSplit: 0.25, verbose: 0 }),
+    TypeError,
+    'argument "y" must be given with validation',
+  );
+  model.dispose();
+});
