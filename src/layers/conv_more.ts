@@ -40,6 +40,12 @@ import { Layer, type LayerArgs } from "./layer.ts";
 import { addActivityLoss } from "./activity.ts";
 import type { Constraint } from "./constraints.ts";
 import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
+import {
+  checkWeightPenalties,
+  type WeightPenalty,
+  weightPenaltyConfig,
+  weightPenaltyKeys,
+} from "./_weight_penalties.ts";
 
 /** Throws unless samples have `rank` dims with channels last. */
 function checkSamples(layer: Layer, inputShape: readonly number[], rank: number, what: string) {
@@ -354,6 +360,14 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
   biasInitializer?: Initializer;
   /** Penalty on the depthwise kernel (`dn.regularizers`). */
   depthwiseRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the bias. */
+  biasRegularizer?: { l1?: number; l2?: number };
+  /** Penalty on the layer's output (added to the loss in training). */
+  activityRegularizer?: { l1?: number; l2?: number };
+  /** Projection of the depthwise kernel after each step (`dn.constraints`). */
+  depthwiseConstraint?: Constraint;
+  /** Projection of the bias after each step. */
+  biasConstraint?: Constraint;
 }
 
 /** Arguments of `separableConv2d()`. */
@@ -364,6 +378,8 @@ export interface SeparableConv2DArgs extends DepthwiseConv2DArgs {
   pointwiseInitializer?: Initializer;
   /** Penalty on the pointwise kernel (`dn.regularizers`). */
   pointwiseRegularizer?: { l1?: number; l2?: number };
+  /** Projection of the pointwise kernel after each step (`dn.constraints`). */
+  pointwiseConstraint?: Constraint;
 }
 
 const DEPTHWISE_KEYS = [
@@ -376,7 +392,8 @@ const DEPTHWISE_KEYS = [
   "useBias",
   "depthwiseInitializer",
   "biasInitializer",
-  "depthwiseRegularizer",
+  ...weightPenaltyKeys(["depthwise", "bias"]),
+  "activityRegularizer",
 ];
 
 /** The shared part: the depthwise kernel, its arguments and its convolution. */
@@ -390,10 +407,18 @@ abstract class DepthwiseBase extends Layer {
   readonly useBias: boolean;
   readonly depthwiseInitializer: Initializer;
   readonly biasInitializer: Initializer;
-  readonly depthwiseRegularizer: Regularizer;
+  /** `depthwiseRegularizer`/`Constraint`, `biasRegularizer`/`Constraint` (and the pointwise pair). */
+  readonly penalties: Record<string, WeightPenalty>;
+  readonly activityRegularizer: Regularizer;
   protected depthwiseKernel: Tensor | null = null;
 
-  constructor(args: DepthwiseConv2DArgs, prefix: string, fn: string, keys: string[]) {
+  constructor(
+    args: DepthwiseConv2DArgs,
+    prefix: string,
+    fn: string,
+    keys: string[],
+    penalized: readonly string[],
+  ) {
     super(args ?? {}, prefix, [...DEPTHWISE_KEYS, ...keys], fn);
     this.kernelSize = checkPair(args?.kernelSize, "kernelSize", fn);
     this.depthMultiplier = checkPositiveInt(args.depthMultiplier ?? 1, "depthMultiplier", fn);
@@ -420,9 +445,14 @@ abstract class DepthwiseBase extends Layer {
       fn,
     );
     this.biasInitializer = checkInitializer(args.biasInitializer ?? "zeros", "biasInitializer", fn);
-    this.depthwiseRegularizer = checkRegularizer(
-      args.depthwiseRegularizer,
-      "depthwiseRegularizer",
+    this.penalties = checkWeightPenalties(
+      args as unknown as Record<string, unknown>,
+      penalized,
+      fn,
+    );
+    this.activityRegularizer = checkRegularizer(
+      args.activityRegularizer,
+      "activityRegularizer",
       fn,
     );
   }
@@ -462,6 +492,13 @@ abstract class DepthwiseBase extends Layer {
     return activation === "linear" ? z : activationFn(activation)(z);
   }
 
+  /** Adds the bias weight, when the layer has one, with its penalties. */
+  protected addBias(bias: { shape: number[] } | undefined): Tensor | null {
+    return bias
+      ? this.addWeight("bias", bias.shape, this.biasInitializer, this.penalties.bias)
+      : null;
+  }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -474,8 +511,9 @@ abstract class DepthwiseBase extends Layer {
       useBias: this.useBias,
       depthwiseInitializer: initializerConfig(this.depthwiseInitializer),
       biasInitializer: initializerConfig(this.biasInitializer),
-      ...(regularizerConfig(this.depthwiseRegularizer)
-        ? { depthwiseRegularizer: regularizerConfig(this.depthwiseRegularizer) }
+      ...weightPenaltyConfig(this.penalties),
+      ...(regularizerConfig(this.activityRegularizer)
+        ? { activityRegularizer: regularizerConfig(this.activityRegularizer) }
         : {}),
     };
   }
@@ -492,7 +530,7 @@ export class DepthwiseConv2D extends DepthwiseBase {
 
   /** @param args See `DepthwiseConv2DArgs`. */
   constructor(args: DepthwiseConv2DArgs) {
-    super(args, "depthwise_conv2d", "depthwiseConv2d", []);
+    super(args, "depthwise_conv2d", "depthwiseConv2d", [], ["depthwise", "bias"]);
   }
 
   override weightShapes(inputShape: readonly number[]): { name: string; shape: number[] }[] {
@@ -510,9 +548,9 @@ export class DepthwiseConv2D extends DepthwiseBase {
       kernel.name,
       kernel.shape,
       this.depthwiseInitializer,
-      this.depthwiseRegularizer,
+      this.penalties.depthwise,
     );
-    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+    this.#bias = this.addBias(bias);
   }
 
   /** `[outHeight, outWidth, channels·depthMultiplier]`. */
@@ -524,7 +562,9 @@ export class DepthwiseConv2D extends DepthwiseBase {
     checkTensor(x, "x", `${this.name}.call`);
     this.ensureBuilt(x.shape.slice(1));
     this.spatial(x.shape.slice(1));
-    return this.depthwise(x, this.#bias ?? undefined, this.activation);
+    const out = this.depthwise(x, this.#bias ?? undefined, this.activation);
+    addActivityLoss(out, this.activityRegularizer);
+    return out;
   }
 }
 
@@ -538,7 +578,6 @@ export class SeparableConv2D extends DepthwiseBase {
   readonly className = "SeparableConv2D";
   readonly filters: number;
   readonly pointwiseInitializer: Initializer;
-  readonly pointwiseRegularizer: Regularizer;
   #pointwise: Tensor | null = null;
   #bias: Tensor | null = null;
 
@@ -547,18 +586,13 @@ export class SeparableConv2D extends DepthwiseBase {
     super(args, "separable_conv2d", "separableConv2d", [
       "filters",
       "pointwiseInitializer",
-      "pointwiseRegularizer",
-    ]);
+      ...weightPenaltyKeys(["pointwise"]),
+    ], ["depthwise", "pointwise", "bias"]);
     const fn = "separableConv2d";
     this.filters = checkPositiveInt(args.filters, "filters", fn);
     this.pointwiseInitializer = checkInitializer(
       args.pointwiseInitializer ?? "glorotUniform",
       "pointwiseInitializer",
-      fn,
-    );
-    this.pointwiseRegularizer = checkRegularizer(
-      args.pointwiseRegularizer,
-      "pointwiseRegularizer",
       fn,
     );
   }
@@ -578,15 +612,15 @@ export class SeparableConv2D extends DepthwiseBase {
       depthwise.name,
       depthwise.shape,
       this.depthwiseInitializer,
-      this.depthwiseRegularizer,
+      this.penalties.depthwise,
     );
     this.#pointwise = this.addWeight(
       pointwise.name,
       pointwise.shape,
       this.pointwiseInitializer,
-      this.pointwiseRegularizer,
+      this.penalties.pointwise,
     );
-    if (bias) this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer);
+    this.#bias = this.addBias(bias);
   }
 
   /** `[outHeight, outWidth, filters]`. */
@@ -601,7 +635,9 @@ export class SeparableConv2D extends DepthwiseBase {
     const d = this.depthwise(x, undefined, "linear");
     const { fused, after } = splitActivation(this.activation);
     const y = conv2d(d, this.#pointwise!, { bias: this.#bias ?? undefined, activation: fused });
-    return after ? after(y) : y;
+    const out = after ? after(y) : y;
+    addActivityLoss(out, this.activityRegularizer);
+    return out;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -609,9 +645,6 @@ export class SeparableConv2D extends DepthwiseBase {
       ...super.getConfig(),
       filters: this.filters,
       pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
-      ...(regularizerConfig(this.pointwiseRegularizer)
-        ? { pointwiseRegularizer: regularizerConfig(this.pointwiseRegularizer) }
-        : {}),
     };
   }
 }
@@ -676,8 +709,9 @@ export function conv2dTranspose(args: Conv2DTransposeArgs): Conv2DTranspose {
  * `dn.depthwiseConv2d`).
  *
  * @param args `kernelSize`, `depthMultiplier` (1), `strides`, `padding`, `dilationRate`,
- *   `activation`, `useBias`, `depthwiseInitializer`, `biasInitializer`, and the common layer
- *   arguments.
+ *   `activation`, `useBias`, `depthwiseInitializer`, `biasInitializer`,
+ *   `depthwiseRegularizer`, `biasRegularizer`, `activityRegularizer`, `depthwiseConstraint`,
+ *   `biasConstraint`, and the common layer arguments.
  * @returns The layer; weights `depthwise_kernel` `[kh, kw, channels, depthMultiplier]`, `bias`.
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer.
@@ -703,7 +737,9 @@ export function depthwiseConv2d(args: DepthwiseConv2DArgs): DepthwiseConv2D {
  *
  * @param args `filters`, `kernelSize`, `depthMultiplier` (1), `strides`, `padding`,
  *   `dilationRate`, `activation`, `useBias`, `depthwiseInitializer`, `pointwiseInitializer`,
- *   `biasInitializer`, and the common layer arguments.
+ *   `biasInitializer`, `depthwiseRegularizer`, `pointwiseRegularizer`, `biasRegularizer`,
+ *   `activityRegularizer`, `depthwiseConstraint`, `pointwiseConstraint`, `biasConstraint`, and
+ *   the common layer arguments.
  * @returns The layer; weights `depthwise_kernel`, `pointwise_kernel`, `bias` (Keras order).
  * @throws {TypeError} When `padding`, the activation or an initialiser name is unknown.
  * @throws {RangeError} When a size is not a positive integer.

@@ -1,6 +1,7 @@
 /**
- * Per-weight regularisers and constraints of the recurrent layers and `embedding` (Keras's
- * `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`, `embeddingsRegularizer`,
+ * Per-weight regularisers and constraints of the recurrent layers, `embedding` and the depthwise
+ * and separable convolutions (Keras's `kernelRegularizer`, `recurrentRegularizer`,
+ * `biasRegularizer`, `embeddingsRegularizer`, `depthwiseRegularizer`, `pointwiseRegularizer`,
  * `activityRegularizer` and the matching constraints): the training loss carries the hand-computed
  * penalty, constraints hold after `fit`, configs survive `loadModel`, unknown keys throw.
  */
@@ -33,6 +34,19 @@ const LAYERS: [string, (args: Args) => dn.layers.Layer, number[], string[]][] = 
     (a) => dn.layers.embedding({ inputDim: 5, outputDim: 2, inputShape: [3], ...a }),
     [4, 3],
     ["embeddings"],
+  ],
+  [
+    "depthwiseConv2d",
+    (a) =>
+      dn.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, inputShape: [3, 3, 2], ...a }),
+    [4, 3, 3, 2],
+    ["depthwise", "bias"],
+  ],
+  [
+    "separableConv2d",
+    (a) => dn.layers.separableConv2d({ filters: 3, kernelSize: 2, inputShape: [3, 3, 2], ...a }),
+    [4, 3, 3, 2],
+    ["depthwise", "pointwise", "bias"],
   ],
 ];
 
