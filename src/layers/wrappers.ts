@@ -13,6 +13,7 @@ import { output } from "../ops/_output.ts";
 import { add, mul } from "../ops/arithmetic.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
+import { addActivityLoss } from "./activity.ts";
 import { Layer, type LayerArgs, type LayerWeight } from "./layer.ts";
 import { RecurrentLayer } from "./recurrent.ts";
 
@@ -180,6 +181,10 @@ export class Bidirectional extends Wrapper {
     checkTensor(x, "x", `${this.name}.call`);
     const f = this.forwardLayer.run(x, { returnState });
     const b = this.backwardLayer.run(x, { returnState }, true);
+    // Each direction's output carries the wrapped layer's activity penalty, as in Keras, where
+    // both sub-layers are called as layers.
+    addActivityLoss(f.output, this.forwardLayer.activityRegularizer);
+    addActivityLoss(b.output, this.backwardLayer.activityRegularizer);
     return [this.#merge(f.output, b.output), ...f.states, ...b.states];
   }
 

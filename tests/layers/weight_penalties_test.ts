@@ -7,7 +7,7 @@
  */
 import * as dn from "../../mod.ts";
 import { assertClose } from "../_util/assert_close.ts";
-import { assertEquals, assertThrows } from "../_util/assert.ts";
+import { assert, assertEquals, assertThrows } from "../_util/assert.ts";
 
 type Args = Record<string, unknown>;
 const LAYERS: [string, (args: Args) => dn.layers.Layer, number[], string[]][] = [
@@ -238,3 +238,31 @@ for (const [what, make] of NORMS) {
     copy.dispose();
   });
 }
+
+Deno.test("bidirectional(): the wrapped layer's activity penalty applies to each direction's output", async () => {
+  const [a1, a2] = [0.02, 0.07];
+  const make = (activity?: dn.regularizers.Regularizer) =>
+    dn.layers.bidirectional(
+      dn.layers.gru({ units: 2, returnSequences: true, activityRegularizer: activity }),
+      { inputShape: [3, 2], mergeMode: "sum" },
+    );
+  const plain = make();
+  const penalised = make(dn.regularizers.l1l2({ l1: a1, l2: a2 }));
+  using x = inputs("bidirectional", [4, 3, 2]);
+  const base = await oneStepLoss(plain, x);
+  const loss = await oneStepLoss(penalised, x, plain.getWeights());
+  // Each direction's output on its own: the wrapped layers run with the same weights.
+  const bi = penalised as unknown as {
+    forwardLayer: dn.layers.Layer;
+    backwardLayer: dn.layers.Layer;
+  };
+  let want = 0;
+  for (const layer of [bi.forwardLayer, bi.backwardLayer]) {
+    using out = layer.apply(x) as dn.Tensor;
+    const o = Array.from(out.dataSync());
+    want += (a1 * o.reduce((s, e) => s + Math.abs(e), 0) + a2 * o.reduce((s, e) => s + e * e, 0)) /
+      4;
+  }
+  assert(want > 1e-3, `penalty ${want}`);
+  assertClose([loss - base], [want], { rel: 1e-4, abs: 1e-5 }, "bidirectional gru");
+});
