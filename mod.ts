@@ -112,6 +112,7 @@ export { keep, tidy } from "./src/scope.ts";
 export { grad, grads, valueAndGrad, valueAndGrads } from "./src/autograd/grad.ts";
 export * as losses from "./src/losses/mod.ts";
 export * as metrics from "./src/metrics/mod.ts";
+export * as adversarial from "./src/adversarial/mod.ts";
 export { clipByValue } from "./src/ops/clip.ts";
 export { clipByNorm } from "./src/ops/clip_by_norm.ts";
 export { oneHot } from "./src/ops/one_hot.ts";

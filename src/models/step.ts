@@ -19,7 +19,7 @@ import { collectActivityLosses } from "../layers/activity.ts";
 import { keep, tidy } from "../scope.ts";
 import { fmtValue } from "../_check.ts";
 import { Tensor } from "../tensor.ts";
-import type { Compiled } from "./compile.ts";
+import type { Compiled, LossOrMetricFn } from "./compile.ts";
 import type { LayersModel } from "./layers_model.ts";
 
 /** Loss and metric values of one batch. */
@@ -37,6 +37,12 @@ function packScalars(first: Tensor, rest: readonly Tensor[]): Tensor {
 }
 
 /**
+ * How a training step applies an output's loss (from logits where compile fused it) to the
+ * batch: `loss(y, out)` by default; adversarial training weighs parts of the batch.
+ */
+export type BatchLoss = (loss: LossOrMetricFn, y: Tensor, out: Tensor) => Tensor;
+
+/**
  * Forward pass, loss (the sum over the outputs) and metrics; the metric scalars (with a model of
  * several outputs, each output's loss first) are computed without recording and pushed on
  * `metrics` (kept out of every scope: the caller disposes them).
@@ -48,15 +54,14 @@ function lossAndMetrics(
   ys: Tensor[],
   training: boolean,
   metrics: Tensor[],
+  batchLoss: BatchLoss = (loss, y, out) => loss(y, out),
 ): Tensor {
   const heads = compiled.heads;
   const forward = () => model.forwardAll(xs, training, heads.map((h) => h.fromLogits !== null));
   const { value: outs, losses: activity } = training
     ? collectActivityLosses(forward)
     : { value: forward(), losses: [] };
-  const parts = heads.map((h, i) =>
-    h.fromLogits ? h.fromLogits.loss(ys[i], outs[i]) : h.loss(ys[i], outs[i])
-  );
+  const parts = heads.map((h, i) => batchLoss(h.fromLogits?.loss ?? h.loss, ys[i], outs[i]));
   let loss = [...parts, ...activity].reduce((a, b) => add(a, b));
   withoutRecording(() =>
     tidy(() => {
@@ -140,18 +145,20 @@ export async function readLogs(logs: StepLogs, fn: string): Promise<Record<strin
 
 /**
  * One optimizer step on a batch (the default `model.trainStep`); returns its loss and metrics
- * (before the update) as scalar tensors by log name, for `readLogs`.
+ * (before the update) as scalar tensors by log name, for `readLogs`. `batchLoss` says how each
+ * output's loss applies to the batch (default: over the whole batch).
  */
 export function trainStep(
   model: LayersModel,
   compiled: Compiled,
   xs: Tensor[],
   ys: Tensor[],
+  batchLoss?: BatchLoss,
 ): Record<string, Tensor> {
   const weights = model.trainableWeights;
   const metrics: Tensor[] = [];
   const { value, grads } = gradients(
-    () => lossAndMetrics(model, compiled, xs, ys, true, metrics),
+    () => lossAndMetrics(model, compiled, xs, ys, true, metrics, batchLoss),
     weights,
     undefined,
     "fit",
