@@ -9,6 +9,7 @@
  *   LSTM        z = xₜ·W + b + h·U split i, f, c, o;  c = σ(f)·c + σ(i)·act(c̃);  h = σ(o)·act(c)
  *   GRU         xz = xₜ·W + b[0], hz = h·U + b[1] split z, r, h (reset after the product);
  *               z = σ(xz_z + hz_z), r = σ(xz_r + hz_r), ĥ = act(xz_h + r·hz_h), h = z·h + (1 - z)·ĥ
+ *   GRU reset before (bias [3·units]): ĥ = act(xz_h + (r·h)·U_h), z and r as above
  *
  * every op on the tape (backpropagation through time by the tape).
  *
@@ -42,6 +43,8 @@ export interface ComposedRnnArgs {
   returnSequences: boolean;
   returnState: boolean;
   goBackwards: boolean;
+  /** GRU: reset gate after the recurrent product (bias `[2, 3·units]`), else before it. */
+  resetAfter: boolean;
   /** Return the sequence in input order even when `goBackwards` (Bidirectional). */
   inputOrder: boolean;
 }
@@ -85,9 +88,11 @@ export function composedRnn(args: ComposedRnnArgs, fn: string): SequenceResult {
   checkInitialState(args.initialState, nStates, batch, units, fn);
   const act = activationFn(args.activation), gate = activationFn(args.recurrentActivation);
   return tidy(() => {
-    const [inputBias, recurrentBias] = cell === "gru" && args.bias
+    const resetBefore = cell === "gru" && !args.resetAfter;
+    const [inputBias, recurrentBias] = cell === "gru" && args.resetAfter && args.bias
       ? unstack(args.bias, 0)
       : [args.bias, undefined];
+    const [uz, ur, uh] = resetBefore ? split(recurrentKernel, 3, 1) : [];
     const g = kernel.shape[1];
     const projected = reshape(
       matmul(reshape(x, [batch * steps, features]), kernel, { bias: inputBias }),
@@ -103,6 +108,11 @@ export function composedRnn(args: ComposedRnnArgs, fn: string): SequenceResult {
         const [i, f, cc, o] = split(add(xt, matmul(h, recurrentKernel)), 4, 1);
         c = add(mul(gate(f), c), mul(gate(i), act(cc)));
         h = mul(gate(o), act(c));
+      } else if (resetBefore) {
+        const [xz, xr, xh] = split(xt, 3, 1);
+        const z = gate(add(xz, matmul(h, uz))), r = gate(add(xr, matmul(h, ur)));
+        const candidate = act(add(xh, matmul(mul(r, h), uh)));
+        h = add(mul(z, h), mul(sub(1, z), candidate));
       } else if (cell === "gru") {
         const [xz, xr, xh] = split(xt, 3, 1);
         const [hz, hr, hh] = split(matmul(h, recurrentKernel, { bias: recurrentBias }), 3, 1);

@@ -47,8 +47,17 @@ export { Embedding };
 export type { EmbeddingArgs };
 export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationArgs, LayerNormalizationArgs };
-export { GaussianDropout, gaussianDropout, GaussianNoise, gaussianNoise } from "./noise.ts";
-export type { GaussianDropoutArgs, GaussianNoiseArgs } from "./noise.ts";
+export {
+  GaussianDropout,
+  gaussianDropout,
+  GaussianNoise,
+  gaussianNoise,
+  MaskingNoise,
+  maskingNoise,
+} from "./noise.ts";
+export type { GaussianDropoutArgs, GaussianNoiseArgs, MaskingNoiseArgs } from "./noise.ts";
+export { DenseTied, denseTied } from "./dense_tied.ts";
+export type { DenseTiedArgs } from "./dense_tied.ts";
 export {
   Cropping2D,
   cropping2d,
@@ -370,14 +379,14 @@ export function lstm(args: RecurrentArgs): LSTM {
 /**
  * A gated recurrent unit (Keras `GRU`, gate order z, r, h, `resetAfter: true`): kernel
  * `[features, 3·units]`, `recurrent_kernel` `[units, 3·units]`, `bias` `[2, 3·units]` (input and
- * recurrent bias).
+ * recurrent bias). `resetAfter: false` is the original GRU (TF.js's): one bias `[3·units]`, the
+ * reset gate applied to the state before the recurrent product, run composed from ops.
  *
- * @param args As `lstm()` (any pair of layer activations; tanh/sigmoid fused); `resetAfter` must
- *   be true.
+ * @param args As `lstm()` (any pair of layer activations; tanh/sigmoid fused), and `resetAfter`.
  * @returns The layer; `callWithState(x, { initialState })` gives `[output, h]`.
  * @throws {RangeError} When `units` or `truncate` is not a positive integer.
  * @throws {TypeError} When an activation is unknown, `truncate` is given with activations the
- *   fused kernel lacks, or `resetAfter` is false.
+ *   fused kernel lacks (or with `resetAfter: false`), or `resetAfter` is not a boolean.
  *
  * @example
  * ```ts

@@ -87,7 +87,11 @@ export interface RecurrentArgs extends LayerArgs {
   biasConstraint?: Constraint;
   /** LSTM: initialise the forget-gate bias to 1 (default true, as Keras). */
   unitForgetBias?: boolean;
-  /** GRU: `true` only (Keras's default since TF 2; the fused kernel's layout). */
+  /**
+   * GRU: reset gate after the recurrent product (default true, Keras's since TF 2, the fused
+   * kernel's layout, bias `[2, 3·units]`); false is the original GRU (TF.js's, bias `[3·units]`),
+   * run composed from ops.
+   */
   resetAfter?: boolean;
 }
 
@@ -128,6 +132,8 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly truncate: number | undefined;
+  /** GRU: reset gate after the recurrent product (true for the other cells). */
+  readonly resetAfter: boolean;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: RecurrentInitializer;
   readonly biasInitializer: Initializer;
@@ -153,6 +159,14 @@ export abstract class RecurrentLayer extends Layer {
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.resetAfter = args.resetAfter ?? true;
+    if (typeof this.resetAfter !== "boolean") {
+      throw new TypeError(
+        `Cannot run ${fn}(): argument "resetAfter" must be a boolean: got ${
+          fmtValue(args.resetAfter)
+        }`,
+      );
+    }
     this.truncate = args.truncate === undefined
       ? undefined
       : checkPositiveInt(args.truncate, "truncate", fn);
@@ -186,7 +200,7 @@ export abstract class RecurrentLayer extends Layer {
   get fused(): boolean {
     return this.recurrentActivation === null
       ? (FUSED as readonly string[]).includes(this.activation)
-      : this.activation === "tanh" && this.recurrentActivation === "sigmoid";
+      : this.activation === "tanh" && this.recurrentActivation === "sigmoid" && this.resetAfter;
   }
 
   /** Gate blocks: LSTM 4, GRU 3, simple RNN 1. */
@@ -212,7 +226,7 @@ export abstract class RecurrentLayer extends Layer {
       { name: "kernel", shape: [features, g] },
       { name: "recurrent_kernel", shape: [this.units, g] },
     ];
-    const bias = { name: "bias", shape: this.cell === "gru" ? [2, g] : [g] };
+    const bias = { name: "bias", shape: this.cell === "gru" && this.resetAfter ? [2, g] : [g] };
     return this.useBias ? [...shapes, bias] : shapes;
   }
 
@@ -271,6 +285,7 @@ export abstract class RecurrentLayer extends Layer {
         returnSequences: this.returnSequences,
         returnState: options.returnState ?? false,
         goBackwards: this.goBackwards,
+        resetAfter: this.resetAfter,
         inputOrder,
       }, fn);
     }
@@ -359,25 +374,21 @@ export class LSTM extends RecurrentLayer {
   }
 }
 
-/** Gated recurrent unit (Keras gate order z, r, h; reset gate after the recurrent product). */
+/**
+ * Gated recurrent unit (Keras gate order z, r, h; reset gate after the recurrent product, or
+ * before it with `resetAfter: false`).
+ */
 export class GRU extends RecurrentLayer {
   readonly className = "GRU";
   readonly cell = "gru" as const;
   /** @param args See `RecurrentArgs`. */
   constructor(args: RecurrentArgs) {
     super(args, "gru", true, ["resetAfter"]);
-    if (args.resetAfter !== undefined && args.resetAfter !== true) {
-      throw new TypeError(
-        `Cannot run gru(): argument "resetAfter" must be true (the fused kernel's layout): got ${
-          fmtValue(args.resetAfter)
-        }`,
-      );
-    }
   }
   protected get gates(): number {
     return 3;
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), resetAfter: true };
+    return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 }

@@ -21,8 +21,15 @@ import type { LayersModel } from "./layers_model.ts";
 import type { SymbolicTensor } from "./symbolic.ts";
 import { FORMAT } from "./save.ts";
 
-function fail(Err: typeof RangeError | typeof TypeError | typeof SyntaxError, what: string): never {
-  throw new Err(`Cannot load model in loadModel(): ${what}`);
+/** The public function named in errors; `modelFromTopology` sets it for its synchronous run. */
+let caller = "loadModel";
+
+function fail(
+  Err: typeof RangeError | typeof TypeError | typeof SyntaxError,
+  what: string,
+  fn = caller,
+): never {
+  throw new Err(`Cannot load model in ${fn}(): ${what}`);
 }
 
 function parseJson(text: string | undefined, key: string): unknown {
@@ -42,7 +49,7 @@ function anyLayer(className: unknown, config: unknown): Layer {
   if (className === "InputLayer" && config !== null && typeof config === "object") {
     return new InputLayer(config);
   }
-  return layerFromConfig(className, config, "loadModel");
+  return layerFromConfig(className, config, caller);
 }
 
 function uniqueNames(layers: Layer[]): void {
@@ -81,6 +88,21 @@ function modelOf(topology: unknown): LayersModel {
   };
   if (t.className === "Sequential") return new Sequential(layers, name);
   return functionalOf(t as FunctionalTopology, layers, entries);
+}
+
+/**
+ * The model a saved topology describes (`{ className, name, layers, ... }`, as `getConfig()`
+ * writes it, functional nodes as `{ inputs: [[layer, node]], list }`), its errors naming `fn`.
+ * A functional model's layers are built as they are connected.
+ */
+export function modelFromTopology(topology: unknown, fn: string): LayersModel {
+  const saved = caller;
+  caller = fn;
+  try {
+    return modelOf(topology);
+  } finally {
+    caller = saved;
+  }
 }
 
 type Ref = [string, number];
@@ -183,11 +205,15 @@ export interface LoadModelOptions {
   timeoutMs?: number;
 }
 
-/** The source's bytes: fetched for `http:`/`https:` (any non-file URL), read for a path. */
-async function readSource(
+/**
+ * The source's bytes: fetched for `http:`/`https:` (any non-file URL), read for a path; errors
+ * name `fn`.
+ */
+export async function readSource(
   source: string | URL,
   signal: AbortSignal | undefined,
   timeoutMs: number | undefined,
+  fn = "loadModel",
 ): Promise<Uint8Array> {
   const remote = source instanceof URL ? source.protocol !== "file:" : /^https?:\/\//i.test(source);
   const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
@@ -207,13 +233,14 @@ async function readSource(
         `${where} must answer an HTTP status in 200-299: got ${response.status}${
           response.statusText ? ` ${response.statusText}` : ""
         }`,
+        fn,
       );
     }
     return new Uint8Array(await response.arrayBuffer());
   } catch (e) {
     if (timeout?.aborted && !signal?.aborted) {
       throw new DOMException(
-        `Cannot load model in loadModel(): ${where} must finish within "timeoutMs" ${timeoutMs} ms: it did not`,
+        `Cannot load model in ${fn}(): ${where} must finish within "timeoutMs" ${timeoutMs} ms: it did not`,
         "TimeoutError",
       );
     }

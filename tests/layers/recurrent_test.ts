@@ -278,9 +278,9 @@ Deno.test("recurrent layers throw typed errors naming the bad argument", () => {
     'argument "recurrentActivation" must be one of',
   );
   assertThrows(
-    () => dn.layers.gru({ units: 3, resetAfter: false }),
+    () => dn.layers.gru({ units: 3, resetAfter: "no" as unknown as boolean }),
     TypeError,
-    '"resetAfter" must be true',
+    '"resetAfter" must be a boolean',
   );
   assertThrows(
     () => dn.layers.simpleRNN({ units: 3, activation: "mish" as "tanh" }),
