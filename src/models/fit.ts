@@ -191,11 +191,13 @@ export async function fit(
           i,
         ) => (logs[`val_${names[i]}`] = v));
       }
-      history.epoch.push(epoch);
-      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       const seconds = (performance.now() - started) / 1000;
       if (verbose) epochLine(epoch, epochs, logs, seconds);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      // Recorded after the callbacks, as Keras's History (the last callback): what they log
+      // (reduceLROnPlateau's `learning_rate`) is kept too.
+      history.epoch.push(epoch);
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
     }
     for (const cb of callbacks) await cb.onTrainEnd?.({});
   } finally {

@@ -28,6 +28,7 @@ import { type CompileArgs, compileArgs, type Compiled } from "./compile.ts";
 import { fit, type FitOptions, type History, warnNonFinite } from "./fit.ts";
 import { checkXY, evaluate } from "./evaluate.ts";
 import { readLogs, type StepLogs, trainStep as compiledStep } from "./step.ts";
+import { weightsFromBytes, weightsToBytes } from "./weights_io.ts";
 import { modelToBytes } from "./save.ts";
 import { sliceRows } from "./batches.ts";
 
@@ -422,6 +423,51 @@ export abstract class LayersModel extends Layer {
   async save(path: string | URL): Promise<void> {
     checkArity(arguments, ["path"], "save");
     await Deno.writeFile(path, this.toBytes());
+  }
+
+  /**
+   * The weights alone as one safetensors file (Keras `save_weights`): no topology and no
+   * training config, read back into the same architecture by `loadWeights`.
+   *
+   * @param path File path (needs `--allow-write`); without one, the bytes are returned.
+   * @returns The bytes written.
+   */
+  async saveWeights(path?: string | URL): Promise<Uint8Array> {
+    checkArity(arguments, ["path"], "saveWeights");
+    const bytes = weightsToBytes(this);
+    if (path !== undefined) await Deno.writeFile(path, bytes);
+    return bytes;
+  }
+
+  /**
+   * Overwrites every weight from a file written by `saveWeights` (Keras `load_weights`), in
+   * order: the model must have the same architecture (layer names may differ).
+   *
+   * @param source A file path (needs `--allow-read`) or the bytes.
+   * @throws {RangeError} When the count or a shape differs (nothing is written then).
+   * @throws {TypeError} When the file is not a weights file (a whole model: use `dn.loadModel`).
+   *
+   * @example
+   * ```ts
+   * import * as dn from "@dendrite/dendrite";
+   * import assert from "node:assert/strict";
+   * const make = () => dn.sequential([dn.layers.dense({ units: 2, inputShape: [3] })]);
+   * const a = make(), b = make();
+   * await b.loadWeights(await a.saveWeights());
+   * assert.deepEqual(b.getWeights()[0].dataSync(), a.getWeights()[0].dataSync());
+   * ```
+   */
+  async loadWeights(source: string | URL | Uint8Array): Promise<void> {
+    checkArity(arguments, ["source"], "loadWeights");
+    if (!(source instanceof Uint8Array || typeof source === "string" || source instanceof URL)) {
+      throw new TypeError(
+        `Cannot run loadWeights(): argument "source" must be a path or a Uint8Array: got ${
+          fmtValue(source)
+        }`,
+      );
+    }
+    const bytes = source instanceof Uint8Array ? source : await Deno.readFile(source);
+    weightsFromBytes(this, bytes, "loadWeights");
   }
 
   /**

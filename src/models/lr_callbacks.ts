@@ -99,6 +99,7 @@ class ReduceLROnPlateau implements Callback {
 
   onEpochEnd(_epoch: number, logs: Logs): void {
     const score = this.#sign * monitoredValue(logs, this.#monitor, "reduceLROnPlateau");
+    logs.learning_rate = optimizerOf(this.#model).learningRate; // the epoch's rate, as Keras logs it
     if (this.#cooldownLeft > 0) {
       this.#cooldownLeft--;
       this.#wait = 0;
@@ -121,7 +122,8 @@ class ReduceLROnPlateau implements Callback {
 /**
  * Multiplies the learning rate by `factor` when a logged value has not improved for `patience`
  * epochs (Keras `ReduceLROnPlateau`, the same counters: a reduction restarts the wait and starts
- * `cooldown` epochs in which nothing is counted; the rate stops at `minLr`). The optimizer must
+ * `cooldown` epochs in which nothing is counted; the rate stops at `minLr`). Each epoch's rate is
+ * logged as `learning_rate` (in `fit`'s history, as Keras). The optimizer must
  * have a constant learning rate (a schedule owns its rate: setting it throws).
  *
  * @param options `monitor` (`"val_loss"`), `factor` (0.1), `patience` (10), `mode` (`"auto"`),
@@ -173,11 +175,16 @@ class LearningRateScheduler implements Callback {
     }
     optimizer.learningRate = lr;
   }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    logs.learning_rate = optimizerOf(this.#model).learningRate;
+  }
 }
 
 /**
  * Sets the learning rate at the start of every epoch to `schedule(epoch, currentRate)` (Keras
- * `LearningRateScheduler`; epochs count from 0). The optimizer must have a constant learning rate.
+ * `LearningRateScheduler`; epochs count from 0), and logs it as `learning_rate`. The optimizer must
+ * have a constant learning rate.
  *
  * @param schedule `(epoch, lr) => newLr`, returning a finite number >= 0.
  * @returns A callback for `fit({ callbacks })`.

@@ -67,7 +67,7 @@ Deno.test("reduceLROnPlateau() follows Keras's wait, patience, cooldown and minL
   });
   const { model, optimizer, x, y } = small(0.08);
   opt = optimizer;
-  await model.fit(x, y, {
+  const h = await model.fit(x, y, {
     epochs: 8,
     batchSize: 4,
     verbose: 0,
@@ -77,6 +77,9 @@ Deno.test("reduceLROnPlateau() follows Keras's wait, patience, cooldown and minL
   // 3 ends the cooldown (counter 0, so it counts) -> 0.02; 4 cools down; 5 -> 0.01 (minLr);
   // then never below.
   assertEquals(lrs, [0.08, 0.04, 0.04, 0.02, 0.02, 0.01, 0.01, 0.01]);
+  // Each epoch logs the rate it trained with (Keras's learning_rate), kept in the history.
+  assertEquals(h.history.learning_rate, [0.08, 0.08, 0.04, 0.04, 0.02, 0.02, 0.01, 0.01]);
+  assertEquals(h.history.rising, [0, 1, 2, 3, 4, 5, 6, 7]);
   model.dispose();
   x.dispose();
   y.dispose();
@@ -93,8 +96,81 @@ Deno.test("learningRateScheduler() sets the rate before each epoch from (epoch, 
     seen.push([epoch, lr]);
     return 0.1 / (epoch + 1);
   });
-  await run([sched], { epochs: 3 }, (opt) => assertEquals(opt.learningRate, 0.1 / 3));
+  const h = await run([sched], { epochs: 3 }, (opt) => assertEquals(opt.learningRate, 0.1 / 3));
   assertEquals(seen, [[0, 0.05], [1, 0.1], [2, 0.05]]);
+  assertEquals(h.history.learning_rate, [0.1, 0.05, 0.1 / 3]);
+});
+
+Deno.test("modelCheckpoint() saves weights only, every n batches, with {batch}; loadWeights restores them", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dendrite_ckpt_" });
+  try {
+    const { model, x, y } = small();
+    const after: number[][] = []; // the weights after each batch
+    const keep: dn.Callback = {
+      onBatchEnd: () => void after.push(model.getWeights().flatMap((w) => [...w.dataSync()])),
+    };
+    const ckpt = dn.callbacks.modelCheckpoint({
+      filepath: `${dir}/e{epoch}-b{batch}.weights.safetensors`,
+      saveWeightsOnly: true,
+      saveFreq: 3,
+    });
+    // 2 batches per epoch, 3 epochs: batches 3 and 6 (counted across epochs) are saved.
+    await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, callbacks: [keep, ckpt] });
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assertEquals(names.sort(), ["e2-b1.weights.safetensors", "e3-b2.weights.safetensors"]);
+    // A fresh model of the same architecture (other layer names) takes the weights back.
+    dn.setSeed(9);
+    const fresh = dn.sequential([dn.layers.dense({ units: 1, inputShape: [1] })]);
+    await fresh.loadWeights(`${dir}/e2-b1.weights.safetensors`);
+    assertEquals(fresh.getWeights().flatMap((w) => [...w.dataSync()]), after[2]);
+    // A weights file is not a model, and a model file is not weights.
+    await assertRejects(
+      () => dn.loadModel(`${dir}/e3-b2.weights.safetensors`),
+      TypeError,
+      '"__metadata__.format" must be "dendrite.sequential"',
+    );
+    await assertRejects(
+      () => fresh.loadWeights(model.toBytes()),
+      TypeError,
+      "a whole model: use dn.loadModel",
+    );
+    // Another architecture: nothing is written.
+    const wider = dn.sequential([dn.layers.dense({ units: 2, inputShape: [1] })]);
+    const before = wider.getWeights().flatMap((w) => [...w.dataSync()]);
+    await assertRejects(
+      () => wider.loadWeights(`${dir}/e2-b1.weights.safetensors`),
+      RangeError,
+      "must have shape [1, 2]: the file's",
+    );
+    assertEquals(wider.getWeights().flatMap((w) => [...w.dataSync()]), before);
+    const deeper = dn.sequential([
+      dn.layers.dense({ units: 1, inputShape: [1] }),
+      dn.layers.dense({ units: 1 }),
+    ]);
+    const savedBytes = await model.saveWeights();
+    await assertRejects(
+      () => deeper.loadWeights(savedBytes),
+      RangeError,
+      "must hold 4 weights (the model's): got 2",
+    );
+    assertThrows(
+      () => dn.callbacks.modelCheckpoint({ filepath: "x", saveFreq: 0 }),
+      TypeError,
+      'option "saveFreq" must be "epoch" or a positive integer (batches): got 0',
+    );
+    assertThrows(
+      () =>
+        dn.callbacks.modelCheckpoint({ filepath: "x", saveWeightsOnly: 1 as unknown as boolean }),
+      TypeError,
+      'option "saveWeightsOnly" must be a boolean: got 1',
+    );
+    for (const m of [model, fresh, wider, deeper]) m.dispose();
+    x.dispose();
+    y.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("modelCheckpoint() saves the best epoch by the monitored value, with placeholders", async () => {
@@ -187,9 +263,9 @@ Deno.test("the callbacks reject bad options and unlogged monitors with typed err
     'Cannot run modelCheckpoint(): option "filepath" must be a non-empty string',
   );
   assertThrows(
-    () => dn.callbacks.modelCheckpoint({ filepath: "a", saveWeightsOnly: true } as never),
+    () => dn.callbacks.modelCheckpoint({ filepath: "a", save_weights_only: true } as never),
     TypeError,
-    "saveWeightsOnly",
+    "save_weights_only",
   );
   assertThrows(
     () => dn.callbacks.csvLogger({ filename: "" }),
