@@ -326,3 +326,29 @@ Deno.test("loadModel() rejects a functional topology with a cycle, naming the la
   );
   model.dispose();
 });
+
+Deno.test("a layer or model shared by two models with different input shapes throws at construction, naming it", () => {
+  const a = dn.input({ shape: [4], name: "a" });
+  const shared = dn.layers.dense({ units: 3, name: "shared" });
+  const first = dn.model({ inputs: a, outputs: shared.apply(a) as dn.SymbolicTensor });
+  const b = dn.input({ shape: [6], name: "b" });
+  assertThrows(
+    () => dn.model({ inputs: b, outputs: shared.apply(b) as dn.SymbolicTensor }),
+    RangeError,
+    'Cannot apply layer "shared" (Dense) to [null, 6]: Cannot apply layer "shared": it was built for samples of shape [4]: got [6]',
+  );
+  // A whole model used as a layer of another, on other samples.
+  assertThrows(
+    () => first.apply(dn.input({ shape: [5] })),
+    RangeError,
+    `Cannot apply model "${first.name}": its inputs take samples of shape [4]: got [5]`,
+  );
+  const seq = dn.sequential([dn.layers.dense({ units: 2, inputShape: [3], name: "head" })]);
+  assertThrows(
+    () => seq.apply(dn.input({ shape: [7] })),
+    RangeError,
+    'its first layer "head" takes samples of shape [3]: got [7]',
+  );
+  first.dispose();
+  seq.dispose();
+});
