@@ -136,8 +136,8 @@ export type {
  * A fully connected layer: `activation(x·kernel + bias)`, kernel `[inputDim, units]`.
  *
  * @param args `units`, `activation`, `useBias`, `kernelInitializer`, `biasInitializer`,
- *   `kernelRegularizer`, `activityRegularizer` (`dn.regularizers`), `kernelConstraint`,
- *   `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
+ *   `kernelRegularizer`, `biasRegularizer`, `activityRegularizer` (`dn.regularizers`),
+ *   `kernelConstraint`, `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
  * @returns The layer.
  * @throws {RangeError} When `units` is not a positive integer or `l2` is negative.
  * @throws {TypeError} When the activation or an initialiser name is unknown.
@@ -163,8 +163,8 @@ export function dense(args: DenseArgs): Dense {
  *
  * @param args `filters`, `kernelSize`, `strides`, `padding` (`"valid"`, default, or `"same"`),
  *   `dilationRate`, `activation`, `useBias`, `kernelInitializer`, `biasInitializer`,
- *   `kernelRegularizer`, `activityRegularizer` (`dn.regularizers`), `kernelConstraint`,
- *   `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
+ *   `kernelRegularizer`, `biasRegularizer`, `activityRegularizer` (`dn.regularizers`),
+ *   `kernelConstraint`, `biasConstraint` (`dn.constraints`), `inputShape`, `name`.
  * @returns The layer.
  * @throws {TypeError} When `kernelSize`/`strides`/`dilationRate` are not a number or two, or
  *   `padding`, the activation or an initialiser name is unknown.
@@ -324,7 +324,9 @@ export function averagePooling2d(args: Pooling2dArgs = {}): AveragePooling2D {
  *
  * @param args `units`, `activation` (`"tanh"` default, `"relu"`, `"sigmoid"`, `"linear"`),
  *   `returnSequences`, `returnState`, `goBackwards`, `truncate`, `useBias`, initialisers,
- *   `inputShape` (`[steps, features]`), `name`.
+ *   `kernelRegularizer`, `recurrentRegularizer`, `biasRegularizer`, `activityRegularizer`,
+ *   `kernelConstraint`, `recurrentConstraint`, `biasConstraint`, `inputShape`
+ *   (`[steps, features]`), `name`.
  * @returns The layer; `call(x, training, { initialState })` gives the output,
  *   `callWithState(x)` gives `[output, h]`.
  * @throws {RangeError} When `units` or `truncate` is not a positive integer.
@@ -353,7 +355,8 @@ export function simpleRNN(args: RecurrentArgs): SimpleRNN {
  *
  * @param args `units`, `activation`, `recurrentActivation`, `returnSequences`, `returnState`,
  *   `goBackwards`, `truncate`, `useBias`, `unitForgetBias`, initialisers (`recurrentInitializer`
- *   default `"orthogonal"`), `inputShape` (`[steps, features]`), `name`.
+ *   default `"orthogonal"`), the regularizers and constraints of `simpleRNN()`, `inputShape`
+ *   (`[steps, features]`), `name`.
  * @returns The layer; `callWithState(x, { initialState })` gives `[output, h, c]`.
  * @throws {RangeError} When `units` or `truncate` is not a positive integer.
  * @throws {TypeError} When an activation or an initialiser is unknown, or `truncate` is given
@@ -453,7 +456,8 @@ export function timeDistributed(layer: WrappedLayer, args: LayerArgs = {}): Time
  * gradient is a scatter-add into the table.
  *
  * @param args `inputDim` (vocabulary size), `outputDim`, `initScale` (uniform init half-width,
- *   default 0.05), common layer arguments (`inputShape` `[steps]`).
+ *   default 0.05), `embeddingsRegularizer`, `activityRegularizer`, `embeddingsConstraint`,
+ *   common layer arguments (`inputShape` `[steps]`).
  * @returns The layer.
  * @throws {RangeError} When a size is not a positive integer, or (on call) an index is not an
  *   integer in `[0, inputDim)`.
@@ -480,7 +484,8 @@ export function embedding(args: EmbeddingArgs): Embedding {
  * @param args `axis` (the feature axis, batch counted as 0; default -1), `momentum` (0.99),
  *   `epsilon` (1e-3), `center` (add `beta`, default true), `scale` (multiply by `gamma`, default
  *   true), `betaInitializer` (`"zeros"`), `gammaInitializer` (`"ones"`), `movingMeanInitializer`
- *   (`"zeros"`), `movingVarianceInitializer` (`"ones"`), and the common layer arguments.
+ *   (`"zeros"`), `movingVarianceInitializer` (`"ones"`), `betaRegularizer`, `gammaRegularizer`,
+ *   `betaConstraint`, `gammaConstraint`, and the common layer arguments.
  * @returns The layer; weights `gamma`, `beta`, `moving_mean`, `moving_variance` (Keras order;
  *   the moving statistics are saved but not trained).
  * @throws {TypeError} When `axis` is not one integer, a flag is not a boolean or an initialiser
@@ -512,7 +517,8 @@ export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNorm
  *
  * @param args `axis` (an axis or a list, batch counted as 0; default -1), `epsilon` (1e-3),
  *   `center`, `scale` (default true), `betaInitializer` (`"zeros"`), `gammaInitializer`
- *   (`"ones"`), and the common layer arguments.
+ *   (`"ones"`), `betaRegularizer`, `gammaRegularizer`, `betaConstraint`, `gammaConstraint`, and
+ *   the common layer arguments.
  * @returns The layer; weights `gamma`, `beta` with the sizes of the `axis` dims.
  * @throws {TypeError} When `axis` is not an integer or a list of them, a flag is not a boolean
  *   or an initialiser is unknown.
