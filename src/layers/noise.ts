@@ -1,13 +1,14 @@
 /**
  * Regularisation layers that add noise in training only (Keras `GaussianNoise`,
- * `GaussianDropout`); at inference they pass their input through. Each call draws a fresh seed
+ * `GaussianDropout`, and `MaskingNoise`, the corruption of denoising autoencoders); at inference
+ * they pass their input through. Each call draws a fresh seed
  * from the layer's own generator (`seed`) or the global one (`dn.setSeed`).
  *
  * @module
  */
-import { checkArity, checkFinite, checkTensor } from "../_check.ts";
+import { checkArity, checkFinite, checkTensor, fmtValue } from "../_check.ts";
 import { add, mul } from "../ops/arithmetic.ts";
-import { randomNormal } from "../ops/random.ts";
+import { dropoutMask, randomNormal } from "../ops/random.ts";
 import { generator, Random } from "../random.ts";
 import type { Tensor } from "../tensor.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
@@ -28,6 +29,14 @@ export interface GaussianDropoutArgs extends LayerArgs {
   seed?: number;
 }
 
+/** Arguments of `maskingNoise()`. */
+export interface MaskingNoiseArgs extends LayerArgs {
+  /** Fraction of values zeroed, in [0, 1): the others pass unscaled. */
+  rate: number;
+  /** Seed of the layer's own generator; default: the global generator. */
+  seed?: number;
+}
+
 /** The shared part: the seed and the draw of one call's noise. */
 abstract class NoiseLayer extends Layer {
   readonly seed: number | undefined;
@@ -39,9 +48,14 @@ abstract class NoiseLayer extends Layer {
     this.#rng = this.seed === undefined ? undefined : new Random(this.seed);
   }
 
+  /** The seed of one call's draw: the next u32 of the layer's generator, or the global one. */
+  protected nextSeed(): number {
+    return (this.#rng ?? generator()).nextUint32();
+  }
+
   /** Normal draws of `shape` with `mean` and `stdDev`, seeded by the next draw of the generator. */
   protected noise(shape: readonly number[], mean: number, stdDev: number): Tensor {
-    return randomNormal(shape, { mean, stdDev, seed: (this.#rng ?? generator()).nextUint32() });
+    return randomNormal(shape, { mean, stdDev, seed: this.nextSeed() });
   }
 
   override getConfig(): Record<string, unknown> {
@@ -102,6 +116,35 @@ export class GaussianDropout extends NoiseLayer {
 }
 
 /**
+ * Zeroes each value with probability `rate` in training and leaves the others unscaled (the
+ * masking corruption of denoising autoencoders; dropout would scale them by `1 / (1 - rate)`).
+ */
+export class MaskingNoise extends NoiseLayer {
+  readonly className = "MaskingNoise";
+  readonly rate: number;
+  /** @param args See `MaskingNoiseArgs`. */
+  constructor(args: MaskingNoiseArgs) {
+    super(args, "masking_noise", "maskingNoise", "rate");
+    const rate = args?.rate;
+    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
+      throw new RangeError(
+        `Cannot run maskingNoise(): argument "rate" must be in [0, 1): got ${fmtValue(rate)}`,
+      );
+    }
+    this.rate = rate;
+  }
+  call(x: Tensor, training = false): Tensor {
+    checkTensor(x, "x", `${this.name}.call`);
+    if (!training || this.rate === 0) return x;
+    using mask = dropoutMask(x.shape, this.rate, this.nextSeed(), 1);
+    return mul(x, mask);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate };
+  }
+}
+
+/**
  * Adds zero-mean normal noise of standard deviation `stddev` in training (Keras
  * `GaussianNoise`), for regularisation or a denoising autoencoder's corruption; passes values
  * through at inference. The gradient passes through unchanged.
@@ -150,4 +193,31 @@ export function gaussianNoise(args: GaussianNoiseArgs): GaussianNoise {
 export function gaussianDropout(args: GaussianDropoutArgs): GaussianDropout {
   checkArity(arguments, ["args"], "gaussianDropout");
   return new GaussianDropout(args);
+}
+
+/**
+ * Masking noise, the corruption of denoising autoencoders (Vincent et al. 2008): in training each
+ * value is zeroed with probability `rate` and the others pass unscaled (unlike `dropout`, which
+ * scales them by `1 / (1 - rate)`); at inference values pass through. The mask is drawn in the
+ * kernel (as dropout's), the same on every backend for the same seed; the gradient is the mask.
+ *
+ * @param args `rate` in [0, 1), `seed` (default: the global generator, `dn.setSeed`), and the
+ *   common layer arguments.
+ * @returns The layer.
+ * @throws {RangeError} When `rate` is outside [0, 1).
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * const layer = dn.layers.maskingNoise({ rate: 0.3, seed: 1 });
+ * const y = layer.call(dn.fill([1, 10000], 2), true).dataSync();
+ * assert.ok(y.every((v) => v === 0 || v === 2)); // kept values are not rescaled
+ * const zeroed = y.filter((v) => v === 0).length / y.length;
+ * assert.ok(Math.abs(zeroed - 0.3) < 0.02);
+ * ```
+ */
+export function maskingNoise(args: MaskingNoiseArgs): MaskingNoise {
+  checkArity(arguments, ["args"], "maskingNoise");
+  return new MaskingNoise(args);
 }

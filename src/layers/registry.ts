@@ -7,13 +7,15 @@ import { fmtValue } from "../_check.ts";
 import { Activation, Dropout, Flatten, Reshape } from "./basic.ts";
 import { Conv2D } from "./conv2d.ts";
 import { Dense } from "./dense.ts";
+import { DenseTied } from "./dense_tied.ts";
+import { rememberMade } from "./_config_refs.ts";
 import type { Layer } from "./layer.ts";
 import { AveragePooling2D, MaxPooling2D } from "./pooling.ts";
 import { GRU, LSTM, SimpleRNN } from "./recurrent.ts";
 import { Bidirectional, setWrappedLayerFactory, TimeDistributed } from "./wrappers.ts";
 import { Embedding } from "./embedding.ts";
 import { BatchNormalization, LayerNormalization } from "./normalization.ts";
-import { GaussianDropout, GaussianNoise } from "./noise.ts";
+import { GaussianDropout, GaussianNoise, MaskingNoise } from "./noise.ts";
 import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from "./reshaping.ts";
 import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "./global_pooling.ts";
 import { ELU, LeakyReLU, ReLU, Softmax } from "./activation_layers.ts";
@@ -23,6 +25,7 @@ import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } 
 // deno-lint-ignore no-explicit-any
 const CLASSES: Record<string, new (config: any) => Layer> = {
   Dense,
+  DenseTied,
   Conv2D,
   Activation,
   Dropout,
@@ -40,6 +43,7 @@ const CLASSES: Record<string, new (config: any) => Layer> = {
   LayerNormalization,
   GaussianNoise,
   GaussianDropout,
+  MaskingNoise,
   UpSampling2D,
   ZeroPadding2D,
   Cropping2D,
@@ -82,7 +86,9 @@ export function layerFromConfig(className: unknown, config: unknown, fn: string)
       }`,
     );
   }
-  return new cls(config);
+  const layer = new cls(config);
+  rememberMade(layer);
+  return layer;
 }
 
 // Wrappers rebuild their inner layer through this registry (installed here to avoid an import cycle).

@@ -133,12 +133,18 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 
 /**
  * A dropout mask of `shape` drawn on the backend (no values cross from JS): each element is 0
- * with probability `rate`, else `1 / (1 - rate)`; `seed` (a u32) picks the mask. For the dropout
- * layer, which draws one seed per call from its generator.
+ * with probability `rate`, else `keep` (default `1 / (1 - rate)`, inverted dropout; 1 for the
+ * masking noise of denoising autoencoders); `seed` (a u32) picks the mask. For the dropout and
+ * masking-noise layers, which draw one seed per call from their generator.
  */
-export function dropoutMask(shape: readonly number[], rate: number, seed: number): Tensor {
+export function dropoutMask(
+  shape: readonly number[],
+  rate: number,
+  seed: number,
+  keep: number = 1 / (1 - rate),
+): Tensor {
   const y = output(shape, "dropout");
-  if (y.size > 0) fused(activeBackend()).dropoutMask(y.storage, y.size, seed, rate, 1 / (1 - rate));
+  if (y.size > 0) fused(activeBackend()).dropoutMask(y.storage, y.size, seed, rate, keep);
   return y;
 }
 
