@@ -95,12 +95,16 @@ function regularizerFromKeras(v: unknown, key: string, fail: Fail): unknown {
   if (!["L1L2", "L1", "L2"].includes(v.className as string) || !isObject(v.config ?? {})) {
     fail(TypeError, `"${key}" must be an L1L2, L1 or L2 regularizer: got ${fmtValue(v.className)}`);
   }
-  return { ...(v.config as Json) };
+  return objectFromKeras(v) && { ...((objectFromKeras(v) as Json).config as Json) };
 }
 
-function initializerFromKeras(v: unknown): unknown {
+/** A Keras `{ className, config }` object (initialiser, constraint) without its null entries. */
+function objectFromKeras(v: unknown): unknown {
   if (!isObject(v) || typeof v.className !== "string") return v;
-  return { ...v, className: INITIALIZER_CLASSES[v.className] ?? v.className };
+  const config = isObject(v.config)
+    ? Object.fromEntries(Object.entries(v.config).filter(([, x]) => x !== null))
+    : v.config;
+  return { ...v, className: INITIALIZER_CLASSES[v.className] ?? v.className, config };
 }
 
 /** Keras's `embeddings_initializer` as our `initScale`: a symmetric uniform only. */
@@ -148,8 +152,9 @@ export function layerFromKeras(className: unknown, config: unknown, fail: Fail):
       }
     } else if (key === "embeddingsInitializer") out.initScale = initScale(value, fail);
     else if (key.endsWith("Regularizer")) out[key] = regularizerFromKeras(value, key, fail);
-    else if (key.endsWith("Initializer")) out[key] = initializerFromKeras(value);
-    else if (key === "layer" && isObject(value)) {
+    else if (key.endsWith("Initializer") || key.endsWith("Constraint")) {
+      out[key] = objectFromKeras(value);
+    } else if (key === "layer" && isObject(value)) {
       out.layer = layerFromKeras(value.className, value.config, fail);
     } else out[key] = value;
   }
