@@ -1,0 +1,370 @@
+/**
+ * The planner: orders a graph's nodes, rejects what we cannot run (every unsupported operator at
+ * once, cycles, undefined inputs), builds each node's kernel once, folds nodes whose inputs are
+ * all constants (shape arithmetic) at load, fuses Gemm/MatMul/Conv with a following
+ * Relu/Sigmoid/Tanh and MatMul with a constant bias Add, keeps convolutions' activations in NHWC
+ * between layout-aware ops (one transpose where an NCHW consumer needs them), and frees every
+ * intermediate after its last use.
+ *
+ * @module
+ */
+import type { Activation } from "../backend/backend.ts";
+import { tidy } from "../scope.ts";
+import type { Tensor } from "../tensor.ts";
+import { reshape, transpose } from "../ops/transform.ts";
+import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
+import type { Graph, HostTensor, Node } from "./_proto.ts";
+import { UnsupportedOperatorError } from "./errors.ts";
+import { OPERATORS } from "./ops/mod.ts";
+import { toTensor } from "./ops/_constants.ts";
+
+interface Step {
+  label: string;
+  kernel: Kernel;
+  inputs: string[];
+  outputs: string[];
+  /** Names freed after this step. */
+  release: string[];
+  /** The plans of an If's branches (a constant condition leaves one). */
+  then?: Plan;
+  else?: Plan;
+}
+
+const FUSE_ACTIVATION = new Set(["Gemm", "MatMul", "Conv"]);
+const ACTIVATIONS: Record<string, Activation> = { Relu: "relu", Sigmoid: "sigmoid", Tanh: "tanh" };
+
+/** Every op type a graph and its subgraphs use that we do not run. */
+function unsupported(graph: Graph, into: Set<string>): Set<string> {
+  for (const node of graph.nodes) {
+    if (node.domain && node.domain !== "ai.onnx") into.add(`${node.domain}:${node.opType}`);
+    else if (!(node.opType in OPERATORS)) into.add(node.opType);
+    for (const a of node.attrs.values()) {
+      if (a && typeof a === "object" && "nodes" in a) unsupported(a, into);
+    }
+  }
+  return into;
+}
+
+/** The nodes in an order where each runs after the producers of its inputs. */
+function order(graph: Graph, known: (name: string) => boolean): Node[] {
+  const producer = new Map<string, Node>();
+  for (const node of graph.nodes) {
+    for (const out of node.outputs) {
+      if (out && producer.has(out)) {
+        throw new RangeError(
+          `Cannot load ONNX model: value "${out}" is produced by two nodes ("${
+            producer.get(out)!.name
+          }" and "${node.name}")`,
+        );
+      }
+      if (out) producer.set(out, node);
+    }
+  }
+  const done = new Set<Node>();
+  const visiting = new Set<Node>();
+  const sorted: Node[] = [];
+  const visit = (start: Node) => {
+    // Iterative depth-first search: a deep chain must not overflow the call stack.
+    const stack: [Node, number][] = [[start, 0]];
+    visiting.add(start);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [node, i] = top;
+      const deps = [...node.inputs, ...freeNames(node)];
+      if (i < deps.length) {
+        top[1]++;
+        const name = deps[i];
+        if (!name || (known(name) && !producer.has(name))) continue;
+        const p = producer.get(name);
+        if (!p) {
+          throw new RangeError(
+            `Cannot load ONNX model: input "${name}" of node "${node.name}" is neither a graph input, an initializer nor the output of a node`,
+          );
+        }
+        if (done.has(p)) continue;
+        if (visiting.has(p)) {
+          throw new RangeError(
+            `Cannot load ONNX model: the graph has a cycle through node "${p.name}" (${p.opType})`,
+          );
+        }
+        visiting.add(p);
+        stack.push([p, 0]);
+      } else {
+        stack.pop();
+        visiting.delete(node);
+        done.add(node);
+        sorted.push(node);
+      }
+    }
+  };
+  for (const node of graph.nodes) if (!done.has(node)) visit(node);
+  return sorted;
+}
+
+/** The outer-scope names a node's subgraphs read. */
+function freeNames(node: Node): string[] {
+  const names: string[] = [];
+  for (const a of node.attrs.values()) {
+    if (!a || typeof a !== "object" || !("nodes" in a)) continue;
+    const defined = new Set([...a.initializers.keys(), ...a.inputs.map((i) => i.name)]);
+    for (const n of a.nodes) for (const o of n.outputs) defined.add(o);
+    for (const n of a.nodes) {
+      for (const i of [...n.inputs, ...freeNames(n)]) if (i && !defined.has(i)) names.push(i);
+    }
+  }
+  return names;
+}
+
+const TO_NHWC = [0, 2, 3, 1];
+const TO_NCHW = [0, 3, 1, 2];
+
+function layoutKernel(perm: number[]): Kernel {
+  return {
+    run: ([x]) => {
+      if (x!.rank !== 4) {
+        throw new RangeError(
+          `Cannot run ONNX model: a 2-D convolution's input must have rank 4: got ${x!.rank}`,
+        );
+      }
+      return [transpose(x!, perm)];
+    },
+  };
+}
+
+/** A graph prepared to run: constants on the device, kernels built, steps ordered. */
+export class Plan {
+  /** Constant values by name (initializers and folded nodes), on the host. */
+  readonly constants: Map<string, HostTensor>;
+  /** Their device copies, made when a step needs them. */
+  readonly devices = new Map<string, Tensor>();
+  /** Device tensors the kernels hold. */
+  readonly kept: Tensor[] = [];
+  readonly steps: Step[] = [];
+  /** The names of the graph's outputs after layout conversion. */
+  readonly outputs: string[];
+  readonly #parent: Plan | undefined;
+  readonly #produced = new Set<string>();
+
+  private constructor(graph: Graph, parent: Plan | undefined) {
+    this.#parent = parent;
+    this.constants = new Map(graph.initializers);
+    this.outputs = graph.outputs.map((o) => o.name);
+  }
+
+  /**
+   * Plans `graph` (a subgraph when `parent` is given: its free names come from the parent).
+   *
+   * @throws {UnsupportedOperatorError} When any node (in any subgraph) has an operator we lack.
+   * @throws {RangeError} On cycles, undefined inputs, values produced twice.
+   * @throws {TypeError} On unsupported attributes or non-constant weights.
+   */
+  static async build(
+    graph: Graph,
+    opset: number,
+    runtime: Set<string>,
+    parent?: Plan,
+  ): Promise<Plan> {
+    if (!parent) {
+      const missing = unsupported(graph, new Set());
+      if (missing.size) throw new UnsupportedOperatorError([...missing].sort());
+    }
+    const plan = new Plan(graph, parent);
+    await plan.#plan(graph, opset, new Set([...runtime, ...graph.inputs.map((i) => i.name)]));
+    return plan;
+  }
+
+  /** The constant value of `name`, here or in an enclosing graph. */
+  constant(name: string): HostTensor | undefined {
+    return this.constants.get(name) ?? this.#parent?.constant(name);
+  }
+
+  async #plan(graph: Graph, opset: number, runtime: Set<string>): Promise<void> {
+    const nodes = order(graph, (n) => runtime.has(n) || this.constant(n) !== undefined);
+    const consumers = new Map<string, Node[]>();
+    for (const node of nodes) {
+      for (const i of [...node.inputs, ...freeNames(node)]) {
+        if (i) consumers.set(i, [...(consumers.get(i) ?? []), node]);
+      }
+    }
+    const graphOutputs = new Set(this.outputs);
+    const soleConsumer = (name: string) => {
+      const c = consumers.get(name);
+      return c?.length === 1 && !graphOutputs.has(name) ? c[0] : undefined;
+    };
+    const skipped = new Set<Node>();
+    const layout = new Map<string, Layout>();
+    for (const node of nodes) {
+      if (skipped.has(node)) continue;
+      const ctx = new NodeCtx(node, opset, (n) => this.constant(n));
+      const outputs = [...node.outputs];
+      if (FUSE_ACTIVATION.has(node.opType)) {
+        let next = soleConsumer(outputs[0]);
+        if (node.opType === "MatMul" && next?.opType === "Add") {
+          const other = next.inputs[next.inputs[0] === outputs[0] ? 1 : 0];
+          const bias = this.constant(other);
+          if (bias && bias.dtype === "float32" && bias.shape.length === 1) {
+            ctx.fusedBias = bias;
+            skipped.add(next);
+            outputs[0] = next.outputs[0];
+            next = soleConsumer(outputs[0]);
+          }
+        }
+        if (next && next.opType in ACTIVATIONS && next.attrs.size === 0) {
+          ctx.fusedActivation = ACTIVATIONS[next.opType];
+          skipped.add(next);
+          outputs[0] = next.outputs[0];
+        }
+      }
+      const kernel = OPERATORS[node.opType](ctx);
+      ctx.checkAttributes();
+      this.kept.push(...ctx.kept);
+      const inputs = [...node.inputs];
+      if (
+        kernel.foldable && !node.inputs.some((n) => n && runtime.has(n)) &&
+        node.inputs.every((n) => !n || this.constant(n))
+      ) {
+        await this.#fold(kernel, inputs, outputs);
+        continue;
+      }
+      const wants = kernel.layouts ?? [];
+      for (let i = 0; i < inputs.length; i++) {
+        const name = inputs[i];
+        if (!name || this.constant(name)) continue;
+        const have = layout.get(name) ?? "nchw";
+        const want = wants[i] ?? "nchw";
+        if (want !== "any" && want !== have) inputs[i] = this.#convert(name, want, layout);
+      }
+      const first = inputs[0] ? layout.get(inputs[0]) ?? "nchw" : "nchw";
+      const out = kernel.outLayout === "any" ? first : kernel.outLayout ?? "nchw";
+      for (const o of outputs) if (o) layout.set(o, out);
+      for (const o of outputs) if (o) runtime.add(o);
+      const step: Step = { label: ctx.where, kernel, inputs, outputs, release: [] };
+      if (kernel.branches) {
+        const { cond, then, else: otherwise } = kernel.branches;
+        const known = this.constant(inputs[cond]);
+        if (!known || known.data[0]) step.then = await Plan.build(then, opset, runtime, this);
+        if (!known || !known.data[0]) step.else = await Plan.build(otherwise, opset, runtime, this);
+        step.inputs = [...inputs, ...freeNames(node)];
+      }
+      this.steps.push(step);
+    }
+    this.outputs.forEach((name, i) => {
+      if (layout.get(name) === "nhwc") this.outputs[i] = this.#convert(name, "nchw", layout);
+    });
+    this.#schedule();
+    for (const step of this.steps) {
+      for (const name of step.inputs) {
+        const c = name ? this.constant(name) : undefined;
+        if (c && !this.deviceOf(name)) this.devices.set(name, toTensor(c));
+      }
+    }
+  }
+
+  /** Adds a transpose step to `want` and returns the converted value's name. */
+  #convert(name: string, want: Layout, layout: Map<string, Layout>): string {
+    const converted = `${name}@${want}`;
+    if (!layout.has(converted)) {
+      layout.set(converted, want);
+      this.steps.push({
+        label: `layout of "${name}"`,
+        kernel: layoutKernel(want === "nhwc" ? TO_NHWC : TO_NCHW),
+        inputs: [name],
+        outputs: [converted],
+        release: [],
+      });
+    }
+    return converted;
+  }
+
+  /** Marks each runtime value for release after its last use (graph outputs stay). */
+  #schedule(): void {
+    const last = new Map<string, Step>();
+    for (const step of this.steps) {
+      for (const name of step.inputs) if (name) last.set(name, step);
+      for (const name of step.outputs) if (name && !last.has(name)) last.set(name, step);
+    }
+    for (const step of this.steps) for (const name of step.outputs) this.#produced.add(name);
+    const kept = new Set(this.outputs);
+    for (const [name, step] of last) {
+      // Only values this graph produced are ours to free (not inputs, constants, outer values).
+      if (kept.has(name) || this.constant(name)) continue;
+      if (this.#produced.has(name)) step.release.push(name);
+    }
+  }
+
+  /** The device copy of constant `name`, here or in an enclosing graph. */
+  deviceOf(name: string): Tensor | undefined {
+    return this.devices.get(name) ?? this.#parent?.deviceOf(name);
+  }
+
+  async #fold(kernel: Kernel, inputs: string[], outputs: string[]): Promise<void> {
+    const hosts = inputs.map((n) => (n ? this.constant(n) : undefined));
+    const results = tidy(() => kernel.run(hosts.map((h) => (h ? toTensor(h) : undefined)), hosts));
+    for (let i = 0; i < results.length; i++) {
+      const t = results[i];
+      if (outputs[i]) {
+        this.constants.set(outputs[i], {
+          dtype: t.dtype,
+          shape: [...t.shape],
+          data: await t.data(),
+        });
+      }
+      t.dispose();
+    }
+  }
+
+  /**
+   * Runs the steps over `env` (graph inputs and, in a subgraph, the enclosing values), returning
+   * the graph's outputs (new tensors the caller owns).
+   */
+  async run(env: Map<string, Tensor>): Promise<Tensor[]> {
+    for (const step of this.steps) {
+      const ins = step.inputs.map((n) => (n ? env.get(n) ?? this.deviceOf(n) : undefined));
+      let host: (HostTensor | undefined)[] = [];
+      const reads = step.kernel.host;
+      if (reads) {
+        host = [];
+        for (const i of reads) host[i] = this.constant(step.inputs[i]) ?? await hostOf(ins[i]);
+      }
+      let outs: Tensor[];
+      if (step.then || step.else) {
+        const cond = this.constant(step.inputs[0]) ?? host[0]!;
+        const branch = (cond.data[0] ? step.then : step.else)!;
+        outs = await branch.run(new Map(env));
+      } else {
+        outs = tidy(() => step.kernel.run(ins, host));
+        // A kernel may hand back an input unchanged; each name owns its own tensor handle.
+        outs = outs.map((t) => (ins.includes(t) ? reshape(t, t.shape) : t));
+      }
+      step.outputs.forEach((name, i) => {
+        if (name) env.set(name, outs[i]);
+        else outs[i]?.dispose();
+      });
+      for (const name of step.release) {
+        env.get(name)?.dispose();
+        env.delete(name);
+      }
+    }
+    return this.outputs.map((name) => {
+      const t = env.get(name) ?? this.deviceOf(name);
+      if (!t) throw new RangeError(`Cannot run ONNX model: output "${name}" was not computed`);
+      // The caller owns what it gets: a constant or an enclosing value is handed out as a view.
+      return this.#produced.has(name) ? t : reshape(t, t.shape);
+    });
+  }
+
+  /** Frees the device constants and the kernels' tensors. */
+  dispose(): void {
+    for (const t of this.devices.values()) t.dispose();
+    for (const t of this.kept) t.dispose();
+    for (const step of this.steps) {
+      step.then?.dispose();
+      step.else?.dispose();
+    }
+  }
+}
+
+async function hostOf(t: Tensor | undefined): Promise<HostTensor | undefined> {
+  if (!t) return undefined;
+  return { dtype: t.dtype, shape: [...t.shape], data: await t.data() };
+}

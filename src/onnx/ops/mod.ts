@@ -1,0 +1,18 @@
+/**
+ * Every ONNX operator we run, by op type (default domain only).
+ *
+ * @module
+ */
+import type { KernelBuilder } from "../_kernel.ts";
+import { ELEMENTWISE } from "./elementwise.ts";
+import { DENSE } from "./dense.ts";
+import { REDUCE } from "./reduce.ts";
+import { SHAPE } from "./shape.ts";
+
+/** The kernel builders by ONNX op type. */
+export const OPERATORS: Record<string, KernelBuilder> = {
+  ...ELEMENTWISE,
+  ...DENSE,
+  ...REDUCE,
+  ...SHAPE,
+};

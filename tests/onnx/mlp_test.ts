@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import * as dn from "@dendrite/dendrite";
+import { InferenceSession } from "@dendrite/dendrite/onnx";
+import { assertRejects } from "../_util/assert.ts";
+import { DATA_TYPE } from "../../src/onnx/_proto.ts";
+import { assertMatchesOrt, f, graph, initializer, model, node, uniform } from "./_models.ts";
+
+const I64 = DATA_TYPE.INT64;
+
+/**
+ * What `torch.onnx.export` emits for `Sequential(Flatten(), Linear(784, 64), ReLU(),
+ * Linear(64, 10), Softmax(-1))` with a dynamic batch: the flatten as Shape, Gather, Unsqueeze,
+ * Concat and Reshape, Linear as Gemm with transB.
+ */
+function pytorchMlp(): Uint8Array {
+  return model(graph({
+    nodes: [
+      node("Shape", ["input"], ["s"]),
+      node("Gather", ["s", "zero"], ["n"], { axis: 0 }),
+      node("Unsqueeze", ["n", "axes0"], ["n1"]),
+      node("Concat", ["n1", "minus1"], ["shape"], { axis: 0 }),
+      node("Reshape", ["input", "shape"], ["flat"]),
+      node("Gemm", ["flat", "fc1.weight", "fc1.bias"], ["h"], {
+        alpha: f(1),
+        beta: f(1),
+        transB: 1,
+      }),
+      node("Relu", ["h"], ["r"]),
+      node("Gemm", ["r", "fc2.weight", "fc2.bias"], ["logits"], { transB: 1 }),
+      node("Softmax", ["logits"], ["probs"], { axis: -1 }),
+    ],
+    inputs: [["input", ["batch", 1, 28, 28]]],
+    outputs: [["probs", ["batch", 10]], ["logits", ["batch", 10]]],
+    initializers: [
+      initializer("zero", [], [0], I64),
+      initializer("axes0", [1], [0], I64),
+      initializer("minus1", [1], [-1], I64),
+      initializer("fc1.weight", [64, 784], uniform(64 * 784, 1, -0.05, 0.05)),
+      initializer("fc1.bias", [64], uniform(64, 2)),
+      initializer("fc2.weight", [10, 64], uniform(640, 3, -0.2, 0.2)),
+      initializer("fc2.bias", [10], uniform(10, 4)),
+    ],
+  }));
+}
+
+Deno.test("InferenceSession runs a PyTorch-exported MLP as ONNX Runtime does, batch 1 and 5", async () => {
+  const bytes = pytorchMlp();
+  for (const batch of [1, 5]) {
+    const input = { data: uniform(batch * 784, 10 + batch, 0, 1), shape: [batch, 1, 28, 28] };
+    await assertMatchesOrt(bytes, { input }, `mlp batch ${batch}`);
+  }
+});
+
+Deno.test("InferenceSession names inputs and outputs and returns new tensors by name", async () => {
+  const session = await InferenceSession.create(pytorchMlp());
+  assert.deepEqual(session.inputNames, ["input"]);
+  assert.deepEqual(session.outputNames, ["probs", "logits"]);
+  const before = dn.memory().numTensors;
+  const x = dn.ones([3, 1, 28, 28]);
+  const out = await session.run({ input: x });
+  assert.deepEqual(Object.keys(out), ["probs", "logits"]);
+  assert.deepEqual(out.probs.shape, [3, 10]);
+  const sums = await dn.sum(out.probs, 1).data();
+  for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
+  x.dispose();
+  out.probs.dispose();
+  out.logits.dispose();
+  assert.equal(dn.memory().numTensors, before + 1); // the sum read above
+  session.release();
+});
+
+Deno.test("InferenceSession loads from a path and a file URL", async () => {
+  for (
+    const source of [
+      "tests/onnx/testdata/relu.onnx",
+      new URL("./testdata/relu.onnx", import.meta.url),
+    ]
+  ) {
+    const session = await InferenceSession.create(source);
+    const x = dn.tensor([[-1, 2]]);
+    const { y } = await session.run({ x });
+    assert.deepEqual([...(await y.data())], [0, 2]);
+    dn.tidy(() => [x, y].forEach((t) => t.dispose()));
+    session.release();
+  }
+});
+
+Deno.test("session.run() rejects missing, unknown and mis-shaped inputs", async () => {
+  const session = await InferenceSession.create(pytorchMlp());
+  const x = dn.ones([2, 1, 28, 28]);
+  await assertRejects(() => session.run({}), TypeError, 'input "input" must be a live tensor');
+  await assertRejects(
+    () => session.run({ input: x, other: x }),
+    TypeError,
+    '"other" is not an input',
+  );
+  const wrong = dn.ones([2, 1, 28, 27]);
+  await assertRejects(
+    () => session.run({ input: wrong }),
+    RangeError,
+    "[batch, 1, 28, 28]: got [2, 1, 28, 27]",
+  );
+  const ints = dn.ones([2, 1, 28, 28], "int32");
+  await assertRejects(() => session.run({ input: ints }), TypeError, "dtype float32: got int32");
+  await assertRejects(
+    () => InferenceSession.create(pytorchMlp(), { graphOptimizationLevel: "all" } as never),
+    TypeError,
+    "takes no keys",
+  );
+  session.release();
+  await assertRejects(() => session.run({ input: x }), TypeError, "released");
+  for (const t of [x, wrong, ints]) t.dispose();
+});
