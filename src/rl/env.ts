@@ -1,0 +1,157 @@
+/**
+ * The Gymnasium environment interface: `reset({ seed })` and `step(action)`, with the order
+ * enforced (`step` before the first `reset`, or after an episode ended, throws
+ * `ResetNeededError`) and actions checked against `actionSpace`.
+ *
+ * @module
+ */
+import { checkArity, checkOptions, fmtValue } from "../_check.ts";
+import { generator, Random } from "../random.ts";
+import type { Box, Discrete } from "./spaces.ts";
+
+/** Extra information an environment returns with an observation (Gymnasium `info`). */
+export type Info = Record<string, unknown>;
+
+/** Options of `reset()`. */
+export interface ResetOptions {
+  /** Reseeds the environment's generator (an integer); without it the stream goes on. */
+  seed?: number;
+  /** Environment-specific reset options. */
+  options?: Record<string, unknown>;
+}
+
+/** What `reset()` returns. */
+export interface ResetResult {
+  /** The first observation of the episode. */
+  observation: Float32Array;
+  /** Extra information. */
+  info: Info;
+}
+
+/** What `step()` returns (Gymnasium's five-tuple as an object). */
+export interface StepResult {
+  /** The observation after the action. */
+  observation: Float32Array;
+  /** The reward for the action. */
+  reward: number;
+  /** The episode reached a terminal state of the task: its value is 0 from here on. */
+  terminated: boolean;
+  /** The episode was cut (a time limit): the state is not terminal, it could go on. */
+  truncated: boolean;
+  /** Extra information. */
+  info: Info;
+}
+
+/**
+ * Thrown by `step()` before the first `reset()` or after an episode ended (Gymnasium's
+ * `ResetNeeded`): the environment needs `reset()` first.
+ */
+export class ResetNeededError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What was called and why it cannot run.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ResetNeededError";
+  }
+}
+
+/**
+ * An environment with Gymnasium's interface. Subclasses implement `resetEnv` and `stepEnv`;
+ * `reset` and `step` check their arguments and the call order around them.
+ */
+export abstract class Env {
+  /** The environment's name, e.g. `"CartPole-v1"`. */
+  abstract readonly id: string;
+  /** What an observation is: a float32 array of this shape. */
+  abstract readonly observationSpace: Box;
+  /** What an action is. */
+  abstract readonly actionSpace: Discrete;
+  /** The environment's generator (Gymnasium `np_random`), seeded by `reset({ seed })`. */
+  protected random: Random | null = null;
+  #needsReset = true;
+
+  /**
+   * Starts an episode.
+   *
+   * @param options `seed` (reseeds the generator) and environment-specific `options`.
+   * @returns The first observation and `info`.
+   * @throws {TypeError} For an unknown option key.
+   * @throws {RangeError} When `seed` is not an integer.
+   */
+  reset(options: ResetOptions = {}): ResetResult {
+    const fn = `${this.id}.reset`;
+    checkArity(arguments, ["options"], fn);
+    const o = checkOptions(options, ["seed", "options"], fn);
+    if (o.seed !== undefined && !Number.isInteger(o.seed)) {
+      throw new RangeError(
+        `Cannot run ${fn}(): option "seed" must be an integer: got ${fmtValue(o.seed)}`,
+      );
+    }
+    const result = this.resetEnv(o.seed as number | undefined, options.options ?? {});
+    this.#needsReset = false;
+    return result;
+  }
+
+  /**
+   * Runs one time step.
+   *
+   * @param action A value of `actionSpace`.
+   * @returns The next observation, the reward, `terminated`, `truncated` and `info`.
+   * @throws {ResetNeededError} Before the first `reset()`, or after `terminated` or `truncated`.
+   * @throws {TypeError} When `action` is not a number.
+   * @throws {RangeError} When `action` is not a value of `actionSpace`.
+   */
+  step(action: number): StepResult {
+    const fn = `${this.id}.step`;
+    checkArity(arguments, ["action"], fn);
+    if (this.#needsReset) {
+      throw new ResetNeededError(
+        `Cannot run ${fn}(): call reset() first: the episode has not started or has ended`,
+      );
+    }
+    if (!this.actionSpace.contains(action)) {
+      throw new (typeof action === "number" ? RangeError : TypeError)(
+        `Cannot run ${fn}(): argument "action" must be an integer in [${this.actionSpace.start}, ${
+          this.actionSpace.start + this.actionSpace.n
+        }): got ${fmtValue(action)}`,
+      );
+    }
+    const result = this.stepEnv(action);
+    if (result.terminated || result.truncated) this.#needsReset = true;
+    return result;
+  }
+
+  /** Releases what the environment holds (nothing, for the built-in ones). */
+  close(): void {}
+
+  /**
+   * The generator for an episode: a new one for `seed`, else the running one (made from the
+   * global generator, `dn.setSeed`, the first time).
+   *
+   * @ignore
+   */
+  protected seedRandom(seed: number | undefined): Random {
+    if (seed !== undefined) this.random = new Random(seed);
+    return this.random ??= new Random(generator().nextUint32());
+  }
+
+  /**
+   * Resets the state (arguments already checked).
+   *
+   * @ignore
+   */
+  protected abstract resetEnv(
+    seed: number | undefined,
+    options: Record<string, unknown>,
+  ): ResetResult;
+
+  /**
+   * Advances the state (action already checked, episode running).
+   *
+   * @ignore
+   */
+  protected abstract stepEnv(action: number): StepResult;
+}
