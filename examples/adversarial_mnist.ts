@@ -100,9 +100,11 @@ function signNoise(x: dn.Tensor, epsilon: number): dn.Tensor {
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
+/** A markdown table with padded columns (as `deno fmt` writes it). */
 function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((v, c) => v.padEnd(widths[c])).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 /** 3x5 pixel glyphs of the digits 0-9, rows top to bottom, 3 bits each (left bit first). */
@@ -255,15 +257,19 @@ if (import.meta.main) {
   const markdown = [
     "# Adversarial examples on MNIST",
     "",
-    `Held-out top-1 accuracy on 2,000 digits (pixels in [0, 1]; both CNNs trained ${EPOCHS} epochs on the same 6,000 digits; the adversarially trained one with half of every batch of 32 replaced by FGSM examples of ε drawn from [0.05, 0.35], their loss weighted λ = 0.3):`,
+    `Held-out top-1 accuracy on 2,000 digits (pixels in [0, 1]; both CNNs trained ${EPOCHS} epochs on the same`,
+    "6,000 digits; the adversarially trained one with half of every batch of 32 replaced by FGSM examples",
+    "of ε drawn from [0.05, 0.35], their loss weighted λ = 0.3):",
     "",
     markdownTable(header, table),
     "",
-    "Transferability: FGSM examples crafted on a substitute MLP trained on 2,000 other digits, tested on the targets, beside random sign noise of the same ε:",
+    "Transferability: FGSM examples crafted on a substitute MLP trained on 2,000 other digits, tested on",
+    "the targets, beside random sign noise of the same ε:",
     "",
     markdownTable(transferHeader, transfer),
     "",
-    "`adversarial_mnist.png`: clean | predicted label | perturbation (grey = 0, FGSM ε = 0.2) | adversarial | predicted label, on the baseline:",
+    "`adversarial_mnist.png`: clean | predicted label | perturbation (grey = 0, FGSM ε = 0.2) |",
+    "adversarial | predicted label, on the baseline:",
     "",
     ...picture.rows.map((r) => `- ${r}`),
     "",
