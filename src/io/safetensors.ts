@@ -1,6 +1,9 @@
 /**
- * Reader and writer for the safetensors format (F32 tensors only): an 8-byte little-endian u64
- * header length `N`, `N` bytes of UTF-8 JSON header, then the raw little-endian tensor data.
+ * Reader and writer for the safetensors format: an 8-byte little-endian u64 header length `N`,
+ * `N` bytes of UTF-8 JSON header, then the raw little-endian tensor data. The writer writes F32;
+ * the reader also takes the dtypes PyTorch saves (`F64`, `F16`, `BF16`, `I64`, `I32`, `I16`,
+ * `I8`, `U64`, `U32`, `U16`, `U8`, `BOOL`), converted to float32 (integers above 2^24 round, as
+ * any float32 does).
  *
  * The reader treats its input as hostile: every size and offset is checked against the bytes that
  * are actually there before anything is allocated, so a malformed file throws a `RangeError`,
@@ -34,6 +37,59 @@ export interface DecodedSafetensors {
 }
 
 const DEFAULT_MAX_HEADER_BYTES = 100_000_000;
+
+/** Bytes per element of each dtype the reader converts to float32. */
+const DTYPE_BYTES: Readonly<Record<string, number>> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+};
+
+/** An IEEE 754 half-precision bit pattern as a number (subnormals, infinities and NaN kept). */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** A tensor's little-endian bytes (any alignment) as float32 values. */
+function toFloat32(bytes: Uint8Array, dtype: string): Float32Array {
+  const raw = new Uint8Array(bytes.length);
+  raw.set(bytes); // aligned copy; hosts are little-endian like the format
+  const buffer = raw.buffer;
+  switch (dtype) {
+    case "F32":
+      return new Float32Array(buffer);
+    case "F16":
+      return Float32Array.from(new Uint16Array(buffer), halfToFloat);
+    case "BF16": {
+      const halves = new Uint16Array(buffer), out = new Uint32Array(halves.length);
+      for (let i = 0; i < halves.length; i++) out[i] = halves[i] << 16;
+      return new Float32Array(out.buffer);
+    }
+    case "I64":
+      return Float32Array.from(new BigInt64Array(buffer), Number);
+    case "U64":
+      return Float32Array.from(new BigUint64Array(buffer), Number);
+    case "BOOL":
+      return Float32Array.from(raw, (v) => v === 0 ? 0 : 1);
+  }
+  const Views = { F64: Float64Array, I32: Int32Array, I16: Int16Array, I8: Int8Array };
+  const Unsigned = { U32: Uint32Array, U16: Uint16Array, U8: Uint8Array };
+  const View = { ...Views, ...Unsigned }[dtype as "F64"];
+  return Float32Array.from(new View(buffer));
+}
 const ENCODE = "Cannot encode safetensors in encodeSafetensors()";
 const DECODE = "Cannot decode safetensors in decodeSafetensors()";
 
@@ -162,8 +218,9 @@ export function encodeSafetensors(
 }
 
 /**
- * Parses safetensors bytes holding F32 tensors, validating the whole header first and copying
- * each tensor out of `bytes` (any alignment).
+ * Parses safetensors bytes, validating the whole header first and copying each tensor out of
+ * `bytes` (any alignment) as float32: `F32` as is; `F64`, `F16`, `BF16` and the integer dtypes
+ * (`I64`, `I32`, `I16`, `I8`, `U64`, `U32`, `U16`, `U8`, `BOOL` as 0/1) converted.
  *
  * @param bytes The file contents.
  * @param options `maxHeaderBytes` caps the JSON header size (default 100,000,000).
@@ -172,7 +229,8 @@ export function encodeSafetensors(
  * `maxHeaderBytes`, a shape holds negative or fractional sizes, or the data offsets fall outside the
  * data section, disagree with the shape, overlap, or leave gaps or trailing bytes.
  * @throws {TypeError} If `bytes` is not a `Uint8Array`, the header is not a JSON object, an entry or
- * `__metadata__` has the wrong type, or a tensor's dtype is not `"F32"`.
+ * `__metadata__` has the wrong type, or a tensor's dtype is none of the above (`F8_E4M3`,
+ * `C64` ...).
  * @throws {SyntaxError} If the header is not valid UTF-8 JSON.
  * @example
  * ```ts
@@ -233,11 +291,11 @@ export function decodeSafetensors(
     .map(([name, info]) => checkEntry(name, info, dataLength, fail));
   checkCoverage(entries, dataLength, fail);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const { name, shape, begin, end } of entries) {
-    const data = new Float32Array((end - begin) / 4);
-    // A byte copy works for any alignment of the input; hosts are little-endian like the format.
-    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
-    tensors.set(name, { shape, data });
+  for (const { name, shape, dtype, begin, end } of entries) {
+    tensors.set(name, {
+      shape,
+      data: toFloat32(bytes.subarray(dataStart + begin, dataStart + end), dtype),
+    });
   }
   return { metadata, tensors };
 }
@@ -263,6 +321,7 @@ function checkMetadata(value: unknown, fail: Fail): Record<string, string> {
 interface Entry {
   name: string;
   shape: number[];
+  dtype: string;
   begin: number;
   end: number;
 }
@@ -270,9 +329,14 @@ interface Entry {
 function checkEntry(name: string, info: unknown, dataLength: number, outer: Fail): Entry {
   const fail: Fail = (cls, detail) => outer(cls, `tensor "${name}" ${detail}`);
   if (!isPlainObject(info)) throw fail(TypeError, `must be an object: got ${typeName(info)}`);
-  if (info.dtype !== "F32") {
-    throw fail(TypeError, `must have dtype "F32": got ${typeName(info.dtype)}`);
+  const dtype = info.dtype;
+  if (typeof dtype !== "string" || !Object.hasOwn(DTYPE_BYTES, dtype)) {
+    throw fail(
+      TypeError,
+      `must have a dtype of ${Object.keys(DTYPE_BYTES).join(", ")}: got ${typeName(dtype)}`,
+    );
   }
+  const size = DTYPE_BYTES[dtype];
   const shape = checkShape(info.shape, fail);
   const offsets = info.data_offsets;
   if (
@@ -294,15 +358,15 @@ function checkEntry(name: string, info: unknown, dataLength: number, outer: Fail
     );
   }
   const count = product(shape);
-  if (count * 4 !== end - begin) {
+  if (count * size !== end - begin) {
     throw fail(
       RangeError,
-      `"data_offsets" [${begin}, ${end}] must span 4 bytes per element of "shape" ${
+      `"data_offsets" [${begin}, ${end}] must span ${size} bytes per ${dtype} element of "shape" ${
         fmtShape(shape)
       }: got ${end - begin} bytes for ${count} elements`,
     );
   }
-  return { name, shape, begin, end };
+  return { name, shape, dtype, begin, end };
 }
 
 /** Offsets must tile the data section exactly: no overlap, no gap, no trailing bytes. */

@@ -181,10 +181,19 @@ Deno.test("decodeSafetensors() rejects a header that is not an object", () => {
   rejects(file({ w: 3 }, 0), TypeError, `tensor "w" must be an object: got number`);
 });
 
-Deno.test("decodeSafetensors() rejects dtypes other than F32", () => {
-  rejects(file({ h: { ...f32([2], [0, 4]), dtype: "F16" } }, 4), TypeError, `tensor "h"`);
-  rejects(file({ h: { ...f32([2], [0, 4]), dtype: "F16" } }, 4), TypeError, `got string "F16"`);
-  rejects(file({ i: { ...f32([1], [0, 8]), dtype: "I64" } }, 8), TypeError, `"I64"`);
+Deno.test("decodeSafetensors() rejects dtypes it cannot convert to float32", () => {
+  rejects(file({ h: { ...f32([2], [0, 2]), dtype: "F8_E4M3" } }, 2), TypeError, `tensor "h"`);
+  rejects(
+    file({ h: { ...f32([2], [0, 2]), dtype: "F8_E4M3" } }, 2),
+    TypeError,
+    `got string "F8_E4M3"`,
+  );
+  rejects(file({ c: { ...f32([1], [0, 8]), dtype: "C64" } }, 8), TypeError, `"C64"`);
+  rejects(
+    file({ i: { ...f32([1], [0, 4]), dtype: "I64" } }, 4),
+    RangeError,
+    "8 bytes per I64 element",
+  );
   rejects(file({ i: { shape: [1], data_offsets: [0, 4] } }, 4), TypeError, "got undefined");
 });
 
