@@ -82,7 +82,7 @@ export function attack(
   fn: string,
 ): Attack {
   checkTensor(x, "x", fn);
-  checkTensor(y, "y", fn, ["float32", "int32"]);
+  checkTensor(y, "y", fn);
   if (options === undefined) {
     throw new TypeError(
       `Cannot run ${fn}(): argument "options" must give "epsilon": got undefined`,
@@ -221,7 +221,7 @@ function checkLabels(y: Tensor, pred: Tensor, name: string | null, fn: string): 
 
 /**
  * Runs `step(xb, yb)` (a new tensor of the shape of `xb`) on `batchSize` rows at a time and
- * joins the results; intermediates are freed batch by batch.
+ * joins the results; intermediates are freed batch by batch. An empty `x` gives an empty result.
  */
 export function batched(
   x: Tensor,
@@ -230,6 +230,7 @@ export function batched(
   step: (xb: Tensor, yb: Tensor) => Tensor,
 ): Tensor {
   const n = x.shape[0];
+  if (n === 0) return sliceRows(x, 0, 0); // no sample: no loss to differentiate
   if (n <= batchSize) return tidy(() => step(x, y));
   const parts: Tensor[] = [];
   try {

@@ -51,6 +51,26 @@ Deno.test("pgd() with targeted labels moves predictions to the targets", async (
   for (const t of [model, x, y, targets]) t.dispose();
 });
 
+Deno.test("the attacks free every intermediate, also when they throw, and take an empty batch", () => {
+  const { model, x, y } = softmaxRegression();
+  model.predict(x).dispose(); // builds the model
+  const before = dn.memory().numTensors;
+  const options = { epsilon: 0.1, batchSize: 5 };
+  for (const attack of [dn.adversarial.fgsm, dn.adversarial.pgd, dn.adversarial.bim]) {
+    attack(model, x, y, options).dispose();
+    assertEquals(dn.memory().numTensors, before, attack.name);
+  }
+  assertThrows(
+    () => dn.adversarial.pgd(model, x, y, { ...options, loss: () => dn.zeros([2]) }),
+    TypeError,
+  );
+  assertEquals(dn.memory().numTensors, before, "after an error");
+  using empty = dn.zeros([0, 20]), noLabels = dn.zeros([0, 10]);
+  using adv = dn.adversarial.pgd(model, empty, noLabels, options);
+  assertEquals(adv.shape, [0, 20]);
+  for (const t of [model, x, y]) t.dispose();
+});
+
 Deno.test("pgd() and bim() reject bad input with typed errors", () => {
   const { model, x, y } = softmaxRegression();
   const { pgd, bim } = dn.adversarial;
