@@ -48,6 +48,8 @@ export class NodeCtx {
   fusedActivation: Activation | undefined;
   /** A constant `[n]` vector the planner folded into this MatMul as its bias. */
   fusedBias: HostTensor | undefined;
+  /** The layout input `i` arrives in unless the kernel asks for another (set by the planner). */
+  layoutOf: (i: number) => Layout = () => "nchw";
   /** Device tensors the kernel holds for the session's life (freed by `release()`). */
   readonly kept: Tensor[] = [];
 

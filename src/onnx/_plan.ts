@@ -215,6 +215,7 @@ export class Plan {
           outputs[0] = next.outputs[0];
         }
       }
+      ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();
       this.kept.push(...ctx.kept);

@@ -51,8 +51,11 @@ export function node(
   };
 }
 
-/** A declared input or output: name, dims (strings are dynamic), element type (default float). */
-export type Info = [string, (number | string)[], number?];
+/**
+ * A declared input or output: name, dims (strings are dynamic; undefined: unknown rank), element
+ * type (default float).
+ */
+export type Info = [string, (number | string)[] | undefined, number?];
 
 function valueInfo([name, dims, type = DATA_TYPE.FLOAT]: Info): Record<string, unknown> {
   return {
@@ -60,7 +63,7 @@ function valueInfo([name, dims, type = DATA_TYPE.FLOAT]: Info): Record<string, u
     type: {
       tensor_type: {
         elem_type: type,
-        shape: {
+        shape: dims && {
           dim: dims.map((d) => (typeof d === "string" ? { dim_param: d } : { dim_value: d })),
         },
       },
@@ -121,7 +124,7 @@ export function model(g: Record<string, unknown>, opset = 17): Uint8Array {
 /** Seeded uniform values in [lo, hi). */
 export function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const r = rng(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * (r() + 1) / 2);
 }
 
 /** A feed: float32 values or int32 values with a shape. */
@@ -203,7 +206,7 @@ export async function assertMatchesOrt(
         `${what}: output "${name}" shape [${a.shape}] vs ONNX Runtime's [${e.shape}]`,
       );
     }
-    const scale = e.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const scale = e.data.reduce((m, v) => (Number.isNaN(v) ? m : Math.max(m, Math.abs(v))), 0);
     for (let i = 0; i < e.data.length; i++) {
       const bound = 1e-5 * Math.abs(e.data[i]) + 1e-5 * scale;
       const ok = Number.isNaN(e.data[i])

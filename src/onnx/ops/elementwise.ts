@@ -32,8 +32,17 @@ function simple(f: (x: Tensor) => Tensor): KernelBuilder {
   return () => unary(f);
 }
 
+/** A two-input kernel: in NHWC when both inputs are (a residual sum), else in ONNX's layout. */
 function binary(f: (a: Tensor, b: Tensor) => Tensor): KernelBuilder {
-  return () => ({ run: ([a, b]) => [f(a!, b!)], foldable: true });
+  return (ctx) => {
+    const nhwc = ctx.layoutOf(0) === "nhwc" && ctx.layoutOf(1) === "nhwc";
+    return {
+      run: ([a, b]) => [f(a!, b!)],
+      layouts: nhwc ? ["nhwc", "nhwc"] : undefined,
+      outLayout: nhwc ? "nhwc" : undefined,
+      foldable: true,
+    };
+  };
 }
 
 function variadic(f: (a: Tensor, b: Tensor) => Tensor): KernelBuilder {

@@ -5,7 +5,9 @@
  */
 import type { KernelBuilder } from "../_kernel.ts";
 import { ELEMENTWISE } from "./elementwise.ts";
+import { CONV } from "./conv.ts";
 import { DENSE } from "./dense.ts";
+import { POOL } from "./pool.ts";
 import { REDUCE } from "./reduce.ts";
 import { SHAPE } from "./shape.ts";
 
@@ -13,6 +15,8 @@ import { SHAPE } from "./shape.ts";
 export const OPERATORS: Record<string, KernelBuilder> = {
   ...ELEMENTWISE,
   ...DENSE,
+  ...CONV,
+  ...POOL,
   ...REDUCE,
   ...SHAPE,
 };
