@@ -20,3 +20,7 @@
 export { encodeLayersModel, loadLayersModel, saveLayersModel } from "./src/interop/layers_model.ts";
 export type { EncodedLayersModel, LayersModelFiles } from "./src/interop/layers_model.ts";
 export type { LoadModelOptions } from "./src/models/io.ts";
+export { loadStateDict } from "./src/interop/state_dict.ts";
+export type { StateDictModule, StateDictTensor } from "./src/interop/state_dict.ts";
+export { decodeSafetensors } from "./src/io/safetensors.ts";
+export type { DecodedSafetensors, DecodeSafetensorsOptions } from "./src/io/safetensors.ts";
