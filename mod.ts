@@ -157,6 +157,19 @@ export type {
 } from "./src/serving/mod.ts";
 export { Perceptron, perceptron } from "./src/models/perceptron.ts";
 export type { PerceptronFitOptions, PerceptronHistory } from "./src/models/perceptron.ts";
+export {
+  StackedDenoisingAutoencoder,
+  stackedDenoisingAutoencoder,
+} from "./src/models/stacked_denoising_autoencoder.ts";
+export type {
+  SdaPretrainOptions,
+  SdaToModelOptions,
+  StackedDenoisingAutoencoderArgs,
+} from "./src/models/stacked_denoising_autoencoder.ts";
+export { deepAutoencoder } from "./src/models/deep_autoencoder.ts";
+export type { DeepAutoencoder, DeepAutoencoderArgs } from "./src/models/deep_autoencoder.ts";
+export type { NoiseSpec } from "./src/models/_autoencoder_parts.ts";
+export type { ActivationName } from "./src/layers/activations.ts";
 export { gru, lstm, simpleRnn } from "./src/ops/recurrent.ts";
 export type { RecurrentOptions, SequenceResult } from "./src/ops/recurrent.ts";
 export { gather } from "./src/ops/gather.ts";
