@@ -84,6 +84,9 @@ const NEUTRAL: Record<string, (v: unknown) => boolean> = {
   batchSize: () => true, // predict takes any batch
 };
 
+/** Conv1D options Keras writes as one-element lists. */
+const ONE_D = ["kernelSize", "strides", "dilationRate"];
+
 /** Keras class names of initialisers that are spelled differently here. */
 const INITIALIZER_CLASSES: Record<string, string> = {
   LeCunNormal: "LecunNormal",
@@ -146,6 +149,9 @@ export function layerFromKeras(className: unknown, config: unknown, fail: Fail):
     if (value === null) continue; // Keras's "not set"
     if (key === "batchInputShape") out.inputShape = sampleShape(value, fail);
     else if (key === "dtype" && className === "InputLayer") out.dtype = value;
+    else if (className === "Conv1D" && ONE_D.includes(key) && Array.isArray(value)) {
+      out[key] = value.length === 1 ? value[0] : value; // Keras writes [k]; ours takes k
+    }
     else if (Object.hasOwn(NEUTRAL, key)) {
       if (!NEUTRAL[key](value)) {
         fail(TypeError, `${where} option "${key}" is not supported: got ${fmtValue(value)}`);

@@ -246,3 +246,65 @@ Deno.test("saveLayersModel() writes a functional model that TF.js loads with the
   const xa = uniform(12, 12), xb = uniform(12, 13);
   await roundTripToTfjs(model, [xa, xb], [[4, 3], [4, 3]], "functional model to TF.js");
 });
+
+/**
+ * Saves an untrained TF.js model (weights from its initialisers), loads it here and compares;
+ * then saves ours and loads that in TF.js, and compares again.
+ */
+async function bothWays(model: tfl.LayersModel, xs: Float32Array[], shapes: number[][]) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await model.save(tfjsSaveTo(dir));
+    const ours = await loadLayersModel<dn.LayersModel>(`${dir}/model.json`);
+    assertClose(
+      dnPredict(ours, xs, shapes),
+      await tfjsPredict(model, xs, shapes),
+      TOL,
+      model.name,
+    );
+    await roundTripToTfjs(ours, xs, shapes, `${model.name} saved back`);
+    ours.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("loadLayersModel() and saveLayersModel() predict as TF.js for the other image layers: padding, depthwise, separable and transposed convolutions, upsampling, cropping, normalization, global pooling, activations", async () => {
+  const model = tfl.sequential({ name: "image_layers" });
+  model.add(tfl.layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], inputShape: [6, 5, 2] }));
+  model.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, useBias: true }));
+  model.add(tfl.layers.separableConv2d({ filters: 3, kernelSize: 2, padding: "same" }));
+  model.add(tfl.layers.leakyReLU({ alpha: 0.1 }));
+  model.add(tfl.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2 }));
+  model.add(tfl.layers.cropping2D({ cropping: [[1, 1], [2, 0]] }));
+  model.add(tfl.layers.upSampling2d({ size: [1, 2] }));
+  model.add(tfl.layers.layerNormalization({}));
+  model.add(tfl.layers.elu({}));
+  model.add(tfl.layers.globalAveragePooling2d({}));
+  model.add(tfl.layers.dense({ units: 3 }));
+  model.add(tfl.layers.softmax({}));
+  await bothWays(model, [uniform(2 * 6 * 5 * 2, 20)], [[2, 6, 5, 2]]);
+});
+
+Deno.test("loadLayersModel() and saveLayersModel() predict as TF.js for the other sequence and merge layers: Conv1D, TimeDistributed, RepeatVector, Permute, Reshape, noise, Add, Multiply, Maximum, Minimum, Average", async () => {
+  const x = tfl.input({ shape: [6, 3], name: "seq" });
+  const c = tfl.layers.conv1d({ filters: 4, kernelSize: 2, activation: "relu" })
+    .apply(x) as tfl.SymbolicTensor;
+  const t = tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 4 }) })
+    .apply(c) as tfl.SymbolicTensor;
+  const p = tfl.layers.permute({ dims: [2, 1] }).apply(t) as tfl.SymbolicTensor;
+  const r = tfl.layers.reshape({ targetShape: [5, 4] }).apply(p) as tfl.SymbolicTensor;
+  const noisy = tfl.layers.gaussianNoise({ stddev: 0.5 }).apply(r) as tfl.SymbolicTensor;
+  const dropped = tfl.layers.gaussianDropout({ rate: 0.2 }).apply(t) as tfl.SymbolicTensor;
+  const sum = tfl.layers.add().apply([noisy, dropped]) as tfl.SymbolicTensor;
+  const prod = tfl.layers.multiply().apply([sum, t]) as tfl.SymbolicTensor;
+  const most = tfl.layers.maximum().apply([prod, t]) as tfl.SymbolicTensor;
+  const least = tfl.layers.minimum().apply([prod, t]) as tfl.SymbolicTensor;
+  const mean = tfl.layers.average().apply([most, least]) as tfl.SymbolicTensor;
+  const flat = tfl.layers.flatten().apply(mean) as tfl.SymbolicTensor;
+  const act = tfl.layers.activation({ activation: "selu" }).apply(flat) as tfl.SymbolicTensor;
+  const rep = tfl.layers.repeatVector({ n: 2 }).apply(act) as tfl.SymbolicTensor;
+  const out = tfl.layers.reLU({ maxValue: 1.5 }).apply(rep) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: x, outputs: out, name: "sequence_layers" });
+  await bothWays(model, [uniform(2 * 6 * 3, 21)], [[2, 6, 3]]);
+});
