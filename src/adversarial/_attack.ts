@@ -63,8 +63,6 @@ export interface Attack {
   epsilon: number;
   /** +1 to climb the loss (untargeted), -1 to descend it (targeted). */
   direction: 1 | -1;
-  clipMin: number;
-  clipMax: number;
   batchSize: number;
   /** ∇ₓ loss(y, model(x)) for one batch, no weight gradient computed. */
   inputGradient: (x: Tensor, y: Tensor) => Tensor;
@@ -139,8 +137,6 @@ export function attack(
   return {
     epsilon,
     direction: targeted ? -1 : 1,
-    clipMin,
-    clipMax,
     batchSize,
     inputGradient,
     clip,
