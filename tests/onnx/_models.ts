@@ -17,6 +17,7 @@ export type Attr =
   | number
   | string
   | number[]
+  | string[]
   | { float: number }
   | { floats: number[] }
   | { graph: Record<string, unknown> };
@@ -29,6 +30,9 @@ export const fs = (x: number[]): Attr => ({ floats: x });
 function attribute(name: string, v: Attr): Record<string, unknown> {
   if (typeof v === "number") return { name, type: 2, i: v };
   if (typeof v === "string") return { name, type: 3, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) {
+    return { name, type: 8, strings: v.map((x) => new TextEncoder().encode(x as string)) };
+  }
   if (Array.isArray(v)) return { name, type: 7, ints: v };
   if ("float" in v) return { name, type: 1, f: v.float };
   if ("floats" in v) return { name, type: 6, floats: v.floats };

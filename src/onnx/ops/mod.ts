@@ -9,6 +9,7 @@ import { CONV } from "./conv.ts";
 import { DENSE } from "./dense.ts";
 import { POOL } from "./pool.ts";
 import { REDUCE } from "./reduce.ts";
+import { RNN } from "./rnn.ts";
 import { SHAPE } from "./shape.ts";
 
 /** The kernel builders by ONNX op type. */
@@ -18,5 +19,6 @@ export const OPERATORS: Record<string, KernelBuilder> = {
   ...CONV,
   ...POOL,
   ...REDUCE,
+  ...RNN,
   ...SHAPE,
 };
