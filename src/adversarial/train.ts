@@ -108,12 +108,20 @@ export function trainStep(
   const epsilon = checkFinite(options.epsilon, "epsilon", fn);
   const fraction = checkFinite(options.fraction ?? 0.5, "fraction", fn);
   const lambda = checkFinite(options.lossWeight ?? 0.3, "lossWeight", fn);
-  if (epsilon < 0 || !(fraction >= 0 && fraction <= 1) || lambda <= 0) {
-    throw new RangeError(
-      `Cannot run ${fn}(): arguments "epsilon" >= 0, "fraction" in [0, 1] and "lossWeight" > 0 are needed: got ${epsilon}, ${fraction} and ${lambda}`,
-    );
+  for (
+    const [arg, ok, want, got] of [
+      ["epsilon", epsilon >= 0, ">= 0", epsilon],
+      ["fraction", fraction >= 0 && fraction <= 1, "in [0, 1]", fraction],
+      ["lossWeight", lambda > 0, "> 0", lambda],
+    ] as const
+  ) {
+    if (!ok) {
+      throw new RangeError(`Cannot run ${fn}(): argument "${arg}" must be ${want}: got ${got}`);
+    }
   }
   const { clipMin, clipMax } = options;
+  if (clipMin !== undefined) checkFinite(clipMin, "clipMin", fn);
+  if (clipMax !== undefined) checkFinite(clipMax, "clipMax", fn);
   const attack = options.attack ?? "fgsm";
   const craft = typeof attack === "function" ? attack : ({
     fgsm: (x: Tensor, y: Tensor) => fgsm(model, x, y, { epsilon, clipMin, clipMax }),
@@ -133,7 +141,7 @@ export function trainStep(
     }
     if (xs.length !== 1 || ys.length !== 1) {
       throw new TypeError(
-        `Cannot run ${fn}(): the model must have one input and one output: got ${xs.length} and ${ys.length}`,
+        `Cannot run ${fn}(): the step needs one input tensor and one target tensor (labels for the attack and the loss): got ${xs.length} and ${ys.length}`,
       );
     }
     const [x] = xs, [y] = ys;

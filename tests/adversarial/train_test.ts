@@ -96,13 +96,17 @@ Deno.test("trainStep() with 'fgsm' trains on the FGSM examples of the current mo
 Deno.test("trainStep() rejects bad options with typed errors", async () => {
   const net = model();
   const step = dn.adversarial.trainStep;
-  assertThrows(() => step(net, { epsilon: -0.1 }), RangeError, '"epsilon" >= 0');
+  assertThrows(() => step(net, { epsilon: -0.1 }), RangeError, '"epsilon" must be >= 0: got -0.1');
   assertThrows(
     () => step(net, { epsilon: 0.1, fraction: 1.5 }),
     RangeError,
-    '"fraction" in [0, 1]',
+    '"fraction" must be in [0, 1]: got 1.5',
   );
-  assertThrows(() => step(net, { epsilon: 0.1, lossWeight: 0 }), RangeError, '"lossWeight" > 0');
+  assertThrows(
+    () => step(net, { epsilon: 0.1, lossWeight: 0 }),
+    RangeError,
+    '"lossWeight" must be > 0: got 0',
+  );
   assertThrows(
     () => step(net, { epsilon: 0.1, attack: "cw" as "fgsm" }),
     TypeError,
