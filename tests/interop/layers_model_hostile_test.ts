@@ -162,3 +162,28 @@ Deno.test("loadLayersModel() reads Python Keras names (':0', the lstm_cell scope
   const x = dn.ones([2, 3, 4]);
   assertEquals([...copy.predict(x).dataSync()], [...model.predict(x).dataSync()]);
 });
+
+Deno.test("loadLayersModel() fetches model.json and its shards beside it from an http URL, and names a failed shard", async () => {
+  const { json, data } = files();
+  const moved = structuredClone(json);
+  moved.weightsManifest[0].paths = ["missing.bin"];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/m/model.json") return Response.json(json);
+    if (path === "/n/model.json") return Response.json(moved);
+    if (path === `/m/${SHARD}` || path === `/n/${SHARD}`) return new Response(data);
+    return new Response("no", { status: 404 });
+  });
+  try {
+    const base = `http://127.0.0.1:${server.addr.port}`;
+    const model = await loadLayersModel(`${base}/m/model.json`);
+    assertEquals(model.weights.map((w) => w.value.shape), [[2, 3], [3]]);
+    await assertRejects(
+      () => loadLayersModel(`${base}/n/model.json`),
+      TypeError,
+      `fetching "${base}/n/missing.bin" must answer an HTTP status in 200-299: got 404`,
+    );
+  } finally {
+    await server.shutdown();
+  }
+});
