@@ -17,4 +17,5 @@ export * from "./pool";
 export * from "./recurrent";
 export * from "./gather";
 export * from "./random";
+export * from "./rbm";
 export * from "./cast";

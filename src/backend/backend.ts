@@ -180,6 +180,38 @@ export interface BroadcastPlan {
   bStrides: [number, number, number, number];
 }
 
+/**
+ * One contrastive-divergence update of a restricted Boltzmann machine, in place: with
+ * `g = (vPosᵀ·hPos - vNegᵀ·hNeg) / batch` (the sum over the batch in row order),
+ * `wVel = momentum·wVel + lr·(g - weightDecay·w)`, `w += wVel`; each bias likewise from the column
+ * sums of `pos - neg`, without weight decay (assembly/rbm.ts).
+ */
+export interface RbmUpdateArgs {
+  /** Data `[batch, visible]`. */
+  vPos: Storage;
+  /** Hidden probabilities given the data `[batch, hidden]`. */
+  hPos: Storage;
+  /** Visible reconstructions `[batch, visible]`. */
+  vNeg: Storage;
+  /** Hidden probabilities given the reconstructions `[batch, hidden]`. */
+  hNeg: Storage;
+  batch: number;
+  visible: number;
+  hidden: number;
+  /** Weights `[visible, hidden]` and their velocity. */
+  w: Storage;
+  wVel: Storage;
+  /** Visible bias `[visible]` and its velocity. */
+  vBias: Storage;
+  vBiasVel: Storage;
+  /** Hidden bias `[hidden]` and its velocity. */
+  hBias: Storage;
+  hBiasVel: Storage;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
 /** A broadcast `cond ? a : b`: as {@linkcode BroadcastPlan}, `cond` read with `condStrides`. */
 export interface SelectPlan extends BroadcastPlan {
   condStrides: [number, number, number, number];
@@ -580,6 +612,8 @@ export interface FusedBackend {
    * (assembly/random.ts).
    */
   dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void;
+  /** One contrastive-divergence update of an RBM's weights and biases, in place. */
+  rbmUpdate(args: RbmUpdateArgs): void;
   /** `y = x·scale + shift`. */
   affine(x: Storage, y: Storage, size: number, scale: number, shift: number): void;
   /** Updates the weights `w` (and the optimizer state) in place. */

@@ -167,6 +167,64 @@ const axpy: Default<"axpy"> = (be, x, y, size, a) => {
   s.done();
 };
 
+/**
+ * The CD statistics by two GEMMs (`vPosᵀ·hPos` and `vNegᵀ·hNeg`, then their difference: the
+ * kernel sums positive and negative terms together, so the two differ by rounding), the biases'
+ * by a subtraction and a column sum; then the momentum step of assembly/rbm.ts, op by op.
+ */
+const rbmUpdate: Default<"rbmUpdate"> = (be, p) => {
+  const { batch, visible, hidden } = p;
+  if (batch === 0) return;
+  const s = new Scratch(be), scale = 1 / batch;
+  const scaled = (x: Storage, c: number, y: Storage, n: number) =>
+    be.binary("mul", x, s.scalar(c), y, byScalar(n));
+  const momentumStep = (g: Storage, w: Storage, vel: Storage, n: number, decay: number) => {
+    const t = s.buffer(n);
+    if (decay !== 0) {
+      scaled(w, decay, t, n);
+      be.binary("sub", g, t, g, flat(n));
+    }
+    scaled(g, p.lr, g, n);
+    scaled(vel, p.momentum, vel, n);
+    be.binary("add", vel, g, vel, flat(n));
+    be.binary("add", w, vel, w, flat(n));
+  };
+  const n = visible * hidden;
+  if (n > 0) {
+    const pos = s.buffer(n), neg = s.buffer(n);
+    const stats = (v: Storage, h: Storage, c: Storage) =>
+      be.gemm({
+        a: v,
+        b: h,
+        c,
+        m: visible,
+        n: hidden,
+        k: batch,
+        transA: true,
+        transB: false,
+        bias: null,
+        activation: "linear",
+        beta: 0,
+      });
+    stats(p.vPos, p.hPos, pos);
+    stats(p.vNeg, p.hNeg, neg);
+    be.binary("sub", pos, neg, pos, flat(n));
+    scaled(pos, scale, pos, n);
+    momentumStep(pos, p.w, p.wVel, n, p.weightDecay);
+  }
+  const bias = (pos: Storage, neg: Storage, units: number, b: Storage, vel: Storage) => {
+    if (units === 0) return;
+    const d = s.buffer(batch * units), g = s.buffer(units);
+    be.binary("sub", pos, neg, d, flat(batch * units));
+    be.reduce("sum", d, g, 1, batch, units, 1);
+    scaled(g, scale, g, units);
+    momentumStep(g, b, vel, units, 0);
+  };
+  bias(p.vPos, p.vNeg, visible, p.vBias, p.vBiasVel);
+  bias(p.hPos, p.hNeg, hidden, p.hBias, p.hBiasVel);
+  s.done();
+};
+
 /** Read back and summed in float64 in index order (so it needs `readSync`). */
 const sumSquares: Default<"sumSquares"> = (be, x, size) => {
   const v = be.readSync(x, size);
@@ -425,6 +483,7 @@ const sequenceTranspose: Default<"sequenceTranspose"> = (
 /** Every fused primitive's default (the mapped type keeps the list exhaustive). */
 export const FUSED_DEFAULTS: { readonly [K in FusedPrimitive]: Default<K> } = {
   dropoutMask,
+  rbmUpdate,
   affine,
   optimizerStep,
   clip,

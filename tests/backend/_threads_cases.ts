@@ -458,6 +458,46 @@ for (const [rows, cols] of [[3, 17], [129, 260]]) {
   }
 }
 
+// RBM contrastive-divergence updates: row tails (visible % 4) and column tails (hidden % 8, % 4).
+for (const [batch, visible, hidden, large] of [[3, 7, 13, false], [37, 515, 301, true]] as const) {
+  add({
+    name: `rbmUpdate ${batch}x${visible}x${hidden}`,
+    method: "rbmUpdate",
+    large,
+    data: [
+      rand(batch * visible),
+      rand(batch * hidden),
+      rand(batch * visible),
+      rand(batch * hidden),
+      rand(visible * hidden),
+      rand(visible * hidden),
+      rand(visible),
+      rand(visible),
+      rand(hidden),
+      rand(hidden),
+    ],
+    run: (b, [vPos, hPos, vNeg, hNeg, w, wVel, vBias, vBiasVel, hBias, hBiasVel]) =>
+      b.rbmUpdate({
+        vPos,
+        hPos,
+        vNeg,
+        hNeg,
+        batch,
+        visible,
+        hidden,
+        w,
+        wVel,
+        vBias,
+        vBiasVel,
+        hBias,
+        hBiasVel,
+        lr: 0.1,
+        momentum: 0.5,
+        weightDecay: 2e-4,
+      }),
+  });
+}
+
 // Optimizers.
 const N_W = 4099;
 for (

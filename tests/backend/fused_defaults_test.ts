@@ -85,7 +85,7 @@ Deno.test("fused() resolves a backend's own kernels, and the defaults on a core-
     assert(!hasOwn(core, name), `the core-only backend lacks ${name}`);
   }
   assertEquals(fused(wasm), fused(wasm));
-  assertEquals(FUSED_PRIMITIVES.length, 13);
+  assertEquals(FUSED_PRIMITIVES.length, 14);
 });
 
 Deno.test("supports() takes the Backend's method names only", () => {
@@ -121,6 +121,49 @@ Deno.test("defaults of affine, axpy, clip equal the wasm kernels bit for bit", (
       inputs: [x, zeros(n)],
       tol: Tol.exact,
       run: (f, [x, y]) => f.clip(x, y, n, -0.5, 0.75),
+    });
+  }
+});
+
+Deno.test("the default of rbmUpdate matches the wasm kernel within rounding", () => {
+  // The kernel sums each batch row's positive and negative products together (fma), the default
+  // by two GEMMs and a difference: at most 2·batch terms of size <= 1 differ by rounding.
+  for (const [batch, visible, hidden] of [[1, 1, 1], [3, 5, 9], [9, 13, 6]]) {
+    const [nv, nh, nw] = [batch * visible, batch * hidden, visible * hidden];
+    check({
+      name: `rbmUpdate ${batch}x${visible}x${hidden}`,
+      inputs: [
+        rand(nv, 20, 0, 1),
+        rand(nh, 21, 0, 1),
+        rand(nv, 22, 0, 1),
+        rand(nh, 23, 0, 1),
+        rand(nw, 24),
+        rand(nw, 25),
+        rand(visible, 26),
+        rand(visible, 27),
+        rand(hidden, 28),
+        rand(hidden, 29),
+      ],
+      tol: FWD,
+      run: (f, [vPos, hPos, vNeg, hNeg, w, wVel, vBias, vBiasVel, hBias, hBiasVel]) =>
+        f.rbmUpdate({
+          vPos,
+          hPos,
+          vNeg,
+          hNeg,
+          batch,
+          visible,
+          hidden,
+          w,
+          wVel,
+          vBias,
+          vBiasVel,
+          hBias,
+          hBiasVel,
+          lr: 0.1,
+          momentum: 0.5,
+          weightDecay: 0.01,
+        }),
     });
   }
 });

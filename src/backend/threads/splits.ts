@@ -418,6 +418,14 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     (n) => byRange(n, (a, i) => a[i.steps] * a[i.inner], MIN_ELEMENTWISE),
   ),
   f32_bernoulli: byRange("f32_bernoulli", one, MIN_ELEMENTWISE, 16),
+  // A weight row's work: 2 multiply-adds per batch row and hidden unit; rows in 4-row tiles.
+  f32_rbm_weight_update: byRange(
+    "f32_rbm_weight_update",
+    (a, i) => 2 * a[i.batch] * a[i.hidden],
+    MIN_GEMM,
+    4,
+  ),
+  f32_rbm_bias_update: byRange("f32_rbm_bias_update", (a, i) => 2 * a[i.batch], MIN_ELEMENTWISE, 4),
   // Each batch row sums its outcomes, then scans them once per sample.
   f32_multinomial: byRange(
     "f32_multinomial",

@@ -25,6 +25,7 @@ import type {
   LstmGatesBackwardArgs,
   OptimizerStep,
   Pool2dArgs,
+  RbmUpdateArgs,
   ReduceOp,
   SelectPlan,
   SoftmaxOp,
@@ -426,6 +427,46 @@ export class WasmBackend implements Backend {
 
   dropoutMask(y: Storage, size: number, seed: number, rate: number, keep: number): void {
     this.#k.f32_dropout_mask(writablePtr(y), seed, rate, keep, 0, size);
+  }
+
+  rbmUpdate(p: RbmUpdateArgs): void {
+    const { batch, visible, hidden, lr, momentum } = p;
+    if (batch === 0) return;
+    const k = this.#k, scale = 1 / batch;
+    const [vPos, hPos, vNeg, hNeg] = [p.vPos, p.hPos, p.vNeg, p.hNeg].map(writablePtr);
+    k.f32_rbm_weight_update(
+      vPos,
+      hPos,
+      vNeg,
+      hNeg,
+      batch,
+      visible,
+      hidden,
+      writablePtr(p.w),
+      writablePtr(p.wVel),
+      scale,
+      lr,
+      momentum,
+      p.weightDecay,
+      0,
+      visible,
+    );
+    const bias = (pos: number, neg: number, units: number, b: Storage, vel: Storage) =>
+      k.f32_rbm_bias_update(
+        pos,
+        neg,
+        batch,
+        units,
+        writablePtr(b),
+        writablePtr(vel),
+        scale,
+        lr,
+        momentum,
+        0,
+        units,
+      );
+    bias(vPos, vNeg, visible, p.vBias, p.vBiasVel);
+    bias(hPos, hNeg, hidden, p.hBias, p.hBiasVel);
   }
 
   gemm(p: GemmArgs): void {

@@ -44,6 +44,7 @@ import type {
   OptimizerStep,
   Pool2dArgs,
   Primitive,
+  RbmUpdateArgs,
   ReduceOp,
   SelectPlan,
   SoftmaxOp,
@@ -89,6 +90,7 @@ import {
 import { f32Gather, f32ScatterAdd } from "./programs/gather.ts";
 import { castProgram } from "./programs/cast.ts";
 import { f32Bernoulli, f32DropoutMask, f32Multinomial } from "./programs/random.ts";
+import { f32RbmBiasUpdate, f32RbmWeightUpdate } from "./programs/rbm.ts";
 import { f32GemmBlocked, f32GemmSmallM, f32GemmTiled, SMALL_M_ROWS } from "./programs/gemm.ts";
 import { f32Pool2dNhwc, f32Pool2dNhwcBwd } from "./programs/pool.ts";
 import {
@@ -332,6 +334,37 @@ export class WebGpuBackend implements Backend {
     if (size > 0) {
       this.#run(f32DropoutMask, { n: size }, [y], { n: size, seed: seed >>> 0, rate, keep });
     }
+  }
+
+  rbmUpdate(p: RbmUpdateArgs): void {
+    const { batch, visible, hidden, lr, momentum } = p;
+    if (batch === 0) return;
+    const scale = 1 / batch, n = visible * hidden;
+    if (n > 0) {
+      this.#run(f32RbmWeightUpdate, { n }, [p.vPos, p.hPos, p.vNeg, p.hNeg, p.w, p.wVel], {
+        n,
+        batch,
+        visible,
+        hidden,
+        scale,
+        lr,
+        momentum,
+        decay: p.weightDecay,
+      });
+    }
+    const bias = (pos: Storage, neg: Storage, units: number, b: Storage, vel: Storage) => {
+      if (units > 0) {
+        this.#run(f32RbmBiasUpdate, { n: units }, [pos, neg, b, vel], {
+          n: units,
+          batch,
+          scale,
+          lr,
+          momentum,
+        });
+      }
+    };
+    bias(p.vPos, p.vNeg, visible, p.vBias, p.vBiasVel);
+    bias(p.hPos, p.hNeg, hidden, p.hBias, p.hBiasVel);
   }
 
   gemm(p: GemmArgs): void {
