@@ -7,7 +7,6 @@
  */
 import { checkOptions, checkPositiveInt, fmtValue } from "../_check.ts";
 import type { Callback, Logs } from "../models/callbacks.ts";
-import { fmtLogs } from "../models/progress.ts";
 import type { Sequential } from "../models/sequential.ts";
 import type { Dqn } from "./dqn.ts";
 import { Env } from "./env.ts";
@@ -128,9 +127,16 @@ export async function trainDqn(agent: Dqn, options: DqnTrainOptions): Promise<Dq
       steps_per_second: ran / seconds,
     };
     for (const [name, v] of Object.entries(logs)) (out.history[name] ??= []).push(v);
-    if (verbose) console.log(`Steps ${done}/${steps} - ${seconds.toFixed(1)}s - ${fmtLogs(logs)}`);
+    if (verbose) console.log(`Steps ${done}/${steps} - ${seconds.toFixed(1)}s - ${line(logs)}`);
     for (const cb of callbacks) await cb.onEpochEnd?.(k, logs);
   }
   for (const cb of callbacks) await cb.onTrainEnd?.({});
   return out;
+}
+
+/** `episodes: 12 - return: 22.5 - ...`: counts as integers, the rest to 4 digits. */
+function line(logs: Logs): string {
+  return Object.entries(logs).map(([k, v]) =>
+    `${k}: ${Number.isInteger(v) ? v : k === "steps_per_second" ? v.toFixed(0) : v.toFixed(4)}`
+  ).join(" - ");
 }
