@@ -6,10 +6,14 @@
  *
  *   deno run -A examples/dqn_cartpole.ts [seeds, default 0,1,2,3,4] [output folder, default examples]
  *
- * Writes `dqn_cartpole.csv` (seed, episode, step, return) and `dqn_cartpole.md` (the table per
+ * Writes `dqn_cartpole.png` (per seed, in the colours of `SERIES_COLORS` in seed order, the mean
+ * return of the episodes ending in each 500-step bucket: x from 0 to the last step, y from 0 to
+ * 500), `dqn_cartpole.csv` (seed, episode, step, return) and `dqn_cartpole.md` (the table per
  * seed) to the output folder.
  */
 import * as dn from "../mod.ts";
+import { lineChart } from "../plot.ts";
+import { returnCurve } from "./_return_curve.ts";
 
 const MAX_STEPS = 100_000, SCREEN_EVERY = 2_500, SOLVED = 475;
 
@@ -104,6 +108,10 @@ if (import.meta.main) {
   const csv = ["seed,episode,step,return"];
   for (const r of runs) r.returns.forEach((v, i) => csv.push(`${r.seed},${i},${r.steps[i]},${v}`));
   await Deno.writeTextFile(`${out}/dqn_cartpole.csv`, csv.join("\n") + "\n");
+  const series = Object.fromEntries(
+    runs.map((r) => [`seed ${r.seed}`, returnCurve(r.returns, r.steps, 500)]),
+  );
+  await Deno.writeFile(`${out}/dqn_cartpole.png`, lineChart({ series, yMin: 0, yMax: 500 }));
   const table = [
     "| seed | solved at step | training time (s) | greedy mean, 100 episodes | greedy min |",
     "| ---- | -------------- | ----------------- | ------------------------- | ---------- |",

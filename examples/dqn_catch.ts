@@ -6,10 +6,14 @@
  *
  *   deno run -A examples/dqn_catch.ts [steps, default 30000] [seed, default 0] [output folder, default examples]
  *
- * Writes `dqn_catch.csv` (episode, step, return) and `dqn_catch.md` (the evaluations) to the
- * output folder.
+ * Writes `dqn_catch.png` (the mean return of the training episodes ending in each 500-step
+ * bucket, ε-greedy: x from 0 to the last step, y from -1, all missed, to 1, all caught),
+ * `dqn_catch.csv` (episode, step, return) and `dqn_catch.md` (the evaluations) to the output
+ * folder.
  */
 import * as dn from "../mod.ts";
+import { lineChart } from "../plot.ts";
+import { returnCurve } from "./_return_curve.ts";
 
 const game = () => dn.rl.frameStack(dn.rl.clipReward(dn.rl.make("Catch-v0")), 4);
 
@@ -87,6 +91,11 @@ if (import.meta.main) {
   const { returns, steps: at } = history.episodes;
   const csv = ["episode,step,return", ...returns.map((r, i) => `${i},${at[i]},${r}`)];
   await Deno.writeTextFile(`${out}/dqn_catch.csv`, csv.join("\n") + "\n");
+  const curve = returnCurve(returns, at, 500);
+  await Deno.writeFile(
+    `${out}/dqn_catch.png`,
+    lineChart({ series: { return: curve }, yMin: -1, yMax: 1 }),
+  );
   await Deno.writeTextFile(
     `${out}/dqn_catch.md`,
     [`Seed ${seed}, ${agent.steps} training steps in ${seconds.toFixed(0)} s.`, "", ...rows].join(
