@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOneOf, checkOptions, checkPositiveInt, fmtValue } from "../_check.ts";
+import { checkFinite, checkOneOf, checkOptions, checkPositiveInt, fmtValue } from "../_check.ts";
 import { type ActivationName, ACTIVATIONS } from "../layers/activations.ts";
 import { Dense } from "../layers/dense.ts";
 import { DenseTied } from "../layers/dense_tied.ts";
@@ -24,19 +24,24 @@ export type NoiseSpec =
 export function checkNoise(value: unknown, arg: string, fn: string): NoiseSpec | null {
   if (value === undefined || value === null) return null;
   const o = checkOptions(value, ["type", "rate", "stddev", "seed"], fn, arg);
-  if (o.type === "masking") {
-    checkOptions(value, ["type", "rate", "seed"], fn, arg);
-    new MaskingNoise({ rate: o.rate as number }); // validates the rate
-    return value as NoiseSpec;
+  const level = o.type === "masking" ? "rate" : "stddev";
+  if (o.type !== "masking" && o.type !== "gaussian") {
+    throw new TypeError(
+      `Cannot run ${fn}(): "${arg}.type" must be "masking" or "gaussian": got ${fmtValue(o.type)}`,
+    );
   }
-  if (o.type === "gaussian") {
-    checkOptions(value, ["type", "stddev", "seed"], fn, arg);
-    new GaussianNoise({ stddev: o.stddev as number });
-    return value as NoiseSpec;
+  checkOptions(value, ["type", level, "seed"], fn, arg);
+  const v = o[level];
+  const ok = typeof v === "number" && v >= 0 && (level === "rate" ? v < 1 : Number.isFinite(v));
+  if (!ok) {
+    throw new RangeError(
+      `Cannot run ${fn}(): "${arg}.${level}" must be ${
+        level === "rate" ? "in [0, 1)" : "a finite number >= 0"
+      }: got ${fmtValue(v)}`,
+    );
   }
-  throw new TypeError(
-    `Cannot run ${fn}(): "${arg}.type" must be "masking" or "gaussian": got ${fmtValue(o.type)}`,
-  );
+  if (o.seed !== undefined) checkFinite(o.seed, `${arg}.seed`, fn);
+  return value as NoiseSpec;
 }
 
 /** A fresh noise layer for `spec` on samples of `units` values. */

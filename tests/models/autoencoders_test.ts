@@ -113,7 +113,17 @@ Deno.test("autoencoder builders throw typed errors naming what was expected", as
   assertThrows(
     () => dn.stackedDenoisingAutoencoder({ layers: [4, 2], noise: { type: "masking", rate: 1 } }),
     RangeError,
-    '"rate" must be in [0, 1)',
+    'Cannot run stackedDenoisingAutoencoder(): "noise.rate" must be in [0, 1): got 1',
+  );
+  assertThrows(
+    () => dn.deepAutoencoder({ layers: [4, 2], noise: { type: "gaussian", rate: 0.1 } as never }),
+    TypeError,
+    '"rate" is not known',
+  );
+  assertThrows(
+    () => dn.deepAutoencoder({ layers: [4, 2], noise: { type: "gaussian", stddev: NaN } }),
+    RangeError,
+    '"noise.stddev" must be a finite number >= 0: got NaN',
   );
   assertThrows(
     () => dn.deepAutoencoder({ layers: [4, 2], codeActivation: "cube" as never }),
