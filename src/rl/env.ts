@@ -59,8 +59,38 @@ export class ResetNeededError extends Error {
 }
 
 /**
- * An environment with Gymnasium's interface. Subclasses implement `resetEnv` and `stepEnv`;
- * `reset` and `step` check their arguments and the call order around them.
+ * An environment with Gymnasium's interface. Subclasses declare `id`, `observationSpace` and
+ * `actionSpace` and implement `resetEnv` and `stepEnv`; `reset` and `step` check their arguments
+ * and the call order around them.
+ *
+ * @example
+ * ```ts
+ * import * as dn from "@dendrite/dendrite";
+ * import assert from "node:assert/strict";
+ * class Coin extends dn.rl.Env {
+ *   readonly id = "Coin-v0";
+ *   readonly observationSpace = new dn.rl.Box({ low: 0, high: 1, shape: [1] });
+ *   readonly actionSpace = new dn.rl.Discrete(2);
+ *   protected resetEnv(seed?: number): dn.rl.ResetResult {
+ *     this.seedRandom(seed);
+ *     return { observation: new Float32Array(1), info: {} };
+ *   }
+ *   protected stepEnv(action: number): dn.rl.StepResult {
+ *     const heads = this.seedRandom(undefined).next() < 0.5 ? 1 : 0;
+ *     return {
+ *       observation: Float32Array.of(heads),
+ *       reward: heads === action ? 1 : 0,
+ *       terminated: true,
+ *       truncated: false,
+ *       info: {},
+ *     };
+ *   }
+ * }
+ * const coin = new Coin();
+ * coin.reset({ seed: 1 });
+ * assert.equal(coin.step(1).terminated, true);
+ * assert.throws(() => coin.step(1), dn.rl.ResetNeededError);
+ * ```
  */
 export abstract class Env {
   /** The environment's name, e.g. `"CartPole-v1"`. */
@@ -128,10 +158,11 @@ export abstract class Env {
   close(): void {}
 
   /**
-   * The generator for an episode: a new one for `seed`, else the running one (made from the
-   * global generator, `dn.setSeed`, the first time).
+   * The generator for an episode, for `resetEnv` to call: a new one for `seed`, else the
+   * running one (made from the global generator, `dn.setSeed`, the first time).
    *
-   * @ignore
+   * @param seed The seed given to `reset`, if any.
+   * @returns The generator.
    */
   protected seedRandom(seed: number | undefined): Random {
     if (seed !== undefined) this.random = new Random(seed);
@@ -139,9 +170,12 @@ export abstract class Env {
   }
 
   /**
-   * Resets the state (arguments already checked).
+   * Starts an episode: what a subclass implements for `reset` (its options already checked;
+   * call `seedRandom(seed)` for the generator).
    *
-   * @ignore
+   * @param seed The seed given to `reset`, if any.
+   * @param options The environment-specific options (`{}` if none).
+   * @returns The first observation and `info`.
    */
   protected abstract resetEnv(
     seed: number | undefined,
@@ -149,9 +183,11 @@ export abstract class Env {
   ): ResetResult;
 
   /**
-   * Advances the state (action already checked, episode running).
+   * Advances the state: what a subclass implements for `step` (the episode is running and
+   * `action` is a value of `actionSpace`).
    *
-   * @ignore
+   * @param action The action.
+   * @returns The step's result.
    */
   protected abstract stepEnv(action: number): StepResult;
 }
