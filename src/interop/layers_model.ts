@@ -13,7 +13,7 @@
 import { checkArity, checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import { withoutDraws } from "../layers/initializers.ts";
-import type { Layer } from "../layers/layer.ts";
+import { type Layer, withWeightBudget } from "../layers/layer.ts";
 import { Bidirectional } from "../layers/wrappers.ts";
 import type { LoadModelOptions } from "../models/io.ts";
 import { modelFromTopology, readSource } from "../models/io.ts";
@@ -94,13 +94,8 @@ function expectedWeights(model: LayersModel): { ours: string; keras: string; sha
   return shapes.map((w) => ({ ours: w.name, keras: kerasName(model, w.name), shape: w.shape }));
 }
 
-/** Reads the model's weights into it: names and shapes all checked before building. */
-async function loadWeights(
-  model: LayersModel,
-  manifest: Manifest,
-  read: (path: string) => Promise<Uint8Array>,
-  size: ((path: string) => Promise<number>) | undefined,
-): Promise<void> {
+/** Writes the shards' values into the model: names and shapes all checked before building. */
+function assignWeights(model: LayersModel, manifest: Manifest, groups: Uint8Array[]): void {
   const byName = new Map(manifest.weights.map((w) => [normalName(w.name), w]));
   const expected = expectedWeights(model);
   for (const e of expected) {
@@ -123,11 +118,7 @@ async function loadWeights(
   if (extra !== undefined) {
     failLoad(RangeError, `weight "${byName.get(extra)!.name}" is not a weight of the topology`);
   }
-  const groups: Uint8Array[] = [];
-  for (const [gi, g] of manifest.groups.entries()) {
-    groups.push(await groupBytes(g, gi, read, size, failLoad));
-  }
-  withoutDraws(() => model.buildAll()); // every weight is written next
+  model.buildAll(); // every weight is written next
   const values = new Map(model.weights.map((w) => [w.name, w.value]));
   const backend = activeBackend();
   for (const e of expected) {
@@ -149,7 +140,7 @@ async function loadWeights(
  * value we do not implement (`stateful: true`, `mask_zero: true`, `data_format: "channels_first"`,
  * quantized weights ...) is an error naming it, never skipped. A saved `training_config` is not
  * read: compile the model to train it. Shard files are checked against the manifest before they
- * are read, and every shape before a weight is allocated.
+ * are read, and the layers may allocate no more weight values than the shards hold.
  *
  * @param source A path or `file:`/`http(s):` URL of `model.json` (shards are read beside it;
  *   needs read or net permission), or the files in memory (`{ modelJson, weights }`).
@@ -210,14 +201,24 @@ export async function loadLayersModel<M extends LayersModel = Sequential>(
   }
   const manifest = parseManifest(json.weightsManifest ?? [], failLoad);
   const topology = topologyFromKeras(fromPythonic(json.modelTopology), failLoad);
-  const model = withoutDraws(() => modelFromTopology(topology, LOAD));
-  try {
-    await loadWeights(model, manifest, read, size);
-  } catch (e) {
-    model.dispose();
-    throw e;
+  const groups: Uint8Array[] = [];
+  for (const [gi, g] of manifest.groups.entries()) {
+    groups.push(await groupBytes(g, gi, read, size, failLoad));
   }
-  return model as M;
+  // The layers (a functional model's as they are connected) may allocate no more weight values
+  // than the shards hold, and draw none: every weight is written from the shards.
+  const values = groups.reduce((n, g) => n + g.length / 4, 0);
+  return withWeightBudget(values, () =>
+    withoutDraws(() => {
+      const model = modelFromTopology(topology, LOAD);
+      try {
+        assignWeights(model, manifest, groups);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+      return model as M;
+    }));
 }
 
 /** What {@linkcode encodeLayersModel} returns: `model.json`'s content and its one shard. */

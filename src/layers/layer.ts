@@ -53,6 +53,24 @@ export interface LayerWeight {
 
 const counters = new Map<string, number>();
 
+/** Weight values layers may still allocate: finite only inside {@linkcode withWeightBudget}. */
+let weightBudget = Infinity;
+
+/**
+ * Runs `fn` with layers allowed to allocate at most `values` weight values in all, so that a
+ * loader building layers from an untrusted file allocates no more than the file holds: a layer
+ * asking for more throws a RangeError naming it before anything is allocated.
+ */
+export function withWeightBudget<T>(values: number, fn: () => T): T {
+  const saved = weightBudget;
+  weightBudget = values;
+  try {
+    return fn();
+  } finally {
+    weightBudget = saved;
+  }
+}
+
 /** `value` when a boolean; `what` is the failed action in the message (`run dense()`). */
 function checkTrainable(value: unknown, what: string): boolean {
   if (typeof value !== "boolean") {
@@ -340,7 +358,16 @@ export abstract class Layer {
     trainable = true,
   ): Tensor {
     const backend = activeBackend();
-    const value = new Tensor(shape, backend, backend.alloc(shape.reduce((a, b) => a * b, 1)));
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (count > weightBudget) {
+      throw new RangeError(
+        `Cannot build ${this.className} layer "${this.name}": weight "${name}" of shape ${
+          fmtShape(shape)
+        } needs ${count} values: the file holds ${weightBudget} more`,
+      );
+    }
+    weightBudget -= count;
+    const value = new Tensor(shape, backend, backend.alloc(count));
     backend.write(value.storage, initialValues(initializer, shape, rng, this.className));
     const { l1, l2 } = typeof penalty === "number"
       ? { l1: 0, l2: penalty }

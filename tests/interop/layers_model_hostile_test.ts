@@ -68,6 +68,19 @@ Deno.test("loadLayersModel() rejects weights whose dims do not match the topolog
     { name: "d1/bias", shape: [1e5], dtype: "float32" },
   ];
   await assertRejects(() => load(huge, data), RangeError, "must hold the 40000400000 bytes");
+  // A functional model builds its layers as it connects them: no more than the shards hold.
+  const a = dn.input({ shape: [2], name: "a" });
+  const f = dn.model({ inputs: a, outputs: dn.layers.dense({ units: 3, name: "d1" }).apply(a) });
+  const functional = structuredClone(encodeLayersModel(f).modelJson) as Json;
+  f.dispose();
+  const [input, dense] = functional.modelTopology.config.layers;
+  input.config.batch_input_shape = [null, 1e5];
+  dense.config.units = 1e5;
+  await assertRejects(
+    () => load(functional, data),
+    RangeError,
+    'Cannot build Dense layer "d1": weight "kernel" of shape [100000, 100000] needs 10000000000 values: the file holds 9 more',
+  );
 });
 
 Deno.test("loadLayersModel() rejects unknown dtypes, quantized weights, repeated, missing and extra weights", async () => {
