@@ -5,7 +5,7 @@
  */
 import * as dn from "../../mod.ts";
 import { encodeLayersModel, type LayersModelFiles, loadLayersModel } from "../../interop.ts";
-import { assertEquals, assertRejects } from "../_util/assert.ts";
+import { assertEquals, assertRejects, assertThrows } from "../_util/assert.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -199,4 +199,12 @@ Deno.test("loadLayersModel() fetches model.json and its shards beside it from an
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("encodeLayersModel() rejects nested models and a Sequential without an input shape", () => {
+  const inner = dn.sequential([dn.layers.dense({ units: 2, inputShape: [3] })]);
+  const outer = dn.sequential([inner, dn.layers.dense({ units: 1 })]);
+  assertThrows(() => encodeLayersModel(outer), TypeError, "nested models are not supported");
+  const shapeless = dn.sequential([dn.layers.dense({ units: 2 })]);
+  assertThrows(() => encodeLayersModel(shapeless), TypeError, 'must have an "inputShape"');
 });
