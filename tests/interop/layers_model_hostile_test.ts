@@ -184,7 +184,7 @@ Deno.test("loadLayersModel() fetches model.json and its shards beside it from an
     const path = new URL(req.url).pathname;
     if (path === "/m/model.json") return Response.json(json);
     if (path === "/n/model.json") return Response.json(moved);
-    if (path === `/m/${SHARD}` || path === `/n/${SHARD}`) return new Response(data);
+    if (path === `/m/${SHARD}` || path === `/n/${SHARD}`) return new Response(data.slice());
     return new Response("no", { status: 404 });
   });
   try {
