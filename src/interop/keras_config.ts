@@ -151,8 +151,7 @@ export function layerFromKeras(className: unknown, config: unknown, fail: Fail):
     else if (key === "dtype" && className === "InputLayer") out.dtype = value;
     else if (className === "Conv1D" && ONE_D.includes(key) && Array.isArray(value)) {
       out[key] = value.length === 1 ? value[0] : value; // Keras writes [k]; ours takes k
-    }
-    else if (Object.hasOwn(NEUTRAL, key)) {
+    } else if (Object.hasOwn(NEUTRAL, key)) {
       if (!NEUTRAL[key](value)) {
         fail(TypeError, `${where} option "${key}" is not supported: got ${fmtValue(value)}`);
       }
