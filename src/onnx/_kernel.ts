@@ -134,6 +134,16 @@ export class NodeCtx {
     return v as number[];
   }
 
+  /** A float-list attribute (undefined when absent). */
+  floats(name: string): number[] | undefined {
+    const v = this.#get(name);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "number")) {
+      return this.#bad(name, "a list of floats", v);
+    }
+    return v as number[];
+  }
+
   /** A string-list attribute (undefined when absent). */
   strings(name: string): string[] | undefined {
     const v = this.#get(name);

@@ -253,11 +253,9 @@ export class Plan {
       if (layout.get(name) === "nhwc") this.outputs[i] = this.#convert(name, "nchw", layout);
     });
     this.#schedule();
-    for (const step of this.steps) {
-      for (const name of step.inputs) {
-        const c = name ? this.constant(name) : undefined;
-        if (c && !this.deviceOf(name)) this.devices.set(name, toTensor(c));
-      }
+    for (const name of [...this.steps.flatMap((s) => s.inputs), ...this.outputs]) {
+      const c = name ? this.constant(name) : undefined;
+      if (c && !this.deviceOf(name)) this.devices.set(name, toTensor(c));
     }
   }
 

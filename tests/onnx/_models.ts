@@ -56,12 +56,14 @@ export function node(
 }
 
 /**
- * A declared input or output: name, dims (strings are dynamic; undefined: unknown rank), element
- * type (default float).
+ * A declared input or output: name, dims (strings are dynamic; undefined: type and shape left to
+ * inference), element type (default float).
  */
 export type Info = [string, (number | string)[] | undefined, number?];
 
 function valueInfo([name, dims, type = DATA_TYPE.FLOAT]: Info): Record<string, unknown> {
+  // Unknown rank: no type at all (ONNX Runtime infers the output's type and shape).
+  if (!dims) return { name };
   return {
     name,
     type: {

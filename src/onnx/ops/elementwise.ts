@@ -14,7 +14,7 @@ import { logicalAnd, logicalNot, logicalOr, logicalXor } from "../../ops/logical
 import { where } from "../../ops/where.ts";
 import { clipByValue } from "../../ops/clip.ts";
 import { cast } from "../../ops/cast.ts";
-import { reshape } from "../../ops/transform.ts";
+import { reshape, transpose } from "../../ops/transform.ts";
 import { logSoftmax, softmax } from "../../ops/softmax.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
 
@@ -64,7 +64,13 @@ function softmaxOf(ctx: NodeCtx, f: (x: Tensor, axis: number) => Tensor): Kernel
     run: ([x]) => {
       const rank = x!.rank;
       const a = axis < 0 ? axis + rank : axis;
-      if (ctx.opset >= 13 || a === rank - 1) return [f(x!, a)];
+      if (a === rank - 1) return [f(x!, a)];
+      if (ctx.opset >= 13) {
+        // Our softmax runs over the last axis: move `a` there and back.
+        const perm = [...Array(rank).keys()].filter((i) => i !== a).concat(a);
+        const back = perm.map((_, i) => perm.indexOf(i));
+        return [transpose(f(transpose(x!, perm), -1), back)];
+      }
       // Before opset 13 the input is seen as 2-D [prod(dims < axis), prod(dims >= axis)].
       const rows = x!.shape.slice(0, a).reduce((p, d) => p * d, 1);
       return [reshape(f(reshape(x!, [rows, x!.size / rows]), 1), x!.shape)];

@@ -5,6 +5,7 @@
  */
 import type { KernelBuilder } from "../_kernel.ts";
 import { ELEMENTWISE } from "./elementwise.ts";
+import { CONTROL } from "./control.ts";
 import { CONV } from "./conv.ts";
 import { DENSE } from "./dense.ts";
 import { POOL } from "./pool.ts";
@@ -17,6 +18,7 @@ export const OPERATORS: Record<string, KernelBuilder> = {
   ...ELEMENTWISE,
   ...DENSE,
   ...CONV,
+  ...CONTROL,
   ...POOL,
   ...REDUCE,
   ...RNN,

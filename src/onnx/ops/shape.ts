@@ -226,13 +226,19 @@ export const SHAPE: Record<string, KernelBuilder> = {
         ? { dtype: "float32" as const, shape: [], data: Float32Array.of(ctx.float("value_float")) }
         : ctx.node.attrs.has("value_int")
         ? { dtype: "int32" as const, shape: [], data: Int32Array.of(ctx.int("value_int")) }
+        : ctx.node.attrs.has("value_floats")
+        ? {
+          dtype: "float32" as const,
+          shape: [ctx.floats("value_floats")!.length],
+          data: Float32Array.from(ctx.floats("value_floats")!),
+        }
         : ctx.node.attrs.has("value_ints")
         ? {
           dtype: "int32" as const,
           shape: [ctx.ints("value_ints")!.length],
           data: Int32Array.from(ctx.ints("value_ints")!),
         }
-        : ctx.unsupported("a Constant without value, value_float, value_int or value_ints"));
+        : ctx.unsupported("a Constant without value, value_float(s) or value_int(s)"));
     return { run: () => [tensor(v.data, v.shape, v.dtype)], foldable: true };
   },
   ConstantOfShape: (ctx) => {
