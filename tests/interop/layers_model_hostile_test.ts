@@ -157,7 +157,7 @@ Deno.test("loadLayersModel() names Keras options, values and classes it does not
   );
 });
 
-Deno.test("loadLayersModel() reads Python Keras names (':0', the lstm_cell scope) and an InputLayer in a Sequential", async () => {
+Deno.test("loadLayersModel() reads Python Keras names (':0', the lstm_cell scope), an InputLayer in a Sequential and the converter's model_config wrapper", async () => {
   const model = dn.sequential([
     dn.layers.lstm({ units: 2, inputShape: [3, 4], name: "lstm" }),
     dn.layers.dense({ units: 1, name: "dense" }),
@@ -171,9 +171,19 @@ Deno.test("loadLayersModel() reads Python Keras names (':0', the lstm_cell scope
   for (const w of json.weightsManifest[0].weights) {
     w.name = w.name.replace("lstm/", "lstm/lstm_cell/") + ":0";
   }
-  const copy = await load(json, weightData);
   const x = dn.ones([2, 3, 4]);
+  const copy = await load(json, weightData);
   assertEquals([...copy.predict(x).dataSync()], [...model.predict(x).dataSync()]);
+  // tensorflowjs_converter's Keras wrapper: { keras_version, backend, model_config, training_config }
+  const { class_name, config } = json.modelTopology;
+  json.modelTopology = {
+    keras_version: "2.15.0",
+    backend: "tensorflow",
+    model_config: { class_name, config },
+    training_config: { loss: "mse" },
+  };
+  const converted = await load(json, weightData);
+  assertEquals([...converted.predict(x).dataSync()], [...model.predict(x).dataSync()]);
 });
 
 Deno.test("loadLayersModel() fetches model.json and its shards beside it from an http URL, and names a failed shard", async () => {

@@ -236,10 +236,17 @@ Deno.test("saveLayersModel() writes a trained recurrent and convolutional model 
   await roundTripToTfjs(cnn, [xc], [[n, 8, 8, 1]], "CNN to TF.js");
 });
 
-Deno.test("saveLayersModel() writes a functional model that TF.js loads with the same predictions", async () => {
+Deno.test("saveLayersModel() writes a functional model (regularizer, constraint, initializer objects) that TF.js loads with the same predictions", async () => {
   const a = dn.input({ shape: [3], name: "in_a" });
   const b = dn.input({ shape: [3], name: "in_b" });
-  const shared = dn.layers.dense({ units: 4, activation: "tanh", name: "shared_dense" });
+  const shared = dn.layers.dense({
+    units: 4,
+    activation: "tanh",
+    name: "shared_dense",
+    kernelRegularizer: dn.regularizers.l1l2({ l1: 0.01, l2: 0.02 }),
+    biasConstraint: dn.constraints.maxNorm({ maxValue: 2 }),
+    kernelInitializer: dn.initializers.varianceScaling({ mode: "fanAvg", distribution: "uniform" }),
+  });
   const sum = dn.layers.add({ name: "sum" }).apply([shared.apply(a), shared.apply(b)]);
   const out = dn.layers.dense({ units: 2, activation: "sigmoid", name: "head" }).apply(sum);
   const model = dn.model({ inputs: [a, b], outputs: out });
