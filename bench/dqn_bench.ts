@@ -77,6 +77,7 @@ printTable(
     [`steps/s (${QUIET_LABEL})`]: rate(v, QUIET).toFixed(0),
     "vs tfjs tape": (rate(v) / rate(ms["tfjs-layers wasm (loss on the tape)"])).toFixed(2),
     "vs tfjs cpu": (rate(v) / rate(ms[base])).toFixed(2),
+    [`vs tfjs cpu (${QUIET_LABEL})`]: (rate(v, QUIET) / rate(ms[base], QUIET)).toFixed(2),
   })),
   group + " (interleaved rounds)",
 );

@@ -16,7 +16,7 @@ import { generator, Random } from "../random.ts";
 import { type DqnConfig, dqnConfig, type DqnOptions, linearSchedule } from "./_dqn_options.ts";
 import { DqnLearner, qValuesOf } from "./_dqn_update.ts";
 import type { Env } from "./env.ts";
-import { ReplayBuffer } from "./replay_buffer.ts";
+import { type ReplayBatch, ReplayBuffer } from "./replay_buffer.ts";
 import { argMaxRow } from "./td.ts";
 import { type DqnHistory, type DqnTrainOptions, trainDqn } from "./dqn_train.ts";
 import { updateTarget } from "./target_update.ts";
@@ -140,15 +140,45 @@ export class Dqn {
   }
 
   /**
-   * One gradient step on a batch sampled from the buffer (what `train()` runs every
-   * `trainFrequency` steps); then the target update when its interval has come.
+   * One gradient step on a batch (what `train()` runs every `trainFrequency` steps, on a batch
+   * sampled from the buffer); the target network is left alone.
    *
+   * @param batch `batchSize` transitions (default: sampled uniformly from `buffer`), e.g. from a
+   *   buffer of the caller's own.
    * @returns The batch's loss.
-   * @throws {RangeError} When the buffer is empty.
+   * @throws {RangeError} When the buffer is empty, or `batch`'s arrays do not hold `batchSize`
+   *   transitions of this agent's observation size.
    */
-  trainStep(): number {
-    checkArity(arguments, [], "Dqn.trainStep");
-    const loss = this.#learner.step(this.buffer.sample(this.config.batchSize));
+  trainStep(batch?: ReplayBatch): number {
+    const fn = "Dqn.trainStep";
+    checkArity(arguments, ["batch"], fn);
+    const b = batch ?? this.buffer.sample(this.config.batchSize);
+    const rows = this.config.batchSize, size = rows * this.#size;
+    for (
+      const [name, length] of [
+        ["observations", size],
+        ["nextObservations", size],
+        ["actions", rows],
+        ["rewards", rows],
+        ["terminated", rows],
+      ] as const
+    ) {
+      if (b[name]?.length !== length) {
+        throw new RangeError(
+          `Cannot run ${fn}(): "batch.${name}" must hold ${length} values (batchSize ${rows}): got ${
+            fmtValue(b[name]?.length ?? b[name])
+          }`,
+        );
+      }
+    }
+    for (const a of b.actions) {
+      if (!(a >= 0 && a < this.actions)) {
+        throw new RangeError(
+          `Cannot run ${fn}(): "batch.actions" must lie in [0, ${this.actions}): got ${a}`,
+        );
+      }
+    }
+    const loss = this.#learner.step(b);
     this.updates++;
     return loss;
   }

@@ -38,9 +38,9 @@ export class Catch extends Env {
   readonly columns: number;
   /** Paddle width. */
   readonly paddleWidth: number;
-  /** Ball position (row, column) and the paddle's centre column. */
+  /** The ball's row (0 at the top). */
   ballRow = 0;
-  /** Ball column. */
+  /** The ball's column. */
   ballColumn = 0;
   /** The paddle's centre column. */
   paddle = 0;
