@@ -49,7 +49,15 @@ function anyLayer(className: unknown, config: unknown): Layer {
   if (className === "InputLayer" && config !== null && typeof config === "object") {
     return new InputLayer(config);
   }
-  return layerFromConfig(className, config, caller);
+  try {
+    return layerFromConfig(className, config, caller);
+  } catch (e) {
+    // Name the layer: a config error deep in a large topology is otherwise hard to place.
+    const name = (config as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || !(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Err = e instanceof TypeError ? TypeError : RangeError;
+    return fail(Err, `layer "${name}" (${fmtValue(className)}): ${e.message}`);
+  }
 }
 
 function uniqueNames(layers: Layer[]): void {
