@@ -144,6 +144,14 @@ export type { StepLogs } from "./src/models/step.ts";
 export * as callbacks from "./src/models/callbacks.ts";
 export type { Callback, Logs, TrainingParams } from "./src/models/callbacks.ts";
 export { loadModel } from "./src/models/io.ts";
+export { loadRbm, Rbm, rbm } from "./src/models/rbm.ts";
+export type {
+  PseudoLikelihoodOptions,
+  RbmArgs,
+  RbmDrawOptions,
+  VisibleType,
+} from "./src/models/rbm.ts";
+export type { RbmFitOptions } from "./src/models/rbm_fit.ts";
 export { cloneModel } from "./src/models/clone.ts";
 export type { CloneModelOptions } from "./src/models/clone.ts";
 export type { LoadModelOptions } from "./src/models/io.ts";
