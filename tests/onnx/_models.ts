@@ -10,8 +10,6 @@ import { InferenceSession } from "@dendrite/dendrite/onnx";
 import { DATA_TYPE, ModelProto } from "../../src/onnx/_proto.ts";
 import { rng } from "../_util/rng.ts";
 
-ort.env.wasm.numThreads = 1;
-
 /** An attribute value: numbers are ints unless wrapped by `f()`; arrays of them likewise. */
 export type Attr =
   | number
@@ -139,20 +137,32 @@ export interface Feed {
   shape: number[];
 }
 
+/** An ONNX Runtime Web session on `threads` threads (its first session fixes the count). */
+export function ortSession(bytes: Uint8Array, threads = 1): Promise<ort.InferenceSession> {
+  ort.env.wasm.numThreads = threads;
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: ["wasm"],
+    graphOptimizationLevel: "all",
+  });
+}
+
+/** `data` as an ONNX Runtime tensor (Int32Array data goes in as int64, bool as bool). */
+export function ortTensor(data: Feed["data"], shape: number[]): ort.Tensor {
+  return data instanceof Float32Array
+    ? new ort.Tensor("float32", data, shape)
+    : data instanceof Uint8Array
+    ? new ort.Tensor("bool", data, shape)
+    : new ort.Tensor("int64", BigInt64Array.from(data, (x) => BigInt(x)), shape);
+}
+
 /** Runs `bytes` with ONNX Runtime Web on one thread; outputs as numbers by name. */
 export async function runOrt(
   bytes: Uint8Array,
   feeds: Record<string, Feed>,
 ): Promise<Record<string, { data: number[]; shape: number[] }>> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+  const session = await ortSession(bytes);
   const input: Record<string, ort.Tensor> = {};
-  for (const [k, v] of Object.entries(feeds)) {
-    input[k] = v.data instanceof Float32Array
-      ? new ort.Tensor("float32", v.data, v.shape)
-      : v.data instanceof Uint8Array
-      ? new ort.Tensor("bool", v.data, v.shape)
-      : new ort.Tensor("int64", BigInt64Array.from(v.data, (x) => BigInt(x)), v.shape);
-  }
+  for (const [k, v] of Object.entries(feeds)) input[k] = ortTensor(v.data, v.shape);
   const out = await session.run(input);
   const result: Record<string, { data: number[]; shape: number[] }> = {};
   for (const [k, t] of Object.entries(out)) {

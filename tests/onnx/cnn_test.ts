@@ -1,4 +1,3 @@
-import { DATA_TYPE } from "../../src/onnx/_proto.ts";
 import {
   assertMatchesOrt,
   type Attr,
@@ -9,8 +8,7 @@ import {
   node,
   uniform,
 } from "./_models.ts";
-
-const I64 = DATA_TYPE.INT64;
+import { pytorchCnn } from "./_pytorch.ts";
 
 /** One node over input `x` (NCHW) with constant weights, checked against ONNX Runtime. */
 async function check(
@@ -147,58 +145,6 @@ Deno.test("MaxPool, AveragePool, global pools and BatchNormalization match ONNX 
     "batchnorm",
   );
 });
-
-/**
- * What `torch.onnx.export` emits for a LeNet-style CNN (Conv, BatchNorm kept unfused, Relu,
- * MaxPool, a residual Add, GlobalAveragePool, Flatten, Gemm) with a dynamic batch.
- */
-function pytorchCnn(): Uint8Array {
-  const w = (name: string, shape: number[], seed: number, scale = 0.3) =>
-    initializer(name, shape, uniform(shape.reduce((a, b) => a * b, 1), seed, -scale, scale));
-  return model(graph({
-    nodes: [
-      node("Conv", ["input", "c1.w", "c1.b"], ["c1"], { kernel_shape: [5, 5], pads: [2, 2, 2, 2] }),
-      node("Relu", ["c1"], ["r1"]),
-      node("MaxPool", ["r1"], ["p1"], { kernel_shape: [2, 2], strides: [2, 2] }),
-      node("Conv", ["p1", "c2.w", "c2.b"], ["c2"], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }),
-      node("BatchNormalization", ["c2", "bn.s", "bn.b", "bn.m", "bn.v"], ["n2"]),
-      node("Relu", ["n2"], ["r2"]),
-      node("Add", ["r2", "p1"], ["res"]),
-      node("Conv", ["res", "c3.w"], ["c3"], {
-        kernel_shape: [3, 3],
-        strides: [2, 2],
-        pads: [1, 1, 1, 1],
-      }),
-      node("Relu", ["c3"], ["r3"]),
-      node("Shape", ["r3"], ["s"]),
-      node("Gather", ["s", "zero"], ["n"], { axis: 0 }),
-      node("Unsqueeze", ["n", "axes0"], ["n1"]),
-      node("Concat", ["n1", "minus1"], ["shape"], { axis: 0 }),
-      node("Reshape", ["r3", "shape"], ["flat"]),
-      node("Gemm", ["flat", "fc.w", "fc.b"], ["logits"], { transB: 1 }),
-      node("GlobalAveragePool", ["r3"], ["gap"]),
-      node("Flatten", ["gap"], ["features"], { axis: 1 }),
-    ],
-    inputs: [["input", ["batch", 1, 16, 16]]],
-    outputs: [["logits", ["batch", 10]], ["features", ["batch", 6]]],
-    initializers: [
-      w("c1.w", [6, 1, 5, 5], 1),
-      w("c1.b", [6], 2),
-      w("c2.w", [6, 6, 3, 3], 3),
-      w("c2.b", [6], 4),
-      w("bn.s", [6], 5),
-      w("bn.b", [6], 6),
-      w("bn.m", [6], 7),
-      initializer("bn.v", [6], uniform(6, 8, 0.5, 1.5)),
-      w("c3.w", [6, 6, 3, 3], 9),
-      w("fc.w", [10, 6 * 4 * 4], 10, 0.1),
-      w("fc.b", [10], 11),
-      initializer("zero", [], [0], I64),
-      initializer("axes0", [1], [0], I64),
-      initializer("minus1", [1], [-1], I64),
-    ],
-  }));
-}
 
 Deno.test("InferenceSession runs a PyTorch-exported CNN as ONNX Runtime does, batch 1 and 3", async () => {
   const bytes = pytorchCnn();

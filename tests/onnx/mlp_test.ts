@@ -2,46 +2,8 @@ import assert from "node:assert/strict";
 import * as dn from "@dendrite/dendrite";
 import { InferenceSession } from "@dendrite/dendrite/onnx";
 import { assertRejects } from "../_util/assert.ts";
-import { DATA_TYPE } from "../../src/onnx/_proto.ts";
-import { assertMatchesOrt, f, graph, initializer, model, node, uniform } from "./_models.ts";
-
-const I64 = DATA_TYPE.INT64;
-
-/**
- * What `torch.onnx.export` emits for `Sequential(Flatten(), Linear(784, 64), ReLU(),
- * Linear(64, 10), Softmax(-1))` with a dynamic batch: the flatten as Shape, Gather, Unsqueeze,
- * Concat and Reshape, Linear as Gemm with transB.
- */
-function pytorchMlp(): Uint8Array {
-  return model(graph({
-    nodes: [
-      node("Shape", ["input"], ["s"]),
-      node("Gather", ["s", "zero"], ["n"], { axis: 0 }),
-      node("Unsqueeze", ["n", "axes0"], ["n1"]),
-      node("Concat", ["n1", "minus1"], ["shape"], { axis: 0 }),
-      node("Reshape", ["input", "shape"], ["flat"]),
-      node("Gemm", ["flat", "fc1.weight", "fc1.bias"], ["h"], {
-        alpha: f(1),
-        beta: f(1),
-        transB: 1,
-      }),
-      node("Relu", ["h"], ["r"]),
-      node("Gemm", ["r", "fc2.weight", "fc2.bias"], ["logits"], { transB: 1 }),
-      node("Softmax", ["logits"], ["probs"], { axis: -1 }),
-    ],
-    inputs: [["input", ["batch", 1, 28, 28]]],
-    outputs: [["probs", ["batch", 10]], ["logits", ["batch", 10]]],
-    initializers: [
-      initializer("zero", [], [0], I64),
-      initializer("axes0", [1], [0], I64),
-      initializer("minus1", [1], [-1], I64),
-      initializer("fc1.weight", [64, 784], uniform(64 * 784, 1, -0.05, 0.05)),
-      initializer("fc1.bias", [64], uniform(64, 2)),
-      initializer("fc2.weight", [10, 64], uniform(640, 3, -0.2, 0.2)),
-      initializer("fc2.bias", [10], uniform(10, 4)),
-    ],
-  }));
-}
+import { assertMatchesOrt, uniform } from "./_models.ts";
+import { pytorchMlp } from "./_pytorch.ts";
 
 Deno.test("InferenceSession runs a PyTorch-exported MLP as ONNX Runtime does, batch 1 and 5", async () => {
   const bytes = pytorchMlp();

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { DATA_TYPE } from "../../src/onnx/_proto.ts";
 import { assertClose, Tol } from "../_util/assert_close.ts";
 import {
   assertMatchesOrt,
@@ -13,8 +12,7 @@ import {
   runOrt,
   uniform,
 } from "./_models.ts";
-
-const I64 = DATA_TYPE.INT64;
+import { pytorchLstm } from "./_pytorch.ts";
 
 /** One recurrent node with random weights and the given optional inputs, against ONNX Runtime. */
 async function check(
@@ -107,46 +105,6 @@ Deno.test("RNN matches ONNX Runtime with Tanh and Relu", async () => {
     "rnn relu bidirectional",
   );
 });
-
-/**
- * What `torch.onnx.export` emits for `LSTM(8, 16, batch_first=True)` followed by a Linear on the
- * last step, with a dynamic batch: zero initial states from ConstantOfShape, the time-major
- * Transpose, Squeeze of the direction axis, and Gather of step -1.
- */
-function pytorchLstm(): Uint8Array {
-  const h = 16, f = 8;
-  return model(graph({
-    nodes: [
-      node("Shape", ["input"], ["s"]),
-      node("Gather", ["s", "zero"], ["n"], { axis: 0 }),
-      node("Unsqueeze", ["n", "axes0"], ["n1"]),
-      node("Concat", ["one", "n1", "hidden"], ["stateShape"], { axis: 0 }),
-      node("ConstantOfShape", ["stateShape"], ["h0"]),
-      node("Transpose", ["input"], ["tm"], { perm: [1, 0, 2] }),
-      node("LSTM", ["tm", "W", "R", "B", "", "h0", "h0"], ["y", "yh", "yc"], { hidden_size: h }),
-      node("Squeeze", ["y", "axes1"], ["y3"]),
-      node("Transpose", ["y3"], ["bm"], { perm: [1, 0, 2] }),
-      node("Gather", ["bm", "last"], ["lastStep"], { axis: 1 }),
-      node("MatMul", ["lastStep", "fc.wT"], ["mm"]),
-      node("Add", ["mm", "fc.b"], ["out"]),
-    ],
-    inputs: [["input", ["batch", 7, f]]],
-    outputs: [["out", ["batch", 3]], ["yh", [1, "batch", h]]],
-    initializers: [
-      initializer("zero", [], [0], I64),
-      initializer("last", [], [-1], I64),
-      initializer("axes0", [1], [0], I64),
-      initializer("axes1", [1], [1], I64),
-      initializer("one", [1], [1], I64),
-      initializer("hidden", [1], [h], I64),
-      initializer("W", [1, 4 * h, f], uniform(4 * h * f, 1, -0.3, 0.3)),
-      initializer("R", [1, 4 * h, h], uniform(4 * h * h, 2, -0.3, 0.3)),
-      initializer("B", [1, 8 * h], uniform(8 * h, 3, -0.3, 0.3)),
-      initializer("fc.wT", [h, 3], uniform(3 * h, 4)),
-      initializer("fc.b", [3], uniform(3, 5)),
-    ],
-  }));
-}
 
 Deno.test("InferenceSession runs a PyTorch-exported LSTM as ONNX Runtime does, batch 1 and 4", async () => {
   const bytes = pytorchLstm();
