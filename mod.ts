@@ -152,6 +152,8 @@ export type {
   VisibleType,
 } from "./src/models/rbm.ts";
 export type { RbmFitOptions } from "./src/models/rbm_fit.ts";
+export { Dbn, dbn } from "./src/models/dbn.ts";
+export type { DbnArgs, DbnSampleOptions, DbnToModelOptions } from "./src/models/dbn.ts";
 export { cloneModel } from "./src/models/clone.ts";
 export type { CloneModelOptions } from "./src/models/clone.ts";
 export type { LoadModelOptions } from "./src/models/io.ts";
