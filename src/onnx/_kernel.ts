@@ -34,6 +34,8 @@ export interface Kernel {
   branches?: { cond: number; then: Graph; else: Graph };
   /** Deterministic and cheap: evaluated at load when all its inputs are constants. */
   foldable?: boolean;
+  /** Reads only its inputs' shapes (Shape, Size): its outputs depend on shapes, not values. */
+  shapeOnly?: boolean;
 }
 
 /** What a kernel builder sees of its node at load time. */

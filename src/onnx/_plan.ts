@@ -20,6 +20,8 @@ import { toTensor } from "./ops/_constants.ts";
 
 interface Step {
   label: string;
+  /** Its outputs depend only on the graph inputs' shapes (memoized per shape signature). */
+  shapeOnly: boolean;
   kernel: Kernel;
   inputs: string[];
   outputs: string[];
@@ -144,6 +146,14 @@ export class Plan {
   readonly outputs: string[];
   readonly #parent: Plan | undefined;
   readonly #produced = new Set<string>();
+  /** Values computed from the graph inputs' shapes alone (Shape, then arithmetic on it). */
+  readonly #shaped = new Set<string>();
+  /**
+   * Shape-only values by the graph inputs' shapes, most recent last: a dynamic-shape model runs
+   * its shape arithmetic once per input shape, later calls take the device tensor and its host
+   * copy from here.
+   */
+  readonly #shapeCache = new Map<string, Map<string, { t: Tensor; host?: HostTensor }>>();
 
   private constructor(graph: Graph, parent: Plan | undefined) {
     this.#parent = parent;
@@ -239,7 +249,10 @@ export class Plan {
       const out = kernel.outLayout === "any" ? first : kernel.outLayout ?? "nchw";
       for (const o of outputs) if (o) layout.set(o, out);
       for (const o of outputs) if (o) runtime.add(o);
-      const step: Step = { label: ctx.where, kernel, inputs, outputs, release: [] };
+      const shapeOnly = kernel.foldable === true && !kernel.branches &&
+        (kernel.shapeOnly || inputs.every((n) => !n || this.constant(n) || this.#shaped.has(n)));
+      if (shapeOnly) { for (const o of outputs) if (o) this.#shaped.add(o); }
+      const step: Step = { label: ctx.where, shapeOnly, kernel, inputs, outputs, release: [] };
       if (kernel.branches) {
         const { cond, then, else: otherwise } = kernel.branches;
         const known = this.constant(inputs[cond]);
@@ -266,6 +279,7 @@ export class Plan {
       layout.set(converted, want);
       this.steps.push({
         label: `layout of "${name}"`,
+        shapeOnly: false,
         kernel: layoutKernel(want === "nhwc" ? TO_NHWC : TO_NCHW),
         inputs: [name],
         outputs: [converted],
@@ -286,7 +300,7 @@ export class Plan {
     const kept = new Set(this.outputs);
     for (const [name, step] of last) {
       // Only values this graph produced are ours to free (not inputs, constants, outer values).
-      if (kept.has(name) || this.constant(name)) continue;
+      if (kept.has(name) || this.constant(name) || this.#shaped.has(name)) continue;
       if (this.#produced.has(name)) step.release.push(name);
     }
   }
@@ -317,13 +331,46 @@ export class Plan {
    * the graph's outputs (new tensors the caller owns).
    */
   async run(env: Map<string, Tensor>): Promise<Tensor[]> {
+    const shaped = this.#shaped.size ? this.#shapeValues(env) : undefined;
+    const cached = shaped !== undefined && shaped.size > 0;
+    if (cached) { for (const [name, v] of shaped) env.set(name, v.t); }
+    try {
+      await this.#steps(env, shaped, cached);
+    } catch (error) {
+      for (const name of this.#produced) if (!this.#shaped.has(name)) env.get(name)?.dispose();
+      // A failed first run must not leave a partial memo behind for these shapes.
+      if (shaped && !cached) {
+        for (const v of shaped.values()) v.t.dispose();
+        shaped.clear();
+      }
+      throw error;
+    }
+    return this.outputs.map((name) => {
+      const t = env.get(name) ?? this.deviceOf(name);
+      if (!t) throw new RangeError(`Cannot run ONNX model: output "${name}" was not computed`);
+      // The caller owns what it gets: a constant, a memoized or an enclosing value is a view.
+      return this.#produced.has(name) && !this.#shaped.has(name) ? t : reshape(t, t.shape);
+    });
+  }
+
+  async #steps(
+    env: Map<string, Tensor>,
+    shaped: Map<string, { t: Tensor; host?: HostTensor }> | undefined,
+    cached: boolean,
+  ): Promise<void> {
     for (const step of this.steps) {
+      if (step.shapeOnly && cached) continue;
       const ins = step.inputs.map((n) => (n ? env.get(n) ?? this.deviceOf(n) : undefined));
       let host: (HostTensor | undefined)[] = [];
       const reads = step.kernel.host;
       if (reads) {
         host = [];
-        for (const i of reads) host[i] = this.constant(step.inputs[i]) ?? await hostOf(ins[i]);
+        for (const i of reads) {
+          const name = step.inputs[i];
+          const memo = shaped?.get(name);
+          host[i] = this.constant(name) ?? memo?.host ?? await hostOf(ins[i]);
+          if (memo && !memo.host) memo.host = host[i];
+        }
       }
       let outs: Tensor[];
       if (step.then || step.else) {
@@ -338,22 +385,39 @@ export class Plan {
       step.outputs.forEach((name, i) => {
         if (name) env.set(name, outs[i]);
         else outs[i]?.dispose();
+        if (name && step.shapeOnly) shaped!.set(name, { t: outs[i] });
       });
       for (const name of step.release) {
         env.get(name)?.dispose();
         env.delete(name);
       }
     }
-    return this.outputs.map((name) => {
-      const t = env.get(name) ?? this.deviceOf(name);
-      if (!t) throw new RangeError(`Cannot run ONNX model: output "${name}" was not computed`);
-      // The caller owns what it gets: a constant or an enclosing value is handed out as a view.
-      return this.#produced.has(name) ? t : reshape(t, t.shape);
-    });
+  }
+
+  /**
+   * The shape-only values for the shapes of the graph inputs in `env`: filled (empty map) on the
+   * first call with these shapes. Sixteen shape signatures are kept, the oldest freed first.
+   */
+  #shapeValues(env: Map<string, Tensor>): Map<string, { t: Tensor; host?: HostTensor }> {
+    const key = [...env].map(([name, t]) => `${name}:${t.shape.join(",")}`).join(";");
+    let values = this.#shapeCache.get(key);
+    if (values) {
+      this.#shapeCache.delete(key);
+    } else {
+      values = new Map();
+      if (this.#shapeCache.size >= 16) {
+        const [oldest, evicted] = this.#shapeCache.entries().next().value!;
+        for (const v of evicted.values()) v.t.dispose();
+        this.#shapeCache.delete(oldest);
+      }
+    }
+    this.#shapeCache.set(key, values);
+    return values;
   }
 
   /** Frees the device constants and the kernels' tensors. */
   dispose(): void {
+    for (const values of this.#shapeCache.values()) for (const v of values.values()) v.t.dispose();
     for (const t of this.devices.values()) t.dispose();
     for (const t of this.kept) t.dispose();
     for (const step of this.steps) {

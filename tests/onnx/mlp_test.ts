@@ -14,10 +14,10 @@ Deno.test("InferenceSession runs a PyTorch-exported MLP as ONNX Runtime does, ba
 });
 
 Deno.test("InferenceSession names inputs and outputs and returns new tensors by name", async () => {
+  const before = dn.memory().numTensors;
   const session = await InferenceSession.create(pytorchMlp());
   assert.deepEqual(session.inputNames, ["input"]);
   assert.deepEqual(session.outputNames, ["probs", "logits"]);
-  const before = dn.memory().numTensors;
   const x = dn.ones([3, 1, 28, 28]);
   const out = await session.run({ input: x });
   assert.deepEqual(Object.keys(out), ["probs", "logits"]);
@@ -27,8 +27,8 @@ Deno.test("InferenceSession names inputs and outputs and returns new tensors by 
   x.dispose();
   out.probs.dispose();
   out.logits.dispose();
-  assert.equal(dn.memory().numTensors, before + 1); // the sum read above
   session.release();
+  assert.equal(dn.memory().numTensors, before + 1); // the sum read above
 });
 
 Deno.test("InferenceSession loads from a path and a file URL", async () => {
@@ -72,4 +72,25 @@ Deno.test("session.run() rejects missing, unknown and mis-shaped inputs", async 
   session.release();
   await assertRejects(() => session.run({ input: x }), TypeError, "released");
   for (const t of [x, wrong, ints]) t.dispose();
+});
+
+Deno.test("a dynamic batch runs its shape arithmetic once per input shape and frees it on release", async () => {
+  const before = dn.memory().numTensors;
+  const session = await InferenceSession.create(pytorchMlp());
+  const fresh = await InferenceSession.create(pytorchMlp());
+  for (const batch of [2, 5, 2, 5, 1]) {
+    const x = dn.tensor(uniform(batch * 784, batch, 0, 1), [batch, 1, 28, 28]);
+    const [a, b] = [await session.run({ input: x }), await fresh.run({ input: x })];
+    assert.deepEqual(a.logits.shape, [batch, 10]);
+    assert.deepEqual([...(await a.logits.data())], [...(await b.logits.data())]);
+    for (const t of [x, ...Object.values(a), ...Object.values(b)]) t.dispose();
+  }
+  const x = dn.ones([3, 1, 28, 28]), wrong = dn.ones([3, 1, 28, 28], "int32");
+  await assertRejects(() => session.run({ input: wrong }), TypeError, "dtype");
+  for (const t of Object.values(await session.run({ input: x }))) t.dispose();
+  session.release();
+  fresh.release();
+  x.dispose();
+  wrong.dispose();
+  assert.equal(dn.memory().numTensors, before);
 });

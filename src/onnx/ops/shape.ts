@@ -129,9 +129,10 @@ export const SHAPE: Record<string, KernelBuilder> = {
         return [tensor(dims, [dims.length], "int32")];
       },
       foldable: true,
+      shapeOnly: true,
     };
   },
-  Size: () => ({ run: ([x]) => [tensor([x!.size], [], "int32")], foldable: true }),
+  Size: () => ({ run: ([x]) => [tensor([x!.size], [], "int32")], foldable: true, shapeOnly: true }),
   Gather: (ctx) => {
     const axis = ctx.int("axis", 0);
     return {
