@@ -12,6 +12,8 @@ import { Dense } from "../layers/dense.ts";
 import type { Layer } from "../layers/layer.ts";
 import { checkRegularizer, type Regularizer } from "../layers/regularizers.ts";
 import type { Optimizer } from "../optimizers/optimizer.ts";
+import { isFinite } from "../ops/compare.ts";
+import { all } from "../ops/logical_reduce.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import {
@@ -154,7 +156,7 @@ export class StackedDenoisingAutoencoder {
    * @param options See {@linkcode SdaPretrainOptions}.
    * @returns One `fit()` history per layer.
    * @throws {TypeError} When `x` is not a float32 tensor of rank 2, or an option is unknown.
-   * @throws {RangeError} When `x`'s width is not `sizes[0]`.
+   * @throws {RangeError} When `x`'s width is not `sizes[0]` or it holds NaN or Infinity.
    */
   async pretrain(x: Tensor, options: SdaPretrainOptions = {}): Promise<History[]> {
     const fn = "pretrain";
@@ -164,6 +166,12 @@ export class StackedDenoisingAutoencoder {
         `Cannot run ${fn}(): argument "x" must have shape [samples, ${this.sizes[0]}]: got ${
           fmtShape(x.shape)
         }`,
+      );
+    }
+    using finite = tidy(() => all(isFinite(x)));
+    if (!(await finite.data<"bool">())[0]) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "x" must hold finite values: got NaN or Infinity`,
       );
     }
     const o = checkOptions(options, [

@@ -142,6 +142,12 @@ Deno.test("autoencoder builders throw typed errors naming what was expected", as
     RangeError,
     'Cannot run pretrain(): argument "x" must have shape [samples, 4]: got [3, 5]',
   );
+  using nan = dn.tensor([[0, 1, NaN, 0]]);
+  await assertRejects(
+    () => sda.pretrain(nan),
+    RangeError,
+    'argument "x" must hold finite values: got NaN or Infinity',
+  );
   using x = dn.ones([3, 4]);
   await assertRejects(() => sda.pretrain(x, { epochs: 0 }), RangeError, '"epochs"');
   assertThrows(() => sda.toModel({ outputUnits: 0 }), RangeError, '"outputUnits"');
