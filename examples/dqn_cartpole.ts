@@ -8,8 +8,8 @@
  *
  * Writes `dqn_cartpole.png` (per seed, in the colours of `SERIES_COLORS` in seed order, the mean
  * return of the episodes ending in each 500-step bucket: x from 0 to the last step, y from 0 to
- * 500), `dqn_cartpole.csv` (seed, episode, step, return) and `dqn_cartpole.md` (the table per
- * seed) to the output folder.
+ * 500) and `dqn_cartpole.csv` (seed, episode, step, return) to the output folder, and prints a
+ * table per seed.
  */
 import * as dn from "../mod.ts";
 import { lineChart } from "../plot.ts";
@@ -121,6 +121,5 @@ if (import.meta.main) {
       } | ${r.evalMin} |`
     ),
   ];
-  await Deno.writeTextFile(`${out}/dqn_cartpole.md`, table.join("\n") + "\n");
   console.log(table.join("\n"));
 }

@@ -7,9 +7,8 @@
  *   deno run -A examples/dqn_catch.ts [steps, default 30000] [seed, default 0] [output folder, default examples]
  *
  * Writes `dqn_catch.png` (the mean return of the training episodes ending in each 500-step
- * bucket, ε-greedy: x from 0 to the last step, y from -1, all missed, to 1, all caught),
- * `dqn_catch.csv` (episode, step, return) and `dqn_catch.md` (the evaluations) to the output
- * folder.
+ * bucket, ε-greedy: x from 0 to the last step, y from -1, all missed, to 1, all caught) and
+ * `dqn_catch.csv` (episode, step, return) to the output folder, and prints the evaluations.
  */
 import * as dn from "../mod.ts";
 import { lineChart } from "../plot.ts";
@@ -96,12 +95,7 @@ if (import.meta.main) {
     `${out}/dqn_catch.png`,
     lineChart({ series: { return: curve }, yMin: -1, yMax: 1 }),
   );
-  await Deno.writeTextFile(
-    `${out}/dqn_catch.md`,
-    [`Seed ${seed}, ${agent.steps} training steps in ${seconds.toFixed(0)} s.`, "", ...rows].join(
-      "\n",
-    ) + "\n",
-  );
+  console.log(rows.join("\n"));
   agent.dispose();
   model.dispose();
 }
