@@ -64,7 +64,10 @@ export interface RbmFitOptions {
   shuffle?: boolean;
   /** Throw unless every value of `x` is exactly 0 or 1 (Bernoulli units; default false). */
   checkBinary?: boolean;
-  /** Callbacks (`dn.callbacks.earlyStopping({ monitor: "loss" })`, ...); `loss` is logged. */
+  /**
+   * Callbacks (`dn.callbacks.earlyStopping({ monitor: "loss" })`, `progressBar()` of
+   * `@dendrite/dendrite/progress`, ...): `loss` is logged per batch and per epoch.
+   */
   callbacks?: Callback | Callback[];
   /** 0: silent, 1 or 2: one line per epoch (default 1). */
   verbose?: 0 | 1 | 2;
