@@ -7,6 +7,7 @@
  */
 import type { Activation } from "../backend/backend.ts";
 import { relu, sigmoid, tanh } from "../ops/unary.ts";
+import { keep } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import type { AttrValue, Graph, HostTensor, Node } from "./_proto.ts";
 
@@ -48,6 +49,8 @@ export class NodeCtx {
   readonly #used = new Set<string>();
   /** A Relu/Sigmoid/Tanh the planner folded into this node (Gemm, MatMul, Conv). */
   fusedActivation: Activation | undefined;
+  /** A BatchNormalization `y = x·a + b` (per output channel) folded into this Conv. */
+  fusedAffine: { a: Float32Array; b: Float32Array } | undefined;
   /** A constant `[n]` vector the planner folded into this MatMul as its bias. */
   fusedBias: HostTensor | undefined;
   /** The layout input `i` arrives in unless the kernel asks for another (set by the planner). */
@@ -62,9 +65,9 @@ export class NodeCtx {
     this.#constant = constant;
   }
 
-  /** Holds `t` for the session's life. */
+  /** Holds `t` for the session's life (also when made inside a run's scope). */
   keep(t: Tensor): Tensor {
-    this.kept.push(t);
+    this.kept.push(keep(t));
     return t;
   }
 

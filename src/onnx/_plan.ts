@@ -2,7 +2,7 @@
  * The planner: orders a graph's nodes, rejects what we cannot run (every unsupported operator at
  * once, cycles, undefined inputs), builds each node's kernel once, folds nodes whose inputs are
  * all constants (shape arithmetic) at load, fuses Gemm/MatMul/Conv with a following
- * Relu/Sigmoid/Tanh and MatMul with a constant bias Add, keeps convolutions' activations in NHWC
+ * Relu/Sigmoid/Tanh, MatMul with a constant bias Add and Conv with a BatchNormalization, keeps convolutions' activations in NHWC
  * between layout-aware ops (one transpose where an NCHW consumer needs them), and frees every
  * intermediate after its last use.
  *
@@ -11,12 +11,13 @@
 import type { Activation } from "../backend/backend.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
-import { reshape, transpose } from "../ops/transform.ts";
+import { reshape } from "../ops/transform.ts";
 import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
 import type { Graph, HostTensor, Node } from "./_proto.ts";
 import { UnsupportedOperatorError } from "./errors.ts";
 import { OPERATORS } from "./ops/mod.ts";
-import { toTensor } from "./ops/_constants.ts";
+import { permute, toTensor } from "./ops/_constants.ts";
+import { batchNormAffine } from "./ops/pool.ts";
 
 interface Step {
   label: string;
@@ -128,7 +129,7 @@ function layoutKernel(perm: number[]): Kernel {
           `Cannot run ONNX model: a 2-D convolution's input must have rank 4: got ${x!.rank}`,
         );
       }
-      return [transpose(x!, perm)];
+      return [permute(x!, perm)];
     },
   };
 }
@@ -139,8 +140,8 @@ export class Plan {
   readonly constants: Map<string, HostTensor>;
   /** Their device copies, made when a step needs them. */
   readonly devices = new Map<string, Tensor>();
-  /** Device tensors the kernels hold. */
-  readonly kept: Tensor[] = [];
+  /** Device tensors the kernels hold (a kernel may add to its list while it runs). */
+  readonly kept: Tensor[][] = [];
   readonly steps: Step[] = [];
   /** The names of the graph's outputs after layout conversion. */
   readonly outputs: string[];
@@ -219,6 +220,17 @@ export class Plan {
             next = soleConsumer(outputs[0]);
           }
         }
+        if (
+          node.opType === "Conv" && next?.opType === "BatchNormalization" &&
+          next.inputs.slice(1).every((n) => this.constant(n))
+        ) {
+          const bn = new NodeCtx(next, opset, (n) => this.constant(n));
+          ctx.fusedAffine = batchNormAffine(bn);
+          bn.checkAttributes();
+          skipped.add(next);
+          outputs[0] = next.outputs[0];
+          next = soleConsumer(outputs[0]);
+        }
         if (next && next.opType in ACTIVATIONS && next.attrs.size === 0) {
           ctx.fusedActivation = ACTIVATIONS[next.opType];
           skipped.add(next);
@@ -228,7 +240,7 @@ export class Plan {
       ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();
-      this.kept.push(...ctx.kept);
+      this.kept.push(ctx.kept);
       const inputs = [...node.inputs];
       if (
         kernel.foldable && !node.inputs.some((n) => n && runtime.has(n)) &&
@@ -419,7 +431,7 @@ export class Plan {
   dispose(): void {
     for (const values of this.#shapeCache.values()) for (const v of values.values()) v.t.dispose();
     for (const t of this.devices.values()) t.dispose();
-    for (const t of this.kept) t.dispose();
+    for (const list of this.kept) for (const t of list) t.dispose();
     for (const step of this.steps) {
       step.then?.dispose();
       step.else?.dispose();

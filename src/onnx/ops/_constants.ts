@@ -1,10 +1,12 @@
 /**
- * Host-tensor helpers for kernels built at load: device copies and load-time weight transforms.
+ * Helpers for kernels: device copies of host tensors, load-time weight transforms, and axis
+ * permutations that are views where they can be.
  *
  * @module
  */
 import { tensor } from "../../ops/creation.ts";
 import type { Tensor } from "../../tensor.ts";
+import { reshape, transpose } from "../../ops/transform.ts";
 import type { HostTensor } from "../_proto.ts";
 
 /** A device tensor holding `h`. */
@@ -34,4 +36,16 @@ export function permuted(h: HostTensor, perm: readonly number[]): HostTensor {
     }
   }
   return { dtype: h.dtype, shape, data: out };
+}
+
+/**
+ * `x` with its axes permuted by `perm`: a reshape (a view, no copy) when the axes longer than 1
+ * keep their order, as when the batch or the channels are 1; else a transpose.
+ */
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  const moved = perm.filter((p) => x.shape[p] !== 1);
+  const shape = perm.map((p) => x.shape[p]);
+  return moved.every((p, i) => i === 0 || moved[i - 1] < p)
+    ? reshape(x, shape)
+    : transpose(x, perm);
 }

@@ -3,7 +3,7 @@
  * change layout once at load: Conv's `[M, C/g, kH, kW]` to `[kH, kW, C/g, M]` (depthwise:
  * `[kH, kW, C, M/C]`), ConvTranspose's `[C, M, kH, kW]` to `[kH, kW, M, C]`. A 2-D Conv takes
  * and gives NHWC (the planner keeps activations NHWC between layout-aware ops); a 1-D Conv runs
- * as a 2-D one of height 1.
+ * as a 2-D one of height 1. A BatchNormalization after a Conv is folded into its filters and bias.
  *
  * @module
  */
@@ -15,10 +15,10 @@ import { add } from "../../ops/arithmetic.ts";
 import { concat } from "../../ops/concat.ts";
 import { pad } from "../../ops/pad.ts";
 import { slice } from "../../ops/slice.ts";
-import { reshape, transpose } from "../../ops/transform.ts";
+import { reshape } from "../../ops/transform.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
 import type { HostTensor } from "../_proto.ts";
-import { permuted, toTensor } from "./_constants.ts";
+import { permute, permuted, toTensor } from "./_constants.ts";
 import { padded, padsFor, type Window, windowOf } from "./_window.ts";
 
 function weightsOf(ctx: NodeCtx, rank: number[]): HostTensor {
@@ -70,9 +70,19 @@ function conv(ctx: NodeCtx): Kernel {
       `Cannot load ONNX model: ${ctx.where} has ${m} output channels, not a multiple of group ${group}`,
     );
   }
-  const w4: HostTensor = oneD ? { ...w, shape: [m, cg, 1, w.shape[2]] } : w;
+  const affine = ctx.fusedAffine;
+  const perFilter = w.data.length / m;
+  const data = affine ? w.data.map((v, i) => v * affine.a[Math.floor(i / perFilter)]) : w.data;
+  const w4: HostTensor = { ...w, shape: oneD ? [m, cg, 1, w.shape[2]] : w.shape, data };
   const depthwise = group > 1 && cg === 1;
-  const bias = biasOf(ctx, m);
+  const bias0 = biasOf(ctx, m);
+  const bias: HostTensor | undefined = affine
+    ? {
+      dtype: "float32",
+      shape: [m],
+      data: affine.b.map((b, i) => b + (bias0 ? bias0.data[i] * affine.a[i] : 0)),
+    }
+    : bias0;
   const biasT = bias ? ctx.keep(toTensor({ ...bias, shape: [m] })) : undefined;
   const activation = ctx.fusedActivation;
   const strides = win.strides as [number, number];
@@ -124,8 +134,8 @@ function conv(ctx: NodeCtx): Kernel {
         );
       }
       const [n, c, l] = x!.shape;
-      const y = run2d(reshape(transpose(x!, [0, 2, 1]), [n, 1, l, c]));
-      return [transpose(reshape(y, [n, y.shape[2], m]), [0, 2, 1])];
+      const y = run2d(reshape(permute(x!, [0, 2, 1]), [n, 1, l, c]));
+      return [permute(reshape(y, [n, y.shape[2], m]), [0, 2, 1])];
     },
   };
 }

@@ -9,7 +9,7 @@ import { add, mul } from "../../ops/arithmetic.ts";
 import { reshape, squeeze } from "../../ops/transform.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
 import type { HostTensor } from "../_proto.ts";
-import { scaled, toTensor } from "./_constants.ts";
+import { permuted, scaled, toTensor } from "./_constants.ts";
 
 /** Gemm's C as a `[n]` bias when it is a constant vector (or `[1, n]`), else undefined. */
 function biasVector(c: HostTensor | undefined, beta: number): HostTensor | undefined {
@@ -23,15 +23,22 @@ function gemm(ctx: NodeCtx): Kernel {
   const alpha = ctx.float("alpha", 1);
   const beta = ctx.float("beta", 1);
   const transposeA = ctx.int("transA", 0) === 1;
-  const transposeB = ctx.int("transB", 0) === 1;
+  const bHost = ctx.constant(1);
+  // Constant weights stored [n, k] (PyTorch's Linear) are transposed once, here: the GEMM then
+  // reads them in its faster [k, n] order.
+  const constantB = bHost?.shape.length === 2 && bHost.dtype === "float32"
+    ? ctx.keep(toTensor(ctx.int("transB", 0) === 1 ? permuted(bHost, [1, 0]) : bHost))
+    : undefined;
+  const transposeB = !constantB && ctx.int("transB", 0) === 1;
   const cHost = biasVector(ctx.constant(2), beta);
   const fast = alpha === 1 && (!ctx.has(2) || cHost !== undefined);
   const bias = fast && cHost ? ctx.keep(toTensor(cHost)) : undefined;
   const activation = ctx.fusedActivation;
   return {
     run: ([a, b, c]) => {
-      if (fast) return [matmul(a!, b!, { transposeA, transposeB, bias, activation })];
-      let y = matmul(a!, b!, { transposeA, transposeB });
+      const w = constantB ?? b!;
+      if (fast) return [matmul(a!, w, { transposeA, transposeB, bias, activation })];
+      let y = matmul(a!, w, { transposeA, transposeB });
       if (alpha !== 1) y = mul(y, alpha);
       if (c) y = add(y, beta === 1 ? c : mul(c, beta));
       return [ctx.applyFused(y)];

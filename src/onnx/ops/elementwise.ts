@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { permute } from "./_constants.ts";
 import type { Tensor } from "../../tensor.ts";
 import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from "../../ops/unary.ts";
 import { ceil, cos, erf, floor, reciprocal, round, sign, sin, tan } from "../../ops/math.ts";
@@ -14,7 +15,7 @@ import { logicalAnd, logicalNot, logicalOr, logicalXor } from "../../ops/logical
 import { where } from "../../ops/where.ts";
 import { clipByValue } from "../../ops/clip.ts";
 import { cast } from "../../ops/cast.ts";
-import { reshape, transpose } from "../../ops/transform.ts";
+import { reshape } from "../../ops/transform.ts";
 import { logSoftmax, softmax } from "../../ops/softmax.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
 
@@ -69,7 +70,7 @@ function softmaxOf(ctx: NodeCtx, f: (x: Tensor, axis: number) => Tensor): Kernel
         // Our softmax runs over the last axis: move `a` there and back.
         const perm = [...Array(rank).keys()].filter((i) => i !== a).concat(a);
         const back = perm.map((_, i) => perm.indexOf(i));
-        return [transpose(f(transpose(x!, perm), -1), back)];
+        return [permute(f(permute(x!, perm), -1), back)];
       }
       // Before opset 13 the input is seen as 2-D [prod(dims < axis), prod(dims >= axis)].
       const rows = x!.shape.slice(0, a).reduce((p, d) => p * d, 1);

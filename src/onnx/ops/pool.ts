@@ -10,9 +10,9 @@ import { avgPool2d, maxPool2d } from "../../ops/pool.ts";
 import { add, mul } from "../../ops/arithmetic.ts";
 import { max, mean } from "../../ops/reduce.ts";
 import { pad } from "../../ops/pad.ts";
-import { reshape, transpose } from "../../ops/transform.ts";
+import { reshape } from "../../ops/transform.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
-import { toTensor } from "./_constants.ts";
+import { permute, toTensor } from "./_constants.ts";
 import { isSame, padded, padsFor, type Window, windowOf } from "./_window.ts";
 
 /** Runs a 2-D NHWC window op `f` on a 1-D `[N, C, L]` input (height 1). */
@@ -21,8 +21,8 @@ function oneD(x: Tensor, f: (x4: Tensor) => Tensor, ctx: NodeCtx): Tensor {
     throw new RangeError(`Cannot run ONNX model: ${ctx.where} takes [N, C, L]: got rank ${x.rank}`);
   }
   const [n, c, l] = x.shape;
-  const y = f(reshape(transpose(x, [0, 2, 1]), [n, 1, l, c]));
-  return transpose(reshape(y, [n, y.shape[2], c]), [0, 2, 1]);
+  const y = f(reshape(permute(x, [0, 2, 1]), [n, 1, l, c]));
+  return permute(reshape(y, [n, y.shape[2], c]), [0, 2, 1]);
 }
 
 function windowed(ctx: NodeCtx, f: (x: Tensor, w: Window) => Tensor): Kernel {
@@ -101,7 +101,11 @@ function global(ctx: NodeCtx, f: typeof mean): Kernel {
   };
 }
 
-function batchNorm(ctx: NodeCtx): Kernel {
+/**
+ * BatchNormalization's inference form `y = x·a + b` per channel, from its constant scale, bias,
+ * mean and variance (the planner also folds it into a preceding Conv with this).
+ */
+export function batchNormAffine(ctx: NodeCtx): { a: Float32Array; b: Float32Array } {
   const epsilon = ctx.float("epsilon", 1e-5);
   ctx.float("momentum", 0.9);
   if (ctx.opset >= 14 && ctx.int("training_mode", 0) !== 0) ctx.unsupported("training_mode 1");
@@ -119,6 +123,12 @@ function batchNorm(ctx: NodeCtx): Kernel {
   }
   const a = Float32Array.from(scale.data, (s, i) => s / Math.sqrt(variance.data[i] + epsilon));
   const b = Float32Array.from(bias.data, (v, i) => v - meanH.data[i] * a[i]);
+  return { a, b };
+}
+
+function batchNorm(ctx: NodeCtx): Kernel {
+  const { a, b } = batchNormAffine(ctx);
+  const c = a.length;
   const nhwc = ctx.layoutOf(0) === "nhwc";
   const vec = (data: Float32Array) => ctx.keep(toTensor({ dtype: "float32", shape: [c], data }));
   const [at, bt] = [vec(a), vec(b)];

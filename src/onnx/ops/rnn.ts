@@ -15,10 +15,10 @@ import type { Activation } from "../../backend/backend.ts";
 import { stack } from "../../ops/concat.ts";
 import { slice } from "../../ops/slice.ts";
 import { zeros } from "../../ops/creation.ts";
-import { reshape, transpose } from "../../ops/transform.ts";
+import { reshape } from "../../ops/transform.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
 import type { HostTensor } from "../_proto.ts";
-import { permuted, toTensor } from "./_constants.ts";
+import { permute, permuted, toTensor } from "./_constants.ts";
 
 type Cell = "lstm" | "gru" | "simpleRnn";
 
@@ -134,7 +134,7 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
           `Cannot run ONNX model: ${ctx.where} takes X with ${inputs} features: got [${x!.shape}]`,
         );
       }
-      const xb = layout === 0 ? transpose(x!, [1, 0, 2]) : x!;
+      const xb = layout === 0 ? permute(x!, [1, 0, 2]) : x!;
       const batch = xb.shape[0];
       const state = (s: Tensor | undefined, d: number) => {
         if (!s) return undefined;
@@ -183,7 +183,7 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
       // Y: [seq, dirs, batch, h] (layout 1: [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h].
       const y = wantY
         ? layout === 0
-          ? stack(results.map((res) => transpose(res.output, [1, 0, 2])), 1)
+          ? stack(results.map((res) => permute(res.output, [1, 0, 2])), 1)
           : stack(results.map((res) => res.output), 2)
         : undefined;
       const states = [0, 1].map((s) =>

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { permute } from "./_constants.ts";
 import type { Tensor } from "../../tensor.ts";
 import { fill, tensor } from "../../ops/creation.ts";
 import { cast } from "../../ops/cast.ts";
@@ -17,7 +18,7 @@ import { broadcastTo } from "../../ops/broadcast_to.ts";
 import { add } from "../../ops/arithmetic.ts";
 import { less } from "../../ops/compare.ts";
 import { where } from "../../ops/where.ts";
-import { reshape, transpose } from "../../ops/transform.ts";
+import { reshape } from "../../ops/transform.ts";
 import type { DType } from "../../tensor.ts";
 import type { KernelBuilder, NodeCtx } from "../_kernel.ts";
 import { DATA_TYPE, type HostTensor } from "../_proto.ts";
@@ -135,11 +136,22 @@ export const SHAPE: Record<string, KernelBuilder> = {
   Size: () => ({ run: ([x]) => [tensor([x!.size], [], "int32")], foldable: true, shapeOnly: true }),
   Gather: (ctx) => {
     const axis = ctx.int("axis", 0);
+    const fixed = ctx.constant(1);
+    // Constant indices are made non-negative on the host, once per size of the gathered axis.
+    const byDim = new Map<number, Tensor>();
+    const constantIndex = (n: number) => {
+      let t = byDim.get(n);
+      if (!t) {
+        const data = Int32Array.from(fixed!.data, (i) => (i < 0 ? i + n : i));
+        byDim.set(n, t = ctx.keep(tensor(data, fixed!.shape, "int32")));
+      }
+      return t;
+    };
     return {
       run: ([x, i]) => {
         const a = axisOf(axis, x!.rank, ctx);
         const n = x!.shape[a];
-        const idx = where(less(i!, 0), add(i!, n), i!);
+        const idx = fixed ? constantIndex(n) : where(less(i!, 0), add(i!, n), i!);
         return [gather(x!, idx, a)];
       },
       foldable: true,
@@ -190,7 +202,7 @@ export const SHAPE: Record<string, KernelBuilder> = {
   Transpose: (ctx) => {
     const perm = ctx.ints("perm");
     return {
-      run: ([x]) => [transpose(x!, perm ?? x!.shape.map((_, i) => x!.rank - 1 - i))],
+      run: ([x]) => [permute(x!, perm ?? x!.shape.map((_, i) => x!.rank - 1 - i))],
       foldable: true,
     };
   },
