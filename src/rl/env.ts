@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkArity, checkOptions, fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { generator, Random } from "../random.ts";
 import type { Box, Discrete } from "./spaces.ts";
 
@@ -109,7 +109,8 @@ export abstract class Env {
    * @param options `seed` (reseeds the generator) and environment-specific `options`.
    * @returns The first observation and `info`.
    * @throws {TypeError} For an unknown option key.
-   * @throws {RangeError} When `seed` is not an integer.
+   * @throws {RangeError} When `seed` is not an integer, or the environment made an observation
+   *   that is not a Float32Array of `observationSpace`'s size.
    */
   reset(options: ResetOptions = {}): ResetResult {
     const fn = `${this.id}.reset`;
@@ -121,6 +122,7 @@ export abstract class Env {
       );
     }
     const result = this.resetEnv(o.seed as number | undefined, options.options ?? {});
+    this.#checkObservation(result.observation, fn);
     this.#needsReset = false;
     return result;
   }
@@ -132,7 +134,8 @@ export abstract class Env {
    * @returns The next observation, the reward, `terminated`, `truncated` and `info`.
    * @throws {ResetNeededError} Before the first `reset()`, or after `terminated` or `truncated`.
    * @throws {TypeError} When `action` is not a number.
-   * @throws {RangeError} When `action` is not a value of `actionSpace`.
+   * @throws {RangeError} When `action` is not a value of `actionSpace`, or the environment made
+   *   an observation that is not a Float32Array of `observationSpace`'s size.
    */
   step(action: number): StepResult {
     const fn = `${this.id}.step`;
@@ -150,8 +153,25 @@ export abstract class Env {
       );
     }
     const result = this.stepEnv(action);
+    this.#checkObservation(result.observation, fn);
     if (result.terminated || result.truncated) this.#needsReset = true;
     return result;
+  }
+
+  /** Throws unless the environment made an observation of `observationSpace`'s size. */
+  #checkObservation(observation: unknown, fn: string): void {
+    const space = this.observationSpace;
+    if (!(observation instanceof Float32Array) || observation.length !== space.size) {
+      throw new RangeError(
+        `Cannot run ${fn}(): the environment must return a Float32Array observation of shape ${
+          fmtShape(space.shape)
+        } (${space.size} values): got ${
+          observation instanceof Float32Array
+            ? `${observation.length} values`
+            : fmtValue(observation)
+        }`,
+      );
+    }
   }
 
   /** Releases what the environment holds (nothing, for the built-in ones). */

@@ -176,3 +176,30 @@ Deno.test("clipReward, timeLimit and recordEpisodeStatistics wrap any Env", () =
   assertThrows(() => dn.rl.clipReward(new dn.rl.Catch(), 1, -1), RangeError, "min <= max");
   assertThrows(() => dn.rl.timeLimit(new dn.rl.Catch(), 0), RangeError, "maxEpisodeSteps");
 });
+
+/** A user environment whose observations come out one value short after the first step. */
+class Short extends dn.rl.Env {
+  readonly id = "Short-v0";
+  readonly observationSpace = new dn.rl.Box({ low: 0, high: 1, shape: [2, 2] });
+  readonly actionSpace = new dn.rl.Discrete(2);
+
+  protected resetEnv(): dn.rl.ResetResult {
+    return { observation: new Float32Array(4), info: {} };
+  }
+
+  protected stepEnv(action: number): dn.rl.StepResult {
+    const observation = action ? [0, 0, 0] as unknown as Float32Array : new Float32Array(3);
+    return { observation, reward: 0, terminated: false, truncated: false, info: {} };
+  }
+}
+
+Deno.test("a user Env whose observation does not fit its observationSpace throws a RangeError", () => {
+  const env = new Short();
+  assertEquals(env.reset().observation.length, 4);
+  assertThrows(
+    () => env.step(0),
+    RangeError,
+    "Short-v0.step(): the environment must return a Float32Array observation of shape [2, 2] (4 values): got 3 values",
+  );
+  assertThrows(() => env.step(1), RangeError, "got [0, 0, 0]");
+});
