@@ -10,6 +10,7 @@
  * @module
  */
 import { checkArity, checkOptions, checkPositiveInt, fmtShape, fmtValue } from "../_check.ts";
+import { activeBackend } from "../backend/select.ts";
 import type { LayersModel } from "../models/layers_model.ts";
 import { loadModel } from "../models/io.ts";
 import { generator, Random } from "../random.ts";
@@ -68,6 +69,12 @@ export class Dqn {
   constructor(config: DqnConfig) {
     const fn = "dqn";
     const model = config.model;
+    const backend = activeBackend();
+    if (!backend.supports("readSync")) {
+      throw new TypeError(
+        `Cannot run ${fn}(): the agent reads Q-values back synchronously, which needs a CPU backend (wasm or threads): got "${backend.name}"`,
+      );
+    }
     if (model.inputShapes.length !== 1) {
       throw new TypeError(
         `Cannot run ${fn}(): option "model" must have one input: got ${model.inputShapes.length}`,
@@ -304,7 +311,8 @@ export class Dqn {
  *   `doubleDqn`, `maxGradNorm`, `explorationStart`, `explorationEnd`, `explorationSteps`, `seed`.
  * @returns The agent.
  * @throws {TypeError} For an unknown option key, a model with other than one input and one
- *   `[actions]` output, or an optimizer that is not one.
+ *   `[actions]` output, an optimizer that is not one, or the webgpu backend active (the agent
+ *   reads values back synchronously).
  * @throws {RangeError} For an option out of its range.
  *
  * @example
