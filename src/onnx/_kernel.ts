@@ -35,6 +35,12 @@ export interface Kernel {
   branches?: { cond: number; then: Graph; else: Graph };
   /** Deterministic and cheap: evaluated at load when all its inputs are constants. */
   foldable?: boolean;
+  /**
+   * Elements the kernel would create from the shape values it reads (ConstantOfShape, Expand):
+   * checked before it is folded at load, so a constant shape cannot make loading allocate more
+   * than the model file holds.
+   */
+  outputSize?(host: (HostTensor | undefined)[]): number;
   /** Reads only its inputs' shapes (Shape, Size): its outputs depend on shapes, not values. */
   shapeOnly?: boolean;
 }

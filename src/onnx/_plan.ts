@@ -146,6 +146,8 @@ export class Plan {
   /** The names of the graph's outputs after layout conversion. */
   readonly outputs: string[];
   readonly #parent: Plan | undefined;
+  /** The model file's size: what folding at load may allocate from constant shapes. */
+  readonly budget: number;
   readonly #produced = new Set<string>();
   /** Values computed from the graph inputs' shapes alone (Shape, then arithmetic on it). */
   readonly #shaped = new Set<string>();
@@ -156,14 +158,16 @@ export class Plan {
    */
   readonly #shapeCache = new Map<string, Map<string, { t: Tensor; host?: HostTensor }>>();
 
-  private constructor(graph: Graph, parent: Plan | undefined) {
+  private constructor(graph: Graph, budget: number, parent: Plan | undefined) {
+    this.budget = budget;
     this.#parent = parent;
     this.constants = new Map(graph.initializers);
     this.outputs = graph.outputs.map((o) => o.name);
   }
 
   /**
-   * Plans `graph` (a subgraph when `parent` is given: its free names come from the parent).
+   * Plans `graph` (a subgraph when `parent` is given: its free names come from the parent);
+   * `budget` is the model file's size in bytes, what folding may allocate from constant shapes.
    *
    * @throws {UnsupportedOperatorError} When any node (in any subgraph) has an operator we lack.
    * @throws {RangeError} On cycles, undefined inputs, values produced twice.
@@ -173,13 +177,14 @@ export class Plan {
     graph: Graph,
     opset: number,
     runtime: Set<string>,
+    budget: number,
     parent?: Plan,
   ): Promise<Plan> {
     if (!parent) {
       const missing = unsupported(graph, new Set());
       if (missing.size) throw new UnsupportedOperatorError([...missing].sort());
     }
-    const plan = new Plan(graph, parent);
+    const plan = new Plan(graph, budget, parent);
     await plan.#plan(graph, opset, new Set([...runtime, ...graph.inputs.map((i) => i.name)]));
     return plan;
   }
@@ -246,7 +251,7 @@ export class Plan {
         kernel.foldable && !node.inputs.some((n) => n && runtime.has(n)) &&
         node.inputs.every((n) => !n || this.constant(n))
       ) {
-        await this.#fold(kernel, inputs, outputs);
+        await this.#fold(kernel, inputs, outputs, ctx.where);
         continue;
       }
       const wants = kernel.layouts ?? [];
@@ -268,8 +273,12 @@ export class Plan {
       if (kernel.branches) {
         const { cond, then, else: otherwise } = kernel.branches;
         const known = this.constant(inputs[cond]);
-        if (!known || known.data[0]) step.then = await Plan.build(then, opset, runtime, this);
-        if (!known || !known.data[0]) step.else = await Plan.build(otherwise, opset, runtime, this);
+        if (!known || known.data[0]) {
+          step.then = await Plan.build(then, opset, runtime, this.budget, this);
+        }
+        if (!known || !known.data[0]) {
+          step.else = await Plan.build(otherwise, opset, runtime, this.budget, this);
+        }
         step.inputs = [...inputs, ...freeNames(node)];
       }
       this.steps.push(step);
@@ -322,8 +331,14 @@ export class Plan {
     return this.devices.get(name) ?? this.#parent?.deviceOf(name);
   }
 
-  async #fold(kernel: Kernel, inputs: string[], outputs: string[]): Promise<void> {
+  async #fold(kernel: Kernel, inputs: string[], outputs: string[], label: string): Promise<void> {
     const hosts = inputs.map((n) => (n ? this.constant(n) : undefined));
+    const size = kernel.outputSize?.(hosts) ?? 0;
+    if (size * 4 > Math.max(this.budget, 1 << 20)) {
+      throw new RangeError(
+        `Cannot load ONNX model: ${label} would make ${size} elements from constant shapes, more than the model's ${this.budget} bytes hold`,
+      );
+    }
     const results = tidy(() => kernel.run(hosts.map((h) => (h ? toTensor(h) : undefined)), hosts));
     for (let i = 0; i < results.length; i++) {
       const t = results[i];

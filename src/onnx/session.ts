@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, fmtShape, fmtValue } from "../_check.ts";
 import { Tensor } from "../tensor.ts";
 import { Plan } from "./_plan.ts";
 import { decodeModel, type ValueInfo } from "./_proto.ts";
@@ -90,6 +90,7 @@ export class InferenceSession {
     source: Uint8Array | ArrayBuffer | string | URL,
     options: SessionOptions = {},
   ): Promise<InferenceSession> {
+    checkArity(arguments, ["source", "options"], "InferenceSession.create");
     if (options === null || typeof options !== "object" || Object.keys(options).length) {
       throw new TypeError(
         `Cannot run InferenceSession.create(): argument "options" takes no keys yet: got ${
@@ -97,8 +98,9 @@ export class InferenceSession {
         }`,
       );
     }
-    const model = decodeModel(await readSource(source));
-    const plan = await Plan.build(model.graph, model.opset, new Set());
+    const bytes = await readSource(source);
+    const model = decodeModel(bytes);
+    const plan = await Plan.build(model.graph, model.opset, new Set(), bytes.length);
     return new InferenceSession(
       model.graph.inputs,
       plan.outputs.map((_, i) => model.graph.outputs[i].name),
@@ -116,6 +118,7 @@ export class InferenceSession {
    * @throws {RangeError} When a fixed dimension of an input does not match the model's.
    */
   async run(feeds: Record<string, Tensor>): Promise<OnnxOutputs> {
+    checkArity(arguments, ["feeds"], "session.run");
     if (this.#released) throw new TypeError("Cannot run session.run(): the session was released");
     if (feeds === null || typeof feeds !== "object") {
       throw new TypeError(

@@ -34,6 +34,20 @@ Deno.test("InferenceSession.create() throws SyntaxError for truncated or garbage
     "not a valid ModelProto",
   );
   await assertRejects(() => InferenceSession.create(42 as never), TypeError, 'argument "source"');
+  await assertRejects(
+    () => (InferenceSession.create as (...a: unknown[]) => Promise<unknown>)(bytes, {}, 1),
+    TypeError,
+    "at most 2 arguments",
+  );
+  const session = await InferenceSession.create(bytes);
+  const x = dn.ones([1, 4]);
+  await assertRejects(
+    () => (session.run as (...a: unknown[]) => Promise<unknown>)({ x }, ["y"]),
+    TypeError,
+    "at most 1 argument",
+  );
+  x.dispose();
+  session.release();
 });
 
 Deno.test("initializers whose data does not match their dims throw RangeError without allocating the claimed size", async () => {
@@ -79,6 +93,26 @@ Deno.test("initializers whose data does not match their dims throw RangeError wi
       ),
     RangeError,
     "negative dim -1",
+  );
+  const fromShape = (op: string, inputs: string[]) =>
+    model(graph({
+      nodes: [node(op, inputs, ["y"])],
+      inputs: [],
+      outputs: [["y", undefined]],
+      initializers: [
+        initializer("s", [2], [1 << 20, 1 << 20], INT64),
+        initializer("one", [1], [1]),
+      ],
+    }));
+  await assertRejects(
+    () => InferenceSession.create(fromShape("ConstantOfShape", ["s"])),
+    RangeError,
+    "would make 1099511627776 elements from constant shapes",
+  );
+  await assertRejects(
+    () => InferenceSession.create(fromShape("Expand", ["one", "s"])),
+    RangeError,
+    "would make 1099511627776 elements",
   );
   assert.ok(Deno.memoryUsage().rss - before < 64 << 20, "no allocation of the claimed size");
   await assertRejects(

@@ -35,6 +35,15 @@ function axisOf(a: number, r: number, ctx: NodeCtx): number {
 }
 
 const list = (h: HostTensor | undefined): number[] | undefined => h && Array.from(h.data);
+const product = (dims: number[]) => dims.reduce((p, d) => p * Math.max(d, 0), 1);
+
+/** Expand's output shape: `shape` and `want` broadcast (NumPy rules). */
+function expanded(shape: readonly number[], want: number[]): number[] {
+  const r = Math.max(want.length, shape.length);
+  const xs = [...Array(r - shape.length).fill(1), ...shape];
+  const ws = [...Array(r - want.length).fill(1), ...want];
+  return xs.map((d, i) => (d === 1 ? ws[i] : d));
+}
 
 /** Axes from the attribute (older opsets) or from input `i` (newer ones). */
 function axesOf(
@@ -260,18 +269,14 @@ export const SHAPE: Record<string, KernelBuilder> = {
     return {
       run: (_, h) => [fill(list(h[0])!, v.data[0], v.dtype)],
       host: [0],
+      outputSize: (h) => product(list(h[0])!),
       foldable: true,
     };
   },
   Expand: () => ({
-    run: ([x], h) => {
-      const want = list(h[1])!;
-      const r = Math.max(want.length, x!.rank);
-      const xs = [...Array(r - x!.rank).fill(1), ...x!.shape];
-      const ws = [...Array(r - want.length).fill(1), ...want];
-      return [broadcastTo(x!, xs.map((d, i) => (d === 1 ? ws[i] : d)))];
-    },
+    run: ([x], h) => [broadcastTo(x!, expanded(x!.shape, list(h[1])!))],
     host: [1],
+    outputSize: (h) => product(expanded(h[0]!.shape, list(h[1])!)),
     foldable: true,
   }),
 };
