@@ -9,36 +9,31 @@
  *
  * @module
  */
-import { checkArity, checkOptions, checkPositiveInt, fmtShape, fmtValue } from "../_check.ts";
+import { checkArity, checkOptions, fmtShape, fmtValue } from "../_check.ts";
 import { activeBackend } from "../backend/select.ts";
 import type { LayersModel } from "../models/layers_model.ts";
 import { loadModel } from "../models/io.ts";
 import { generator, Random } from "../random.ts";
 import { type DqnConfig, dqnConfig, type DqnOptions, linearSchedule } from "./_dqn_options.ts";
 import { DqnLearner, qValuesOf } from "./_dqn_update.ts";
-import type { Env } from "./env.ts";
 import { type ReplayBatch, ReplayBuffer } from "./replay_buffer.ts";
 import { argMaxRow } from "./td.ts";
-import { type DqnHistory, type DqnTrainOptions, trainDqn } from "./dqn_train.ts";
+import {
+  type DqnHistory,
+  type DqnTrainOptions,
+  evaluateDqn,
+  type EvaluateOptions,
+  type EvaluateResult,
+  trainDqn,
+} from "./dqn_train.ts";
 import { updateTarget } from "./target_update.ts";
 
 export type { DqnOptions } from "./_dqn_options.ts";
+export type { EvaluateOptions, EvaluateResult } from "./dqn_train.ts";
 
 /** Options of {@linkcode Dqn.act}. */
 export interface ActOptions {
   /** Probability of a uniformly random action (default 0: greedy). */
-  epsilon?: number;
-}
-
-/** Options of {@linkcode Dqn.evaluate}. */
-export interface EvaluateOptions {
-  /** The environment (its own, not the one being trained on, if training goes on). */
-  env: Env;
-  /** Episodes to run (default 10). */
-  episodes?: number;
-  /** Seed of the first `reset` (the next ones continue its stream). */
-  seed?: number;
-  /** ε of the policy (default 0: greedy). */
   epsilon?: number;
 }
 
@@ -218,47 +213,13 @@ export class Dqn {
    *
    * @param options `env`, `episodes` (default 10), `seed`, `epsilon` (default 0).
    * @returns Each episode's return, and its `info` of the last step (e.g. Catch's `caught`).
+   * @throws {TypeError} When the environment's spaces do not fit the model, or for an unknown
+   *   option key.
+   * @throws {RangeError} When `episodes` is not a positive integer.
    */
-  evaluate(options: EvaluateOptions): { returns: number[]; infos: Record<string, unknown>[] } {
-    const fn = "Dqn.evaluate";
-    checkArity(arguments, ["options"], fn);
-    const o = checkOptions(options, ["env", "episodes", "seed", "epsilon"], fn);
-    const env = o.env as Env;
-    this.checkEnv(env, fn);
-    const episodes = checkPositiveInt(o.episodes ?? 10, "episodes", fn);
-    const returns: number[] = [], infos: Record<string, unknown>[] = [];
-    for (let e = 0; e < episodes; e++) {
-      let { observation } = env.reset(e === 0 ? { seed: options.seed } : {});
-      let total = 0;
-      for (;;) {
-        const r = env.step(this.act(observation, { epsilon: options.epsilon }));
-        total += r.reward;
-        observation = r.observation;
-        if (r.terminated || r.truncated) {
-          infos.push(r.info);
-          break;
-        }
-      }
-      returns.push(total);
-    }
-    return { returns, infos };
-  }
-
-  /** Throws unless `env`'s spaces fit the Q-network. @ignore */
-  checkEnv(env: Env, fn: string): void {
-    const space = env?.observationSpace;
-    if (!space || fmtShape(space.shape) !== fmtShape(this.observationShape)) {
-      throw new TypeError(
-        `Cannot run ${fn}(): the environment's observations must have the model's input shape ${
-          fmtShape(this.observationShape)
-        }: got ${space ? fmtShape(space.shape) : fmtValue(env)}`,
-      );
-    }
-    if (env.actionSpace?.n !== this.actions || env.actionSpace.start !== 0) {
-      throw new TypeError(
-        `Cannot run ${fn}(): the environment's actions must be Discrete(${this.actions}), one per model output: got ${env.actionSpace}`,
-      );
-    }
+  evaluate(options: EvaluateOptions): EvaluateResult {
+    checkArity(arguments, ["options"], "Dqn.evaluate");
+    return evaluateDqn(this, options);
   }
 
   /** Saves the Q-network (`dn.loadModel` reads it back, `load()` into an agent). */

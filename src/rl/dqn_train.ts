@@ -1,11 +1,11 @@
 /**
- * DQN's training loop: act, store, learn, sync the target; episodes and logs; callbacks with the
- * `fit()` hooks (an interval of `logInterval` steps is an epoch, a step is a batch) plus
- * `onEpisodeEnd`.
+ * DQN's loops over episodes: training (act, store, learn, sync the target; episodes and logs;
+ * callbacks with the `fit()` hooks, an interval of `logInterval` steps being an epoch and a step a
+ * batch, plus `onEpisodeEnd`) and evaluation.
  *
  * @module
  */
-import { checkOptions, checkPositiveInt, fmtValue } from "../_check.ts";
+import { checkOptions, checkPositiveInt, fmtShape, fmtValue } from "../_check.ts";
 import type { Callback, Logs } from "../models/callbacks.ts";
 import type { Sequential } from "../models/sequential.ts";
 import type { Dqn } from "./dqn.ts";
@@ -44,6 +44,68 @@ export interface DqnHistory {
   history: Record<string, number[]>;
 }
 
+/** Options of `Dqn.evaluate()`. */
+export interface EvaluateOptions {
+  /** The environment (its own, not the one being trained on, if training goes on). */
+  env: Env;
+  /** Episodes to run (default 10). */
+  episodes?: number;
+  /** Seed of the first `reset` (the next ones continue its stream). */
+  seed?: number;
+  /** ε of the policy (default 0: greedy). */
+  epsilon?: number;
+}
+
+/** What `Dqn.evaluate()` returns. */
+export interface EvaluateResult {
+  /** Each episode's return. */
+  returns: number[];
+  /** Each episode's `info` of its last step. */
+  infos: Record<string, unknown>[];
+}
+
+/** Throws unless `env`'s spaces fit the agent's Q-network. */
+function checkEnvFits(agent: Dqn, env: Env, fn: string): void {
+  const space = env?.observationSpace;
+  if (!space || fmtShape(space.shape) !== fmtShape(agent.observationShape)) {
+    throw new TypeError(
+      `Cannot run ${fn}(): the environment's observations must have the model's input shape ${
+        fmtShape(agent.observationShape)
+      }: got ${space ? fmtShape(space.shape) : fmtValue(env)}`,
+    );
+  }
+  if (env.actionSpace?.n !== agent.actions || env.actionSpace.start !== 0) {
+    throw new TypeError(
+      `Cannot run ${fn}(): the environment's actions must be Discrete(${agent.actions}), one per model output: got ${env.actionSpace}`,
+    );
+  }
+}
+
+/** Runs `Dqn.evaluate()`. */
+export function evaluateDqn(agent: Dqn, options: EvaluateOptions): EvaluateResult {
+  const fn = "Dqn.evaluate";
+  const o = checkOptions(options, ["env", "episodes", "seed", "epsilon"], fn);
+  const env = o.env as Env;
+  checkEnvFits(agent, env, fn);
+  const episodes = checkPositiveInt(o.episodes ?? 10, "episodes", fn);
+  const returns: number[] = [], infos: Record<string, unknown>[] = [];
+  for (let e = 0; e < episodes; e++) {
+    let { observation } = env.reset(e === 0 ? { seed: options.seed } : {});
+    let total = 0;
+    for (;;) {
+      const r = env.step(agent.act(observation, { epsilon: options.epsilon }));
+      total += r.reward;
+      observation = r.observation;
+      if (r.terminated || r.truncated) {
+        infos.push(r.info);
+        break;
+      }
+    }
+    returns.push(total);
+  }
+  return { returns, infos };
+}
+
 /** Runs `Dqn.train()`. */
 export async function trainDqn(agent: Dqn, options: DqnTrainOptions): Promise<DqnHistory> {
   const fn = "Dqn.train";
@@ -58,7 +120,7 @@ export async function trainDqn(agent: Dqn, options: DqnTrainOptions): Promise<Dq
     );
   }
   const env = o.env;
-  agent.checkEnv(env, fn);
+  checkEnvFits(agent, env, fn);
   const steps = checkPositiveInt(o.steps, "steps", fn);
   const interval = checkPositiveInt(o.logInterval ?? 1000, "logInterval", fn);
   const verbose = o.verbose ?? 1;

@@ -29,5 +29,5 @@ export { tdTargets } from "./td.ts";
 export type { TdTargetArgs } from "./td.ts";
 export { updateTarget } from "./target_update.ts";
 export { Dqn, dqn } from "./dqn.ts";
-export type { ActOptions, DqnOptions, EvaluateOptions } from "./dqn.ts";
+export type { ActOptions, DqnOptions, EvaluateOptions, EvaluateResult } from "./dqn.ts";
 export type { DqnCallback, DqnHistory, DqnTrainOptions } from "./dqn_train.ts";
