@@ -210,3 +210,25 @@ Deno.test("Constant and ConstantOfShape values, and reductions with every opset'
   await check("ReduceMean", [x, ints([2])], {}, 18);
   await check("ReduceMean", [x], { axes: [0, 2] }, 13);
 });
+
+Deno.test("Dropout (inference), Split, Tile, Range and LayerNormalization match ONNX Runtime", async () => {
+  const x = fl([2, 6, 4], 1);
+  await check("Dropout", [x], {}, 13);
+  await check("Dropout", [x, { data: Float32Array.of(0.3), shape: [], constant: true }], {}, 13);
+  await check("Split", [x, ints([2, 4])], { axis: 1 }, 13, 2);
+  await check("Split", [x], { axis: -1 }, 13, 2);
+  await check("Split", [x], { axis: 1 }, 11, 3);
+  await check("Split", [fl([7, 2], 2)], { axis: 0, num_outputs: 3 }, 18, 3);
+  await check("Tile", [x, ints([1, 2, 3])]);
+  await check("Range", [ints([2], [], false), ints([11], []), ints([3], [])]);
+  await check("Range", [{ data: Float32Array.of(1), shape: [] }, {
+    data: Float32Array.of(-2),
+    shape: [],
+    constant: true,
+  }, { data: Float32Array.of(-0.75), shape: [], constant: true }]);
+  await check("LayerNormalization", [x, { ...fl([4], 3), constant: true }, {
+    ...fl([4], 4),
+    constant: true,
+  }], { epsilon: f(1e-3) });
+  await check("LayerNormalization", [x, fl([6, 4], 5)], { axis: 1 });
+});

@@ -5,6 +5,7 @@
  */
 import type { KernelBuilder } from "../_kernel.ts";
 import { ELEMENTWISE } from "./elementwise.ts";
+import { EXTRA } from "./extra.ts";
 import { CONTROL } from "./control.ts";
 import { CONV } from "./conv.ts";
 import { DENSE } from "./dense.ts";
@@ -16,6 +17,7 @@ import { SHAPE } from "./shape.ts";
 /** The kernel builders by ONNX op type. */
 export const OPERATORS: Record<string, KernelBuilder> = {
   ...ELEMENTWISE,
+  ...EXTRA,
   ...DENSE,
   ...CONV,
   ...CONTROL,
