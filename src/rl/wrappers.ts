@@ -9,7 +9,10 @@ import { checkArity, checkFinite, checkPositiveInt } from "../_check.ts";
 import { Env, type Info, type ResetResult, type StepResult } from "./env.ts";
 import { Box, type Discrete } from "./spaces.ts";
 
-/** An environment around another: by default it passes everything through. */
+/**
+ * An environment around another: by default it passes everything through; subclasses override
+ * `resetEnv` / `stepEnv` (calling `super`'s) and may pass their own `observationSpace`.
+ */
 export class Wrapper extends Env {
   /** The wrapped environment. */
   readonly env: Env;
@@ -45,12 +48,23 @@ export class Wrapper extends Env {
     this.env.close();
   }
 
-  /** @ignore */
+  /**
+   * Resets the wrapped environment; a wrapper overrides it to change the first observation.
+   *
+   * @param seed The seed given to `reset`, if any.
+   * @param options The environment-specific options.
+   * @returns The wrapped environment's first observation and `info`.
+   */
   protected resetEnv(seed: number | undefined, options: Record<string, unknown>): ResetResult {
     return this.env.reset({ seed, options });
   }
 
-  /** @ignore */
+  /**
+   * Steps the wrapped environment; a wrapper overrides it to change what a step returns.
+   *
+   * @param action The action.
+   * @returns The wrapped environment's step.
+   */
   protected stepEnv(action: number): StepResult {
     return this.env.step(action);
   }
