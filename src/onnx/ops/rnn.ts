@@ -50,6 +50,14 @@ function reorder(v: Float32Array, h: number, order: number[]): Float32Array {
   return out;
 }
 
+/** `stack`, or a view with the new axis when there is one direction. */
+function stackAt(xs: Tensor[], axis: number): Tensor {
+  if (xs.length > 1) return stack(xs, axis);
+  const shape = [...xs[0].shape];
+  shape.splice(axis, 0, 1);
+  return reshape(xs[0], shape);
+}
+
 interface Direction {
   kernel: Tensor;
   recurrent: Tensor;
@@ -183,12 +191,12 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
       // Y: [seq, dirs, batch, h] (layout 1: [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h].
       const y = wantY
         ? layout === 0
-          ? stack(results.map((res) => permute(res.output, [1, 0, 2])), 1)
-          : stack(results.map((res) => res.output), 2)
+          ? stackAt(results.map((res) => permute(res.output, [1, 0, 2])), 1)
+          : stackAt(results.map((res) => res.output), 2)
         : undefined;
       const states = [0, 1].map((s) =>
         cell === "lstm" || s === 0
-          ? stack(results.map((res) => res.states[s]), layout === 0 ? 0 : 1)
+          ? stackAt(results.map((res) => res.states[s]), layout === 0 ? 0 : 1)
           : undefined
       );
       return [y!, states[0]!, states[1]!].slice(0, ctx.node.outputs.length);
