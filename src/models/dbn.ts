@@ -35,6 +35,11 @@ export interface DbnSampleOptions {
   gibbsSteps?: number;
   /** Seed of the draws; without it one is drawn from the global generator (`setSeed`). */
   seed?: number;
+  /**
+   * Data `[n, layers[0]]` whose upward pass (hidden probabilities, sampled) starts the chains,
+   * instead of random binary states: a short chain then stays near the data's modes.
+   */
+  start?: Tensor;
 }
 
 /** Options of {@linkcode Dbn.toModel}. */
@@ -92,23 +97,41 @@ export class Dbn {
 
   /**
    * Generates `n` samples: `gibbsSteps` rounds of block Gibbs sampling in the top RBM from random
-   * binary states, then one top-down pass (binary samples through the intermediate layers, the
+   * binary states (or from the upward pass of `start`), then one top-down pass (binary samples through the intermediate layers, the
    * visible means of the bottom layer at the end; a one-RBM net returns the chain's samples).
    *
    * @param n Samples, an integer >= 1.
-   * @param options `gibbsSteps`, `seed`.
+   * @param options `gibbsSteps`, `seed`, `start`.
    * @returns `[n, layers[0]]` visible means (probabilities for Bernoulli units).
    */
   sample(n: number, options: DbnSampleOptions = {}): Tensor {
     const fn = "Dbn.sample";
     checkArity(arguments, ["n", "options"], fn);
     checkPositiveInt(n, "n", fn);
-    const o = checkOptions(options, ["gibbsSteps", "seed"], fn);
+    const o = checkOptions(options, ["gibbsSteps", "seed", "start"], fn);
+    const from = o.start as Tensor | undefined;
+    if (from !== undefined) {
+      const bottom: Rbm = this.rbms[0];
+      bottom.checkVisible(from, fn, "start");
+      if (from.shape[0] !== n) {
+        throw new RangeError(
+          `Cannot run ${fn}(): option "start" must hold n = ${n} rows: got ${from.shape[0]}`,
+        );
+      }
+    }
     const steps = checkPositiveInt(o.gibbsSteps ?? 200, "gibbsSteps", fn);
     const rng = generator(o.seed === undefined ? undefined : (o.seed as number));
     const top = this.rbms[this.rbms.length - 1];
     return tidy(() => {
-      const start = sampleBernoulli(fill([n, top.visibleUnits], 0.5), rng.nextUint32());
+      let start: Tensor;
+      if (from === undefined) {
+        start = sampleBernoulli(fill([n, top.visibleUnits], 0.5), rng.nextUint32());
+      } else {
+        start = from;
+        for (const r of this.rbms.slice(0, -1)) {
+          start = sampleBernoulli(r.hiddenProbs(start), rng.nextUint32());
+        }
+      }
       let x = top.gibbs(start, steps, { seed: rng.nextUint32() });
       for (let i = this.rbms.length - 2; i >= 0; i--) {
         const mean = this.rbms[i].visibleMeans(x);

@@ -45,6 +45,13 @@ Deno.test("DBN 784-64-32: pretrain, toModel with the pretrained weights, fine-tu
   const samples = net.sample(4, { gibbsSteps: 20, seed: 2 });
   assertEquals(samples.shape, [4, 784]);
   assert(samples.dataSync().every((v) => v >= 0 && v <= 1));
+  // Chains started from data: the same seed gives the same samples.
+  const from = dn.slice(xTest, [0, 0], [4, 784]);
+  const a = net.sample(4, { gibbsSteps: 5, seed: 9, start: from });
+  const b = net.sample(4, { gibbsSteps: 5, seed: 9, start: from });
+  assertEquals(a.dataSync(), b.dataSync());
+  assertThrows(() => net.sample(3, { start: from }), RangeError, "n = 3 rows: got 4");
+  for (const t of [from, a, b]) t.dispose();
   for (const t of [xTrain, yTrain, xTest, yTest, probs, first, samples]) t.dispose();
   model.dispose();
   net.dispose();
