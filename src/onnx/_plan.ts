@@ -149,6 +149,8 @@ export class Plan {
   /** The model file's size: what folding at load may allocate from constant shapes. */
   readonly budget: number;
   readonly #produced = new Set<string>();
+  /** The layout of each value that is not NCHW (enclosing graphs' values included). */
+  readonly #layout: Map<string, Layout>;
   /** Values computed from the graph inputs' shapes alone (Shape, then arithmetic on it). */
   readonly #shaped = new Set<string>();
   /**
@@ -160,6 +162,7 @@ export class Plan {
 
   private constructor(graph: Graph, budget: number, parent: Plan | undefined) {
     this.budget = budget;
+    this.#layout = new Map(parent ? parent.#layout : []);
     this.#parent = parent;
     this.constants = new Map(graph.initializers);
     this.outputs = graph.outputs.map((o) => o.name);
@@ -208,7 +211,8 @@ export class Plan {
       return c?.length === 1 && !graphOutputs.has(name) ? c[0] : undefined;
     };
     const skipped = new Set<Node>();
-    const layout = new Map<string, Layout>();
+    // Enclosing values keep their layout: a branch converts what it reads in NHWC itself.
+    const layout = this.#layout;
     for (const node of nodes) {
       if (skipped.has(node)) continue;
       const ctx = new NodeCtx(node, opset, (n) => this.constant(n));

@@ -278,3 +278,25 @@ Deno.test("If runs the branch its condition picks, from a runtime or a constant 
   st.dispose();
   assert.equal(dn.memory().numTensors, before, "no tensor leaks across runs and release");
 });
+
+Deno.test("an If branch reads a convolution's output (kept NHWC outside) in ONNX's layout", async () => {
+  const branch = (op: string, out: string) =>
+    graph({ name: out, nodes: [node(op, ["c"], [out])], inputs: [], outputs: [[out, undefined]] });
+  const bytes = model(graph({
+    nodes: [
+      node("Conv", ["x", "w"], ["c"], { pads: [1, 1, 1, 1] }),
+      node("Greater", ["s", "zero"], ["cond"]),
+      node("If", ["cond"], ["z"], {
+        then_branch: { graph: branch("Flatten", "t") },
+        else_branch: { graph: branch("Flatten", "e") },
+      }),
+      node("Relu", ["c"], ["r"]),
+      node("MaxPool", ["r"], ["y"], { kernel_shape: [2, 2] }),
+    ],
+    inputs: [["x", [1, 2, 4, 5]], ["s", [1]]],
+    outputs: [["z", undefined], ["y", undefined]],
+    initializers: [initializer("w", [3, 2, 3, 3], uniform(54, 1)), initializer("zero", [1], [0])],
+  }));
+  const x = { data: uniform(40, 2), shape: [1, 2, 4, 5] };
+  await assertMatchesOrt(bytes, { x, s: { data: Float32Array.of(1), shape: [1] } }, "If over NHWC");
+});
