@@ -18,7 +18,7 @@ import { reshape } from "./transform.ts";
  * backends).
  */
 export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: string): Tensor {
-  checkTensor(indices, arg, fn);
+  checkTensor(indices, arg, fn, ["int32", "float32"]);
   checkPositiveInt(depth, "depth", fn);
   if (indices.backend.supports("readSync")) {
     indices.dataSync().forEach((v, i) => {
@@ -41,10 +41,10 @@ export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: strin
  * One-hot encoding: each index `k` becomes a row of `depth` values, 1 at position `k` and 0
  * elsewhere. Not differentiable (indices are discrete).
  *
- * @param indices Any shape; float32 values holding integers in `[0, depth)`.
+ * @param indices Any shape; int32 (as TF.js) or float32 values holding integers in `[0, depth)`.
  * @param depth Number of classes, a positive integer.
- * @returns A new tensor of shape `[...indices.shape, depth]`.
- * @throws {TypeError} When `indices` is not a live tensor.
+ * @returns A new float32 tensor of shape `[...indices.shape, depth]`.
+ * @throws {TypeError} When `indices` is not a live int32 or float32 tensor.
  * @throws {RangeError} When `depth` is not a positive integer, or an index is fractional or
  *   outside `[0, depth)`.
  *
@@ -55,6 +55,7 @@ export function oneHotFor(indices: Tensor, depth: number, arg: string, fn: strin
  * const y = dn.oneHot(dn.tensor([2, 0]), 3);
  * assert.deepEqual(y.shape, [2, 3]);
  * assert.deepEqual([...y.dataSync()], [0, 0, 1, 1, 0, 0]);
+ * assert.deepEqual([...dn.oneHot(dn.tensor([1], [1], "int32"), 2).dataSync()], [0, 1]);
  * ```
  */
 export function oneHot(indices: Tensor, depth: number): Tensor {

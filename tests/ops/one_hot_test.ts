@@ -50,3 +50,15 @@ Deno.test("oneHot() rejects a depth that is not a positive integer, and a non-te
   assertThrows(() => dn.oneHot(i, 2.5), RangeError, "got 2.5");
   assertThrows(() => dn.oneHot([0] as never, 2), TypeError, 'argument "indices" must be a Tensor');
 });
+
+Deno.test("oneHot() takes int32 indices, as TF.js, and rejects bool", () => {
+  using i = dn.tensor([[2, 0], [1, 2]], undefined, "int32");
+  using y = dn.oneHot(i, 3);
+  assertEquals(y.dtype, "float32");
+  assertEquals(y.shape, [2, 2, 3]);
+  assertEquals([...y.dataSync()], [0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  using bad = dn.tensor([3], [1], "int32");
+  assertThrows(() => dn.oneHot(bad, 3), RangeError, "must hold integers in [0, 3): got 3");
+  using b = dn.tensor([true, false]);
+  assertThrows(() => dn.oneHot(b, 2), TypeError, '"indices"');
+});
