@@ -232,3 +232,18 @@ Deno.test("Dropout (inference), Split, Tile, Range and LayerNormalization match 
   }], { epsilon: f(1e-3) });
   await check("LayerNormalization", [x, fl([6, 4], 5)], { axis: 1 });
 });
+
+Deno.test("the newest opset we take (21) and the oldest (11) load and match ONNX Runtime", async () => {
+  const x = fl([2, 3, 4], 1);
+  for (const opset of [11, 21]) {
+    await check("Relu", [x], {}, opset);
+    await check("Reshape", [x, ints([4, -1])], {}, opset);
+    await check(
+      "Gemm",
+      [fl([2, 3], 2), { ...fl([4, 3], 3), constant: true }],
+      { transB: 1 },
+      opset,
+    );
+    await check("ReduceSum", [x], { keepdims: 0 }, opset);
+  }
+});
