@@ -1,23 +1,23 @@
 /**
- * The planner: orders a graph's nodes, rejects what we cannot run (every unsupported operator at
- * once, cycles, undefined inputs), builds each node's kernel once, folds nodes whose inputs are
- * all constants (shape arithmetic) at load, fuses Gemm/MatMul/Conv with a following
- * Relu/Sigmoid/Tanh, MatMul with a constant bias Add and Conv with a BatchNormalization, keeps convolutions' activations in NHWC
- * between layout-aware ops (one transpose where an NCHW consumer needs them), and frees every
+ * The planner: orders a graph's nodes and rejects what we cannot run (`_graph.ts`: every
+ * unsupported operator at once, cycles, undefined inputs), fuses nodes into the kernel before them
+ * (`_fuse.ts`), builds each node's kernel once, folds nodes whose inputs are all constants at
+ * load, memoizes shape arithmetic per input shape, keeps convolutions' activations in NHWC between
+ * layout-aware ops (one transpose where an NCHW consumer needs them), and frees every
  * intermediate after its last use.
  *
  * @module
  */
-import type { Activation } from "../backend/backend.ts";
 import { tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { reshape } from "../ops/transform.ts";
 import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
 import type { Graph, HostTensor, Node } from "./_proto.ts";
 import { UnsupportedOperatorError } from "./errors.ts";
+import { fuse } from "./_fuse.ts";
+import { freeNames, order, unsupported } from "./_graph.ts";
 import { OPERATORS } from "./ops/mod.ts";
 import { permute, toTensor } from "./ops/_constants.ts";
-import { batchNormAffine } from "./ops/pool.ts";
 
 interface Step {
   label: string;
@@ -31,91 +31,6 @@ interface Step {
   /** The plans of an If's branches (a constant condition leaves one). */
   then?: Plan;
   else?: Plan;
-}
-
-const FUSE_ACTIVATION = new Set(["Gemm", "MatMul", "Conv"]);
-const ACTIVATIONS: Record<string, Activation> = { Relu: "relu", Sigmoid: "sigmoid", Tanh: "tanh" };
-
-/** Every op type a graph and its subgraphs use that we do not run. */
-function unsupported(graph: Graph, into: Set<string>): Set<string> {
-  for (const node of graph.nodes) {
-    if (node.domain && node.domain !== "ai.onnx") into.add(`${node.domain}:${node.opType}`);
-    else if (!(node.opType in OPERATORS)) into.add(node.opType);
-    for (const a of node.attrs.values()) {
-      if (a && typeof a === "object" && "nodes" in a) unsupported(a, into);
-    }
-  }
-  return into;
-}
-
-/** The nodes in an order where each runs after the producers of its inputs. */
-function order(graph: Graph, known: (name: string) => boolean): Node[] {
-  const producer = new Map<string, Node>();
-  for (const node of graph.nodes) {
-    for (const out of node.outputs) {
-      if (out && producer.has(out)) {
-        throw new RangeError(
-          `Cannot load ONNX model: value "${out}" is produced by two nodes ("${
-            producer.get(out)!.name
-          }" and "${node.name}")`,
-        );
-      }
-      if (out) producer.set(out, node);
-    }
-  }
-  const done = new Set<Node>();
-  const visiting = new Set<Node>();
-  const sorted: Node[] = [];
-  const visit = (start: Node) => {
-    // Iterative depth-first search: a deep chain must not overflow the call stack.
-    const stack: [Node, number][] = [[start, 0]];
-    visiting.add(start);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const [node, i] = top;
-      const deps = [...node.inputs, ...freeNames(node)];
-      if (i < deps.length) {
-        top[1]++;
-        const name = deps[i];
-        if (!name || (known(name) && !producer.has(name))) continue;
-        const p = producer.get(name);
-        if (!p) {
-          throw new RangeError(
-            `Cannot load ONNX model: input "${name}" of node "${node.name}" is neither a graph input, an initializer nor the output of a node`,
-          );
-        }
-        if (done.has(p)) continue;
-        if (visiting.has(p)) {
-          throw new RangeError(
-            `Cannot load ONNX model: the graph has a cycle through node "${p.name}" (${p.opType})`,
-          );
-        }
-        visiting.add(p);
-        stack.push([p, 0]);
-      } else {
-        stack.pop();
-        visiting.delete(node);
-        done.add(node);
-        sorted.push(node);
-      }
-    }
-  };
-  for (const node of graph.nodes) if (!done.has(node)) visit(node);
-  return sorted;
-}
-
-/** The outer-scope names a node's subgraphs read. */
-function freeNames(node: Node): string[] {
-  const names: string[] = [];
-  for (const a of node.attrs.values()) {
-    if (!a || typeof a !== "object" || !("nodes" in a)) continue;
-    const defined = new Set([...a.initializers.keys(), ...a.inputs.map((i) => i.name)]);
-    for (const n of a.nodes) for (const o of n.outputs) defined.add(o);
-    for (const n of a.nodes) {
-      for (const i of [...n.inputs, ...freeNames(n)]) if (i && !defined.has(i)) names.push(i);
-    }
-  }
-  return names;
 }
 
 const TO_NHWC = [0, 2, 3, 1];
@@ -217,35 +132,7 @@ export class Plan {
       if (skipped.has(node)) continue;
       const ctx = new NodeCtx(node, opset, (n) => this.constant(n));
       const outputs = [...node.outputs];
-      if (FUSE_ACTIVATION.has(node.opType)) {
-        let next = soleConsumer(outputs[0]);
-        if (node.opType === "MatMul" && next?.opType === "Add") {
-          const other = next.inputs[next.inputs[0] === outputs[0] ? 1 : 0];
-          const bias = this.constant(other);
-          if (bias && bias.dtype === "float32" && bias.shape.length === 1) {
-            ctx.fusedBias = bias;
-            skipped.add(next);
-            outputs[0] = next.outputs[0];
-            next = soleConsumer(outputs[0]);
-          }
-        }
-        if (
-          node.opType === "Conv" && next?.opType === "BatchNormalization" &&
-          next.inputs.slice(1).every((n) => this.constant(n))
-        ) {
-          const bn = new NodeCtx(next, opset, (n) => this.constant(n));
-          ctx.fusedAffine = batchNormAffine(bn);
-          bn.checkAttributes();
-          skipped.add(next);
-          outputs[0] = next.outputs[0];
-          next = soleConsumer(outputs[0]);
-        }
-        if (next && next.opType in ACTIVATIONS && next.attrs.size === 0) {
-          ctx.fusedActivation = ACTIVATIONS[next.opType];
-          skipped.add(next);
-          outputs[0] = next.outputs[0];
-        }
-      }
+      for (const n of fuse(ctx, outputs, soleConsumer, (n) => this.constant(n))) skipped.add(n);
       ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();
