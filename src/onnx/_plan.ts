@@ -117,7 +117,10 @@ export class Plan {
     const consumers = new Map<string, Node[]>();
     for (const node of nodes) {
       for (const i of [...node.inputs, ...freeNames(node)]) {
-        if (i) consumers.set(i, [...(consumers.get(i) ?? []), node]);
+        if (!i) continue;
+        const list = consumers.get(i);
+        if (list) list.push(node);
+        else consumers.set(i, [node]);
       }
     }
     const graphOutputs = new Set(this.outputs);
