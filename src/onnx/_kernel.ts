@@ -59,6 +59,13 @@ export class NodeCtx {
   fusedAffine: { a: Float32Array; b: Float32Array } | undefined;
   /** A constant `[n]` vector the planner folded into this MatMul as its bias. */
   fusedBias: HostTensor | undefined;
+  /** Inputs the planner knows to be all zeros (a recurrent node's initial states). */
+  zeroInputs: ReadonlySet<number> = new Set();
+  /**
+   * This LSTM, GRU or RNN gives as output 0 only its last step `[batch, h]`: the planner absorbed
+   * the nodes after it that took step -1 of its sequence.
+   */
+  lastStepOnly = false;
   /** The layout input `i` arrives in unless the kernel asks for another (set by the planner). */
   layoutOf: (i: number) => Layout = () => "nchw";
   /** Device tensors the kernel holds for the session's life (freed by `release()`). */

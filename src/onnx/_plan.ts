@@ -14,7 +14,7 @@ import { reshape } from "../ops/transform.ts";
 import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
 import type { Graph, HostTensor, Node } from "./_proto.ts";
 import { UnsupportedOperatorError } from "./errors.ts";
-import { fuse } from "./_fuse.ts";
+import { fuse, type GraphView } from "./_fuse.ts";
 import { freeNames, order, unsupported } from "./_graph.ts";
 import { OPERATORS } from "./ops/mod.ts";
 import { permute, toTensor } from "./ops/_constants.ts";
@@ -115,7 +115,9 @@ export class Plan {
   async #plan(graph: Graph, opset: number, runtime: Set<string>): Promise<void> {
     const nodes = order(graph, (n) => runtime.has(n) || this.constant(n) !== undefined);
     const consumers = new Map<string, Node[]>();
+    const producers = new Map<string, Node>();
     for (const node of nodes) {
+      for (const o of node.outputs) if (o) producers.set(o, node);
       for (const i of [...node.inputs, ...freeNames(node)]) {
         if (!i) continue;
         const list = consumers.get(i);
@@ -128,6 +130,11 @@ export class Plan {
       const c = consumers.get(name);
       return c?.length === 1 && !graphOutputs.has(name) ? c[0] : undefined;
     };
+    const view: GraphView = {
+      soleConsumer,
+      constant: (n) => this.constant(n),
+      producer: (n) => producers.get(n),
+    };
     const skipped = new Set<Node>();
     // Enclosing values keep their layout: a branch converts what it reads in NHWC itself.
     const layout = this.#layout;
@@ -135,7 +142,7 @@ export class Plan {
       if (skipped.has(node)) continue;
       const ctx = new NodeCtx(node, opset, (n) => this.constant(n));
       const outputs = [...node.outputs];
-      for (const n of fuse(ctx, outputs, soleConsumer, (n) => this.constant(n))) skipped.add(n);
+      for (const n of fuse(ctx, outputs, view)) skipped.add(n);
       ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();

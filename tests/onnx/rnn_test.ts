@@ -13,6 +13,8 @@ import {
   uniform,
 } from "./_models.ts";
 import { pytorchLstm } from "./_pytorch.ts";
+import { DATA_TYPE, decodeModel } from "../../src/onnx/_proto.ts";
+import { Plan } from "../../src/onnx/_plan.ts";
 
 /** One recurrent node with random weights and the given optional inputs, against ONNX Runtime. */
 async function check(
@@ -158,4 +160,66 @@ Deno.test("LSTM with layout 1 (batch first) gives the layout-0 results with batc
   });
   assertClose(ours.y.data, y, Tol.ulps(64), "lstm layout 1 y");
   assertClose(ours.yh.data, yh, Tol.ulps(64), "lstm layout 1 y_h");
+});
+
+Deno.test("a forward LSTM's last step taken by Squeeze, Transpose and Gather -1 runs as its final state, near misses unfused", async () => {
+  const [b, t, f, h] = [3, 5, 4, 6];
+  const I64 = DATA_TYPE.INT64;
+  const build = (
+    spec: { direction?: string; transpose?: boolean; index?: number; extraOut?: boolean },
+    h0: "zeros" | "constant" | "none",
+  ) => {
+    const transpose = spec.transpose ?? true;
+    const lstmInputs = h0 === "none" ? ["x", "W", "R", "B"] : ["x", "W", "R", "B", "", "h0", "h0"];
+    const nodes = [
+      node("LSTM", lstmInputs, ["y", "yh"], {
+        hidden_size: h,
+        ...(spec.direction ? { direction: spec.direction } : {}),
+      }),
+      node("Squeeze", ["y", "axes1"], ["y3"]),
+      ...(transpose ? [node("Transpose", ["y3"], ["bm"], { perm: [1, 0, 2] })] : []),
+      node("Gather", [transpose ? "bm" : "y3", "index"], ["last"], { axis: transpose ? 1 : 0 }),
+    ];
+    if (h0 === "zeros") {
+      nodes.unshift(node("ConstantOfShape", ["stateShape"], ["h0"]));
+    }
+    return model(graph({
+      nodes,
+      inputs: [["x", [t, b, f]]],
+      outputs: [
+        ["last", undefined],
+        ["yh", undefined],
+        ...(spec.extraOut ? [["y3", undefined]] as [string, undefined][] : []),
+      ],
+      initializers: [
+        initializer("W", [1, 4 * h, f], uniform(4 * h * f, 1)),
+        initializer("R", [1, 4 * h, h], uniform(4 * h * h, 2)),
+        initializer("B", [1, 8 * h], uniform(8 * h, 3)),
+        initializer("axes1", [1], [1], I64),
+        initializer("index", [], [spec.index ?? -1], I64),
+        ...(h0 === "zeros" ? [initializer("stateShape", [3], [1, b, h], I64)] : []),
+        ...(h0 === "constant" ? [initializer("h0", [1, b, h], uniform(b * h, 4))] : []),
+      ],
+    }));
+  };
+  const x = { data: uniform(t * b * f, 5), shape: [t, b, f] };
+  const cases: [Parameters<typeof build>[0], boolean][] = [
+    [{}, true],
+    [{ transpose: false }, true],
+    [{ direction: "reverse" }, false],
+    [{ index: 0 }, false],
+    [{ extraOut: true }, false],
+  ];
+  for (const [spec, fused] of cases) {
+    for (const h0 of ["zeros", "constant", "none"] as const) {
+      const bytes = build(spec, h0);
+      const what = `${JSON.stringify(spec)} h0 ${h0}`;
+      await assertMatchesOrt(bytes, { x }, what);
+      const m = decodeModel(bytes);
+      const plan = await Plan.build(m.graph, m.opset, new Set(), bytes.length);
+      const gathers = plan.steps.filter((s) => s.label.includes("(Gather)")).length;
+      assert.equal(gathers, fused ? 0 : 1, what);
+      plan.dispose();
+    }
+  }
 });

@@ -133,10 +133,14 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
       reverse: direction === "reverse" || d === 1,
     });
   }
-  const wantY = (ctx.node.outputs[0] ?? "") !== "";
+  const lastStep = ctx.lastStepOnly;
+  const wantY = (ctx.node.outputs[0] ?? "") !== "" && !lastStep;
   const fn = `ONNX ${ctx.node.opType}`;
   return {
-    run: ([x, , , , , h0, c0]) => {
+    run: ([x, , , , , h0In, c0In]) => {
+      // Zero initial states run as none: the first step's h·U is skipped.
+      const h0 = ctx.zeroInputs.has(5) ? undefined : h0In;
+      const c0 = ctx.zeroInputs.has(6) ? undefined : c0In;
       if (x!.rank !== 3 || x!.shape[2] !== inputs) {
         throw new RangeError(
           `Cannot run ONNX model: ${ctx.where} takes X with ${inputs} features: got [${x!.shape}]`,
@@ -144,6 +148,14 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
       }
       const xb = layout === 0 ? permute(x!, [1, 0, 2]) : x!;
       const batch = xb.shape[0];
+      const stateShape = layout === 0 ? [dirs, batch, h] : [batch, dirs, h];
+      for (const s of [h0In, c0In]) {
+        if (s && s.shape.join() !== stateShape.join()) {
+          throw new RangeError(
+            `Cannot run ONNX model: ${ctx.where} takes initial states [${stateShape}]: got [${s.shape}]`,
+          );
+        }
+      }
       const state = (s: Tensor | undefined, d: number) => {
         if (!s) return undefined;
         const sd = layout === 0
@@ -189,7 +201,9 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
         );
       });
       // Y: [seq, dirs, batch, h] (layout 1: [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h].
-      const y = wantY
+      const y = lastStep
+        ? results[0].output
+        : wantY
         ? layout === 0
           ? stackAt(results.map((res) => permute(res.output, [1, 0, 2])), 1)
           : stackAt(results.map((res) => res.output), 2)
