@@ -64,23 +64,33 @@ export class Dbn {
   }
 
   /**
-   * Greedy layer-wise pretraining: RBM i is fitted (`Rbm.fit`, with `options`) on the hidden
-   * probabilities RBM i - 1 gives the data.
+   * Greedy layer-wise pretraining: RBM i is fitted (`Rbm.fit`, with `options`, or `options[i]`)
+   * on the hidden probabilities RBM i - 1 gives the data.
    *
    * @param x Data `[n, layers[0]]`.
-   * @param options `Rbm.fit` options, for every layer.
+   * @param options `Rbm.fit` options for every layer, or a list of them, one per RBM (bottom
+   *   first): e.g. persistent CD for the top RBM, whose chains `sample` runs.
    * @returns Each RBM's history, bottom first.
    * @throws {RangeError} When `x`'s shape does not match, or as `Rbm.fit`.
    */
-  async pretrain(x: Tensor, options: RbmFitOptions = {}): Promise<History[]> {
-    checkArity(arguments, ["x", "options"], "Dbn.pretrain");
+  async pretrain(
+    x: Tensor,
+    options: RbmFitOptions | RbmFitOptions[] = {},
+  ): Promise<History[]> {
+    const fn = "Dbn.pretrain";
+    checkArity(arguments, ["x", "options"], fn);
+    if (Array.isArray(options) && options.length !== this.rbms.length) {
+      throw new RangeError(
+        `Cannot run ${fn}(): argument "options" must be one options object or ${this.rbms.length} (one per RBM): got ${options.length}`,
+      );
+    }
     const bottom: Rbm = this.rbms[0];
-    bottom.checkVisible(x, "Dbn.pretrain", "x");
+    bottom.checkVisible(x, fn, "x");
     const histories: History[] = [];
     let input = x;
     for (const [i, r] of this.rbms.entries()) {
       try {
-        histories.push(await r.fit(input, options));
+        histories.push(await r.fit(input, Array.isArray(options) ? options[i] : options));
         if (i + 1 < this.rbms.length) {
           const next = r.transform(input);
           if (input !== x) input.dispose();

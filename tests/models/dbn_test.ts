@@ -16,13 +16,11 @@ Deno.test("DBN 784-64-32: pretrain, toModel with the pretrained weights, fine-tu
   const { xTrain, yTrain, xTest, yTest } = await mnist({ trainSize: 1000, testSize: 500 });
   dn.setSeed(3);
   const net = dn.dbn({ layers: [784, 64, 32] });
-  const histories = await net.pretrain(xTrain, {
-    epochs: 3,
-    batchSize: 32,
-    learningRate: 0.05,
-    momentum: 0.5,
-    verbose: 0,
-  });
+  const common = { epochs: 3, batchSize: 32, momentum: 0.5, verbose: 0 } as const;
+  const histories = await net.pretrain(xTrain, [
+    { ...common, learningRate: 0.05 },
+    { ...common, learningRate: 0.02, persistent: true },
+  ]);
   assertEquals(histories.length, 2);
   for (const h of histories) {
     const loss = h.history.loss;
@@ -64,6 +62,11 @@ Deno.test("DBN bad input: typed errors", async () => {
   const net = dn.dbn({ layers: [4, 3, 2] });
   const x = dn.zeros([2, 5]);
   await assertRejects(() => net.pretrain(x), RangeError, "[n, 4] (the visible units): got [2, 5]");
+  await assertRejects(
+    () => net.pretrain(dn.zeros([2, 4]), [{}]),
+    RangeError,
+    "2 (one per RBM): got 1",
+  );
   assertThrows(() => net.sample(0), RangeError, '"n"');
   assertThrows(() => net.sample(2, { gibbsSteps: 0 }), RangeError, '"gibbsSteps"');
   assertThrows(() => net.toModel({ outputUnits: 0 }), RangeError, '"outputUnits"');
