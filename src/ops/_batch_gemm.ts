@@ -59,6 +59,24 @@ export function batchGemm(
 ): Tensor {
   const [ar, ac] = a.shape.slice(-2), [br, bc] = b.shape.slice(-2);
   const m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
+  if (a.rank === 2 && b.rank === 2) {
+    // No batch dimensions: one GEMM, without mapping batch items (the common dense layer).
+    const c = output([m, n], fn);
+    activeBackend().gemm({
+      a: a.storage,
+      b: b.storage,
+      c: c.storage,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+      bias: bias?.storage ?? null,
+      activation,
+      beta: 0,
+    });
+    return c;
+  }
   const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
   const batch = batchShape(a, b, fn);
   const c = output([...batch, m, n], fn);
