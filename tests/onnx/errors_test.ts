@@ -235,3 +235,21 @@ Deno.test("unknown attributes, non-constant weights and old opsets are rejected 
   ).finish();
   await assertRejects(() => InferenceSession.create(noGraph), TypeError, "has no graph");
 });
+
+Deno.test("a Gemm or MatMul fed a runtime input of the wrong inner size throws RangeError naming the node", async () => {
+  for (const op of ["Gemm", "MatMul"]) {
+    const bytes = model(graph({
+      nodes: [node(op, ["x", "w"], ["y"])],
+      inputs: [["x", ["batch", "k"]]],
+      outputs: [["y", undefined]],
+      initializers: [initializer("w", [4, 3], uniform(12, 1))],
+    }));
+    const session = await InferenceSession.create(bytes);
+    const x = dn.ones([2, 5]);
+    await assertRejects(() => session.run({ x }), RangeError, `(${op}) multiplies [2,5] by [4,3]`);
+    const { y } = await session.run({ x: dn.ones([2, 4]) });
+    assert.deepEqual(y.shape, [2, 3]);
+    for (const t of [x, y]) t.dispose();
+    session.release();
+  }
+});

@@ -4,7 +4,11 @@
  *
  * @module
  */
+import type { Activation } from "../../backend/backend.ts";
+import { recording } from "../../autograd/tape.ts";
 import { matmul } from "../../ops/matmul.ts";
+import { batchGemm } from "../../ops/_batch_gemm.ts";
+import type { Tensor } from "../../tensor.ts";
 import { add, mul } from "../../ops/arithmetic.ts";
 import { reshape, squeeze } from "../../ops/transform.ts";
 import type { Kernel, KernelBuilder, NodeCtx } from "../_kernel.ts";
@@ -17,6 +21,35 @@ function biasVector(c: HostTensor | undefined, beta: number): HostTensor | undef
   const n = c.shape[c.shape.length - 1] ?? 1;
   if (c.shape.length > 2 || c.data.length !== n) return undefined;
   return scaled({ dtype: "float32", shape: [n], data: c.data }, beta);
+}
+
+/**
+ * `act(op(a)·op(w) + bias)`. Two float matrices outside a gradient computation take the raw GEMM
+ * with the node's shapes checked here (matmul's argument checks and tape record cost about a
+ * microsecond per call, a batch-1 layer's whole arithmetic); anything else goes through `matmul`.
+ */
+function product(
+  ctx: NodeCtx,
+  a: Tensor,
+  w: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias: Tensor | undefined,
+  activation: Activation | undefined,
+): Tensor {
+  const n = transposeB ? w.shape[0] : w.shape[1];
+  const raw = a.rank === 2 && w.rank === 2 && a.dtype === "float32" && w.dtype === "float32" &&
+    !recording() && (!bias || bias.shape[0] === n);
+  if (!raw) return matmul(a, w, { transposeA, transposeB, bias, activation });
+  const k = transposeA ? a.shape[0] : a.shape[1], kw = transposeB ? w.shape[1] : w.shape[0];
+  if (k !== kw) {
+    throw new RangeError(
+      `Cannot run ONNX model: ${ctx.where} multiplies [${a.shape}] by [${w.shape}]${
+        transposeB ? " transposed" : ""
+      }: inner sizes ${k} and ${kw} differ`,
+    );
+  }
+  return batchGemm(a, w, transposeA, transposeB, bias ?? null, activation ?? "linear");
 }
 
 function gemm(ctx: NodeCtx): Kernel {
@@ -37,7 +70,7 @@ function gemm(ctx: NodeCtx): Kernel {
   return {
     run: ([a, b, c]) => {
       const w = constantB ?? b!;
-      if (fast) return [matmul(a!, w, { transposeA, transposeB, bias, activation })];
+      if (fast) return [product(ctx, a!, w, transposeA, transposeB, bias, activation)];
       let y = matmul(a!, w, { transposeA, transposeB });
       if (alpha !== 1) y = mul(y, alpha);
       if (c) y = add(y, beta === 1 ? c : mul(c, beta));
@@ -53,7 +86,7 @@ function matMul(ctx: NodeCtx): Kernel {
     run: ([a, b]) => {
       const a2 = a!.rank === 1 ? reshape(a!, [1, a!.size]) : a!;
       const b2 = b!.rank === 1 ? reshape(b!, [b!.size, 1]) : b!;
-      let y = matmul(a2, b2, { bias, activation });
+      let y = product(ctx, a2, b2, false, false, bias, activation);
       if (a!.rank === 1) y = squeeze(y, -2);
       if (b!.rank === 1) y = squeeze(y, -1);
       return [y];
