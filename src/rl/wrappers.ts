@@ -224,7 +224,7 @@ export class RecordEpisodeStatistics extends Wrapper {
   }
 
   /** @ignore */
-  protected override resetEnv(seed: number | undefined, options: Record<string, unknown>) {
+  protected override resetEnv(seed: number | undefined, options: Record<string, unknown>): ResetResult {
     this.#return = 0;
     this.#length = 0;
     this.#started = performance.now();
