@@ -224,7 +224,10 @@ export class RecordEpisodeStatistics extends Wrapper {
   }
 
   /** @ignore */
-  protected override resetEnv(seed: number | undefined, options: Record<string, unknown>): ResetResult {
+  protected override resetEnv(
+    seed: number | undefined,
+    options: Record<string, unknown>,
+  ): ResetResult {
     this.#return = 0;
     this.#length = 0;
     this.#started = performance.now();
