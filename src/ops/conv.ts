@@ -98,17 +98,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
       );
     }
   }
-  const y = output([g.batch, g.outHeight, g.outWidth, g.outChannels], fn);
-  if (y.size > 0) {
-    activeBackend().conv2d({
-      ...g,
-      x: x.storage,
-      filter: filter.storage,
-      y: y.storage,
-      bias: bias?.storage ?? null,
-      activation,
-    });
-  }
+  const y = conv2dForward(x, filter, g, bias, activation, fn);
   const inputs = bias ? [x, filter, bias] : [x, filter];
   return record(y, inputs, (dy, [x, filter, y], needs) => {
     const dz = activation === "linear" ? dy : activationGrad(activation, dy, y);
@@ -133,6 +123,33 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
     }
     return bias ? [dx, dw, needs[2] ? sum(dz, [0, 1, 2]) : null] : [dx, dw];
   }, [x, filter, y]);
+}
+
+/**
+ * The forward of `conv2d` on a geometry the caller checked, unrecorded: any top and left padding,
+ * the bottom and right implied by the output size (the backend bounds-checks every tap), so an
+ * inference caller with explicit pads (the ONNX importer) needs no padded copy of `x`.
+ */
+export function conv2dForward(
+  x: Tensor,
+  filter: Tensor,
+  g: Conv2dGeometry,
+  bias: Tensor | undefined,
+  activation: Activation,
+  fn = "conv2d",
+): Tensor {
+  const y = output([g.batch, g.outHeight, g.outWidth, g.outChannels], fn);
+  if (y.size > 0) {
+    activeBackend().conv2d({
+      ...g,
+      x: x.storage,
+      filter: filter.storage,
+      y: y.storage,
+      bias: bias?.storage ?? null,
+      activation,
+    });
+  }
+  return y;
 }
 
 /**

@@ -55,6 +55,20 @@ Deno.test("Conv matches ONNX Runtime: pads, strides, dilations, groups, depthwis
     { dilations: [2, 2] },
     "conv dilation 2",
   );
+  await check(
+    "Conv",
+    [2, 3, 6, 5],
+    [["w", [4, 3, 3, 2]], ["b", [4]]],
+    { pads: [3, 0, 2, 4], strides: [1, 2] },
+    "conv pads wider than the window, uneven",
+  );
+  await check(
+    "Conv",
+    [1, 2, 9, 9],
+    [["w", [3, 2, 3, 3]]],
+    { dilations: [2, 2], pads: [2, 1, 0, 3] },
+    "conv dilation 2 uneven pads",
+  );
   await check("Conv", [1, 4, 7, 7], [["w", [6, 2, 3, 3]], ["b", [6]]], {
     group: 2,
     pads: [1, 1, 1, 1],

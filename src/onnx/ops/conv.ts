@@ -8,7 +8,8 @@
  * @module
  */
 import type { Tensor } from "../../tensor.ts";
-import { conv2d } from "../../ops/conv.ts";
+import { recording } from "../../autograd/tape.ts";
+import { conv2d, conv2dForward } from "../../ops/conv.ts";
 import { conv2dTranspose } from "../../ops/conv_transpose.ts";
 import { depthwiseConv2d } from "../../ops/depthwise_conv.ts";
 import { add } from "../../ops/arithmetic.ts";
@@ -105,12 +106,52 @@ function conv(ctx: NodeCtx): Kernel {
       filters.push(ctx.keep(toTensor(permuted(part, [2, 3, 1, 0]))));
     }
   }
+  // Inference: the node's own pads go to the kernel as they are (no padded copy of x).
+  const direct = (x: Tensor): Tensor => {
+    const [batch, inHeight, inWidth] = x.shape;
+    const pads = padsFor(win, [inHeight, inWidth]);
+    const [outHeight, outWidth] = [inHeight, inWidth].map((n, i) =>
+      Math.floor(
+        (n + pads[i][0] + pads[i][1] - (win.kernel[i] - 1) * dilations[i] - 1) / strides[i],
+      ) + 1
+    );
+    if (outHeight < 1 || outWidth < 1) {
+      throw new RangeError(
+        `Cannot run ONNX model: ${ctx.where} has a window [${win.kernel}] larger than its padded input [${inHeight}, ${inWidth}]`,
+      );
+    }
+    const [filterHeight, filterWidth] = win.kernel;
+    return conv2dForward(
+      x,
+      filters[0],
+      {
+        batch,
+        inHeight,
+        inWidth,
+        inChannels: cg,
+        outHeight,
+        outWidth,
+        outChannels: m,
+        filterHeight,
+        filterWidth,
+        strideHeight: strides[0],
+        strideWidth: strides[1],
+        dilationHeight: dilations[0],
+        dilationWidth: dilations[1],
+        padTop: pads[0][0],
+        padLeft: pads[1][0],
+      },
+      biasT,
+      activation ?? "linear",
+    );
+  };
   const run2d = (x: Tensor): Tensor => {
     if (x.shape[3] !== cg * group) {
       throw new RangeError(
         `Cannot run ONNX model: ${ctx.where} takes ${cg * group} input channels: got ${x.shape[3]}`,
       );
     }
+    if (group === 1 && !recording()) return direct(x);
     const { x: xp, padding } = padded(x, win, 0);
     if (depthwise) {
       const y = depthwiseConv2d(xp, filters[0], strides, padding, "NHWC", dilations);
