@@ -59,6 +59,8 @@ export class NodeCtx {
   fusedAffine: { a: Float32Array; b: Float32Array } | undefined;
   /** A constant `[n]` vector the planner folded into this MatMul as its bias. */
   fusedBias: HostTensor | undefined;
+  /** Outputs no node reads and the graph does not return (the planner drops them). */
+  unusedOutputs: ReadonlySet<number> = new Set();
   /** Inputs the planner knows to be all zeros (a recurrent node's initial states). */
   zeroInputs: ReadonlySet<number> = new Set();
   /**

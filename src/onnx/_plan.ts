@@ -143,6 +143,12 @@ export class Plan {
       const ctx = new NodeCtx(node, opset, (n) => this.constant(n));
       const outputs = [...node.outputs];
       for (const n of fuse(ctx, outputs, view)) skipped.add(n);
+      outputs.forEach((o, i) => {
+        if (o && !consumers.has(o) && !graphOutputs.has(o)) {
+          ctx.unusedOutputs = new Set([...ctx.unusedOutputs, i]);
+          outputs[i] = "";
+        }
+      });
       ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();
@@ -308,7 +314,7 @@ export class Plan {
       } else {
         outs = tidy(() => step.kernel.run(ins, host));
         // A kernel may hand back an input unchanged; each name owns its own tensor handle.
-        outs = outs.map((t) => (ins.includes(t) ? reshape(t, t.shape) : t));
+        outs = outs.map((t) => (t && ins.includes(t) ? reshape(t, t.shape) : t));
       }
       step.outputs.forEach((name, i) => {
         if (name) env.set(name, outs[i]);

@@ -166,13 +166,19 @@ Deno.test("a forward LSTM's last step taken by Squeeze, Transpose and Gather -1 
   const [b, t, f, h] = [3, 5, 4, 6];
   const I64 = DATA_TYPE.INT64;
   const build = (
-    spec: { direction?: string; transpose?: boolean; index?: number; extraOut?: boolean },
+    spec: {
+      direction?: string;
+      transpose?: boolean;
+      index?: number;
+      extraOut?: boolean;
+      readC?: boolean;
+    },
     h0: "zeros" | "constant" | "none",
   ) => {
     const transpose = spec.transpose ?? true;
     const lstmInputs = h0 === "none" ? ["x", "W", "R", "B"] : ["x", "W", "R", "B", "", "h0", "h0"];
     const nodes = [
-      node("LSTM", lstmInputs, ["y", "yh"], {
+      node("LSTM", lstmInputs, ["y", "yh", "yc"], {
         hidden_size: h,
         ...(spec.direction ? { direction: spec.direction } : {}),
       }),
@@ -190,6 +196,7 @@ Deno.test("a forward LSTM's last step taken by Squeeze, Transpose and Gather -1 
         ["last", undefined],
         ["yh", undefined],
         ...(spec.extraOut ? [["y3", undefined]] as [string, undefined][] : []),
+        ...(spec.readC ? [["yc", undefined]] as [string, undefined][] : []),
       ],
       initializers: [
         initializer("W", [1, 4 * h, f], uniform(4 * h * f, 1)),
@@ -206,6 +213,7 @@ Deno.test("a forward LSTM's last step taken by Squeeze, Transpose and Gather -1 
   const cases: [Parameters<typeof build>[0], boolean][] = [
     [{}, true],
     [{ transpose: false }, true],
+    [{ readC: true }, true],
     [{ direction: "reverse" }, false],
     [{ index: 0 }, false],
     [{ extraOut: true }, false],

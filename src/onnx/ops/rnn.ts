@@ -135,6 +135,10 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
   }
   const lastStep = ctx.lastStepOnly;
   const wantY = (ctx.node.outputs[0] ?? "") !== "" && !lastStep;
+  // With the last step as output 0 (one forward direction), Y_h is that step: the states are
+  // copied out of the sequence op only when Y_c is read.
+  const readsC = cell === "lstm" && (ctx.node.outputs[2] ?? "") !== "" && !ctx.unusedOutputs.has(2);
+  const statesFromY = lastStep && !readsC;
   const fn = `ONNX ${ctx.node.opType}`;
   return {
     run: ([x, , , , , h0In, c0In]) => {
@@ -174,7 +178,7 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
           bias: dir.bias,
           initialState: initial.length ? initial : undefined,
           returnSequences: wantY,
-          returnState: true,
+          returnState: !statesFromY,
           goBackwards: dir.reverse,
         };
         if (cell === "gru" && !resetAfter) {
@@ -208,11 +212,13 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
           ? stackAt(results.map((res) => permute(res.output, [1, 0, 2])), 1)
           : stackAt(results.map((res) => res.output), 2)
         : undefined;
-      const states = [0, 1].map((s) =>
-        cell === "lstm" || s === 0
-          ? stackAt(results.map((res) => res.states[s]), layout === 0 ? 0 : 1)
-          : undefined
-      );
+      const states = statesFromY
+        ? [reshape(y!, [1, batch, h])]
+        : [0, 1].map((s) =>
+          cell === "lstm" || s === 0
+            ? stackAt(results.map((res) => res.states[s]), layout === 0 ? 0 : 1)
+            : undefined
+        );
       return [y!, states[0]!, states[1]!].slice(0, ctx.node.outputs.length);
     },
   };
