@@ -5,7 +5,8 @@
  * Relu, Sigmoid or Tanh. A recurrent node (LSTM, GRU, RNN) learns which initial states are zeros
  * (made by ConstantOfShape, or constant) and, running forward, absorbs the Squeeze, Transpose and
  * Gather of step -1 that PyTorch's exporter writes for `output[:, -1]`: that step is its final
- * state, so the whole sequence is never written out. Only a node's sole consumer (not a graph
+ * state, so the whole sequence is never written out; it also takes the batch-major tensor behind
+ * a Transpose to time-major order in front of it (`batch_first=True`). Only a node's sole consumer (not a graph
  * output) is absorbed.
  *
  * @module
@@ -67,6 +68,21 @@ export function fuse(ctx: NodeCtx, outputs: string[], view: GraphView): Node[] {
     absorb(next);
   }
   return absorbed;
+}
+
+/**
+ * The Transpose `[1, 0, 2]` that makes a time-major X out of a batch-major tensor for a recurrent
+ * node of layout 0 (PyTorch's `batch_first=True` export), when that node alone reads it: the node
+ * takes the batch-major tensor, which our sequence ops want, and the Transpose is skipped.
+ */
+export function batchFirstInput(node: Node, view: GraphView): Node | undefined {
+  if (!RECURRENT.has(node.opType) || (node.attrs.get("layout") ?? 0) !== 0) return undefined;
+  const x = node.inputs[0];
+  const t = x ? view.producer(x) : undefined;
+  if (t?.opType !== "Transpose" || !only(t, ["perm"]) || !equal(t.attrs.get("perm"), [1, 0, 2])) {
+    return undefined;
+  }
+  return view.soleConsumer(x) === node && node.inputs.indexOf(x) === 0 ? t : undefined;
 }
 
 /** Whether `node` has no attributes but those in `allowed`. */

@@ -59,6 +59,11 @@ export class NodeCtx {
   fusedAffine: { a: Float32Array; b: Float32Array } | undefined;
   /** A constant `[n]` vector the planner folded into this MatMul as its bias. */
   fusedBias: HostTensor | undefined;
+  /**
+   * This LSTM, GRU or RNN of layout 0 gets X batch-major `[batch, seq, in]`: the planner skipped
+   * the Transpose to time-major order in front of it.
+   */
+  batchMajorInput = false;
   /** Outputs no node reads and the graph does not return (the planner drops them). */
   unusedOutputs: ReadonlySet<number> = new Set();
   /** Inputs the planner knows to be all zeros (a recurrent node's initial states). */

@@ -14,7 +14,7 @@ import { reshape } from "../ops/transform.ts";
 import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
 import type { Graph, HostTensor, Node } from "./_proto.ts";
 import { UnsupportedOperatorError } from "./errors.ts";
-import { fuse, type GraphView } from "./_fuse.ts";
+import { batchFirstInput, fuse, type GraphView } from "./_fuse.ts";
 import { freeNames, order, unsupported } from "./_graph.ts";
 import { OPERATORS } from "./ops/mod.ts";
 import { permute, toTensor } from "./ops/_constants.ts";
@@ -136,6 +136,14 @@ export class Plan {
       producer: (n) => producers.get(n),
     };
     const skipped = new Set<Node>();
+    const batchFirst = new Map<Node, Node>();
+    for (const node of nodes) {
+      const transpose = batchFirstInput(node, view);
+      if (transpose) {
+        batchFirst.set(node, transpose);
+        skipped.add(transpose);
+      }
+    }
     // Enclosing values keep their layout: a branch converts what it reads in NHWC itself.
     const layout = this.#layout;
     for (const node of nodes) {
@@ -149,11 +157,14 @@ export class Plan {
           outputs[i] = "";
         }
       });
+      ctx.batchMajorInput = batchFirst.has(node);
       ctx.layoutOf = (i) => layout.get(node.inputs[i]) ?? "nchw";
       const kernel = OPERATORS[node.opType](ctx);
       ctx.checkAttributes();
       this.kept.push(ctx.kept);
       const inputs = [...node.inputs];
+      const transpose = batchFirst.get(node);
+      if (transpose) inputs[0] = transpose.inputs[0];
       if (
         kernel.foldable && !node.inputs.some((n) => n && runtime.has(n)) &&
         node.inputs.every((n) => !n || this.constant(n))

@@ -150,7 +150,7 @@ function recurrent(cell: Cell, ctx: NodeCtx): Kernel {
           `Cannot run ONNX model: ${ctx.where} takes X with ${inputs} features: got [${x!.shape}]`,
         );
       }
-      const xb = layout === 0 ? permute(x!, [1, 0, 2]) : x!;
+      const xb = layout === 0 && !ctx.batchMajorInput ? permute(x!, [1, 0, 2]) : x!;
       const batch = xb.shape[0];
       const stateShape = layout === 0 ? [dirs, batch, h] : [batch, dirs, h];
       for (const s of [h0In, c0In]) {
