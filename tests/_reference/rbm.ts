@@ -111,11 +111,31 @@ export function cdUpdate(
     hNeg = hiddenProbs(p, vNeg, n);
     if (t < o.k) s = bernoulli(hNeg, (o.seed + t) >>> 0);
   }
+  rbmUpdate(p, vel, v0, h0, vNeg, hNeg, n, o);
+  let err = 0;
+  for (let i = 0; i < n * p.visible; i++) err += (v0[i] - r[i]) ** 2;
+  return err / (n * p.visible);
+}
+
+/**
+ * The update of `rbmUpdate` in place: `vel = momentum·vel + lr·((vPosᵀhPos - vNegᵀhNeg)/n -
+ * decay·W)`, `W += vel`; each bias from the column sums of `pos - neg`, without decay.
+ */
+export function rbmUpdate(
+  p: RbmParams,
+  vel: RbmVelocity,
+  vPos: ArrayLike<number>,
+  hPos: ArrayLike<number>,
+  vNeg: ArrayLike<number>,
+  hNeg: ArrayLike<number>,
+  n: number,
+  o: { lr: number; momentum: number; decay: number },
+): void {
   for (let i = 0; i < p.visible; i++) {
     for (let j = 0; j < p.hidden; j++) {
       let g = 0;
       for (let q = 0; q < n; q++) {
-        g += v0[q * p.visible + i] * h0[q * p.hidden + j] -
+        g += vPos[q * p.visible + i] * hPos[q * p.hidden + j] -
           vNeg[q * p.visible + i] * hNeg[q * p.hidden + j];
       }
       const at = i * p.hidden + j;
@@ -137,9 +157,6 @@ export function cdUpdate(
       x[j] += v[j];
     }
   };
-  bias(v0, vNeg, p.visible, p.b, vel.b);
-  bias(h0, hNeg, p.hidden, p.c, vel.c);
-  let err = 0;
-  for (let i = 0; i < n * p.visible; i++) err += (v0[i] - r[i]) ** 2;
-  return err / (n * p.visible);
+  bias(vPos, vNeg, p.visible, p.b, vel.b);
+  bias(hPos, hNeg, p.hidden, p.c, vel.c);
 }
