@@ -26,7 +26,7 @@
  * Preconditions (asserted in the debug build): batch > 0, 0 <= begin <= end <= the rows (units);
  * outputs apart from the inputs.
  *
- * Tested against a float64 loop (tests/models/rbm_kernels_test.ts).
+ * Tested against the float64 update of tests/_reference/rbm.ts (tests/kernels/rbm_test.ts).
  */
 import { loadN, madd, storeN } from "./simd";
 
