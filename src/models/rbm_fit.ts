@@ -10,6 +10,9 @@ import { fused } from "../backend/fused_defaults.ts";
 import { activeBackend } from "../backend/select.ts";
 import { generator } from "../random.ts";
 import { mean } from "../ops/reduce.ts";
+import { equal, greaterEqual, isFinite, lessEqual } from "../ops/compare.ts";
+import { logicalAnd, logicalOr } from "../ops/logical.ts";
+import { all } from "../ops/logical_reduce.ts";
 import { mul, sub } from "../ops/arithmetic.ts";
 import { zeros } from "../ops/creation.ts";
 import { keep, tidy } from "../scope.ts";
@@ -141,11 +144,21 @@ function stepConfig(o: Record<string, unknown>, fn: string): StepConfig {
 
 /**
  * Throws a RangeError when `x` holds a value that is not finite, outside [0, 1] (Bernoulli
- * units), or neither 0 nor 1 (`binary`).
+ * units), or neither 0 nor 1 (`binary`). The test runs as ops on the backend (one pass each, split
+ * across threads); only a failing `x` is read back, to name its first bad value.
  */
 async function checkData(rbm: Rbm, x: Tensor, binary: boolean, fn: string): Promise<void> {
-  const data = await x.data() as Float32Array;
   const bernoulli = rbm.visibleType === "bernoulli";
+  const ok = tidy(() => {
+    let good = isFinite(x);
+    if (bernoulli) good = logicalAnd(good, logicalAnd(greaterEqual(x, 0), lessEqual(x, 1)));
+    if (binary) good = logicalAnd(good, logicalOr(equal(x, 0), equal(x, 1)));
+    return all(good);
+  });
+  const fine = (await ok.data())[0] === 1;
+  ok.dispose();
+  if (fine) return;
+  const data = await x.data() as Float32Array;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     const bad = !Number.isFinite(v)
