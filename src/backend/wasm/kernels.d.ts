@@ -11,5 +11,8 @@ export declare const KERNELS_WASM_SHARED: string;
  * the build over a plain memory is the same bytes with 0x01 there.
  */
 export declare const MEMORY_FLAG_OFFSET: number;
-/** Plain memory and no relaxed SIMD (mul + add for FMA), for engines without relaxed SIMD. */
-export declare const KERNELS_WASM_PORTABLE: string;
+/**
+ * The build over a plain memory without relaxed SIMD (mul + add for FMA), for engines without
+ * relaxed SIMD: the function bodies in which it differs from the plain build (`code_patch.ts`).
+ */
+export declare const KERNELS_PORTABLE_PATCH: string;

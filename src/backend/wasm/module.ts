@@ -5,10 +5,11 @@
  * @module
  */
 import {
-  KERNELS_WASM_PORTABLE,
+  KERNELS_PORTABLE_PATCH,
   KERNELS_WASM_SHARED,
   MEMORY_FLAG_OFFSET,
 } from "./kernels.generated.js";
+import { applyBodyPatch } from "./code_patch.ts";
 import {
   KERNEL_ABI,
   type KernelArg,
@@ -28,11 +29,15 @@ export type KernelVariant = "shared" | "plain" | "portable";
 
 /**
  * The bytes of a build. "plain" is the shared build with its memory import's limits flag set to
- * unshared (the compiler's two outputs differ in that byte only, which the build checks), so the
- * module ships the 113 KB twice less.
+ * unshared (the compiler's two outputs differ in that byte only, which the build checks);
+ * "portable" is "plain" with the few function bodies that use relaxed SIMD swapped for their
+ * SIMD128 versions (code_patch.ts; the build checks the result is the compiler's). The module
+ * ships one whole build.
  */
 function buildBytes(variant: KernelVariant): Uint8Array<ArrayBuffer> {
-  if (variant === "portable") return decodeBase64(KERNELS_WASM_PORTABLE);
+  if (variant === "portable") {
+    return applyBodyPatch(buildBytes("plain"), decodeBase64(KERNELS_PORTABLE_PATCH));
+  }
   const bytes = decodeBase64(KERNELS_WASM_SHARED);
   if (variant === "plain") {
     if (bytes[MEMORY_FLAG_OFFSET] !== 0x03) {
