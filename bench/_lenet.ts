@@ -1,16 +1,17 @@
 /**
- * The LeNet-5 training step the threads bench and the threads profile time: MNIST-shaped random
- * data, batch 64, SGD with momentum, on the backend active when it is built.
+ * LeNet-5 as the benches build it, and the training step the threads bench and the threads profile
+ * time: MNIST-shaped random data, batch 64, SGD with momentum, on the backend active when it is
+ * built.
  *
  * @module
  */
 import * as dn from "../mod.ts";
 import { values } from "./_util.ts";
 
-/** Builds LeNet-5 (seed 1) and a batch; `step()` runs one `trainOnBatch`. */
-export function lenetModel(): { step: () => void } {
+/** LeNet-5 on 28x28x1 inputs with a softmax head, its weights drawn from seed 1, uncompiled. */
+export function lenet(): dn.Sequential {
   dn.setSeed(1);
-  const model = dn.sequential([
+  return dn.sequential([
     dn.layers.conv2d({
       filters: 6,
       kernelSize: 5,
@@ -26,6 +27,11 @@ export function lenetModel(): { step: () => void } {
     dn.layers.dense({ units: 84, activation: "relu" }),
     dn.layers.dense({ units: 10, activation: "softmax" }),
   ]);
+}
+
+/** Builds LeNet-5 (seed 1) and a batch; `step()` runs one `trainOnBatch`. */
+export function lenetModel(): { step: () => void } {
+  const model = lenet();
   model.compile({
     optimizer: dn.optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }),
     loss: "categoricalCrossentropy",

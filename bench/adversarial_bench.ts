@@ -13,6 +13,7 @@
  */
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as dn from "../mod.ts";
+import { lenet } from "./_lenet.ts";
 import { initTfjsWasm } from "./_tfjs.ts";
 import { median, printTable, values } from "./_util.ts";
 
@@ -20,23 +21,7 @@ const tf = await initTfjsWasm();
 await dn.ready({ backend: "wasm" });
 const BATCH = 64, EPS = 0.1;
 
-dn.setSeed(1);
-const model = dn.sequential([
-  dn.layers.conv2d({
-    filters: 6,
-    kernelSize: 5,
-    padding: "same",
-    activation: "relu",
-    inputShape: [28, 28, 1],
-  }),
-  dn.layers.maxPooling2d({ poolSize: 2 }),
-  dn.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu" }),
-  dn.layers.maxPooling2d({ poolSize: 2 }),
-  dn.layers.flatten(),
-  dn.layers.dense({ units: 120, activation: "relu" }),
-  dn.layers.dense({ units: 84, activation: "relu" }),
-  dn.layers.dense({ units: 10, activation: "softmax" }),
-]);
+const model = lenet();
 model.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" });
 
 // The same network in tfjs-layers with a linear last layer: the loss takes its logits, as
