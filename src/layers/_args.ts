@@ -8,6 +8,7 @@ import { type ActivationName, checkActivation } from "./activations.ts";
 import { checkRegularizer, type Regularizer, regularizerConfig } from "./regularizers.ts";
 import { checkConstraint, type Constraint, constraintConfig } from "./constraints.ts";
 import { checkInitializer, type Initializer, initializerConfig } from "./initializers.ts";
+import type { WeightPenalty } from "./_weight_penalties.ts";
 
 /** Keys of {@linkcode KernelLayerArgs}, for the unknown-key check of `dense()` and `conv2d()`. */
 export const KERNEL_LAYER_KEYS = [
@@ -95,5 +96,15 @@ export function kernelLayerConfig(layer: KernelLayerOptions): Record<string, unk
     ...(regularizerConfig(layer.activityRegularizer)
       ? { activityRegularizer: regularizerConfig(layer.activityRegularizer) }
       : {}),
+  };
+}
+
+/** The kernel's and the bias's penalties (`addWeight`'s last argument) of a kernel layer. */
+export function kernelLayerPenalties(
+  layer: KernelLayerOptions,
+): { kernel: WeightPenalty; bias: WeightPenalty } {
+  return {
+    kernel: { regularizer: { l1: layer.l1, l2: layer.l2 }, constraint: layer.kernelConstraint },
+    bias: { regularizer: layer.biasRegularizer, constraint: layer.biasConstraint },
   };
 }

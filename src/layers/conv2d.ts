@@ -10,7 +10,12 @@ import { checkPair, checkPositiveInt, checkTensor, fmtShape } from "../_check.ts
 import { checkPadding } from "../ops/_geometry.ts";
 import { conv2d, conv2dGeometry, type Conv2dPadding } from "../ops/conv.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
+import {
+  checkKernelLayerArgs,
+  KERNEL_LAYER_KEYS,
+  kernelLayerConfig,
+  kernelLayerPenalties,
+} from "./_args.ts";
 import { type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
@@ -110,15 +115,10 @@ export class Conv2D extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      regularizer: { l1: this.l1, l2: this.l2 },
-      constraint: this.kernelConstraint,
-    });
+    const penalties = kernelLayerPenalties(this);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, penalties.kernel);
     if (bias) {
-      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, penalties.bias);
     }
   }
 

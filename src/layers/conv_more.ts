@@ -28,6 +28,7 @@ import {
   KERNEL_LAYER_KEYS,
   type KernelLayerArgs,
   kernelLayerConfig,
+  kernelLayerPenalties,
 } from "./_args.ts";
 import {
   activationFn,
@@ -141,15 +142,10 @@ export class Conv1D extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      regularizer: { l1: this.l1, l2: this.l2 },
-      constraint: this.kernelConstraint,
-    });
+    const penalties = kernelLayerPenalties(this);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, penalties.kernel);
     if (bias) {
-      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, penalties.bias);
     }
   }
 
@@ -285,15 +281,10 @@ export class Conv2DTranspose extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      regularizer: { l1: this.l1, l2: this.l2 },
-      constraint: this.kernelConstraint,
-    });
+    const penalties = kernelLayerPenalties(this);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, penalties.kernel);
     if (bias) {
-      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, penalties.bias);
     }
   }
 

@@ -10,7 +10,12 @@ import { matmul } from "../ops/matmul.ts";
 import { tidy } from "../scope.ts";
 import { reshape } from "../ops/transform.ts";
 import type { Tensor } from "../tensor.ts";
-import { checkKernelLayerArgs, KERNEL_LAYER_KEYS, kernelLayerConfig } from "./_args.ts";
+import {
+  checkKernelLayerArgs,
+  KERNEL_LAYER_KEYS,
+  kernelLayerConfig,
+  kernelLayerPenalties,
+} from "./_args.ts";
 import { activationFn, type ActivationName, splitActivation } from "./activations.ts";
 import type { Initializer } from "./initializers.ts";
 import { Layer, type LayerArgs } from "./layer.ts";
@@ -80,15 +85,10 @@ export class Dense extends Layer {
 
   protected override build(inputShape: readonly number[]): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, {
-      regularizer: { l1: this.l1, l2: this.l2 },
-      constraint: this.kernelConstraint,
-    });
+    const penalties = kernelLayerPenalties(this);
+    this.#kernel = this.addWeight("kernel", kernel.shape, this.kernelInitializer, penalties.kernel);
     if (bias) {
-      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, {
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
+      this.#bias = this.addWeight("bias", bias.shape, this.biasInitializer, penalties.bias);
     }
   }
 
