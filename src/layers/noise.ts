@@ -89,6 +89,16 @@ export class GaussianNoise extends NoiseLayer {
   }
 }
 
+/** A noise layer's `rate`, a number in [0, 1). */
+function checkRate(rate: unknown, fn: string): number {
+  if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
+    throw new RangeError(
+      `Cannot run ${fn}(): argument "rate" must be in [0, 1): got ${fmtValue(rate)}`,
+    );
+  }
+  return rate;
+}
+
 /** Multiplies by normal noise of mean 1 and standard deviation `sqrt(rate / (1 - rate))` in training. */
 export class GaussianDropout extends NoiseLayer {
   readonly className = "GaussianDropout";
@@ -96,13 +106,7 @@ export class GaussianDropout extends NoiseLayer {
   /** @param args See `GaussianDropoutArgs`. */
   constructor(args: GaussianDropoutArgs) {
     super(args, "gaussian_dropout", "gaussianDropout", "rate");
-    const rate = args?.rate;
-    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(
-        `Cannot run gaussianDropout(): argument "rate" must be in [0, 1): got ${rate}`,
-      );
-    }
-    this.rate = rate;
+    this.rate = checkRate(args?.rate, "gaussianDropout");
   }
   call(x: Tensor, training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
@@ -125,13 +129,7 @@ export class MaskingNoise extends NoiseLayer {
   /** @param args See `MaskingNoiseArgs`. */
   constructor(args: MaskingNoiseArgs) {
     super(args, "masking_noise", "maskingNoise", "rate");
-    const rate = args?.rate;
-    if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) {
-      throw new RangeError(
-        `Cannot run maskingNoise(): argument "rate" must be in [0, 1): got ${fmtValue(rate)}`,
-      );
-    }
-    this.rate = rate;
+    this.rate = checkRate(args?.rate, "maskingNoise");
   }
   call(x: Tensor, training = false): Tensor {
     checkTensor(x, "x", `${this.name}.call`);
