@@ -74,11 +74,31 @@ export function tidy<T>(fn: () => T): T {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run tidy(): argument "fn" must be a function: got ${fmtValue(fn)}`);
   }
+  return scoped(fn, (result, kept) => {
+    if (result instanceof Promise) {
+      throw new TypeError(
+        'Cannot run tidy(): argument "fn" must be synchronous: got an async function',
+      );
+    }
+    collect(result, kept);
+  });
+}
+
+/**
+ * `tidy` without its argument checks, for the library's own hot loops (a model's layers, an ONNX
+ * plan's steps): runs `fn`, then `keepOf` fills the set of tensors of the result to keep (it may
+ * throw, as tidy does for a promise: everything created is disposed then).
+ *
+ * @internal
+ */
+export function scoped<T>(fn: () => T, keepOf: (result: T, kept: Set<Tensor>) => void): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
+  const kept = new Set<Tensor>();
   try {
     result = fn();
+    keepOf(result, kept);
   } catch (error) {
     // A callback that throws returns nothing, so nothing it created outlives the scope.
     for (const t of scope) t.dispose();
@@ -86,13 +106,6 @@ export function tidy<T>(fn: () => T): T {
   } finally {
     scopes.pop();
   }
-  if (result instanceof Promise) {
-    throw new TypeError(
-      'Cannot run tidy(): argument "fn" must be synchronous: got an async function',
-    );
-  }
-  const kept = new Set<Tensor>();
-  collect(result, kept);
   for (const t of scope) {
     if (kept.has(t)) track(t);
     else t.dispose();

@@ -60,11 +60,19 @@ export function setOpsBackend(source: () => Backend): void {
 }
 
 let liveTensors = 0;
-const liveStorages = new Set<Shared>();
+/** Bytes of the live storages, by backend: kept as they change, so `tensorMemory` is O(1). */
+const liveBytes = new Map<Backend, number>();
+let liveBytesTotal = 0;
+
+function countBytes(shared: Shared, sign: 1 | -1): void {
+  const bytes = sign * shared.storage.size * 4;
+  liveBytes.set(shared.backend, (liveBytes.get(shared.backend) ?? 0) + bytes);
+  liveBytesTotal += bytes;
+}
 
 function release(shared: Shared): void {
   if (--shared.refs === 0) {
-    liveStorages.delete(shared);
+    countBytes(shared, -1);
     shared.backend.free(shared.storage);
   }
 }
@@ -104,7 +112,7 @@ export class Tensor {
       this.#shared.refs++;
     } else {
       this.#shared = new Shared(backend, storage);
-      liveStorages.add(this.#shared);
+      countBytes(this.#shared, 1);
     }
     liveTensors++;
     registry.register(this, this.#shared, this);
@@ -214,10 +222,7 @@ export class Tensor {
  * of the storages on that backend only).
  */
 export function tensorMemory(backend?: Backend): { numTensors: number; numBytes: number } {
-  let numBytes = 0;
-  for (const s of liveStorages) {
-    if (!backend || s.backend === backend) numBytes += s.storage.size * 4;
-  }
+  const numBytes = backend ? liveBytes.get(backend) ?? 0 : liveBytesTotal;
   return { numTensors: liveTensors, numBytes };
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { tidy } from "../scope.ts";
+import { scoped, tidy } from "../scope.ts";
 import type { Tensor } from "../tensor.ts";
 import { reshape } from "../ops/transform.ts";
 import { type Kernel, type Layout, NodeCtx } from "./_kernel.ts";
@@ -74,6 +74,8 @@ export class Plan {
    * copy from here.
    */
   readonly #shapeCache = new Map<string, Map<string, { t: Tensor; host?: HostTensor }>>();
+  /** The key of the most recent entry of `#shapeCache` (a repeated shape skips the reordering). */
+  #lastShapes = "";
 
   private constructor(graph: Graph, budget: number, parent: Plan | undefined) {
     this.budget = budget;
@@ -323,9 +325,12 @@ export class Plan {
         const branch = (cond.data[0] ? step.then : step.else)!;
         outs = await branch.run(new Map(env));
       } else {
-        outs = tidy(() => step.kernel.run(ins, host));
+        outs = scoped(() => step.kernel.run(ins, host), keepAll);
         // A kernel may hand back an input unchanged; each name owns its own tensor handle.
-        outs = outs.map((t) => (t && ins.includes(t) ? reshape(t, t.shape) : t));
+        for (let i = 0; i < outs.length; i++) {
+          const t = outs[i];
+          if (t && ins.includes(t)) outs[i] = reshape(t, t.shape);
+        }
       }
       step.outputs.forEach((name, i) => {
         if (name) env.set(name, outs[i]);
@@ -344,7 +349,10 @@ export class Plan {
    * first call with these shapes. Sixteen shape signatures are kept, the oldest freed first.
    */
   #shapeValues(env: Map<string, Tensor>): Map<string, { t: Tensor; host?: HostTensor }> {
-    const key = [...env].map(([name, t]) => `${name}:${t.shape.join(",")}`).join(";");
+    let key = "";
+    for (const [name, t] of env) key += `${name}:${t.shape};`;
+    if (key === this.#lastShapes) return this.#shapeCache.get(key)!;
+    this.#lastShapes = key;
     let values = this.#shapeCache.get(key);
     if (values) {
       this.#shapeCache.delete(key);
@@ -370,6 +378,10 @@ export class Plan {
       step.else?.dispose();
     }
   }
+}
+
+function keepAll(outs: Tensor[], kept: Set<Tensor>): void {
+  for (const t of outs) if (t) kept.add(t);
 }
 
 async function hostOf(t: Tensor | undefined): Promise<HostTensor | undefined> {

@@ -382,6 +382,8 @@ export class WasmBackend implements Backend {
    * Instantiates the kernels of `variant` over a new memory, run by `runner` (the threads
    * backend's splits each call across its workers; by default, all on the calling thread).
    */
+  #heap = new Float32Array(0);
+
   constructor(variant: KernelVariant, runner: KernelRunner = new SerialRunner()) {
     this.variant = variant;
     this.memory = createMemory(variant, 16);
@@ -409,7 +411,11 @@ export class WasmBackend implements Backend {
   }
 
   readSync(storage: Storage, size: number): Float32Array {
-    return new Float32Array(this.memory.buffer, readPtr(storage), size).slice();
+    const at = readPtr(storage) >> 2;
+    // A view of the whole memory, made again only when the memory grew (a grown memory detaches
+    // the old buffer, or, shared, leaves the old view short): a read is then one copy.
+    if (at + size > this.#heap.length) this.#heap = new Float32Array(this.memory.buffer);
+    return this.#heap.slice(at, at + size);
   }
 
   copy(src: Storage, srcOffset: number, dst: Storage, dstOffset: number, size: number): void {
