@@ -382,7 +382,7 @@ export class WasmBackend implements Backend {
    * Instantiates the kernels of `variant` over a new memory, run by `runner` (the threads
    * backend's splits each call across its workers; by default, all on the calling thread).
    */
-  #heap = new Float32Array(0);
+  #heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
   constructor(variant: KernelVariant, runner: KernelRunner = new SerialRunner()) {
     this.variant = variant;
