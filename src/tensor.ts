@@ -104,8 +104,11 @@ export class Tensor {
     viewOf?: Tensor,
     dtype: DType = "float32",
   ) {
-    this.shape = Object.freeze([...shape]);
-    this.size = shape.reduce((a, b) => a * b, 1);
+    const dims = shape.slice();
+    let size = 1;
+    for (let i = 0; i < dims.length; i++) size *= dims[i];
+    this.shape = Object.freeze(dims);
+    this.size = size;
     this.dtype = viewOf ? viewOf.dtype : dtype;
     if (viewOf) {
       this.#shared = viewOf.#live("reshape");

@@ -74,8 +74,11 @@ export class Plan {
    * copy from here.
    */
   readonly #shapeCache = new Map<string, Map<string, { t: Tensor; host?: HostTensor }>>();
-  /** The key of the most recent entry of `#shapeCache` (a repeated shape skips the reordering). */
-  #lastShapes = "";
+  /** The input shapes of the most recent entry of `#shapeCache` and its values (a repeat skips the key). */
+  #lastShapes?: {
+    shapes: (readonly number[])[];
+    values: Map<string, { t: Tensor; host?: HostTensor }>;
+  };
 
   private constructor(graph: Graph, budget: number, parent: Plan | undefined) {
     this.budget = budget;
@@ -349,10 +352,14 @@ export class Plan {
    * first call with these shapes. Sixteen shape signatures are kept, the oldest freed first.
    */
   #shapeValues(env: Map<string, Tensor>): Map<string, { t: Tensor; host?: HostTensor }> {
-    let key = "";
-    for (const [name, t] of env) key += `${name}:${t.shape};`;
-    if (key === this.#lastShapes) return this.#shapeCache.get(key)!;
-    this.#lastShapes = key;
+    const last = this.#lastShapes;
+    let same = last?.shapes.length === env.size, i = 0;
+    for (const t of env.values()) {
+      const had = last?.shapes[i++];
+      same &&= had !== undefined && had.length === t.rank && t.shape.every((d, j) => d === had[j]);
+    }
+    if (same) return last!.values;
+    const key = [...env].map(([name, t]) => `${name}:${t.shape}`).join(";");
     let values = this.#shapeCache.get(key);
     if (values) {
       this.#shapeCache.delete(key);
@@ -365,6 +372,7 @@ export class Plan {
       }
     }
     this.#shapeCache.set(key, values);
+    this.#lastShapes = { shapes: [...env.values()].map((t) => t.shape), values };
     return values;
   }
 

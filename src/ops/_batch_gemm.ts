@@ -57,7 +57,8 @@ export function batchGemm(
   activation: Activation,
   fn = "matmul",
 ): Tensor {
-  const [ar, ac] = a.shape.slice(-2), [br, bc] = b.shape.slice(-2);
+  const ar = a.shape[a.rank - 2], ac = a.shape[a.rank - 1];
+  const br = b.shape[b.rank - 2], bc = b.shape[b.rank - 1];
   const m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
   if (a.rank === 2 && b.rank === 2) {
     // No batch dimensions: one GEMM, without mapping batch items (the common dense layer).

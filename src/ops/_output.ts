@@ -41,8 +41,13 @@ export function checkFits(
  */
 export function output(shape: readonly number[], fn?: string, dtype: DType = "float32"): Tensor {
   const backend = activeBackend();
-  checkFits(shape, fn, backend, dtype);
-  const size = storageUnits(dtype, shape.reduce((a, b) => a * b, 1));
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  const size = storageUnits(dtype, n);
+  // checkFits (which throws) only past the quick test, without its second pass over the shape.
+  if (size * 4 > WASM_MAX_BYTES - tensorMemory(backend).numBytes) {
+    checkFits(shape, fn, backend, dtype);
+  }
   return track(new Tensor(shape, backend, backend.alloc(size), undefined, dtype));
 }
 

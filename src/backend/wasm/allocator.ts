@@ -18,6 +18,8 @@ export class Allocator {
   readonly #free: Array<[number, number]> = [];
   readonly #sizes = new Map<number, number>();
   #top: number;
+  /** The memory's byte length when last read. */
+  #seen = 0;
 
   /** Manages `memory` from byte `base` on. */
   constructor(memory: WebAssembly.Memory, base: number) {
@@ -83,7 +85,9 @@ export class Allocator {
   }
 
   #ensure(end: number): void {
-    const have = this.#memory.buffer.byteLength;
+    // The memory only grows: below the size last seen, no need to ask it.
+    if (end <= this.#seen) return;
+    const have = this.#seen = this.#memory.buffer.byteLength;
     if (end <= have) return;
     const pages = Math.ceil((end - have) / PAGE);
     if (have / PAGE + pages > MAX_PAGES) {

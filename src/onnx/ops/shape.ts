@@ -191,8 +191,13 @@ export const SHAPE: Record<string, KernelBuilder> = {
   },
   Reshape: (ctx) => {
     const allowZero = ctx.opset >= 14 && ctx.int("allowzero", 0) === 1;
+    // The shape input is constant or memoized per input shape: its list is made once per value.
+    let host: HostTensor | undefined, spec: number[] = [];
     return {
-      run: ([x], h) => [reshapeOf(x!, list(h[1])!, allowZero, ctx)],
+      run: ([x], h) => {
+        if (h[1] !== host) [host, spec] = [h[1], list(h[1])!];
+        return [reshapeOf(x!, spec, allowZero, ctx)];
+      },
       host: [1],
       foldable: true,
     };
