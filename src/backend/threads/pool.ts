@@ -409,8 +409,11 @@ export class Pool {
    */
   #wait(w: number, seq: number, start: number, deadline: () => number): Error | string | null {
     const head = this.#heads[w];
+    // The spin counts from here, when the caller's own pieces are done: a run longer than the
+    // spin still has its last piece awaited without a futex wake-up.
+    const spinStart = performance.now();
     for (let i = 1; Atomics.load(head, DONE) !== seq; i++) {
-      if ((i & 255) === 0 && performance.now() - start > this.#callerSpinMs) break;
+      if ((i & 255) === 0 && performance.now() - spinStart > this.#callerSpinMs) break;
       pause();
     }
     for (;;) {
