@@ -116,6 +116,50 @@ Deno.test("threads backend equals wasm bit for bit on large shapes with the real
   assertEquals(failures, []);
 });
 
+Deno.test("a fresh packing of B and its column-split GEMM run as one pool run, bit for bit", async () => {
+  const ref = new WasmBackend("shared");
+  const thr = await ThreadsBackend.start({ threads: 2 });
+  try {
+    // RBM-sized products (64 rows): n = 500 and 784 split by columns; B rewritten between calls.
+    for (const [m, n, k, transB] of [[64, 500, 784, false], [64, 784, 500, true]] as const) {
+      const r = rng(n);
+      const data = [m * k, k * n, m * n].map((size) => Float32Array.from({ length: size }, r));
+      const run = (b: CompleteBackend): Uint32Array => {
+        const [a, bb, c] = data.map((d) => {
+          const s = b.alloc(d.length);
+          b.write(s, d);
+          return s;
+        });
+        const gemm = () =>
+          b.gemm({
+            a,
+            b: bb,
+            c,
+            m,
+            n,
+            k,
+            transA: false,
+            transB,
+            bias: null,
+            activation: "sigmoid",
+            beta: 0,
+          });
+        gemm();
+        b.write(bb, data[1]); // the packing is stale: the next product packs again
+        const runs = b === thr ? thr.poolForTest!.runs : 0;
+        gemm();
+        if (b === thr) assertEquals(thr.poolForTest!.runs - runs, 1, `${m}x${n}x${k}: pool runs`);
+        const bits = new Uint32Array(b.readSync(c, m * n).buffer);
+        for (const s of [a, bb, c]) b.free(s);
+        return bits;
+      };
+      assertEquals(firstDifference([run(ref)], [run(thr)]), null, `${m}x${n}x${k}`);
+    }
+  } finally {
+    await thr.shutdown();
+  }
+});
+
 Deno.test("filterGradGroups() depends on the shape only and covers the batch in order", () => {
   const r = rng(7);
   for (let i = 0; i < 200; i++) {

@@ -230,6 +230,25 @@ const gemm: Split = {
   },
 };
 
+const PB = argIndex("f32_gemm_pack_b");
+
+/**
+ * The pieces of a fresh packing of B and the GEMM over it (`pack`, `gemm`: their calls' arguments)
+ * when `plan` cuts the GEMM by columns: each piece packs the panels its columns read, then
+ * multiplies them, so one run does both and each thread's panels are hot in its own cache. Null
+ * for a row split (every piece reads all of B).
+ */
+export function packedGemmPieces(pack: Args, gemm: Args, plan: Plan): [string, Args][][] | null {
+  const byColumns = plan.pieces.some((g) => g[G.colEnd] !== gemm[G.colEnd]);
+  if (!byColumns) return null;
+  return plan.pieces.map((g) => {
+    const p = pack.slice();
+    p[PB.panelBegin] = g[G.colBegin] / 8;
+    p[PB.panelEnd] = Math.ceil(g[G.colEnd] / 8);
+    return [["f32_gemm_pack_b", p], ["f32_gemm", g]];
+  });
+}
+
 const GS = argIndex("f32_gemm_stream");
 
 /**

@@ -26,7 +26,7 @@ import {
 } from "../wasm/wasm_backend.ts";
 import { kernelModule, type Kernels } from "../wasm/module.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
-import { type Plan, SPLITS } from "./splits.ts";
+import { packedGemmPieces, type Plan, SPLITS } from "./splits.ts";
 
 export { filterGradGroups };
 
@@ -144,6 +144,8 @@ class ThreadsRunner implements KernelRunner {
   /** Why the lazy start failed. */
   lazyError?: string;
   #allocator: Allocator | null = null;
+  /** The export table `kernels()` made. */
+  #table: Kernels | null = null;
   #memory: WebAssembly.Memory | null = null;
   /** Scratch per worker: byte offset and bytes (index 0 is worker 1). */
   readonly #scratch: { ptr: number; bytes: number }[] = [];
@@ -177,7 +179,7 @@ class ThreadsRunner implements KernelRunner {
         return 0;
       };
     }
-    return Object.freeze(table);
+    return this.#table = Object.freeze(table);
   }
 
   /** Starts `workers` workers over this memory, running this instance's kernels. */
@@ -199,6 +201,23 @@ class ThreadsRunner implements KernelRunner {
       this.lazy = null;
       this.lazyError = `the workers could not start: ${(e as Error)?.message ?? e}`;
     });
+  }
+
+  /**
+   * Packs B and multiplies: split by columns, in one run where each piece packs the panels it
+   * multiplies (`packedGemmPieces`); otherwise the packing, then the product, each split as usual.
+   */
+  packThenGemm(pack: readonly number[], gemm: readonly number[]): void {
+    const pool = this.pool;
+    pool?.check();
+    const plan = pool ? SPLITS.f32_gemm.plan(gemm, 1 + pool.size, this.scale) : null;
+    const pieces = plan && packedGemmPieces(pack, gemm, plan);
+    if (!pool || !plan || !pieces) {
+      this.#table!.f32_gemm_pack_b(...pack);
+      this.#table!.f32_gemm(...gemm);
+      return;
+    }
+    pool.run(pieces, plan.threads - 1, this.#argsFor);
   }
 
   /** Independent jobs (the filter gradient's batch groups), taken in turn by the threads. */

@@ -321,6 +321,11 @@ export interface KernelRunner {
    * order or concurrently, each thread with its own scratch.
    */
   runIndependent(jobs: readonly (readonly KernelCall[])[]): void;
+  /**
+   * Runs `pack` (an f32_gemm_pack_b call) then `gemm` (an f32_gemm call reading that packing): a
+   * runner that splits the GEMM by columns may have each thread pack the panels it multiplies.
+   */
+  packThenGemm(pack: readonly number[], gemm: readonly number[]): void;
 }
 
 /** The default runner: every call on the calling thread, jobs one after the other. */
@@ -331,6 +336,10 @@ class SerialRunner implements KernelRunner {
   }
   runIndependent(jobs: readonly (readonly KernelCall[])[]): void {
     for (const job of jobs) for (const [name, args] of job) this.#raw![name](...args);
+  }
+  packThenGemm(pack: readonly number[], gemm: readonly number[]): void {
+    this.#raw!.f32_gemm_pack_b(...pack);
+    this.#raw!.f32_gemm(...gemm);
   }
 }
 
@@ -514,50 +523,47 @@ export class WasmBackend implements Backend {
       }
     }
     const scratch = this.#gemmScratch(m, k);
-    const packed = this.#packB(p.b, p.transB, k, n);
+    // op(B) packed in panels of 8 columns (f32_gemm_pack_b): the cached packing when this B was
+    // packed before and nothing has touched its bytes since, else a fresh one, packed with the
+    // product (packThenGemm) and cached unless larger than the whole cache (then freed after).
+    const hit = findPacked(this.#alloc, "gemm", p.b, p.transB, k, n);
+    const panels = Math.ceil(n / 8), bytes = Math.max(1, k * panels * 8) * 4;
+    const keep = hit !== undefined || bytes <= PACKED_B_BYTES;
+    if (!hit && keep) makeRoom(bytes);
+    const packed = hit ? hit.packed : this.#alloc.alloc(bytes);
+    const args: Parameters<KernelExports["f32_gemm"]> = [
+      a,
+      p.transA ? m : k,
+      p.transA ? 1 : 0,
+      packed,
+      c,
+      n,
+      m,
+      n,
+      k,
+      0,
+      m,
+      0,
+      n,
+      bias,
+      ACT_CODE[p.activation],
+      p.beta,
+      scratch,
+    ];
+    let cached = hit !== undefined;
     try {
-      this.#k.f32_gemm(
-        a,
-        p.transA ? m : k,
-        p.transA ? 1 : 0,
-        packed.packed,
-        c,
-        n,
-        m,
-        n,
-        k,
-        0,
-        m,
-        0,
-        n,
-        bias,
-        ACT_CODE[p.activation],
-        p.beta,
-        scratch,
-      );
+      if (hit) this.#k.f32_gemm(...args);
+      else {
+        const transB = p.transB ? 1 : 0;
+        this.#runner.packThenGemm([b, p.transB ? k : n, transB, k, n, packed, 0, panels], args);
+        if (keep) packedBs.push(entry(this.#alloc, "gemm", p.b, p.transB, k, n, packed, bytes));
+        cached = keep;
+      }
     } finally {
-      if (!packed.cached) this.#alloc.free(packed.packed);
+      if (!cached) this.#alloc.free(packed);
     }
     // c was written: a packing of B stored in the same bytes (c aliasing b) is now stale.
     dropPackedB(c, c + m * n * 4);
-  }
-
-  /**
-   * op(B) packed in panels of 8 columns (f32_gemm_pack_b): the cached packing when this B was
-   * packed before and nothing has touched its bytes since, else a fresh one, cached unless larger
-   * than the whole cache (then the caller frees it).
-   */
-  #packB(b: Storage, transB: boolean, k: number, n: number): { packed: number; cached: boolean } {
-    const hit = findPacked(this.#alloc, "gemm", b, transB, k, n);
-    if (hit) return { packed: hit.packed, cached: true };
-    const panels = Math.ceil(n / 8);
-    const bytes = Math.max(1, k * panels * 8) * 4;
-    const cached = bytes <= PACKED_B_BYTES;
-    if (cached) makeRoom(bytes);
-    const packed = this.#alloc.alloc(bytes);
-    this.#k.f32_gemm_pack_b(readPtr(b), transB ? k : n, transB ? 1 : 0, k, n, packed, 0, panels);
-    if (cached) packedBs.push(entry(this.#alloc, "gemm", b, transB, k, n, packed, bytes));
-    return { packed, cached };
   }
 
   /**
