@@ -17,6 +17,7 @@ export function broadcastShapes(
   operands: readonly (readonly [name: string, shape: readonly number[]])[],
   fn: string,
 ): number[] {
+  if (allEqual(operands.map(([, s]) => s))) return [...operands[0][1]];
   const rank = Math.max(...operands.map(([, s]) => s.length));
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -74,13 +75,33 @@ function splitLongRow(dims: number[], strides: number[][]): void {
   for (const s of strides) s.splice(last, 1, s[last] * c, s[last]);
 }
 
+/** Whether every shape has the same dimensions as the first (the common, broadcast-free case). */
+function allEqual(shapes: readonly (readonly number[])[]): boolean {
+  const first = shapes[0];
+  for (let k = 1; k < shapes.length; k++) {
+    const s = shapes[k];
+    if (s.length !== first.length) return false;
+    for (let i = 0; i < s.length; i++) if (s[i] !== first[i]) return false;
+  }
+  return true;
+}
+
 /** Merged dims and per-operand strides, padded in front to four, or null when more remain. */
 function merge(
   shapes: readonly (readonly number[])[],
   out: readonly number[],
 ): { dims: Dims4; strides: Dims4[] } | null {
-  const full = shapes.map((s) => strides(s, out));
   const dims: number[] = [], st: number[][] = shapes.map(() => []);
+  if (allEqual([out, ...shapes])) {
+    // Equal shapes read one contiguous row: what the general merge below comes to.
+    const size = out.reduce((p, d) => p * d, 1);
+    if (size !== 1) {
+      dims.push(size);
+      for (const s of st) s.push(1);
+    }
+    return pad(dims, st);
+  }
+  const full = shapes.map((s) => strides(s, out));
   for (let i = 0; i < out.length; i++) {
     if (out[i] === 1) continue;
     const last = dims.length - 1;
@@ -93,6 +114,11 @@ function merge(
     }
   }
   if (dims.length > 4) return null;
+  return pad(dims, st);
+}
+
+/** `dims` and `st` with a long row cut (splitLongRow), padded in front to four dimensions. */
+function pad(dims: number[], st: number[][]): { dims: Dims4; strides: Dims4[] } {
   splitLongRow(dims, st);
   while (dims.length < 4) {
     dims.unshift(1);
