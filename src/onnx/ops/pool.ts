@@ -93,11 +93,13 @@ function global(ctx: NodeCtx, f: typeof mean): Kernel {
   const nhwc = ctx.layoutOf(0) === "nhwc";
   return {
     run: ([x]) => {
-      const axes = nhwc ? [1, 2] : x!.shape.slice(2).map((_, i) => i + 2);
-      return [f(x!, axes, true)];
+      if (!nhwc) return [f(x!, x!.shape.slice(2).map((_, i) => i + 2), true)];
+      // [N, 1, 1, C] in NHWC is [N, C, 1, 1] in NCHW, element for element: no transpose after.
+      const y = f(x!, [1, 2], true);
+      return [reshape(y, [y.shape[0], y.shape[3], 1, 1])];
     },
     layouts: [nhwc ? "nhwc" : "nchw"],
-    outLayout: nhwc ? "nhwc" : "nchw",
+    outLayout: "nchw",
   };
 }
 
