@@ -74,40 +74,52 @@ export function tidy<T>(fn: () => T): T {
   if (typeof fn !== "function") {
     throw new TypeError(`Cannot run tidy(): argument "fn" must be a function: got ${fmtValue(fn)}`);
   }
-  return scoped(fn, (result, kept) => {
+  // The tensors of the result, found once (a promise is refused, whether or not fn made tensors).
+  let kept: Set<Tensor> | undefined;
+  const keptOf = (result: T): Set<Tensor> => {
     if (result instanceof Promise) {
       throw new TypeError(
         'Cannot run tidy(): argument "fn" must be synchronous: got an async function',
       );
     }
-    collect(result, kept);
-  });
+    const set = new Set<Tensor>();
+    collect(result, set);
+    return set;
+  };
+  const result = scoped(fn, (r, t) => (kept ??= keptOf(r)).has(t));
+  kept ??= keptOf(result);
+  return result;
 }
 
 /**
  * `tidy` without its argument checks, for the library's own hot loops (a model's layers, an ONNX
- * plan's steps): runs `fn`, then `keepOf` fills the set of tensors of the result to keep (it may
- * throw, as tidy does for a promise: everything created is disposed then).
+ * plan's steps): runs `fn`, then keeps each tensor it created for which `keeps(result, t)` holds
+ * and disposes the others (`keeps` may throw, as tidy does for a promise: all are disposed then).
  *
  * @internal
  */
-export function scoped<T>(fn: () => T, keepOf: (result: T, kept: Set<Tensor>) => void): T {
+export function scoped<T>(fn: () => T, keeps: (result: T, t: Tensor) => boolean): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
-  const kept = new Set<Tensor>();
   try {
     result = fn();
-    keepOf(result, kept);
   } catch (error) {
     // A callback that throws returns nothing, so nothing it created outlives the scope.
+    scopes.pop();
     for (const t of scope) t.dispose();
     throw error;
-  } finally {
-    scopes.pop();
+  }
+  scopes.pop();
+  const kept: Tensor[] = [];
+  try {
+    for (const t of scope) if (keeps(result, t)) kept.push(t);
+  } catch (error) {
+    for (const t of scope) t.dispose();
+    throw error;
   }
   for (const t of scope) {
-    if (kept.has(t)) track(t);
+    if (kept.includes(t)) track(t);
     else t.dispose();
   }
   return result;

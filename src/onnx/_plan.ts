@@ -328,18 +328,21 @@ export class Plan {
         const branch = (cond.data[0] ? step.then : step.else)!;
         outs = await branch.run(new Map(env));
       } else {
-        outs = scoped(() => step.kernel.run(ins, host), keepAll);
+        outs = scoped(() => step.kernel.run(ins, host), isOutput);
         // A kernel may hand back an input unchanged; each name owns its own tensor handle.
         for (let i = 0; i < outs.length; i++) {
           const t = outs[i];
           if (t && ins.includes(t)) outs[i] = reshape(t, t.shape);
         }
       }
-      step.outputs.forEach((name, i) => {
-        if (name) env.set(name, outs[i]);
-        else outs[i]?.dispose();
-        if (name && step.shapeOnly) shaped!.set(name, { t: outs[i] });
-      });
+      for (let i = 0; i < step.outputs.length; i++) {
+        const name = step.outputs[i];
+        if (!name) outs[i]?.dispose();
+        else {
+          env.set(name, outs[i]);
+          if (step.shapeOnly) shaped!.set(name, { t: outs[i] });
+        }
+      }
       for (const name of step.release) {
         env.get(name)?.dispose();
         env.delete(name);
@@ -388,8 +391,8 @@ export class Plan {
   }
 }
 
-function keepAll(outs: Tensor[], kept: Set<Tensor>): void {
-  for (const t of outs) if (t) kept.add(t);
+function isOutput(outs: Tensor[], t: Tensor): boolean {
+  return outs.includes(t);
 }
 
 async function hostOf(t: Tensor | undefined): Promise<HostTensor | undefined> {
