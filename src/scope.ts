@@ -111,15 +111,17 @@ export function scoped<T>(fn: () => T, keeps: (result: T, t: Tensor) => boolean)
     throw error;
   }
   scopes.pop();
-  const kept: Tensor[] = [];
+  // Every decision first (a throwing `keeps` disposes all), then act on them in the same order.
+  const keep: boolean[] = [];
   try {
-    for (const t of scope) if (keeps(result, t)) kept.push(t);
+    for (const t of scope) keep.push(keeps(result, t));
   } catch (error) {
     for (const t of scope) t.dispose();
     throw error;
   }
+  let i = 0;
   for (const t of scope) {
-    if (kept.includes(t)) track(t);
+    if (keep[i++]) track(t);
     else t.dispose();
   }
   return result;

@@ -66,3 +66,13 @@ Deno.test("tidy() refuses an async callback, with or without tensors made before
   );
   assertEquals(dn.memory().numTensors, before);
 });
+
+Deno.test("tidy() returning thousands of tensors keeps every one of them", () => {
+  const before = dn.memory().numTensors;
+  const parts = dn.tidy(() => dn.unstack(dn.zeros([20000, 1])));
+  assertEquals(parts.length, 20000);
+  assert(parts.every((p) => !p.isDisposed));
+  assertEquals(dn.memory().numTensors, before + 20000);
+  for (const p of parts) p.dispose();
+  assertEquals(dn.memory().numTensors, before);
+});
