@@ -391,6 +391,7 @@ export class Plan {
   }
 }
 
+/** Whether `t`, made inside a step, is one of the step's outputs (kept past its scope). */
 function isOutput(outs: Tensor[], t: Tensor): boolean {
   return outs.includes(t);
 }

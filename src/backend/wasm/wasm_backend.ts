@@ -387,12 +387,13 @@ export class WasmBackend implements Backend {
     return true;
   }
 
+  /** A view of the whole memory for reads, made again when the memory has grown (readSync). */
+  #heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
+
   /**
    * Instantiates the kernels of `variant` over a new memory, run by `runner` (the threads
    * backend's splits each call across its workers; by default, all on the calling thread).
    */
-  #heap: Float32Array<ArrayBufferLike> = new Float32Array(0);
-
   constructor(variant: KernelVariant, runner: KernelRunner = new SerialRunner()) {
     this.variant = variant;
     this.memory = createMemory(variant, 16);
