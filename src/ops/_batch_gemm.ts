@@ -60,13 +60,12 @@ export function batchGemm(
   const ar = a.shape[a.rank - 2], ac = a.shape[a.rank - 1];
   const br = b.shape[b.rank - 2], bc = b.shape[b.rank - 1];
   const m = transA ? ac : ar, k = transA ? ar : ac, n = transB ? br : bc;
-  if (a.rank === 2 && b.rank === 2) {
-    // No batch dimensions: one GEMM, without mapping batch items (the common dense layer).
-    const c = output([m, n], fn);
-    activeBackend().gemm({
-      a: a.storage,
-      b: b.storage,
-      c: c.storage,
+  const be = activeBackend();
+  const gemm = (sa: Storage, sb: Storage, sc: Storage) =>
+    be.gemm({
+      a: sa,
+      b: sb,
+      c: sc,
       m,
       n,
       k,
@@ -76,29 +75,24 @@ export function batchGemm(
       activation,
       beta: 0,
     });
+  if (a.rank === 2 && b.rank === 2) {
+    // No batch dimensions: one GEMM, without mapping batch items (the common dense layer).
+    const c = output([m, n], fn);
+    gemm(a.storage, b.storage, c.storage);
     return c;
   }
   const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
   const batch = batchShape(a, b, fn);
   const c = output([...batch, m, n], fn);
-  const be = activeBackend();
   const count = size(batch), nA = size(batchA), nB = size(batchB);
   if (count === 0) return c;
   const itemsA = itemsOf(batchA, batch), itemsB = itemsOf(batchB, batch);
   for (let t = 0; t < count; t++) {
-    be.gemm({
-      a: itemView(be, a.storage, nA, itemsA[t], m * k),
-      b: itemView(be, b.storage, nB, itemsB[t], k * n),
-      c: itemView(be, c.storage, count, t, m * n),
-      m,
-      n,
-      k,
-      transA,
-      transB,
-      bias: bias?.storage ?? null,
-      activation,
-      beta: 0,
-    });
+    gemm(
+      itemView(be, a.storage, nA, itemsA[t], m * k),
+      itemView(be, b.storage, nB, itemsB[t], k * n),
+      itemView(be, c.storage, count, t, m * n),
+    );
   }
   return c;
 }

@@ -33,69 +33,54 @@ async function check(
   await assertMatchesOrt(bytes, { x }, what);
 }
 
-Deno.test("Conv matches ONNX Runtime: pads, strides, dilations, groups, depthwise, 1-D, auto_pad", async () => {
-  await check(
-    "Conv",
-    [2, 3, 9, 8],
-    [["w", [4, 3, 3, 3]], ["b", [4]]],
-    { pads: [1, 1, 1, 1] },
-    "conv 3x3 pad 1",
-  );
-  await check(
-    "Conv",
+/** Conv cases: input shape, weights, attributes, label. */
+const CONV_CASES: [number[], [string, number[]][], Record<string, Attr>, string][] = [
+  [[2, 3, 9, 8], [["w", [4, 3, 3, 3]], ["b", [4]]], { pads: [1, 1, 1, 1] }, "conv 3x3 pad 1"],
+  [
     [1, 3, 9, 8],
     [["w", [5, 3, 3, 2]]],
     { strides: [2, 2], pads: [1, 0, 1, 1] },
     "conv stride 2 uneven pads",
-  );
-  await check(
-    "Conv",
-    [1, 2, 10, 9],
-    [["w", [3, 2, 3, 3]], ["b", [3]]],
-    { dilations: [2, 2] },
-    "conv dilation 2",
-  );
-  await check(
-    "Conv",
+  ],
+  [[1, 2, 10, 9], [["w", [3, 2, 3, 3]], ["b", [3]]], { dilations: [2, 2] }, "conv dilation 2"],
+  [
     [2, 3, 6, 5],
     [["w", [4, 3, 3, 2]], ["b", [4]]],
     { pads: [3, 0, 2, 4], strides: [1, 2] },
     "conv pads wider than the window, uneven",
-  );
-  await check(
-    "Conv",
+  ],
+  [
     [1, 2, 9, 9],
     [["w", [3, 2, 3, 3]]],
     { dilations: [2, 2], pads: [2, 1, 0, 3] },
     "conv dilation 2 uneven pads",
-  );
-  await check("Conv", [1, 4, 7, 7], [["w", [6, 2, 3, 3]], ["b", [6]]], {
-    group: 2,
-    pads: [1, 1, 1, 1],
-  }, "conv group 2");
-  await check("Conv", [2, 4, 7, 6], [["w", [8, 1, 3, 3]], ["b", [8]]], {
-    group: 4,
-    pads: [1, 1, 1, 1],
-    strides: [2, 2],
-  }, "conv depthwise x2");
-  await check(
-    "Conv",
-    [2, 3, 11],
-    [["w", [4, 3, 3]], ["b", [4]]],
-    { pads: [2, 1], strides: [2] },
-    "conv 1-D",
-  );
-  await check("Conv", [1, 3, 8, 7], [["w", [2, 3, 4, 3]]], {
-    auto_pad: "SAME_LOWER",
-    strides: [2, 2],
-  }, "conv SAME_LOWER");
-  await check(
-    "Conv",
+  ],
+  [
+    [1, 4, 7, 7],
+    [["w", [6, 2, 3, 3]], ["b", [6]]],
+    { group: 2, pads: [1, 1, 1, 1] },
+    "conv group 2",
+  ],
+  [
+    [2, 4, 7, 6],
+    [["w", [8, 1, 3, 3]], ["b", [8]]],
+    { group: 4, pads: [1, 1, 1, 1], strides: [2, 2] },
+    "conv depthwise x2",
+  ],
+  [[2, 3, 11], [["w", [4, 3, 3]], ["b", [4]]], { pads: [2, 1], strides: [2] }, "conv 1-D"],
+  [
     [1, 3, 8, 7],
     [["w", [2, 3, 4, 3]]],
-    { auto_pad: "SAME_UPPER" },
-    "conv SAME_UPPER",
-  );
+    { auto_pad: "SAME_LOWER", strides: [2, 2] },
+    "conv SAME_LOWER",
+  ],
+  [[1, 3, 8, 7], [["w", [2, 3, 4, 3]]], { auto_pad: "SAME_UPPER" }, "conv SAME_UPPER"],
+];
+
+Deno.test("Conv matches ONNX Runtime: pads, strides, dilations, groups, depthwise, 1-D, auto_pad", async () => {
+  for (const [xShape, weights, attrs, what] of CONV_CASES) {
+    await check("Conv", xShape, weights, attrs, what);
+  }
 });
 
 Deno.test("ConvTranspose matches ONNX Runtime with pads and output_padding", async () => {
